@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { AccessControl } from './access-control.js'
+
+describe('AccessControl', () => {
+  it('treats exact and trailing-star public paths as public, and nothing else', () => {
+    const access = new AccessControl([], ['/healthz', '/plugins/greeter/*'])
+    expect(access.isPublic('/healthz')).toBe(true)
+    expect(access.isPublic('/healthz/x')).toBe(false)
+    expect(access.isPublic('/plugins/greeter/hello')).toBe(true)
+    expect(access.isPublic('/plugins/recorder/events')).toBe(false)
+  })
+
+  it('swaps tokens and public paths on update', () => {
+    const access = new AccessControl([], ['/metrics'])
+    access.update([{ name: 'a', token: 't', scopes: ['read'] }], [])
+    expect(access.isPublic('/metrics')).toBe(false)
+  })
+})

@@ -1,0 +1,48 @@
+import type { MiddlewareHandler } from 'hono'
+import { type Scope, TokenAuth, type TokenConfig } from './token-auth.js'
+
+/**
+ * The server's current auth settings: the tokens and the paths reachable without one (config `auth`).
+ * Replaced as a whole on config reload, so a request sees either the old settings or the new ones.
+ *
+ * @example
+ * ```ts
+ * const access = new AccessControl(tokens, ['/healthz', '/readyz'])
+ * app.get('/api/v1/events/plugins', access.guard('read'), handler)
+ * ```
+ */
+export class AccessControl {
+  #tokens: TokenAuth
+  #exact = new Set<string>()
+  #prefixes: string[] = []
+
+  constructor(tokens: readonly TokenConfig[], publicPaths: readonly string[]) {
+    this.#tokens = new TokenAuth(tokens)
+    this.#setPublicPaths(publicPaths)
+  }
+
+  /** Swaps in new tokens and public paths (after a config reload). */
+  update(tokens: readonly TokenConfig[], publicPaths: readonly string[]): void {
+    this.#tokens = new TokenAuth(tokens)
+    this.#setPublicPaths(publicPaths)
+  }
+
+  /** Whether `path` needs no token: listed exactly, or under an entry ending in `*` (`/plugins/demo/*`). */
+  isPublic(path: string): boolean {
+    if (this.#exact.has(path)) return true
+    return this.#prefixes.some((prefix) => path.startsWith(prefix))
+  }
+
+  /** Middleware that lets a request through when its path is public or its token grants `scope`. */
+  guard(scope: Scope): MiddlewareHandler {
+    return async (c, next) => {
+      if (!this.isPublic(c.req.path)) this.#tokens.authorize(c.req.header('authorization'), scope)
+      await next()
+    }
+  }
+
+  #setPublicPaths(paths: readonly string[]): void {
+    this.#exact = new Set(paths.filter((p) => !p.endsWith('*')))
+    this.#prefixes = paths.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1))
+  }
+}

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import { UsageError } from '../errors.js'
+import { type CliCommand, parseCommand } from './parse-command.js'
+import { pluginTemplate, type TemplateVersions } from './plugin-template.js'
+
+// The host's rule for plugin names: kebab-case.
+const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
+
+const usage = `Usage: switchyard create-plugin NAME [--dir DIR]
+
+Create a ready plugin package in DIR/NAME: package.json with the eventPlugin field, a valibot config schema,
+a handler, a route, a passing test using @switchyard/plugin-sdk/testing, a build script and a README.
+
+Options:
+  --dir DIR   where to create the package folder (default: the current directory)
+  -h, --help  show this help
+`
+
+function templateVersions(): TemplateVersions {
+  const require = createRequire(import.meta.url)
+  const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version
+  // The dev tools are not dependencies of the server; these are the versions the template is tested with.
+  return {
+    sdk: versionOf('@switchyard/plugin-sdk'),
+    valibot: versionOf('valibot'),
+    typescript: '5.9.3',
+    vitest: '4.0.0',
+    nodeTypes: '20.19.0',
+  }
+}
+
+/**
+ * Writes the template's files under `folder`, which must not exist yet; resolves to the written paths.
+ *
+ * @example
+ * ```ts
+ * await createPlugin('order-alerts', '/tmp/order-alerts')
+ * ```
+ */
+export async function createPlugin(name: string, folder: string): Promise<string[]> {
+  if (!PLUGIN_NAME.test(name)) {
+    throw new UsageError(`plugin name "${name}" is invalid: expected kebab-case such as "order-alerts"`)
+  }
+  if (existsSync(folder)) throw new UsageError(`${folder} already exists; choose another NAME or --dir`)
+  const written: string[] = []
+  for (const [path, content] of Object.entries(pluginTemplate(name, templateVersions()))) {
+    const file = join(folder, path)
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, content)
+    written.push(file)
+  }
+  return written
+}
+
+/**
+ * `switchyard create-plugin NAME [--dir DIR]`.
+ *
+ * @example
+ * ```sh
+ * switchyard create-plugin order-alerts --dir plugins && cd plugins/order-alerts && npm install && npm test
+ * ```
+ */
+export const createPluginCommand: CliCommand = {
+  name: 'create-plugin',
+  summary: 'Create a new plugin package (config schema, handler, route, test, build)',
+  usage,
+  async run(argv, io) {
+    const parsed = parseCommand(
+      argv,
+      { dir: { type: 'string' } },
+      { min: 1, max: 1, names: 'NAME' },
+      usage,
+      io,
+    )
+    if (!parsed) return 0
+    const name = parsed.positionals[0]!
+    const folder = resolve(parsed.values.dir ?? '.', name)
+    const files = await createPlugin(name, folder)
+    io.out(`Created ${name} in ${folder}:\n${files.map((f) => `  ${f}`).join('\n')}\n`)
+    io.out(`Next: cd ${folder} && npm install && npm test && npm run build\n`)
+    return 0
+  },
+}

@@ -1,0 +1,87 @@
+import { UsageError } from '../errors.js'
+import { apiCommand } from './api-command.js'
+import { type CliCommand, groupUsage, runSubcommand } from './parse-command.js'
+
+const NAME = { min: 1, max: 1, names: 'NAME' }
+
+/** `plugins enable|disable|reload NAME`: one POST on the plugin, the answer printed as JSON. */
+const pluginAction = (name: string, summary: string, path: (plugin: string) => string): CliCommand =>
+  apiCommand({
+    name,
+    summary,
+    synopsis: `switchyard plugins ${name} NAME`,
+    positionals: NAME,
+    send: ({ positionals }, client) => client.request('POST', path(encodeURIComponent(positionals[0]!))),
+  })
+
+const list = apiCommand({
+  name: 'list',
+  summary: 'List the plugins of a running server with their state',
+  synopsis: 'switchyard plugins list',
+  positionals: { min: 0, max: 0 },
+  send: (_, client) => client.request('GET', '/api/v1/events/plugins'),
+})
+
+const install = apiCommand({
+  name: 'install',
+  summary: 'Install a plugin from the marketplace (by name) or from a tarball/zip URL',
+  synopsis: 'switchyard plugins install (NAME [--version RANGE] | --download-url URL [--sha256 HEX])',
+  help: `  --version RANGE     version or range of NAME (default: latest)
+  --download-url URL  install from an npm tarball (.tgz) or .zip instead of the registry
+  --sha256 HEX        expected checksum of the download`,
+  options: { version: { type: 'string' }, 'download-url': { type: 'string' }, sha256: { type: 'string' } },
+  positionals: { min: 0, max: 1 },
+  send({ values, positionals }, client) {
+    const url = values['download-url'] as string | undefined
+    const [name] = positionals
+    if ((name === undefined) === (url === undefined))
+      throw new UsageError('give either NAME or --download-url URL')
+    const body = url
+      ? { download_url: url, ...(values.sha256 ? { checksum_sha256: values.sha256 } : {}) }
+      : { name, ...(values.version ? { version: values.version } : {}) }
+    return client.request('POST', '/api/v1/plugins/install', body)
+  },
+})
+
+const uninstall = apiCommand({
+  name: 'uninstall',
+  summary: 'Stop, remove and forget an installed plugin',
+  synopsis: 'switchyard plugins uninstall NAME',
+  positionals: NAME,
+  send: ({ positionals }, client) =>
+    client.request('DELETE', `/api/v1/plugins/uninstall/${encodeURIComponent(positionals[0]!)}`),
+})
+
+const commands = [
+  list,
+  pluginAction('enable', 'Enable a plugin (persisted)', (n) => `/api/v1/events/plugins/${n}/enable`),
+  pluginAction(
+    'disable',
+    'Disable a plugin after draining its deliveries',
+    (n) => `/api/v1/events/plugins/${n}/disable`,
+  ),
+  pluginAction('reload', 'Reload a plugin from disk without losing events', (n) => `/plugins/${n}/reload`),
+  install,
+  uninstall,
+]
+
+const usage = groupUsage(
+  'switchyard plugins <command> [options]',
+  commands,
+  'Run "switchyard plugins <command> --help" for its options.',
+)
+
+/**
+ * `switchyard plugins list|enable|disable|reload|install|uninstall`.
+ *
+ * @example
+ * ```sh
+ * SWITCHYARD_TOKEN=... switchyard plugins disable audit-log --url http://127.0.0.1:8080
+ * ```
+ */
+export const pluginsCommand: CliCommand = {
+  name: 'plugins',
+  summary: 'List, enable, disable, reload, install or uninstall plugins of a running server',
+  usage,
+  run: (argv, io) => runSubcommand(argv, commands, usage, io),
+}

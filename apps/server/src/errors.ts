@@ -1,0 +1,84 @@
+import { SwitchyardError } from '@switchyard/core'
+
+/** No bearer token, or one the server does not know (401). */
+export class UnauthorizedError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_UNAUTHORIZED', message)
+  }
+}
+
+/** A known token without the scope the endpoint needs (403). */
+export class ForbiddenError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_FORBIDDEN', message)
+  }
+}
+
+/** The request body is larger than `server.body_limit_bytes` (413). */
+export class PayloadTooLargeError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_BODY_TOO_LARGE', message)
+  }
+}
+
+/** The request body is not JSON (400). */
+export class InvalidJsonError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_INVALID_JSON', message)
+  }
+}
+
+/** The body or query does not match its schema; the message names each failing path (400). */
+export class RequestValidationError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_VALIDATION', message)
+  }
+}
+
+/** The content type of the body is not one the endpoint takes (415). */
+export class UnsupportedMediaTypeError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_UNSUPPORTED_MEDIA_TYPE', message)
+  }
+}
+
+/** No route for this method and path (404). */
+export class RouteNotFoundError extends SwitchyardError {
+  constructor(method: string, path: string) {
+    super('E_ROUTE_NOT_FOUND', `no route for ${method} ${path}; GET /openapi.json lists the API`)
+  }
+}
+
+/** The server is shutting down and takes no new work (503). */
+export class ShuttingDownError extends SwitchyardError {
+  constructor() {
+    super('E_SHUTTING_DOWN', 'the server is shutting down; retry against another instance')
+  }
+}
+
+/** The marketplace is switched off in the configuration (409). */
+export class MarketplaceDisabledError extends SwitchyardError {
+  constructor() {
+    super(
+      'E_MARKETPLACE_DISABLED',
+      'the marketplace is disabled: set marketplace.enabled: true in the configuration',
+    )
+  }
+}
+
+/** A command-line usage mistake: the CLI prints the message and exits with status 2. */
+export class UsageError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_USAGE', message)
+  }
+}
+
+/** The server answered a CLI request with an error, or could not be reached. */
+export class ApiRequestError extends SwitchyardError {
+  readonly status: number
+
+  constructor(status: number, code: string, message: string) {
+    super(code, message)
+    this.status = status
+  }
+}

@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
+
+type FetchHandler = (request: Request) => Response | Promise<Response>
+
+/** A listening HTTP server. */
+export interface Listener {
+  /** The bound port (useful with port 0). */
+  readonly port: number
+  /** `http://host:port`. */
+  readonly url: string
+  /**
+   * Stops accepting connections and resolves once the open ones are done; connections still open after
+   * `graceMs` are cut.
+   */
+  close(graceMs: number): Promise<void>
+}
+
+/**
+ * Serves `fetch` over HTTP with `@hono/node-server`; rejects when the port cannot be bound.
+ *
+ * @example
+ * ```ts
+ * const listener = await listen(app.fetch, { hostname: '127.0.0.1', port: 0 })
+ * await fetch(`${listener.url}/healthz`)
+ * await listener.close(5000)
+ * ```
+ */
+export function listen(fetch: FetchHandler, options: { hostname: string; port: number }): Promise<Listener> {
+  const server = createAdaptorServer({ fetch, hostname: options.hostname })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.hostname, () => {
+      server.off('error', reject)
+      const { port } = server.address() as AddressInfo
+      const host = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname
+      resolve({
+        port,
+        url: `http://${host}:${port}`,
+        close(graceMs) {
+          return new Promise<void>((done) => {
+            const force = setTimeout(() => {
+              if ('closeAllConnections' in server) server.closeAllConnections()
+            }, graceMs)
+            server.close(() => {
+              clearTimeout(force)
+              done()
+            })
+            if ('closeIdleConnections' in server) server.closeIdleConnections()
+          })
+        },
+      })
+    })
+  })
+}

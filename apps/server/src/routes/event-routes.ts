@@ -1,0 +1,81 @@
+import { NotFoundError } from '@switchyard/core'
+import type { ApiBuilder } from '../api-builder.js'
+import { EVENT_MEDIA, readEvent } from '../read-event.js'
+import type { ServerRuntime } from '../server-runtime.js'
+
+/**
+ * `POST /api/v1/events` (publish: plain JSON or CloudEvents), `POST /api/v1/events/explain` (dry run),
+ * `GET /api/v1/events/{id}/deliveries` (the ledger of one event) and `GET /api/v1/events/catalog`.
+ *
+ * @example
+ * ```ts
+ * eventRoutes(api, runtime)
+ * ```
+ */
+export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/events',
+      scope: 'publish',
+      tag: 'events',
+      summary:
+        'Publish an event (plain JSON, or a CloudEvent in structured or binary mode); 202 once accepted',
+      media: EVENT_MEDIA,
+      responses: {
+        202: 'Accepted: { id }; dispatched in the background',
+        415: 'Unsupported content type',
+        422: 'Rejected by event.before_publish or the event catalog',
+      },
+    },
+    async (c) => {
+      const { id } = await runtime.bus.enqueue(await readEvent(c))
+      return c.json({ id }, 202)
+    },
+  )
+
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/events/explain',
+      scope: 'read',
+      tag: 'events',
+      summary: 'Dry run: which handlers an event would reach and why (patterns, filters, routes, selection)',
+      media: EVENT_MEDIA,
+      responses: { 200: '{ eventId, type, handlers: [{ handler, pattern, owner, reached, reason }] }' },
+    },
+    async (c) => c.json(runtime.bus.explain(await readEvent(c))),
+  )
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/events/:id/deliveries',
+      scope: 'read',
+      tag: 'events',
+      summary: 'The delivery ledger of one event: status, attempts and last error per handler',
+      responses: {
+        200: '{ eventId, deliveries: [{ handler, status, attempts, durationMs, error?, updatedAt }] }',
+        404: 'Unknown event',
+      },
+    },
+    async (c) => {
+      const eventId = c.req.param('id')!
+      const deliveries = await runtime.store.deliveries(eventId)
+      if (deliveries.length === 0) throw new NotFoundError(`event "${eventId}" (no delivery recorded)`)
+      return c.json({ eventId, deliveries })
+    },
+  )
+
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/events/catalog',
+      scope: 'read',
+      tag: 'events',
+      summary: 'The event catalog: event types plugins declare they publish or consume, as JSON Schema',
+      responses: { 200: 'The catalog' },
+    },
+    (c) => c.json(runtime.catalog()),
+  )
+}

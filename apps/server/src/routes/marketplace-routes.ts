@@ -1,0 +1,60 @@
+import type { ApiBuilder } from '../api-builder.js'
+import { MarketplaceDisabledError } from '../errors.js'
+import { InstallBody } from '../schemas.js'
+import type { MarketplaceApi, ServerRuntime } from '../server-runtime.js'
+
+/**
+ * `GET /api/v1/plugins/marketplace`, `POST /api/v1/plugins/install` and
+ * `DELETE /api/v1/plugins/uninstall/{name}`.
+ *
+ * @example
+ * ```ts
+ * marketplaceRoutes(api, runtime)
+ * ```
+ */
+export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
+  const tag = 'marketplace'
+  const marketplace = (): MarketplaceApi => {
+    if (!runtime.marketplace) throw new MarketplaceDisabledError()
+    return runtime.marketplace
+  }
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/plugins/marketplace',
+      scope: 'read',
+      tag,
+      summary: 'Plugins available from the registry and the configured indexes',
+      responses: { 200: 'The catalog', 409: 'Marketplace disabled' },
+    },
+    async (c) => c.json((await marketplace().list()) as object),
+  )
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/plugins/install',
+      scope: 'admin',
+      tag,
+      summary:
+        'Install a plugin by name/range, or from a tarball/zip URL with an optional sha256; nothing changes on failure',
+      body: InstallBody,
+      responses: {
+        201: 'The installed plugin',
+        409: 'Marketplace disabled',
+        422: 'Integrity or load failure',
+      },
+    },
+    async (c, { body }) => c.json((await marketplace().install(body)) as object, 201),
+  )
+  api.route(
+    {
+      method: 'delete',
+      path: '/api/v1/plugins/uninstall/:name',
+      scope: 'admin',
+      tag,
+      summary: 'Stop, remove and forget an installed plugin',
+      responses: { 200: 'The removed plugin', 404: 'Not installed', 409: 'Marketplace disabled' },
+    },
+    async (c) => c.json((await marketplace().uninstall(c.req.param('name')!)) as object),
+  )
+}

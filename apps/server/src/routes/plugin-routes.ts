@@ -1,0 +1,83 @@
+import type { ApiBuilder, ApiOperation } from '../api-builder.js'
+import type { ServerRuntime } from '../server-runtime.js'
+
+type Action = (name: string) => Promise<unknown>
+
+/**
+ * The management routes of the seeds: plugin list, enable/disable, config reload
+ * (`/api/v1/events/...`), status, health, metrics and reload (`/plugins/...`), and `/extension-points`.
+ * These paths take precedence over a plugin's own routes of the same path.
+ *
+ * @example
+ * ```ts
+ * pluginRoutes(api, runtime)
+ * ```
+ */
+export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
+  const tag = 'plugins'
+  const read = (path: string, summary: string, answer: () => unknown) =>
+    api.route({ method: 'get', path, scope: 'read', tag, summary, responses: { 200: summary } }, async (c) =>
+      c.json((await answer()) as object),
+    )
+  const act = (path: string, summary: string, action: Action) =>
+    api.route(
+      {
+        method: 'post',
+        path,
+        scope: 'admin',
+        tag,
+        summary,
+        responses: {
+          200: 'The plugin after the change',
+          404: 'No such plugin',
+          409: 'Not possible in its current state',
+        },
+      } satisfies ApiOperation,
+      async (c) => c.json((await action(c.req.param('name')!)) as object),
+    )
+
+  read('/api/v1/events/plugins', 'Loaded plugins with their state, handlers and routes', () => ({
+    plugins: runtime.plugins(),
+  }))
+  act('/api/v1/events/plugins/:name/enable', 'Enable a plugin (persisted across restarts)', (n) =>
+    runtime.enable(n),
+  )
+  act(
+    '/api/v1/events/plugins/:name/disable',
+    'Disable a plugin after draining its in-flight deliveries',
+    (n) => runtime.disable(n),
+  )
+  api.route(
+    {
+      method: 'post',
+      path: '/api/v1/events/reload-config',
+      scope: 'admin',
+      tag,
+      summary:
+        'Reload the configuration file; an invalid file is rejected and the running configuration stays',
+      responses: { 200: 'The applied changes' },
+    },
+    async (c) => c.json((await runtime.reloadConfig()) as object),
+  )
+  read('/plugins/status', 'Status of every plugin', () => ({ plugins: runtime.plugins() }))
+  read('/plugins/metrics', 'Metrics of every plugin, as JSON', () => runtime.pluginMetrics())
+  api.route(
+    {
+      method: 'get',
+      path: '/plugins/:name/health',
+      scope: 'read',
+      tag,
+      summary: 'Health checks of one plugin',
+      responses: { 200: 'Its health', 404: 'No such plugin' },
+    },
+    async (c) => c.json((await runtime.pluginHealth(c.req.param('name')!)) as object),
+  )
+  act(
+    '/plugins/:name/reload',
+    'Reload a plugin from disk: drain, stop, import again, start; no event lost',
+    (n) => runtime.reload(n),
+  )
+  read('/extension-points', 'Extension points and their contributions', () => ({
+    extensionPoints: runtime.bus.extensions.list(),
+  }))
+}

@@ -1,0 +1,91 @@
+import type { ApiBuilder } from '../api-builder.js'
+import { buildOpenApi } from '../openapi.js'
+import { referencePage } from '../reference-page.js'
+import type { ServerMetrics } from '../server-metrics.js'
+import type { ServerRuntime } from '../server-runtime.js'
+
+/**
+ * `/healthz`, `/readyz`, `/metrics` (Prometheus), `/openapi.json` and `/docs` (the API reference page).
+ * Register last: the OpenAPI document describes every operation registered before its first request.
+ *
+ * @example
+ * ```ts
+ * systemRoutes(api, { runtime, metrics, version: '0.1.0', isPublic: (p) => access.isPublic(p) })
+ * ```
+ */
+export function systemRoutes(
+  api: ApiBuilder,
+  options: {
+    runtime: ServerRuntime
+    metrics: ServerMetrics
+    version: string
+    isPublic: (path: string) => boolean
+  },
+): void {
+  const { runtime, metrics } = options
+  const tag = 'system'
+  api.route(
+    {
+      method: 'get',
+      path: '/healthz',
+      scope: 'read',
+      tag,
+      summary: 'Aggregated health of the server and its plugins',
+      responses: { 200: 'ok or degraded', 503: 'error' },
+    },
+    async (c) => {
+      const health = await runtime.health()
+      return c.json(health, health.status === 'error' ? 503 : 200)
+    },
+  )
+  api.route(
+    {
+      method: 'get',
+      path: '/readyz',
+      scope: 'read',
+      tag,
+      summary: 'Whether the server takes events now',
+      responses: { 200: 'Ready', 503: 'Not ready (starting, stopping, transport down)' },
+    },
+    (c) => (runtime.isReady() ? c.json({ ready: true }) : c.json({ ready: false }, 503)),
+  )
+  api.route(
+    {
+      method: 'get',
+      path: '/metrics',
+      scope: 'read',
+      tag,
+      summary: 'Prometheus metrics of the server and its plugins',
+      responses: { 200: 'text/plain; version=0.0.4' },
+    },
+    async (c) => {
+      const text = `${await metrics.registry.metrics()}\n${await runtime.prometheusMetrics()}`
+      return c.text(text, 200, { 'content-type': metrics.registry.contentType })
+    },
+  )
+
+  // Built per request: public paths change on config reload, and the document is small.
+  const openApi = () => buildOpenApi(api.operations, { version: options.version, isPublic: options.isPublic })
+  api.route(
+    {
+      method: 'get',
+      path: '/openapi.json',
+      scope: 'read',
+      tag,
+      summary: 'This API as OpenAPI 3.1, generated from the validating schemas',
+      responses: { 200: 'The document' },
+    },
+    (c) => c.json(openApi()),
+  )
+  api.route(
+    {
+      method: 'get',
+      path: '/docs',
+      scope: 'read',
+      tag,
+      summary: 'API reference page (HTML)',
+      responses: { 200: 'text/html' },
+    },
+    (c) => c.html(referencePage(openApi())),
+  )
+}

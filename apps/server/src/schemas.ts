@@ -1,0 +1,99 @@
+import * as v from 'valibot'
+
+/**
+ * `POST /api/v1/events` and `/explain` with `Content-Type: application/json`. The type's format and the
+ * metadata rules are checked by `createEvent` (400 `E_EVENT_VALIDATION`).
+ *
+ * @example
+ * ```ts
+ * v.parse(PlainEventBody, { type: 'order.status_changed', data: { status: 'shipped' } })
+ * ```
+ */
+export const PlainEventBody = v.strictObject({
+  type: v.pipe(
+    v.string(),
+    v.nonEmpty(),
+    v.description('Dot-separated event type, e.g. order.status_changed'),
+  ),
+  data: v.optional(v.unknown()),
+  source: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  metadata: v.optional(
+    v.pipe(
+      v.record(v.string(), v.unknown()),
+      v.description('idempotencyKey, correlationId, causationId, orderingKey and your own keys'),
+    ),
+  ),
+})
+
+/**
+ * A CloudEvents 1.0 event in structured mode (`Content-Type: application/cloudevents+json`); extension
+ * attributes are kept.
+ *
+ * @example
+ * ```ts
+ * v.parse(CloudEventBody, { specversion: '1.0', id: '1', source: '/shop', type: 'order.created', data: {} })
+ * ```
+ */
+export const CloudEventBody = v.looseObject({
+  specversion: v.literal('1.0'),
+  id: v.pipe(v.string(), v.nonEmpty()),
+  source: v.pipe(v.string(), v.nonEmpty()),
+  type: v.pipe(v.string(), v.nonEmpty()),
+  time: v.optional(v.string()),
+  datacontenttype: v.optional(v.string()),
+  data: v.optional(v.unknown()),
+})
+
+/**
+ * `POST /api/v1/plugins/install`: a package from the registry, or a tarball/zip by URL.
+ *
+ * @example
+ * ```ts
+ * v.parse(InstallBody, { name: '@acme/switchyard-plugin-slack', version: '^1.0.0' })
+ * ```
+ */
+export const InstallBody = v.union([
+  v.strictObject({
+    name: v.pipe(v.string(), v.nonEmpty()),
+    version: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  }),
+  v.strictObject({
+    download_url: v.pipe(v.string(), v.url()),
+    checksum_sha256: v.optional(
+      v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')),
+    ),
+  }),
+])
+
+const Limit = v.pipe(
+  v.string(),
+  v.regex(/^[1-9]\d{0,3}$/, 'expected an integer from 1 to 1000'),
+  v.transform(Number),
+  v.maxValue(1000),
+)
+
+/**
+ * Query of `GET /api/v1/dead-letters`: oldest first, `after` is the last id of the previous page.
+ *
+ * @example
+ * ```ts
+ * v.parse(DeadLetterQuery, { handler: 'audit_log', limit: '50' }) // { handler: 'audit_log', limit: 50 }
+ * ```
+ */
+export const DeadLetterQuery = v.object({
+  handler: v.optional(v.string()),
+  after: v.optional(v.string()),
+  limit: v.optional(Limit),
+})
+
+/**
+ * Query of `GET /api/v1/events/stream`: a subscription pattern (`order.*`, `order.**`); all events by default.
+ *
+ * @example
+ * ```ts
+ * v.parse(StreamQuery, { pattern: 'order.**' })
+ * ```
+ */
+export const StreamQuery = v.object({
+  pattern: v.optional(v.pipe(v.string(), v.nonEmpty())),
+})

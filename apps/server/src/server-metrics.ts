@@ -1,0 +1,88 @@
+import type { DeadLetter, DeliveryOutcome, Event } from '@switchyard/core'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+/** What the metrics read from the bus: `EventBus.observe`. */
+export interface Observable {
+  observe(observer: {
+    published?(event: Event): void
+    outcome?(event: Event, outcome: DeliveryOutcome): void
+    deadLettered?(deadLetter: DeadLetter): void
+  }): () => void
+}
+
+/** One plugin and its lifecycle state, read at every scrape. */
+export interface PluginStateSample {
+  name: string
+  state: string
+}
+
+/**
+ * The server's Prometheus metrics: events published, deliveries by handler and status, handler duration,
+ * dead letters and plugin states. Fed by the bus's `observe` API, so the bus does no metrics work of its own.
+ *
+ * @example
+ * ```ts
+ * const metrics = new ServerMetrics({ pluginStates: () => host.status().map((p) => ({ name: p.name, state: p.state })) })
+ * const stop = metrics.observe(bus)
+ * const text = await metrics.registry.metrics()
+ * ```
+ */
+export class ServerMetrics {
+  readonly registry = new Registry()
+  readonly #published: Counter
+  readonly #deliveries: Counter<'handler' | 'status'>
+  readonly #duration: Histogram<'handler'>
+  readonly #deadLetters: Counter<'handler'>
+
+  constructor(options: { pluginStates: () => readonly PluginStateSample[] }) {
+    const registers = [this.registry]
+    this.#published = new Counter({
+      name: 'switchyard_events_published_total',
+      help: 'Events accepted for dispatch',
+      registers,
+    })
+    this.#deliveries = new Counter({
+      name: 'switchyard_deliveries_total',
+      help: 'Deliveries that reached a final state, by handler and status',
+      labelNames: ['handler', 'status'],
+      registers,
+    })
+    this.#duration = new Histogram({
+      name: 'switchyard_handler_duration_seconds',
+      help: 'Time from the first attempt to the final state of a delivery, by handler',
+      labelNames: ['handler'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers,
+    })
+    this.#deadLetters = new Counter({
+      name: 'switchyard_dead_letters_total',
+      help: 'Deliveries moved to the dead-letter queue, by handler',
+      labelNames: ['handler'],
+      registers,
+    })
+    new Gauge({
+      name: 'switchyard_plugin_state',
+      help: 'Lifecycle state of each plugin: 1 for its current state',
+      labelNames: ['plugin', 'state'],
+      registers,
+      collect() {
+        this.reset()
+        for (const { name, state } of options.pluginStates()) this.set({ plugin: name, state }, 1)
+      },
+    })
+  }
+
+  /** Starts counting what `bus` reports; the returned function stops it. */
+  observe(bus: Observable): () => void {
+    return bus.observe({
+      published: () => this.#published.inc(),
+      outcome: (_event, outcome) => {
+        this.#deliveries.inc({ handler: outcome.handler, status: outcome.status })
+        if (outcome.status !== 'skipped_duplicate' && outcome.status !== 'unrouted') {
+          this.#duration.observe({ handler: outcome.handler }, outcome.durationMs / 1000)
+        }
+      },
+      deadLettered: (deadLetter) => this.#deadLetters.inc({ handler: deadLetter.handler }),
+    })
+  }
+}

@@ -1,0 +1,58 @@
+import type { EventBus, HealthResult, Store } from '@switchyard/core'
+import type { PluginStateSample } from './server-metrics.js'
+
+/** A plugin as the management API shows it; fields beyond name and state come from the host as they are. */
+export interface PluginView extends PluginStateSample {
+  readonly [key: string]: unknown
+}
+
+/** The aggregated health `/healthz` answers with. */
+export interface RuntimeHealth {
+  status: HealthResult['status']
+  [key: string]: unknown
+}
+
+/** The marketplace operations, when the marketplace is configured. */
+export interface MarketplaceApi {
+  list(): Promise<unknown>
+  install(
+    request: { name: string; version?: string } | { download_url: string; checksum_sha256?: string },
+  ): Promise<unknown>
+  uninstall(name: string): Promise<unknown>
+}
+
+/**
+ * Everything the HTTP layer needs from the running platform: the bus and store, plugin management from the
+ * host, the marketplace. `startServer` builds it from `@switchyard/host`; tests may build one by hand.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ runtime, auth, version: '0.1.0' })
+ * ```
+ */
+export interface ServerRuntime {
+  readonly bus: Pick<EventBus, 'enqueue' | 'explain' | 'observe' | 'replayDeadLetter' | 'extensions'>
+  readonly store: Pick<Store, 'deliveries' | 'listDeadLetters' | 'getDeadLetter' | 'deleteDeadLetter'>
+  /** Every known plugin with its state. */
+  plugins(): PluginView[]
+  /** One plugin's health checks; throws `E_NOT_FOUND` for an unknown plugin. */
+  pluginHealth(name: string): Promise<unknown>
+  /** Plugins' own metrics as JSON (`GET /plugins/metrics`). */
+  pluginMetrics(): Promise<unknown>
+  /** Plugins' metrics in the Prometheus text format, appended to `/metrics`. */
+  prometheusMetrics(): Promise<string>
+  enable(name: string): Promise<unknown>
+  disable(name: string): Promise<unknown>
+  reload(name: string): Promise<unknown>
+  /** Re-reads the configuration file; an invalid one throws `E_CONFIG` and changes nothing. */
+  reloadConfig(): Promise<unknown>
+  /** Declared event schemas as JSON Schema. */
+  catalog(): unknown
+  health(): Promise<RuntimeHealth>
+  /** False while the platform cannot take events (starting, stopping, transport down). */
+  isReady(): boolean
+  /** Answers a request for `/plugins/<name>/...` with that plugin's routes. */
+  pluginFetch(request: Request): Response | Promise<Response>
+  /** Null when `marketplace.enabled` is false. */
+  readonly marketplace: MarketplaceApi | null
+}
