@@ -1,1 +1,11 @@
-export {}
+export {
+  TransportClosedError,
+  TransportConnectError,
+  TransportPublishError,
+  TransportSetupError,
+} from './errors.js'
+export { connectNatsStore, NatsStore } from './nats-store.js'
+export type { NatsStoreOptions } from './nats-store-options.js'
+export { connectNatsTransport, NatsTransport } from './nats-transport.js'
+export type { NatsTransportOptions } from './nats-transport-options.js'
+export type { NatsConnectionOptions } from './open-connection.js'

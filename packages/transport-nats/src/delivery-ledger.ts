@@ -1,0 +1,121 @@
+import { type DeliveryRecord, type Event, isFinalStatus, type UnfinishedEvent } from '@switchyard/core'
+import type { JsonBucket } from './json-bucket.js'
+import { fromKeyToken, toKeyToken } from './key-token.js'
+
+/** One event's ledger entry: the event (once accepted) and one record per handler, in first-seen order. */
+interface LedgerDoc {
+  event?: Event
+  records: DeliveryRecord[]
+}
+
+/** Reads of the bucket run this many at a time when resuming. */
+const READ_BATCH = 128
+
+/**
+ * The delivery ledger in a KV bucket shared by all nodes: key `e.<eventId>` holds the event and its records
+ * (changed with compare-and-set, so two nodes finishing two handlers of one event do not overwrite each
+ * other), key `u.<eventId>` marks an accepted event with a handler not yet final. The bucket's TTL bounds it.
+ */
+export class DeliveryLedger {
+  readonly #bucket: JsonBucket
+
+  constructor(bucket: JsonBucket) {
+    this.#bucket = bucket
+  }
+
+  async accept(event: Event, handlers: readonly string[]): Promise<void> {
+    const updatedAt = new Date().toISOString()
+    const pending = handlers.map(
+      (handler): DeliveryRecord => ({
+        eventId: event.id,
+        handler,
+        status: 'pending',
+        attempts: 0,
+        durationMs: 0,
+        updatedAt,
+      }),
+    )
+    const eventKey = `e.${toKeyToken(event.id)}`
+    // the usual case is a new event: one create and the marker, written side by side
+    const [created] = await Promise.all([
+      this.#bucket.create(eventKey, { event, records: pending } satisfies LedgerDoc),
+      pending.length > 0 ? this.#bucket.put(unfinishedKey(event.id), 1) : undefined,
+    ])
+    if (created) return
+    const doc = await this.#bucket.mutate<LedgerDoc>(eventKey, (current) => ({
+      event,
+      records: upsert(current?.records ?? [], pending, false),
+    }))
+    await this.#mark(event.id, isOpen(doc))
+  }
+
+  async record(records: readonly DeliveryRecord[]): Promise<void> {
+    const byEvent = new Map<string, DeliveryRecord[]>()
+    for (const record of records)
+      byEvent.set(record.eventId, [...(byEvent.get(record.eventId) ?? []), record])
+    await Promise.all(
+      [...byEvent].map(async ([eventId, batch]) => {
+        let wasOpen = false
+        const doc = await this.#bucket.mutate<LedgerDoc>(`e.${toKeyToken(eventId)}`, (current) => {
+          wasOpen = current !== undefined && isOpen(current)
+          return { ...current, records: upsert(current?.records ?? [], batch, true) }
+        })
+        const open = isOpen(doc)
+        if (open !== wasOpen) await this.#mark(eventId, open)
+      }),
+    )
+  }
+
+  async deliveries(eventId: string): Promise<DeliveryRecord[]> {
+    return (await this.#doc(eventId))?.records ?? []
+  }
+
+  /** Accepted events with handlers not final, in the order they were accepted (the markers' write order). */
+  async unfinished(): Promise<UnfinishedEvent[]> {
+    const ids = (await this.#bucket.keys('u.*')).map((key) => fromKeyToken(key.slice(2)))
+    const result: UnfinishedEvent[] = []
+    for (let start = 0; start < ids.length; start += READ_BATCH) {
+      const docs = await Promise.all(ids.slice(start, start + READ_BATCH).map((id) => this.#doc(id)))
+      for (const doc of docs) {
+        if (doc?.event === undefined) continue
+        const handlers = doc.records
+          .filter((record) => !isFinalStatus(record.status))
+          .map((record) => record.handler)
+        if (handlers.length > 0) result.push({ event: doc.event, handlers })
+      }
+    }
+    return result
+  }
+
+  async #doc(eventId: string): Promise<LedgerDoc | undefined> {
+    return (await this.#bucket.get<LedgerDoc>(`e.${toKeyToken(eventId)}`))?.value
+  }
+
+  async #mark(eventId: string, open: boolean): Promise<void> {
+    if (open) await this.#bucket.put(unfinishedKey(eventId), 1)
+    else await this.#bucket.forget(unfinishedKey(eventId))
+  }
+}
+
+function unfinishedKey(eventId: string): string {
+  return `u.${toKeyToken(eventId)}`
+}
+
+function isOpen(doc: LedgerDoc): boolean {
+  return doc.event !== undefined && doc.records.some((record) => !isFinalStatus(record.status))
+}
+
+/** Records merged by handler, keeping first-seen order; `replace` false keeps an existing record as it is. */
+function upsert(
+  records: DeliveryRecord[],
+  changes: readonly DeliveryRecord[],
+  replace: boolean,
+): DeliveryRecord[] {
+  const merged = [...records]
+  for (const change of changes) {
+    const at = merged.findIndex((record) => record.handler === change.handler)
+    if (at === -1) merged.push({ ...change })
+    else if (replace) merged[at] = { ...change }
+  }
+  return merged
+}

@@ -1,0 +1,178 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream'
+import type { ConsumerOptions, Event, Logger, TransportConsumer, TransportMessage } from '@switchyard/core'
+import { type DurableSpec, ensureConsumer } from './ensure-consumer.js'
+import { NatsTransportMessage } from './nats-transport-message.js'
+import { Slots } from './slots.js'
+import type { SubjectScheme } from './subject-scheme.js'
+
+/** Header naming the only handlers a resumed event is for (comma-separated); absent: every matching handler. */
+export const TARGET_HEADER = 'Switchyard-Handlers'
+
+/** What a `HandlerConsumer` needs from its transport. */
+export interface HandlerConsumerInit {
+  js: JetStreamClient
+  jsm: JetStreamManager
+  stream: string
+  scheme: SubjectScheme
+  options: ConsumerOptions
+  onMessage: (message: TransportMessage) => Promise<void>
+  logger: Logger
+  /** How long `ack` waits for the server's confirmation. */
+  ackTimeoutMs: number
+}
+
+/** Pause before reopening a pull subscription that ended on its own (consumer deleted, server gone). */
+const RESTART_DELAY_MS = 1000
+
+/**
+ * One handler's share of the work on this node: pulls from the handler's durable consumers (the unordered one
+ * and one per ordering partition), runs at most `concurrency` messages at once across them, and sends
+ * `working` heartbeats for messages that run longer than a third of `ackWaitMs`.
+ */
+export class HandlerConsumer implements TransportConsumer {
+  readonly #init: HandlerConsumerInit
+  readonly #slots: Slots
+  readonly #inFlight = new Map<NatsTransportMessage, Promise<void>>()
+  readonly #live = new Set<ConsumerMessages>()
+  readonly #stopped = new AbortController()
+  readonly #loops: Promise<void>[] = []
+  readonly #sweep: NodeJS.Timeout
+  #stopPromise: Promise<void> | undefined
+
+  private constructor(init: HandlerConsumerInit) {
+    this.#init = init
+    this.#slots = new Slots(init.options.concurrency)
+    const beatMs = Math.max(100, Math.floor(init.options.ackWaitMs / 3))
+    this.#sweep = setInterval(() => this.#heartbeat(beatMs), beatMs)
+    this.#sweep.unref()
+  }
+
+  /** Creates or updates the handler's durable consumers, then starts pulling from them. */
+  static async start(init: HandlerConsumerInit): Promise<HandlerConsumer> {
+    const specs = durableSpecs(init.scheme, init.options)
+    await Promise.all(specs.map((spec) => ensureConsumer(init.jsm, init.stream, spec)))
+    const consumer = new HandlerConsumer(init)
+    for (const spec of specs) {
+      const batch = spec.maxAckPending === 1 ? 1 : init.options.concurrency
+      consumer.#loops.push(consumer.#pull(spec.durable, batch))
+    }
+    return consumer
+  }
+
+  stop(): Promise<void> {
+    this.#stopPromise ??= this.#stop()
+    return this.#stopPromise
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopped.abort()
+    clearInterval(this.#sweep)
+    await Promise.all([...this.#live].map((messages) => messages.close()))
+    await Promise.all(this.#loops)
+    await Promise.all(this.#inFlight.values())
+  }
+
+  async #pull(durable: string, batch: number): Promise<void> {
+    const { js, stream, logger } = this.#init
+    while (!this.#stopped.signal.aborted) {
+      let messages: ConsumerMessages | undefined
+      try {
+        messages = await (await js.consumers.get(stream, durable)).consume({ max_messages: batch })
+        this.#live.add(messages)
+        // stop() may have run while consume() was starting; close it here so the loop ends
+        if (this.#stopped.signal.aborted) await messages.close()
+        for await (const msg of messages) await this.#take(msg)
+      } catch (error) {
+        if (!this.#stopped.signal.aborted)
+          logger.warn({ err: error, durable }, 'JetStream pull ended; restarting')
+      } finally {
+        if (messages) this.#live.delete(messages)
+      }
+      await sleep(RESTART_DELAY_MS, undefined, { signal: this.#stopped.signal }).catch(() => {})
+    }
+  }
+
+  async #take(msg: JsMsg): Promise<void> {
+    // messages already buffered when stop() began go straight back for another node
+    if (this.#stopped.signal.aborted) return msg.nak()
+    const message = this.#toMessage(msg)
+    if (message === undefined) return
+    await this.#slots.acquire()
+    if (this.#stopped.signal.aborted) {
+      this.#slots.release()
+      await message.nak(0)
+      return
+    }
+    const task = this.#run(message).finally(() => {
+      this.#inFlight.delete(message)
+      this.#slots.release()
+    })
+    this.#inFlight.set(message, task)
+  }
+
+  /** The message for the bus, or undefined when it was settled here (meant for other handlers, or unreadable). */
+  #toMessage(msg: JsMsg): NatsTransportMessage | undefined {
+    const { options, logger, ackTimeoutMs } = this.#init
+    const targets = msg.headers?.get(TARGET_HEADER)
+    if (targets && !targets.split(',').includes(options.handler)) {
+      msg.ack()
+      return undefined
+    }
+    let event: Event
+    try {
+      event = msg.json<Event>()
+    } catch (error) {
+      logger.error(
+        { err: error, subject: msg.subject, seq: msg.seq },
+        'dropping a message that is not an event',
+      )
+      msg.term('not a Switchyard event')
+      return undefined
+    }
+    return new NatsTransportMessage(msg, event, ackTimeoutMs, logger)
+  }
+
+  async #run(message: NatsTransportMessage): Promise<void> {
+    const { onMessage, options, logger } = this.#init
+    try {
+      await onMessage(message)
+    } catch (error) {
+      logger.error(
+        { err: error, handler: options.handler, eventId: message.event.id },
+        'consumer callback threw',
+      )
+    }
+    if (!message.settled) {
+      logger.error(
+        { handler: options.handler, eventId: message.event.id },
+        'message ended without ack or nak',
+      )
+      await message.nak(options.ackWaitMs)
+    }
+  }
+
+  #heartbeat(beatMs: number): void {
+    const due = Date.now() - beatMs
+    for (const message of this.#inFlight.keys()) {
+      if (message.lastBeat <= due) message.working()
+    }
+  }
+}
+
+/** The unordered consumer, named after the handler, and one serialised consumer per ordering partition. */
+function durableSpecs(scheme: SubjectScheme, options: ConsumerOptions): DurableSpec[] {
+  const common = { ackWaitMs: options.ackWaitMs, maxDeliver: options.maxDeliveries }
+  const specs: DurableSpec[] = [
+    { durable: options.handler, filterSubject: scheme.filter(options.pattern), ...common },
+  ]
+  for (let partition = 0; partition < scheme.partitions; partition++) {
+    specs.push({
+      durable: `${options.handler}-k${partition}`,
+      filterSubject: scheme.keyedFilter(options.pattern, partition),
+      maxAckPending: 1,
+      ...common,
+    })
+  }
+  return specs
+}

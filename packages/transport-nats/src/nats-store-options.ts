@@ -1,0 +1,39 @@
+import * as v from 'valibot'
+import { connectionEntries, type NatsConnectionOptions } from './open-connection.js'
+import { natsName, parseOptions, positiveInt } from './parse-options.js'
+
+/** Options of `connectNatsStore`. */
+export interface NatsStoreOptions extends NatsConnectionOptions {
+  /** Prefix of the KV bucket names (`<prefix>_ledger`, `_processed`, `_dead_letters`, `_plugins`, `_kv`). Default `switchyard`. */
+  bucketPrefix?: string
+  /** How long an idempotency record lasts (the bucket's TTL). Default 24 hours. */
+  idempotencyTtlMs?: number
+  /** How long the delivery ledger of an event is kept (the bucket's TTL). Default 7 days. */
+  ledgerTtlMs?: number
+  /** Bucket replicas in a clustered JetStream. Default 1. */
+  replicas?: number
+}
+
+const schema = v.object({
+  ...connectionEntries,
+  bucketPrefix: v.optional(natsName),
+  idempotencyTtlMs: v.optional(positiveInt),
+  ledgerTtlMs: v.optional(positiveInt),
+  replicas: v.optional(v.pipe(positiveInt, v.maxValue(5))),
+})
+
+/** Options with their defaults applied. */
+export type ResolvedStoreOptions = NatsStoreOptions &
+  Required<Pick<NatsStoreOptions, 'bucketPrefix' | 'idempotencyTtlMs' | 'ledgerTtlMs' | 'replicas'>>
+
+/** Validates the options (`E_CONFIG` naming each bad key) and applies the defaults. */
+export function resolveStoreOptions(input: NatsStoreOptions): ResolvedStoreOptions {
+  const options = parseOptions(schema, input, 'store') as NatsStoreOptions
+  return {
+    ...options,
+    bucketPrefix: options.bucketPrefix ?? 'switchyard',
+    idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
+    ledgerTtlMs: options.ledgerTtlMs ?? 7 * 24 * 60 * 60 * 1000,
+    replicas: options.replicas ?? 1,
+  }
+}

@@ -1,0 +1,196 @@
+import { Kvm } from '@nats-io/kv'
+import type { NatsConnection } from '@nats-io/transport-node'
+import type {
+  DeadLetter,
+  DeadLetterQuery,
+  DeliveryRecord,
+  Event,
+  KvEntry,
+  PluginState,
+  Store,
+  UnfinishedEvent,
+} from '@switchyard/core'
+import { DeadLetterBucket } from './dead-letter-bucket.js'
+import { DeliveryLedger } from './delivery-ledger.js'
+import { TransportClosedError } from './errors.js'
+import { JsonBucket } from './json-bucket.js'
+import { toKeyToken } from './key-token.js'
+import { type NatsStoreOptions, resolveStoreOptions } from './nats-store-options.js'
+import { jetstreamManagerOf, openConnection } from './open-connection.js'
+import { PluginKvBucket } from './plugin-kv-bucket.js'
+
+/** The buckets of one store. */
+interface Buckets {
+  ledger: JsonBucket
+  processed: JsonBucket
+  deadLetters: JsonBucket
+  plugins: JsonBucket
+  kv: JsonBucket
+}
+
+/**
+ * The core `Store` in JetStream KV buckets, so every node shares idempotency records, dead letters, the
+ * delivery ledger, plugin state and plugin KV. The event stream of `NatsTransport` is the durable outbox of
+ * accepted events; this store only keeps the ledger beside it. Create it with `connectNatsStore`.
+ *
+ * @example
+ * ```ts
+ * const store = await connectNatsStore({ servers: 'nats://127.0.0.1:4222' })
+ * await store.markProcessed('order-1', 'audit_log')
+ * await store.isProcessed('order-1', 'audit_log') // true, on every node
+ * ```
+ */
+export class NatsStore implements Store {
+  /** The bucket names, e.g. to inspect them with the `nats` CLI. */
+  readonly buckets: readonly string[]
+  readonly #buckets: Buckets
+  readonly #ledger: DeliveryLedger
+  readonly #deadLetters: DeadLetterBucket
+  readonly #kv: PluginKvBucket
+  readonly #nc: NatsConnection
+  readonly #ownsConnection: boolean
+  #closed = false
+
+  /** Use `connectNatsStore`. */
+  constructor(nc: NatsConnection, buckets: Buckets, ownsConnection: boolean) {
+    this.#nc = nc
+    this.#buckets = buckets
+    this.buckets = Object.values(buckets).map((bucket) => bucket.name)
+    this.#ledger = new DeliveryLedger(buckets.ledger)
+    this.#deadLetters = new DeadLetterBucket(buckets.deadLetters)
+    this.#kv = new PluginKvBucket(buckets.kv)
+    this.#ownsConnection = ownsConnection
+  }
+
+  acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
+    this.#open()
+    return this.#ledger.accept(event, handlers)
+  }
+
+  recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+    this.#open()
+    return this.#ledger.record(records)
+  }
+
+  deliveries(eventId: string): Promise<DeliveryRecord[]> {
+    return this.#ledger.deliveries(eventId)
+  }
+
+  unfinishedEvents(): Promise<UnfinishedEvent[]> {
+    return this.#ledger.unfinished()
+  }
+
+  async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
+    return (await this.#buckets.processed.get(processedKey(idempotencyKey, handler))) !== undefined
+  }
+
+  markProcessed(idempotencyKey: string, handler: string): Promise<void> {
+    this.#open()
+    return this.#buckets.processed.put(processedKey(idempotencyKey, handler), 1)
+  }
+
+  addDeadLetter(deadLetter: DeadLetter): Promise<void> {
+    this.#open()
+    return this.#deadLetters.add(deadLetter)
+  }
+
+  listDeadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]> {
+    return this.#deadLetters.list(query)
+  }
+
+  getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#deadLetters.get(id)
+  }
+
+  deleteDeadLetter(id: string): Promise<boolean> {
+    return this.#deadLetters.delete(id)
+  }
+
+  purgeDeadLetters(before: Date): Promise<number> {
+    return this.#deadLetters.purge(before)
+  }
+
+  async getPluginState(plugin: string): Promise<PluginState | undefined> {
+    return (await this.#buckets.plugins.get<PluginState>(toKeyToken(plugin)))?.value
+  }
+
+  setPluginState(plugin: string, state: PluginState): Promise<void> {
+    this.#open()
+    return this.#buckets.plugins.put(toKeyToken(plugin), state)
+  }
+
+  async forgetPlugin(plugin: string): Promise<void> {
+    await Promise.all([this.#buckets.plugins.forget(toKeyToken(plugin)), this.#kv.dropNamespace(plugin)])
+  }
+
+  kvGet(namespace: string, key: string): Promise<unknown | undefined> {
+    return this.#kv.get(namespace, key)
+  }
+
+  kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void> {
+    this.#open()
+    return this.#kv.set(namespace, key, value, options?.ttlMs)
+  }
+
+  kvDelete(namespace: string, key: string): Promise<boolean> {
+    return this.#kv.delete(namespace, key)
+  }
+
+  kvList(namespace: string, options: { prefix?: string; limit?: number } = {}): Promise<KvEntry[]> {
+    return this.#kv.list(namespace, options.prefix, options.limit)
+  }
+
+  /** Writes are acknowledged by the server before they resolve, so closing only releases the connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    if (this.#ownsConnection && !this.#nc.isClosed()) await this.#nc.drain()
+  }
+
+  /** Deletes every bucket of this store (tests and teardown of a whole cluster). */
+  async destroy(): Promise<void> {
+    await Promise.all(Object.values(this.#buckets).map((bucket) => bucket.destroy()))
+  }
+
+  #open(): void {
+    if (this.#closed) throw new TransportClosedError('store')
+  }
+}
+
+function processedKey(idempotencyKey: string, handler: string): string {
+  return `${toKeyToken(handler)}.${toKeyToken(idempotencyKey)}`
+}
+
+/**
+ * Connects to NATS (or uses `options.connection`), opens or creates the store's KV buckets and returns the store.
+ * Throws `ConfigError` (E_CONFIG), `TransportConnectError` (E_TRANSPORT_CONNECT) or `TransportSetupError`
+ * (E_TRANSPORT_SETUP) naming the bucket.
+ *
+ * @example
+ * ```ts
+ * const transport = await connectNatsTransport({ servers: 'nats://127.0.0.1:4222', stream: 'SWITCHYARD' })
+ * const store = await connectNatsStore({ servers: 'nats://127.0.0.1:4222', connection: transport.connection })
+ * const bus = new EventBus({ transport, store })
+ * ```
+ */
+export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsStore> {
+  const options = resolveStoreOptions(input)
+  const { nc, owned } = await openConnection(options)
+  try {
+    await jetstreamManagerOf(nc, options.servers)
+    const kvm = new Kvm(nc)
+    const open = (suffix: string, ttlMs: number): Promise<JsonBucket> =>
+      JsonBucket.open(kvm, `${options.bucketPrefix}_${suffix}`, { ttlMs, replicas: options.replicas })
+    const [ledger, processed, deadLetters, plugins, kv] = await Promise.all([
+      open('ledger', options.ledgerTtlMs),
+      open('processed', options.idempotencyTtlMs),
+      open('dead_letters', 0),
+      open('plugins', 0),
+      open('kv', 0),
+    ])
+    return new NatsStore(nc, { ledger, processed, deadLetters, plugins, kv }, owned)
+  } catch (error) {
+    if (owned) await nc.close()
+    throw error
+  }
+}

@@ -1,0 +1,172 @@
+import { type JetStreamClient, type JetStreamManager, jetstream } from '@nats-io/jetstream'
+import { headers, type NatsConnection } from '@nats-io/transport-node'
+import {
+  type ConsumerOptions,
+  type Event,
+  type Logger,
+  noopLogger,
+  type Transport,
+  type TransportConsumer,
+  type TransportMessage,
+} from '@switchyard/core'
+import { ConnectionState } from './connection-state.js'
+import { ensureStream } from './ensure-stream.js'
+import { TransportClosedError, TransportPublishError } from './errors.js'
+import { HandlerConsumer, TARGET_HEADER } from './handler-consumer.js'
+import type { NatsTransportOptions, ResolvedTransportOptions } from './nats-transport-options.js'
+import { resolveTransportOptions } from './nats-transport-options.js'
+import { jetstreamManagerOf, openConnection } from './open-connection.js'
+import { SubjectScheme } from './subject-scheme.js'
+
+/**
+ * The core `Transport` over NATS JetStream: several nodes share one logical bus. Events are published to the
+ * stream with `Nats-Msg-Id` = idempotencyKey; each handler is a durable pull consumer shared by every node.
+ * Create it with `connectNatsTransport`.
+ *
+ * @example
+ * ```ts
+ * const transport = await connectNatsTransport({ servers: 'nats://127.0.0.1:4222', stream: 'SWITCHYARD' })
+ * const bus = new EventBus({ transport })
+ * ```
+ */
+export class NatsTransport implements Transport {
+  /** The connection, e.g. to share it with `connectNatsStore({ connection })`. */
+  readonly connection: NatsConnection
+  readonly stream: string
+  readonly subjects: SubjectScheme
+  readonly #js: JetStreamClient
+  readonly #jsm: JetStreamManager
+  readonly #options: ResolvedTransportOptions
+  readonly #state: ConnectionState
+  readonly #ownsConnection: boolean
+  readonly #logger: Logger
+  readonly #consumers = new Set<HandlerConsumer>()
+  #closing: Promise<void> | undefined
+
+  /** Use `connectNatsTransport`; this constructor expects a connection whose stream already exists. */
+  constructor(
+    nc: NatsConnection,
+    jsm: JetStreamManager,
+    options: ResolvedTransportOptions,
+    ownsConnection: boolean,
+  ) {
+    this.connection = nc
+    this.stream = options.stream
+    this.subjects = new SubjectScheme(options.subjectPrefix, options.orderingPartitions)
+    this.#jsm = jsm
+    this.#js = jetstream(nc, { timeout: options.publishTimeoutMs })
+    this.#options = options
+    this.#ownsConnection = ownsConnection
+    this.#logger = (options.logger ?? noopLogger).child({
+      component: 'transport-nats',
+      stream: options.stream,
+    })
+    this.#state = new ConnectionState(nc, this.#logger)
+  }
+
+  /**
+   * Publishes to `<prefix>.<type>` (or the event's ordering partition) and resolves on the JetStream ack.
+   * With `handlers`, only those handlers' consumers handle it (the others ack it unseen). While disconnected
+   * it waits for the reconnect, retrying until `publishTimeoutMs`: the message id makes retries safe.
+   */
+  async publish(event: Event, options?: { handlers?: readonly string[] }): Promise<void> {
+    if (this.#closing) throw new TransportClosedError('transport')
+    const subject = this.subjects.subjectOf(event)
+    const payload = JSON.stringify(event)
+    const targets = options?.handlers
+    let msgID = event.metadata.idempotencyKey
+    const publishOptions: Parameters<JetStreamClient['publish']>[2] = { msgID }
+    if (targets !== undefined) {
+      const hdrs = headers()
+      hdrs.set(TARGET_HEADER, targets.join(','))
+      // a distinct id, or the server would drop the resumed copy as a duplicate of the original
+      msgID = `${msgID}>${targets.join(',')}`
+      Object.assign(publishOptions, { msgID, headers: hdrs })
+    }
+    const deadline = Date.now() + this.#options.publishTimeoutMs
+    for (;;) {
+      try {
+        await this.#js.publish(subject, payload, publishOptions)
+        return
+      } catch (cause) {
+        const left = deadline - Date.now()
+        if (left <= 0 || this.#state.closed || this.#state.ready)
+          throw new TransportPublishError(subject, cause)
+        await this.#state.waitReady(left)
+      }
+    }
+  }
+
+  async consume(
+    options: ConsumerOptions,
+    onMessage: (message: TransportMessage) => Promise<void>,
+  ): Promise<TransportConsumer> {
+    if (this.#closing) throw new TransportClosedError('transport')
+    const consumer = await HandlerConsumer.start({
+      js: this.#js,
+      jsm: this.#jsm,
+      stream: this.stream,
+      scheme: this.subjects,
+      options,
+      onMessage,
+      logger: this.#logger.child({ handler: options.handler }),
+      ackTimeoutMs: this.#options.ackTimeoutMs,
+    })
+    this.#consumers.add(consumer)
+    return {
+      stop: async () => {
+        this.#consumers.delete(consumer)
+        await consumer.stop()
+      },
+    }
+  }
+
+  isReady(): boolean {
+    return this.#state.ready
+  }
+
+  /** Stops every consumer (in-flight messages finish and are acked), then drains the connection if it is ours. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
+    await Promise.all([...this.#consumers].map((consumer) => consumer.stop()))
+    this.#consumers.clear()
+    if (this.#ownsConnection && !this.connection.isClosed()) await this.connection.drain()
+  }
+}
+
+/**
+ * Connects to NATS, creates the event stream if needed and returns the transport.
+ * Throws `ConfigError` (E_CONFIG) for invalid options, `TransportConnectError` (E_TRANSPORT_CONNECT) naming the
+ * servers when none answers or JetStream is off, `TransportSetupError` (E_TRANSPORT_SETUP) when the stream
+ * cannot be created.
+ *
+ * @example
+ * ```ts
+ * const transport = await connectNatsTransport({ servers: ['nats://127.0.0.1:4222'], stream: 'SWITCHYARD' })
+ * const store = await connectNatsStore({ servers: [], connection: transport.connection })
+ * const bus = new EventBus({ transport, store })
+ * ```
+ */
+export async function connectNatsTransport(input: NatsTransportOptions): Promise<NatsTransport> {
+  const options = resolveTransportOptions(input)
+  const { nc, owned } = await openConnection(options)
+  try {
+    const jsm = await jetstreamManagerOf(nc, options.servers)
+    const scheme = new SubjectScheme(options.subjectPrefix, options.orderingPartitions)
+    await ensureStream(jsm, {
+      name: options.stream,
+      subjects: scheme.streamSubjects(),
+      duplicateWindowMs: options.duplicateWindowMs,
+      maxAgeMs: options.maxAgeMs,
+      replicas: options.replicas,
+    })
+    return new NatsTransport(nc, jsm, options, owned)
+  } catch (error) {
+    if (owned) await nc.close()
+    throw error
+  }
+}
