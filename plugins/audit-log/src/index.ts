@@ -1,0 +1,6 @@
+export type { AuditEntry } from './audit-entry.js'
+export { auditLogPlugin as default, auditLogPlugin } from './audit-log-plugin.js'
+export type { AuditPage, AuditQuery } from './audit-query.js'
+export { auditQuery } from './audit-query.js'
+export type { AuditLogConfig } from './config.js'
+export { auditLogConfig } from './config.js'

@@ -1,0 +1,7 @@
+export type { HealthSummary } from './check-scheduler.js'
+export { CheckScheduler } from './check-scheduler.js'
+export type { CheckConfig, CheckType, HealthChecksConfig } from './config.js'
+export { healthChecksConfig } from './config.js'
+export { healthChecksPlugin as default, healthChecksPlugin } from './health-checks-plugin.js'
+export type { CheckResult } from './run-check.js'
+export { runCheck } from './run-check.js'

@@ -1,0 +1,6 @@
+export type { RequestTracingConfig } from './config.js'
+export { requestTracingConfig } from './config.js'
+export { correlateEvent } from './correlate-event.js'
+export { requestTracingPlugin as default, requestTracingPlugin } from './request-tracing-plugin.js'
+export type { TraceContext, TracingOptions } from './tracing-middleware.js'
+export { createTracingMiddleware } from './tracing-middleware.js'

@@ -1,0 +1,50 @@
+import * as v from 'valibot'
+
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1))
+
+/**
+ * Config of the webhooks plugin: per-attempt timeout, retry schedule and how many deliveries each endpoint's
+ * log keeps.
+ *
+ * @example
+ * ```ts
+ * v.parse(webhooksConfig, { timeout_ms: 3000, retry: { attempts: 3 } })
+ * ```
+ */
+export const webhooksConfig = v.object({
+  timeout_ms: v.optional(positiveInt, 5_000),
+  retry: v.optional(
+    v.object({
+      attempts: v.optional(positiveInt, 5),
+      initial_ms: v.optional(positiveInt, 500),
+      max_ms: v.optional(positiveInt, 30_000),
+      factor: v.optional(v.pipe(v.number(), v.minValue(1)), 2),
+      jitter: v.optional(v.boolean(), true),
+    }),
+    {},
+  ),
+  delivery_log_limit: v.optional(positiveInt, 100),
+})
+
+export type WebhooksConfig = v.InferOutput<typeof webhooksConfig>
+
+/**
+ * The body of `POST /plugins/webhooks/subscriptions`. The secret is write-only: the API never returns it.
+ *
+ * @example
+ * ```ts
+ * v.parse(subscriptionInput, { pattern: 'order.**', url: 'https://example.com/hook', secret: 'whsec_0123456789abcdef' })
+ * ```
+ */
+export const subscriptionInput = v.object({
+  pattern: v.pipe(v.string(), v.minLength(1, 'expected an event pattern such as order.**')),
+  url: v.pipe(
+    v.string(),
+    v.url('expected an http(s) URL'),
+    v.check((url) => /^https?:$/.test(new URL(url).protocol), 'expected an http(s) URL'),
+  ),
+  secret: v.pipe(v.string(), v.minLength(16, 'expected a secret of at least 16 characters')),
+  description: v.optional(v.pipe(v.string(), v.maxLength(200))),
+})
+
+export type SubscriptionInput = v.InferOutput<typeof subscriptionInput>

@@ -1,0 +1,17 @@
+export type { SubscriptionInput, WebhooksConfig } from './config.js'
+export { subscriptionInput, webhooksConfig } from './config.js'
+export type { DeliveryLogEntry } from './delivery-log.js'
+export { WebhookDeliveryError } from './errors.js'
+export type {
+  BackoffPolicy,
+  DeliveryAttempt,
+  DeliveryResult,
+  DeliveryStatus,
+  SendOptions,
+  WebhookRequest,
+} from './send-webhook.js'
+export { sendWebhook } from './send-webhook.js'
+export type { VerifyOptions } from './sign-payload.js'
+export { SIGNATURE_HEADER, signPayload, verifySignature } from './sign-payload.js'
+export type { PublicSubscription, Subscription } from './subscription-registry.js'
+export { webhooksPlugin as default, webhooksPlugin } from './webhooks-plugin.js'

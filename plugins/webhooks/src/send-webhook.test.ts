@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { backoffDelay, sendWebhook } from './send-webhook.js'
+import { startWebhookReceiver } from './test-support/webhook-receiver.js'
+
+const secret = 'whsec_test_0123456789'
+const retry = { attempts: 3, initialMs: 10, maxMs: 50, factor: 2, jitter: false }
+const closers: Array<() => Promise<void>> = []
+
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()))
+})
+
+async function receiver(statuses: number[], delayMs = 0) {
+  const started = await startWebhookReceiver(secret, statuses, delayMs)
+  closers.push(started.close)
+  return started
+}
+
+describe('sendWebhook', () => {
+  it('delivers a signed body that the receiver verifies', async () => {
+    const hook = await receiver([204])
+    const body = JSON.stringify({ id: 'evt_1', type: 'order.created' })
+    const result = await sendWebhook(
+      { url: hook.url, secret, body, headers: { 'switchyard-event-id': 'evt_1' } },
+      { retry, timeoutMs: 2000 },
+    )
+    expect(result.status).toBe('delivered')
+    expect(result.attempts).toHaveLength(1)
+    expect(hook.received).toHaveLength(1)
+    expect(hook.received[0]?.signatureValid).toBe(true)
+    expect(hook.received[0]?.body).toBe(body)
+    expect(hook.received[0]?.headers['switchyard-event-id']).toBe('evt_1')
+  })
+
+  it('retries after a 500 and succeeds on the next attempt', async () => {
+    const hook = await receiver([500, 200])
+    const result = await sendWebhook({ url: hook.url, secret, body: '{}' }, { retry, timeoutMs: 2000 })
+    expect(result.status).toBe('delivered')
+    expect(result.attempts.map((a) => a.status)).toEqual([500, 200])
+    expect(hook.received.every((r) => r.signatureValid)).toBe(true)
+  })
+
+  it('does not retry after a 400', async () => {
+    const hook = await receiver([400, 200])
+    const result = await sendWebhook({ url: hook.url, secret, body: '{}' }, { retry, timeoutMs: 2000 })
+    expect(result.status).toBe('rejected')
+    expect(result.attempts).toHaveLength(1)
+    expect(hook.received).toHaveLength(1)
+  })
+
+  it('gives up after the last attempt when the endpoint keeps failing', async () => {
+    const hook = await receiver([503])
+    const result = await sendWebhook({ url: hook.url, secret, body: '{}' }, { retry, timeoutMs: 2000 })
+    expect(result.status).toBe('failed')
+    expect(hook.received).toHaveLength(3)
+  })
+
+  it('retries an attempt that times out', async () => {
+    const hook = await receiver([200], 300)
+    const result = await sendWebhook(
+      { url: hook.url, secret, body: '{}' },
+      { retry: { ...retry, attempts: 2 }, timeoutMs: 50 },
+    )
+    expect(result.status).toBe('failed')
+    expect(result.attempts.map((a) => a.error)).toEqual(['timed out after 50ms', 'timed out after 50ms'])
+  })
+
+  it('records a network error when nothing listens', async () => {
+    const hook = await receiver([200])
+    await hook.close()
+    const result = await sendWebhook(
+      { url: hook.url, secret, body: '{}' },
+      { retry: { ...retry, attempts: 1 }, timeoutMs: 500 },
+    )
+    expect(result.status).toBe('failed')
+    expect(result.attempts[0]?.error).toMatch(/fetch failed/)
+  })
+})
+
+describe('backoffDelay', () => {
+  it('grows by the factor and stops at maxMs', () => {
+    expect([1, 2, 3, 4].map((n) => backoffDelay(retry, n))).toEqual([10, 20, 40, 50])
+  })
+
+  it('keeps a jittered delay between half and all of the computed one', () => {
+    const delay = backoffDelay({ ...retry, jitter: true }, 3)
+    expect(delay).toBeGreaterThanOrEqual(20)
+    expect(delay).toBeLessThanOrEqual(40)
+  })
+})

@@ -1,0 +1,141 @@
+import { SIGNATURE_HEADER, signPayload } from './sign-payload.js'
+
+/** Retry schedule of one delivery: attempt n waits `min(maxMs, initialMs * factor^(n-1))` before the next. */
+export interface BackoffPolicy {
+  /** Total attempts, the first included. */
+  attempts: number
+  initialMs: number
+  maxMs: number
+  factor: number
+  /** Wait a random time between half and all of the computed delay, so endpoints are not hit in lockstep. */
+  jitter: boolean
+}
+
+/** One HTTP attempt of a delivery. */
+export interface DeliveryAttempt {
+  attempt: number
+  /** RFC 3339 start time of the attempt. */
+  at: string
+  /** HTTP status, absent when no response arrived. */
+  status?: number
+  /** Network error or timeout message, absent when a response arrived. */
+  error?: string
+  durationMs: number
+}
+
+/**
+ * `delivered`: a 2xx answer. `rejected`: a 4xx answer other than 408/429, never retried. `failed`: 5xx, timeouts
+ * or network errors until the attempts ran out.
+ */
+export type DeliveryStatus = 'delivered' | 'rejected' | 'failed'
+
+export interface DeliveryResult {
+  status: DeliveryStatus
+  attempts: DeliveryAttempt[]
+}
+
+/** A signed POST to make. */
+export interface WebhookRequest {
+  url: string
+  secret: string
+  /** The JSON body, sent byte for byte as signed. */
+  body: string
+  headers?: Record<string, string>
+}
+
+export interface SendOptions {
+  retry: BackoffPolicy
+  /** Per-attempt deadline. */
+  timeoutMs: number
+  /** Ends the delivery early (the bus aborts a handler that runs past its own timeout). */
+  signal?: AbortSignal
+}
+
+/**
+ * POSTs a signed JSON body, retrying with exponential backoff on 5xx, 408, 429, timeouts and network errors,
+ * and stopping at once on any other 4xx. Each attempt is signed afresh, so a late retry carries a current
+ * timestamp. Never throws for HTTP or network failures: they are in the result.
+ *
+ * @example
+ * ```ts
+ * const result = await sendWebhook(
+ *   { url: 'https://example.com/hook', secret: 'whsec_0123456789abcdef', body: JSON.stringify(event) },
+ *   { timeoutMs: 5000, retry: { attempts: 5, initialMs: 500, maxMs: 30_000, factor: 2, jitter: true } },
+ * )
+ * result.status // 'delivered' | 'rejected' | 'failed'
+ * ```
+ */
+export async function sendWebhook(request: WebhookRequest, options: SendOptions): Promise<DeliveryResult> {
+  const attempts: DeliveryAttempt[] = []
+  for (let attempt = 1; attempt <= options.retry.attempts; attempt++) {
+    const result = await attemptOnce(request, attempt, options)
+    attempts.push(result)
+    if (result.status !== undefined && result.status < 300) return { status: 'delivered', attempts }
+    if (result.status !== undefined && !isRetryableStatus(result.status))
+      return { status: 'rejected', attempts }
+    if (attempt === options.retry.attempts || options.signal?.aborted) break
+    await sleep(backoffDelay(options.retry, attempt), options.signal)
+  }
+  return { status: 'failed', attempts }
+}
+
+/** 408 and 429 ask for a later retry; other 4xx mean the request itself is wrong. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429
+}
+
+/** The wait after attempt `attempt` (1-based). */
+export function backoffDelay(policy: BackoffPolicy, attempt: number): number {
+  const delay = Math.min(policy.maxMs, policy.initialMs * policy.factor ** (attempt - 1))
+  return policy.jitter ? delay / 2 + Math.random() * (delay / 2) : delay
+}
+
+async function attemptOnce(
+  request: WebhookRequest,
+  attempt: number,
+  options: SendOptions,
+): Promise<DeliveryAttempt> {
+  const at = new Date()
+  const started = performance.now()
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+  const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000
+  try {
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'switchyard-webhooks',
+        ...request.headers,
+        [SIGNATURE_HEADER]: signPayload(request.body, request.secret),
+      },
+      body: request.body,
+      signal,
+      redirect: 'manual',
+    })
+    // The body is not kept; reading it frees the connection for the next delivery.
+    await response.arrayBuffer().catch(() => undefined)
+    return { attempt, at: at.toISOString(), status: response.status, durationMs: elapsed() }
+  } catch (error) {
+    const message = timeout.aborted ? `timed out after ${options.timeoutMs}ms` : describeError(error)
+    return { attempt, at: at.toISOString(), error: message, durationMs: elapsed() }
+  }
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
+  return `${error.message}${cause}`
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}

@@ -1,0 +1,68 @@
+import { InvalidPatternError } from '@switchyard/core'
+import type { Context, Hono } from 'hono'
+import * as v from 'valibot'
+import { subscriptionInput } from './config.js'
+import type { DeliveryLog } from './delivery-log.js'
+import { type SubscriptionRegistry, toPublic } from './subscription-registry.js'
+
+const listQuery = v.object({
+  limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), '50'),
+})
+
+/**
+ * Mounts the subscription API on the plugin's Hono app (served under `/plugins/webhooks`):
+ * `POST /subscriptions`, `GET /subscriptions`, `GET|DELETE /subscriptions/:id` and
+ * `GET /subscriptions/:id/deliveries?limit=`. Secrets are accepted, never returned.
+ *
+ * @example
+ * ```ts
+ * mountSubscriptionRoutes(ctx.routes, registry, log)
+ * ```
+ */
+export function mountSubscriptionRoutes(app: Hono, registry: SubscriptionRegistry, log: DeliveryLog): void {
+  app.post('/subscriptions', async (c) => {
+    const body = await c.req.json().catch(() => undefined)
+    const parsed = v.safeParse(subscriptionInput, body)
+    if (!parsed.success) return invalid(c, describeIssues(parsed.issues))
+    try {
+      return c.json(toPublic(await registry.create(parsed.output)), 201)
+    } catch (error) {
+      if (error instanceof InvalidPatternError) return invalid(c, `pattern: ${error.message}`)
+      throw error
+    }
+  })
+
+  app.get('/subscriptions', async (c) => c.json({ subscriptions: (await registry.list()).map(toPublic) }))
+
+  app.get('/subscriptions/:id', async (c) => {
+    const subscription = await registry.get(c.req.param('id'))
+    return subscription ? c.json(toPublic(subscription)) : notFound(c, c.req.param('id'))
+  })
+
+  app.delete('/subscriptions/:id', async (c) => {
+    const id = c.req.param('id')
+    if (!(await registry.delete(id))) return notFound(c, id)
+    await log.forget(id)
+    return c.body(null, 204)
+  })
+
+  app.get('/subscriptions/:id/deliveries', async (c) => {
+    const id = c.req.param('id')
+    const query = v.safeParse(listQuery, c.req.query())
+    if (!query.success) return invalid(c, describeIssues(query.issues))
+    if (!(await registry.get(id))) return notFound(c, id)
+    return c.json({ deliveries: await log.list(id, query.output.limit) })
+  })
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues.map((issue) => `${v.getDotPath(issue) ?? 'body'}: ${issue.message}`).join('; ')
+}
+
+function invalid(c: Context, message: string) {
+  return c.json({ error: { code: 'E_VALIDATION', message } }, 400)
+}
+
+function notFound(c: Context, id: string) {
+  return c.json({ error: { code: 'E_NOT_FOUND', message: `webhook subscription ${id} not found` } }, 404)
+}

@@ -1,0 +1,65 @@
+import { definePlugin } from '@switchyard/plugin-sdk'
+import { webhooksConfig } from './config.js'
+import { createDispatcher } from './create-dispatcher.js'
+import { DeliveryLog } from './delivery-log.js'
+import { type BackoffPolicy, backoffDelay } from './send-webhook.js'
+import { SubscriptionRegistry } from './subscription-registry.js'
+import { mountSubscriptionRoutes } from './subscription-routes.js'
+
+/**
+ * The webhooks plugin: delivers every event that matches a registered subscription to its URL, signed with
+ * HMAC-SHA256, retried with backoff on 5xx and timeouts, with a delivery log per endpoint.
+ *
+ * @example
+ * ```yaml
+ * plugins:
+ *   webhooks: { enabled: true, config: { timeout_ms: 5000, retry: { attempts: 5 } } }
+ * ```
+ */
+export const webhooksPlugin = definePlugin({
+  name: 'webhooks',
+  version: '0.1.0',
+  description: 'Signed outbound webhooks with retries and a per-endpoint delivery log',
+  permissions: ['events:subscribe', 'http:routes', 'store:kv'],
+  config: webhooksConfig,
+  async setup(ctx) {
+    const registry = new SubscriptionRegistry(ctx.store)
+    const log = new DeliveryLog(ctx.store, ctx.config.delivery_log_limit)
+    const retry: BackoffPolicy = {
+      attempts: ctx.config.retry.attempts,
+      initialMs: ctx.config.retry.initial_ms,
+      maxMs: ctx.config.retry.max_ms,
+      factor: ctx.config.retry.factor,
+      jitter: ctx.config.retry.jitter,
+    }
+    const deliveries = ctx.metrics.counter('webhook_deliveries_total', 'Webhook deliveries by final status', {
+      labelNames: ['status'],
+    })
+    mountSubscriptionRoutes(ctx.routes, registry, log)
+    await ctx.on(
+      '**',
+      createDispatcher({
+        registry,
+        log,
+        send: { retry, timeoutMs: ctx.config.timeout_ms },
+        logger: ctx.logger,
+        onDelivery: (status) => deliveries.inc({ status }),
+      }),
+      {
+        name: 'webhook_dispatcher',
+        // The plugin retries each endpoint itself; the bus must wait for that whole schedule, and not repeat it.
+        timeoutMs: worstCaseMs(retry, ctx.config.timeout_ms),
+        retry: { attempts: 1 },
+      },
+    )
+  },
+})
+
+/** How long one delivery can take: every attempt timing out, plus every backoff wait, plus a margin. */
+function worstCaseMs(retry: BackoffPolicy, timeoutMs: number): number {
+  let total = 1_000
+  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+    total += timeoutMs + backoffDelay({ ...retry, jitter: false }, attempt)
+  }
+  return total
+}
