@@ -27,6 +27,11 @@ export interface DeliveryPolicy {
   concurrency: number
   /** Skip an event whose idempotencyKey this handler already handled successfully. */
   idempotent: boolean
+  /**
+   * Whether an event that exhausted its attempts goes to the Store's dead-letter queue (status `dead_lettered`);
+   * when false its final status is `failed` or `timed_out`. Default true.
+   */
+  deadLetter?: boolean
 }
 
 /** Final state of one (event, handler) delivery. */

@@ -49,7 +49,15 @@ export interface Transport {
    */
   publish(event: Event, options?: { handlers?: readonly string[] }): Promise<void>
   /** Starts consuming for one handler. `onMessage` must end every message with ack or nak. */
-  consume(options: ConsumerOptions, onMessage: (message: TransportMessage) => Promise<void>): Promise<TransportConsumer>
+  consume(
+    options: ConsumerOptions,
+    onMessage: (message: TransportMessage) => Promise<void>,
+  ): Promise<TransportConsumer>
+  /**
+   * Optional: resolves when nothing this transport holds for the consumers running in this process is queued, in
+   * flight or waiting for redelivery. `EventBus.drain` uses it when present.
+   */
+  idle?(): Promise<void>
   /** False while the transport cannot reach its cluster (reported by `/readyz`). */
   isReady(): boolean
   /** Stops every consumer (draining in-flight messages) and releases resources. */

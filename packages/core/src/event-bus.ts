@@ -1,0 +1,349 @@
+import { type BusObserver, BusObservers } from './bus-observers.js'
+import type {
+  EventBusOptions,
+  Explanation,
+  HandlerHold,
+  HandlerSelection,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionInfo,
+} from './bus-types.js'
+import { ConsumerManager } from './consumer-manager.js'
+import { DeadlineList } from './deadline-list.js'
+import { Deliverer } from './deliverer.js'
+import type { DeliveryOutcome, DeliveryPolicy, DeliveryReport, Handler } from './delivery.js'
+import { defaultDeliveryPolicy, resolvePolicy } from './delivery-policy.js'
+import { DispatchPlanner, type Reach, type TypePlan } from './dispatch-plan.js'
+import { ClosedError, DuplicateHandlerError, InvalidHandlerNameError, NotFoundError } from './errors.js'
+import type { Event, EventMap } from './event.js'
+import { assertEventType } from './event-type.js'
+import { builtinExtensionPoints } from './extension-point.js'
+import { ExtensionRegistry } from './extension-registry.js'
+import { HandlerEntry } from './handler-entry.js'
+import { HandlerSlot } from './handler-slot.js'
+import { InProcessTransport } from './in-process-transport.js'
+import { LedgerWriter } from './ledger-writer.js'
+import type { Logger } from './logger.js'
+import { MemoryStore } from './memory-store.js'
+import { noopLogger } from './noop-logger.js'
+import { compilePattern, matchesPattern } from './pattern.js'
+import type { RouteTable } from './route-table.js'
+import type { Store } from './store.js'
+import type { Transport } from './transport.js'
+import type { EventOf, PatternData } from './typed-events.js'
+
+const HANDLER_NAME = /^[a-z][a-z0-9_]*$/
+const { beforePublish, afterDispatch } = builtinExtensionPoints
+
+/**
+ * The event bus: handlers subscribe to patterns under unique names; `publish` dispatches in this process and
+ * resolves to a `DeliveryReport`; `enqueue` accepts into the Store and dispatches in the background through the
+ * Transport. Handlers run concurrently and isolated, with timeout, retries with backoff, dead letters,
+ * idempotency, orderingKey serialisation, per-handler concurrency, routes and filters.
+ * Type it with an event map to have `publish` and `subscribe` check payloads at compile time.
+ *
+ * @example
+ * ```ts
+ * interface Events extends EventMap { 'order.created': { id: string } }
+ * const bus = new EventBus<Events>()
+ * bus.subscribe('order.*', async (event) => console.log(event.data.id), { name: 'order_logger' })
+ * const report = await bus.publish(createEvent('order.created', { id: 'o-1' }))
+ * ```
+ */
+export class EventBus<M extends EventMap = EventMap> {
+  readonly extensions: ExtensionRegistry
+  readonly store: Store
+  readonly transport: Transport
+  #logger: Logger
+  #defaults: DeliveryPolicy
+  #slots = new Map<string, HandlerSlot>()
+  #planner = new DispatchPlanner()
+  #observers: BusObservers
+  #ledger: LedgerWriter
+  #deliverer: Deliverer
+  #consumers: ConsumerManager
+  #closed = false
+  #reach = (entry: HandlerEntry, event: Event): Reach =>
+    this.#planner.isSelected(entry.name)
+      ? this.#planner.reach(entry, event, this.#planner.routes().get(event.type))
+      : { reached: false, reason: 'disabled' }
+
+  constructor(options: EventBusOptions = {}) {
+    this.#logger = options.logger ?? noopLogger
+    this.store = options.store ?? new MemoryStore()
+    this.transport = options.transport ?? new InProcessTransport()
+    this.extensions = options.extensions ?? new ExtensionRegistry({ logger: this.#logger })
+    this.#defaults = resolvePolicy(defaultDeliveryPolicy, options.defaults ?? {}, 'delivery defaults')
+    if (options.routes !== undefined) this.#planner.setRoutes(options.routes)
+    if (options.handlerSelection !== undefined) this.#planner.setSelection(options.handlerSelection)
+    this.#observers = new BusObservers((error) => this.#logger.error({ err: error }, 'bus observer threw'))
+    this.#ledger = new LedgerWriter(this.store, this.#logger)
+    this.#deliverer = new Deliverer({
+      store: this.store,
+      logger: this.#logger,
+      deadlines: new DeadlineList(),
+      observers: this.#observers,
+      ledger: this.#ledger,
+    })
+    this.#consumers = new ConsumerManager(this.transport, this.#logger, (slot, message) =>
+      this.#deliverer.fromTransport(slot, message, this.#reach),
+    )
+  }
+
+  /**
+   * Subscribes `handler` to `pattern` under a unique snake_case name. Throws `InvalidHandlerNameError`,
+   * `DuplicateHandlerError`, `InvalidPatternError` or `ConfigError` (bad policy) synchronously.
+   */
+  subscribe<P extends string>(
+    pattern: P,
+    handler: Handler<PatternData<M, P>>,
+    options: SubscribeOptions<PatternData<M, P>>,
+  ): Subscription {
+    this.#assertOpen()
+    const { name, filter, owner, ...overrides } = options
+    if (typeof name !== 'string' || !HANDLER_NAME.test(name)) throw new InvalidHandlerNameError(String(name))
+    compilePattern(pattern)
+    const policy = resolvePolicy(this.#defaults, overrides, `subscription ${name}`)
+    let slot = this.#slots.get(name)
+    if (slot?.entry !== undefined) throw new DuplicateHandlerError(name)
+    if (slot === undefined) {
+      slot = new HandlerSlot(name)
+      this.#slots.set(name, slot)
+    }
+    const entry = new HandlerEntry({
+      slot,
+      name,
+      pattern,
+      owner,
+      handler: handler as Handler,
+      policy,
+      filter: filter as ((event: Event) => boolean) | undefined,
+    })
+    slot.entry = entry
+    this.#planner.add(entry)
+    if (!slot.held) this.#consumers.reconcile(slot)
+    return {
+      name,
+      pattern,
+      ...(owner === undefined ? {} : { owner }),
+      unsubscribe: () => this.#unsubscribe(entry),
+    }
+  }
+
+  /** Dispatches in this process; resolves once every matched handler reached a final state. Never rejects for a handler's failure. */
+  async publish<K extends keyof M & string>(event: EventOf<M, K>): Promise<DeliveryReport> {
+    this.#assertOpen()
+    const accepted = await this.#prepare(event)
+    const plan = this.#planner.plan(accepted.type)
+    const report: DeliveryReport = { eventId: accepted.id, outcomes: await this.#dispatch(plan, accepted) }
+    if (this.extensions.has(afterDispatch))
+      await this.extensions.runAction(afterDispatch, { event: accepted, report })
+    return report
+  }
+
+  /** Accepts the event into the Store and the Transport, then returns; handlers run in the background. */
+  async enqueue<K extends keyof M & string>(event: EventOf<M, K>): Promise<{ id: string }> {
+    this.#assertOpen()
+    const accepted = await this.#prepare(event)
+    const plan = this.#planner.plan(accepted.type)
+    const handlers: string[] = []
+    for (const entry of plan.entries) {
+      const reach = plan.direct ? undefined : this.#planner.reach(entry, accepted, plan.route)
+      if (reach === undefined || reach.reached) handlers.push(entry.name)
+    }
+    await this.store.acceptEvent(accepted, handlers)
+    await this.#consumers.ready()
+    await this.transport.publish(accepted)
+    return { id: accepted.id }
+  }
+
+  /** Resolves when no delivery is in flight or queued in this process (and the ledger is written). */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.#consumers.ready()
+      await this.transport.idle?.()
+      const busy = [...this.#slots.values()].flatMap((slot) =>
+        slot.entry?.inFlight ? [slot.entry.idle()] : [],
+      )
+      if (busy.length === 0) break
+      await Promise.all(busy)
+    }
+    await this.#ledger.flush()
+  }
+
+  /** Drains, then stops consumers and closes the transport and the store. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.drain()
+    await this.#consumers.stopAll()
+    await this.transport.close()
+    await this.store.close()
+  }
+
+  /** Hands the Store's unfinished events back to the transport, for the handlers not yet final. Call after subscribing. */
+  async resume(): Promise<number> {
+    const unfinished = await this.store.unfinishedEvents()
+    await this.#consumers.ready()
+    for (const { event, handlers } of unfinished) await this.transport.publish(event, { handlers })
+    return unfinished.length
+  }
+
+  /** Replaces the route table at runtime; a malformed table throws `ConfigError` and the old one stays. */
+  setRoutes(routes: RouteTable): void {
+    this.#planner.setRoutes(routes)
+  }
+
+  /** One warning per handler named by a route that no subscription provides. */
+  routeWarnings(): string[] {
+    const warnings: string[] = []
+    for (const route of this.#planner.routes().values()) {
+      for (const name of route.named) {
+        if (this.#slots.get(name)?.entry === undefined) {
+          warnings.push(`route ${route.type} names handler ${name}, which no subscription provides`)
+        }
+      }
+    }
+    return warnings
+  }
+
+  /** Config `enabled_handlers` / `disabled_handlers`: a deselected handler is not matched at all. */
+  setHandlerSelection(selection: HandlerSelection): void {
+    this.#planner.setSelection(selection)
+  }
+
+  /** A dry run: which subscribed handlers `event` would reach, and why or why not. */
+  explain(event: Event): Explanation {
+    assertEventType(event.type)
+    const route = this.#planner.routes().get(event.type)
+    const handlers: Explanation['handlers'] = []
+    for (const { entry } of this.#slots.values()) {
+      if (entry === undefined) continue
+      const reach: Reach = !this.#planner.isSelected(entry.name)
+        ? { reached: false, reason: 'disabled by enabled_handlers/disabled_handlers' }
+        : !matchesPattern(entry.pattern, event.type)
+          ? { reached: false, reason: 'no pattern match' }
+          : this.#planner.reach(entry, event, route)
+      const owner = entry.owner === undefined ? {} : { owner: entry.owner }
+      handlers.push({
+        handler: entry.name,
+        pattern: entry.pattern,
+        ...owner,
+        reached: reach.reached,
+        reason: reach.reason,
+      })
+    }
+    return { eventId: event.id, type: event.type, handlers }
+  }
+
+  /**
+   * Holds new deliveries to the named handlers (publish waits too) while those in flight finish (`settled`).
+   * While held, a handler may be unsubscribed and another subscribed under its name; on `release` the waiting
+   * deliveries go to it.
+   */
+  hold(names: readonly string[]): HandlerHold {
+    const slots = names.map((name) => {
+      let slot = this.#slots.get(name)
+      if (slot === undefined) {
+        slot = new HandlerSlot(name)
+        this.#slots.set(name, slot)
+      }
+      slot.hold()
+      return slot
+    })
+    let released = false
+    return {
+      settled: Promise.all(slots.map((slot) => slot.entry?.idle())).then(() => undefined),
+      release: () => {
+        if (released) return
+        released = true
+        for (const slot of slots) {
+          slot.release()
+          if (slot.held) continue
+          if (slot.entry === undefined) this.#slots.delete(slot.name)
+          this.#consumers.reconcile(slot)
+        }
+      },
+    }
+  }
+
+  /** Runs a dead letter's handler again (with its retries, without dead-lettering again); deletes it on success. */
+  async replayDeadLetter(id: string): Promise<DeliveryOutcome> {
+    const deadLetter = await this.store.getDeadLetter(id)
+    if (deadLetter === undefined) throw new NotFoundError(`dead letter ${id}`)
+    const slot = this.#slots.get(deadLetter.handler)
+    if (slot?.entry === undefined) throw new NotFoundError(`handler ${deadLetter.handler}`)
+    const outcome = await this.#deliverer.direct(slot, deadLetter.event, true)
+    if (outcome.status === 'succeeded' || outcome.status === 'skipped_duplicate')
+      await this.store.deleteDeadLetter(id)
+    return outcome
+  }
+
+  subscriptions(): SubscriptionInfo[] {
+    return [...this.#slots.values()].flatMap(({ entry }) =>
+      entry === undefined
+        ? []
+        : [
+            {
+              name: entry.name,
+              pattern: entry.pattern,
+              ...(entry.owner === undefined ? {} : { owner: entry.owner }),
+              policy: entry.policy,
+              inFlight: entry.inFlight,
+            },
+          ],
+    )
+  }
+
+  /** Registers an observer; the returned function removes it. */
+  observe(observer: BusObserver): () => void {
+    return this.#observers.add(observer)
+  }
+
+  async #prepare(event: Event): Promise<Event> {
+    let accepted = event
+    if (this.extensions.has(beforePublish)) {
+      accepted = await this.extensions.runFilter(beforePublish, event)
+      assertEventType(accepted?.type, 'event.before_publish result type')
+    }
+    if (this.#observers.active) this.#observers.published(accepted)
+    return accepted
+  }
+
+  #dispatch(plan: TypePlan, event: Event): Promise<DeliveryOutcome[]> | DeliveryOutcome[] {
+    const { entries } = plan
+    if (entries.length === 0) return []
+    if (plan.direct) {
+      if (entries.length === 1) return this.#deliverer.direct(entries[0]!.slot, event).then(wrap)
+      return Promise.all(entries.map((entry) => this.#deliverer.direct(entry.slot, event)))
+    }
+    const outcomes: (DeliveryOutcome | Promise<DeliveryOutcome>)[] = []
+    for (const entry of entries) {
+      const reach = this.#planner.reach(entry, event, plan.route)
+      if (reach.reached) outcomes.push(this.#deliverer.direct(entry.slot, event))
+      else if (reach.status !== undefined) outcomes.push(this.#deliverer.skipped(event, entry.name, reach))
+    }
+    return Promise.all(outcomes)
+  }
+
+  async #unsubscribe(entry: HandlerEntry): Promise<void> {
+    const { slot } = entry
+    if (slot.entry === entry) {
+      slot.entry = undefined
+      this.#planner.remove(entry)
+      if (!slot.held) {
+        this.#slots.delete(slot.name)
+        await this.#consumers.stop(slot)
+      }
+    }
+    await entry.idle()
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError('the event bus')
+  }
+}
+
+function wrap(outcome: DeliveryOutcome): DeliveryOutcome[] {
+  return [outcome]
+}

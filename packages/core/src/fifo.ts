@@ -1,0 +1,42 @@
+/**
+ * A first-in first-out queue with O(1) push and shift (an array with a moving head, compacted as it drains).
+ *
+ * @example
+ * ```ts
+ * const queue = new Fifo<number>()
+ * queue.push(1)
+ * queue.shift() // 1
+ * ```
+ */
+export class Fifo<T> {
+  #items: (T | undefined)[] = []
+  #head = 0
+
+  get length(): number {
+    return this.#items.length - this.#head
+  }
+
+  push(item: T): void {
+    this.#items.push(item)
+  }
+
+  shift(): T | undefined {
+    if (this.#head === this.#items.length) return undefined
+    const item = this.#items[this.#head]
+    this.#items[this.#head++] = undefined
+    // Compact once the dead prefix outweighs the live part, keeping shift amortised O(1).
+    if (this.#head > 64 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head)
+      this.#head = 0
+    }
+    return item
+  }
+
+  /** Removes and returns every item, oldest first. */
+  drain(): T[] {
+    const items = this.#items.slice(this.#head) as T[]
+    this.#items = []
+    this.#head = 0
+    return items
+  }
+}

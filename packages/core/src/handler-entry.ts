@@ -1,0 +1,100 @@
+import type { DeliveryPolicy, Handler } from './delivery.js'
+import type { Event } from './event.js'
+import { Fifo } from './fifo.js'
+import type { HandlerSlot } from './handler-slot.js'
+
+/** What the bus knows of one subscription. */
+export interface HandlerSpec {
+  slot: HandlerSlot
+  name: string
+  pattern: string
+  owner: string | undefined
+  handler: Handler
+  policy: DeliveryPolicy
+  filter: ((event: Event) => boolean) | undefined
+}
+
+/**
+ * One subscribed handler and the gates its deliveries pass: the in-flight count (for drain and hold), a
+ * concurrency limit, and one chain per orderingKey so events with the same key reach it one at a time.
+ *
+ * @example
+ * ```ts
+ * const entry = new HandlerEntry(spec)
+ * const wait = entry.acquire() // undefined when a slot is free now
+ * entry.release()
+ * ```
+ */
+export class HandlerEntry implements HandlerSpec {
+  readonly slot: HandlerSlot
+  readonly name: string
+  readonly pattern: string
+  readonly owner: string | undefined
+  readonly handler: Handler
+  readonly policy: DeliveryPolicy
+  readonly filter: ((event: Event) => boolean) | undefined
+  /** Deliveries begun and not finished (waiting in a gate or running). */
+  inFlight = 0
+  /** Idempotency keys being delivered now, so a concurrent duplicate waits for the first to finish. */
+  readonly keysInFlight = new Map<string, Promise<void>>()
+  #active = 0
+  #waiting = new Fifo<() => void>()
+  #chains = new Map<string, Promise<void>>()
+  #idle: (() => void)[] = []
+
+  constructor(spec: HandlerSpec) {
+    this.slot = spec.slot
+    this.name = spec.name
+    this.pattern = spec.pattern
+    this.owner = spec.owner
+    this.handler = spec.handler
+    this.policy = spec.policy
+    this.filter = spec.filter
+  }
+
+  begin(): void {
+    this.inFlight++
+  }
+
+  end(): void {
+    if (--this.inFlight === 0 && this.#idle.length > 0) for (const resolve of this.#idle.splice(0)) resolve()
+  }
+
+  /** Resolves once nothing is in flight. */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve))
+  }
+
+  /** Takes a concurrency slot: undefined when one was free, else a promise of the slot. */
+  acquire(): Promise<void> | undefined {
+    if (this.#active < this.policy.concurrency) {
+      this.#active++
+      return undefined
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve))
+  }
+
+  /** Gives the slot to the next waiter, or frees it. */
+  release(): void {
+    const next = this.#waiting.shift()
+    if (next === undefined) this.#active--
+    else next()
+  }
+
+  /**
+   * Joins the chain of `orderingKey`: `previous` settles when the delivery before this one is done (undefined
+   * when there is none); call `done` when this one is. Must be called in publish order, before any await.
+   */
+  takeTurn(orderingKey: string): { previous: Promise<void> | undefined; done: () => void } {
+    const previous = this.#chains.get(orderingKey)
+    let done!: () => void
+    const mine = new Promise<void>((resolve) => {
+      done = () => {
+        if (this.#chains.get(orderingKey) === mine) this.#chains.delete(orderingKey)
+        resolve()
+      }
+    })
+    this.#chains.set(orderingKey, mine)
+    return { previous, done }
+  }
+}

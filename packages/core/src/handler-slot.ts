@@ -1,0 +1,51 @@
+import type { HandlerEntry } from './handler-entry.js'
+import type { TransportConsumer } from './transport.js'
+
+/**
+ * A handler name and what is bound to it: the current subscription, the transport consumer and any holds.
+ * A slot outlives its subscription while held, so deliveries waiting on the hold reach whichever handler is
+ * subscribed under the name when it is released (plugin reload).
+ *
+ * @example
+ * ```ts
+ * const slot = new HandlerSlot('audit_log')
+ * slot.hold()
+ * slot.release()
+ * ```
+ */
+export class HandlerSlot {
+  readonly name: string
+  entry: HandlerEntry | undefined = undefined
+  /** The pattern the consumer was started for, and the consumer (undefined when it failed to start). */
+  consumerPattern: string | undefined = undefined
+  consumer: Promise<TransportConsumer | undefined> | undefined = undefined
+  #holds = 0
+  #gate: Promise<void> | undefined
+  #open: (() => void) | undefined
+
+  constructor(name: string) {
+    this.name = name
+  }
+
+  get held(): boolean {
+    return this.#holds > 0
+  }
+
+  hold(): void {
+    if (this.#holds++ === 0) this.#gate = new Promise((resolve) => (this.#open = resolve))
+  }
+
+  /** Ends one hold; the deliveries waiting go on when the last hold ends. */
+  release(): void {
+    if (this.#holds === 0) return
+    if (--this.#holds === 0) {
+      this.#open?.()
+      this.#gate = undefined
+    }
+  }
+
+  /** Resolves when the slot is no longer held. */
+  released(): Promise<void> {
+    return this.#gate ?? Promise.resolve()
+  }
+}

@@ -1,0 +1,218 @@
+import { isFinalStatus } from './delivery-status.js'
+import type { Event } from './event.js'
+import { MemoryKv } from './memory-kv.js'
+import type {
+  DeadLetter,
+  DeadLetterQuery,
+  DeliveryRecord,
+  KvEntry,
+  PluginState,
+  Store,
+  UnfinishedEvent,
+} from './store.js'
+
+/** Bounds of a `MemoryStore`; the oldest entries are dropped first when one is reached. */
+export interface MemoryStoreOptions {
+  /** Events kept in the ledger. Default 10,000. */
+  maxEvents?: number
+  /** (idempotencyKey, handler) records kept. Default 100,000. */
+  maxIdempotencyKeys?: number
+  /** How long an idempotency record lasts. Default 24 hours. */
+  idempotencyTtlMs?: number
+  /** Dead letters kept. Default 10,000. */
+  maxDeadLetters?: number
+}
+
+interface LedgerEntry {
+  event: Event | undefined
+  records: Map<string, DeliveryRecord>
+}
+
+/**
+ * A `Store` in memory, bounded in size (and idempotency records in time). Nothing survives the process: use
+ * `@switchyard/store-sqlite` when accepted events must outlive a crash.
+ *
+ * @example
+ * ```ts
+ * const bus = new EventBus({ store: new MemoryStore({ maxEvents: 1_000, idempotencyTtlMs: 60_000 }) })
+ * ```
+ */
+export class MemoryStore implements Store {
+  #maxEvents: number
+  #maxKeys: number
+  #ttlMs: number
+  #maxDeadLetters: number
+  #ledger = new Map<string, LedgerEntry>()
+  /** Ids of accepted events with a handler not yet final, oldest first. */
+  #unfinished = new Set<string>()
+  #processed = new Map<string, number>()
+  #deadLetters = new Map<string, DeadLetter>()
+  #plugins = new Map<string, PluginState>()
+  #kv = new MemoryKv()
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#maxEvents = options.maxEvents ?? 10_000
+    this.#maxKeys = options.maxIdempotencyKeys ?? 100_000
+    this.#ttlMs = options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000
+    this.#maxDeadLetters = options.maxDeadLetters ?? 10_000
+  }
+
+  async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
+    const entry = this.#entry(event.id)
+    entry.event = event
+    const updatedAt = new Date().toISOString()
+    for (const handler of handlers) {
+      if (!entry.records.has(handler)) {
+        entry.records.set(handler, {
+          eventId: event.id,
+          handler,
+          status: 'pending',
+          attempts: 0,
+          durationMs: 0,
+          updatedAt,
+        })
+      }
+    }
+    this.#track(event.id, entry)
+  }
+
+  async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+    for (const record of records) {
+      const entry = this.#entry(record.eventId)
+      entry.records.set(record.handler, { ...record })
+      this.#track(record.eventId, entry)
+    }
+  }
+
+  async deliveries(eventId: string): Promise<DeliveryRecord[]> {
+    const entry = this.#ledger.get(eventId)
+    return entry === undefined ? [] : [...entry.records.values()].map((record) => ({ ...record }))
+  }
+
+  async unfinishedEvents(): Promise<UnfinishedEvent[]> {
+    const result: UnfinishedEvent[] = []
+    for (const id of this.#unfinished) {
+      const entry = this.#ledger.get(id)!
+      const handlers = [...entry.records.values()]
+        .filter((r) => !isFinalStatus(r.status))
+        .map((r) => r.handler)
+      result.push({ event: entry.event!, handlers })
+    }
+    return result
+  }
+
+  async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
+    const key = processedKey(idempotencyKey, handler)
+    const expiresAt = this.#processed.get(key)
+    if (expiresAt === undefined) return false
+    if (expiresAt > Date.now()) return true
+    this.#processed.delete(key)
+    return false
+  }
+
+  async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
+    const key = processedKey(idempotencyKey, handler)
+    // Re-inserting moves the key to the newest end, so eviction drops the least recently marked.
+    this.#processed.delete(key)
+    this.#processed.set(key, Date.now() + this.#ttlMs)
+    evictOldest(this.#processed, this.#maxKeys)
+  }
+
+  async addDeadLetter(deadLetter: DeadLetter): Promise<void> {
+    this.#deadLetters.set(deadLetter.id, { ...deadLetter })
+    evictOldest(this.#deadLetters, this.#maxDeadLetters)
+  }
+
+  async listDeadLetters(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
+    const { handler, after, limit = Number.POSITIVE_INFINITY } = query
+    return [...this.#deadLetters.values()]
+      .filter(
+        (dl) => (handler === undefined || dl.handler === handler) && (after === undefined || dl.id > after),
+      )
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map((dl) => ({ ...dl }))
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    const deadLetter = this.#deadLetters.get(id)
+    return deadLetter === undefined ? undefined : { ...deadLetter }
+  }
+
+  async deleteDeadLetter(id: string): Promise<boolean> {
+    return this.#deadLetters.delete(id)
+  }
+
+  async purgeDeadLetters(before: Date): Promise<number> {
+    let purged = 0
+    for (const [id, deadLetter] of this.#deadLetters) {
+      if (Date.parse(deadLetter.failedAt) < before.getTime()) {
+        this.#deadLetters.delete(id)
+        purged++
+      }
+    }
+    return purged
+  }
+
+  async getPluginState(plugin: string): Promise<PluginState | undefined> {
+    const state = this.#plugins.get(plugin)
+    return state === undefined ? undefined : { ...state }
+  }
+
+  async setPluginState(plugin: string, state: PluginState): Promise<void> {
+    this.#plugins.set(plugin, { ...state })
+  }
+
+  async forgetPlugin(plugin: string): Promise<void> {
+    this.#plugins.delete(plugin)
+    this.#kv.dropNamespace(plugin)
+  }
+
+  async kvGet(namespace: string, key: string): Promise<unknown | undefined> {
+    return this.#kv.get(namespace, key)
+  }
+
+  async kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void> {
+    this.#kv.set(namespace, key, value, options?.ttlMs)
+  }
+
+  async kvDelete(namespace: string, key: string): Promise<boolean> {
+    return this.#kv.delete(namespace, key)
+  }
+
+  async kvList(namespace: string, options: { prefix?: string; limit?: number } = {}): Promise<KvEntry[]> {
+    return this.#kv.list(namespace, options.prefix, options.limit)
+  }
+
+  async close(): Promise<void> {}
+
+  #entry(eventId: string): LedgerEntry {
+    let entry = this.#ledger.get(eventId)
+    if (entry === undefined) {
+      entry = { event: undefined, records: new Map() }
+      this.#ledger.set(eventId, entry)
+      if (this.#ledger.size > this.#maxEvents) {
+        const oldest = this.#ledger.keys().next().value!
+        this.#ledger.delete(oldest)
+        this.#unfinished.delete(oldest)
+      }
+    }
+    return entry
+  }
+
+  #track(eventId: string, entry: LedgerEntry): void {
+    if (!this.#ledger.has(eventId)) return
+    const open =
+      entry.event !== undefined && [...entry.records.values()].some((r) => !isFinalStatus(r.status))
+    if (open) this.#unfinished.add(eventId)
+    else this.#unfinished.delete(eventId)
+  }
+}
+
+function processedKey(idempotencyKey: string, handler: string): string {
+  return `${handler}\u0000${idempotencyKey}`
+}
+
+function evictOldest(map: Map<string, unknown>, max: number): void {
+  while (map.size > max) map.delete(map.keys().next().value!)
+}
