@@ -1,1 +1,4 @@
-export {}
+export { StoreClosedError, StoreOpenError, StoreOptionsError, StoreValueError } from './errors.js'
+export { openSqliteStore } from './open-sqlite-store.js'
+export { type PruneResult, SqliteStore } from './sqlite-store.js'
+export type { RetentionOptions, SqliteStoreOptions } from './sqlite-store-options.js'

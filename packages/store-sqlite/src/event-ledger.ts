@@ -1,0 +1,156 @@
+import { type DeliveryRecord, type Event, isFinalStatus, type UnfinishedEvent } from '@switchyard/core'
+import type { Database, Statement } from 'better-sqlite3'
+
+interface DeliveryRow {
+  handler: string
+  status: DeliveryRecord['status']
+  attempts: number
+  duration_ms: number
+  error: string | null
+  updated_at: string
+}
+
+interface OpenRow {
+  seq: number
+  body: string
+  handler: string
+}
+
+/** Events that may go once every delivery is final (or that were never accepted), oldest first. */
+const PRUNABLE = `
+  SELECT seq, id FROM events e
+  WHERE e.accepted_ms < ?
+    AND (e.body IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.final = 0))
+  ORDER BY seq LIMIT ?`
+
+/**
+ * The outbox of accepted events and the per-handler delivery ledger (tables `events` and `deliveries`).
+ * Synchronous: `SqliteStore` runs the writes inside its group-commit transactions.
+ *
+ * @example
+ * ```ts
+ * const ledger = new EventLedger(db)
+ * ledger.accept(event.id, JSON.stringify(event), ['audit_log'], Date.now())
+ * ledger.unfinished() // [{ event, handlers: ['audit_log'] }]
+ * ```
+ */
+export class EventLedger {
+  readonly #insertEvent: Statement<[string, string, number]>
+  readonly #insertStub: Statement<[string, number]>
+  readonly #insertPending: Statement<[string, string, string]>
+  readonly #upsertDelivery: Statement<[string, string, string, number, number, number, string | null, string]>
+  readonly #selectDeliveries: Statement<[string], DeliveryRow>
+  readonly #selectOpen: Statement<[], OpenRow>
+  readonly #selectPrunable: Statement<[number, number], { seq: number; id: string }>
+  readonly #countEvents: Statement<[], number>
+  readonly #deleteDeliveries: Statement<[string]>
+  readonly #deleteEvent: Statement<[number]>
+
+  constructor(db: Database) {
+    // A second accept of the same id keeps the first; it only fills in a stub left by recordDeliveries.
+    this.#insertEvent = db.prepare(
+      `INSERT INTO events (id, body, accepted_ms) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE body IS NULL`,
+    )
+    this.#insertStub = db.prepare(
+      'INSERT INTO events (id, body, accepted_ms) VALUES (?, NULL, ?) ON CONFLICT DO NOTHING',
+    )
+    this.#insertPending = db.prepare(
+      `INSERT INTO deliveries (event_id, handler, status, final, attempts, duration_ms, error, updated_at)
+       VALUES (?, ?, 'pending', 0, 0, 0, NULL, ?) ON CONFLICT DO NOTHING`,
+    )
+    // A late progress record never reopens a delivery that already reached a final state.
+    this.#upsertDelivery = db.prepare(
+      `INSERT INTO deliveries (event_id, handler, status, final, attempts, duration_ms, error, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (event_id, handler) DO UPDATE SET status = excluded.status, final = excluded.final,
+         attempts = excluded.attempts, duration_ms = excluded.duration_ms, error = excluded.error,
+         updated_at = excluded.updated_at
+       WHERE deliveries.final = 0 OR excluded.final = 1`,
+    )
+    this.#selectDeliveries = db.prepare(
+      'SELECT handler, status, attempts, duration_ms, error, updated_at FROM deliveries WHERE event_id = ? ORDER BY handler',
+    )
+    this.#selectOpen = db.prepare(
+      `SELECT e.seq AS seq, e.body AS body, d.handler AS handler
+       FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.final = 0 AND e.body IS NOT NULL ORDER BY e.seq, d.handler`,
+    )
+    this.#selectPrunable = db.prepare(PRUNABLE)
+    this.#countEvents = db.prepare<[], number>('SELECT count(*) FROM events').pluck()
+    this.#deleteDeliveries = db.prepare('DELETE FROM deliveries WHERE event_id = ?')
+    this.#deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?')
+  }
+
+  accept(id: string, body: string, handlers: readonly string[], nowMs: number): void {
+    this.#insertEvent.run(id, body, nowMs)
+    const updatedAt = new Date(nowMs).toISOString()
+    for (const handler of handlers) this.#insertPending.run(id, handler, updatedAt)
+  }
+
+  record(records: readonly DeliveryRecord[], nowMs: number): void {
+    for (const r of records) {
+      this.#insertStub.run(r.eventId, nowMs)
+      const final = isFinalStatus(r.status) ? 1 : 0
+      this.#upsertDelivery.run(
+        r.eventId,
+        r.handler,
+        r.status,
+        final,
+        r.attempts,
+        r.durationMs,
+        r.error ?? null,
+        r.updatedAt,
+      )
+    }
+  }
+
+  deliveries(eventId: string): DeliveryRecord[] {
+    return this.#selectDeliveries.all(eventId).map((row) => {
+      const record: DeliveryRecord = {
+        eventId,
+        handler: row.handler,
+        status: row.status,
+        attempts: row.attempts,
+        durationMs: row.duration_ms,
+        updatedAt: row.updated_at,
+      }
+      if (row.error !== null) record.error = row.error
+      return record
+    })
+  }
+
+  unfinished(): UnfinishedEvent[] {
+    const result: UnfinishedEvent[] = []
+    let lastSeq = -1
+    for (const row of this.#selectOpen.iterate()) {
+      if (row.seq !== lastSeq) {
+        result.push({ event: JSON.parse(row.body) as Event, handlers: [] })
+        lastSeq = row.seq
+      }
+      result.at(-1)!.handlers.push(row.handler)
+    }
+    return result
+  }
+
+  /**
+   * Deletes up to `limit` finished events with their ledger: first the oldest beyond `maxEvents`, then those
+   * accepted before `cutoffMs`. Events with open deliveries are never pruned. Returns how many went.
+   */
+  prune(cutoffMs: number, maxEvents: number, limit: number): number {
+    // count(*) walks an index, so it is only paid for when a count limit is configured.
+    const excess = Number.isFinite(maxEvents) ? Math.min(limit, this.#countEvents.get()! - maxEvents) : 0
+    let removed = excess > 0 ? this.#remove(Number.MAX_SAFE_INTEGER, excess) : 0
+    if (removed < limit) removed += this.#remove(cutoffMs, limit - removed)
+    return removed
+  }
+
+  #remove(cutoffMs: number, limit: number): number {
+    const rows = this.#selectPrunable.all(cutoffMs, limit)
+    for (const row of rows) {
+      this.#deleteDeliveries.run(row.id)
+      this.#deleteEvent.run(row.seq)
+    }
+    return rows.length
+  }
+}

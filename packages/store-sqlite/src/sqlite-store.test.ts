@@ -1,0 +1,105 @@
+import { createEvent, type DeliveryRecord } from '@switchyard/core'
+import { describe, expect, it } from 'vitest'
+import { StoreClosedError, StoreOptionsError, StoreValueError } from './errors.js'
+import { SqliteStore } from './sqlite-store.js'
+import { useTempDir } from './test-support/temp-dir.js'
+
+function finalRecord(eventId: string, handler: string): DeliveryRecord {
+  return {
+    eventId,
+    handler,
+    status: 'succeeded',
+    attempts: 1,
+    durationMs: 3,
+    updatedAt: new Date().toISOString(),
+  }
+}
+
+describe('SqliteStore', () => {
+  const temp = useTempDir()
+  const open = (): SqliteStore =>
+    new SqliteStore({ path: temp.file('store.db'), retention: { intervalMs: 0 } })
+
+  it('keeps everything across close and reopen of the same file', async () => {
+    const first = open()
+    const done = createEvent('order.created', { n: 1 })
+    const open1 = createEvent('order.created', { n: 2 }, { metadata: { orderingKey: 'o-2' } })
+    await first.acceptEvent(done, ['audit_log'])
+    await first.acceptEvent(open1, ['audit_log', 'mailer'])
+    await first.recordDeliveries([finalRecord(done.id, 'audit_log'), finalRecord(open1.id, 'audit_log')])
+    await first.markProcessed(open1.metadata.idempotencyKey, 'audit_log')
+    const deadLetter = { id: '0190a000-0000-7000-8000-000000000001', event: done, handler: 'mailer' }
+    await first.addDeadLetter({
+      ...deadLetter,
+      attempts: 3,
+      error: 'smtp down',
+      failedAt: new Date().toISOString(),
+    })
+    await first.setPluginState('mailer', { enabled: false, updatedAt: '2025-01-01T00:00:00.000Z' })
+    await first.kvSet('mailer', 'cursor', { at: 42 })
+    await first.close()
+
+    const second = open()
+    const unfinished = await second.unfinishedEvents()
+    expect(unfinished).toEqual([{ event: JSON.parse(JSON.stringify(open1)), handlers: ['mailer'] }])
+    expect((await second.deliveries(done.id)).map((r) => [r.handler, r.status])).toEqual([
+      ['audit_log', 'succeeded'],
+    ])
+    expect(await second.isProcessed(open1.metadata.idempotencyKey, 'audit_log')).toBe(true)
+    expect((await second.getDeadLetter(deadLetter.id))?.error).toBe('smtp down')
+    expect(await second.getPluginState('mailer')).toEqual({
+      enabled: false,
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    })
+    expect(await second.kvGet('mailer', 'cursor')).toEqual({ at: 42 })
+    await second.close()
+  })
+
+  it('never reopens a final delivery when a late progress record arrives', async () => {
+    const store = open()
+    const event = createEvent('order.created', {})
+    await store.acceptEvent(event, ['audit_log'])
+    await store.recordDeliveries([finalRecord(event.id, 'audit_log')])
+    await store.recordDeliveries([{ ...finalRecord(event.id, 'audit_log'), status: 'retrying', attempts: 2 }])
+    expect((await store.deliveries(event.id))[0]?.status).toBe('succeeded')
+    expect(await store.unfinishedEvents()).toEqual([])
+    await store.close()
+  })
+
+  it('lists KV keys under a prefix literally, even with GLOB wildcards in it', async () => {
+    const store = open()
+    for (const key of ['a*1', 'a*2', 'ab', 'a?', 'b']) await store.kvSet('ns', key, key)
+    expect((await store.kvList('ns', { prefix: 'a*' })).map((e) => e.key)).toEqual(['a*1', 'a*2'])
+    expect((await store.kvList('ns', { prefix: 'a', limit: 2 })).map((e) => e.key)).toEqual(['a*1', 'a*2'])
+    await store.close()
+  })
+
+  it('rejects values that JSON cannot keep without disturbing other writes', async () => {
+    const store = open()
+    const results = await Promise.allSettled([
+      store.kvSet('ns', 'bad', () => 1),
+      store.kvSet('ns', 'good', 1),
+    ])
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: expect.any(StoreValueError) })
+    expect(await store.kvGet('ns', 'good')).toBe(1)
+    await store.close()
+  })
+
+  it('commits pending writes on close and refuses writes after it', async () => {
+    const store = open()
+    const event = createEvent('order.created', {})
+    const accepted = store.acceptEvent(event, ['audit_log'])
+    await store.close()
+    await accepted
+    await expect(store.kvSet('ns', 'k', 1)).rejects.toBeInstanceOf(StoreClosedError)
+    const reopened = open()
+    expect((await reopened.unfinishedEvents()).map((u) => u.event.id)).toEqual([event.id])
+    await reopened.close()
+  })
+
+  it('names each bad option by its path', () => {
+    const create = () => new SqliteStore({ path: '', retention: { batchSize: 0 } })
+    expect(create).toThrow(StoreOptionsError)
+    expect(create).toThrow(/path: .*; retention\.batchSize: expected >=1, got 0/)
+  })
+})

@@ -1,0 +1,186 @@
+import type {
+  DeadLetter,
+  DeadLetterQuery,
+  DeliveryRecord,
+  Event,
+  KvEntry,
+  PluginState,
+  Store,
+  UnfinishedEvent,
+} from '@switchyard/core'
+import type { Database } from 'better-sqlite3'
+import { DeadLetterTable } from './dead-letter-table.js'
+import { EventLedger } from './event-ledger.js'
+import { IdempotencyRecords } from './idempotency-records.js'
+import { openDatabase } from './open-database.js'
+import { PluginData } from './plugin-data.js'
+import {
+  type ResolvedSqliteStoreOptions,
+  resolveSqliteStoreOptions,
+  type SqliteStoreOptions,
+} from './sqlite-store-options.js'
+import { toJson } from './to-json.js'
+import { WriteQueue } from './write-queue.js'
+
+/** How many rows one retention run deleted, per kind. */
+export interface PruneResult {
+  events: number
+  idempotencyRecords: number
+  kvEntries: number
+}
+
+/** SQLite's LIMIT -1: no limit. */
+const UNLIMITED = -1
+
+/**
+ * The durable embedded `Store`: one SQLite file in WAL mode holds the outbox of accepted events, the delivery
+ * ledger, idempotency records, dead letters, plugin state and plugin KV. Writes from concurrent callers are
+ * group-committed, and every write promise resolves only after its transaction committed. A bad path or a
+ * corrupt file throws `StoreOpenError` from the constructor.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteStore({ path: 'data/switchyard.db', retention: { maxAgeMs: 86_400_000 } })
+ * const bus = new EventBus({ store })
+ * await bus.resume() // re-delivers what a crash interrupted
+ * ```
+ */
+export class SqliteStore implements Store {
+  /** Absolute path of the database file (or `:memory:`). */
+  readonly path: string
+  readonly #options: ResolvedSqliteStoreOptions
+  readonly #db: Database
+  readonly #queue: WriteQueue
+  readonly #ledger: EventLedger
+  readonly #idempotency: IdempotencyRecords
+  readonly #deadLetters: DeadLetterTable
+  readonly #plugins: PluginData
+  readonly #retentionTimer: NodeJS.Timeout | undefined
+
+  constructor(options: SqliteStoreOptions) {
+    this.#options = resolveSqliteStoreOptions(options)
+    this.#db = openDatabase(this.#options.path, this.#options)
+    this.path = this.#db.name
+    this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs)
+    this.#ledger = new EventLedger(this.#db)
+    this.#idempotency = new IdempotencyRecords(this.#db)
+    this.#deadLetters = new DeadLetterTable(this.#db)
+    this.#plugins = new PluginData(this.#db)
+    const { intervalMs } = this.#options.retention
+    if (intervalMs > 0) this.#retentionTimer = setInterval(() => this.#runRetention(), intervalMs).unref()
+  }
+
+  async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
+    const body = toJson(event, `event ${event.id}`)
+    const names = [...handlers]
+    return this.#queue.push(() => this.#ledger.accept(event.id, body, names, Date.now()))
+  }
+
+  async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+    const copies = records.map((record) => ({ ...record }))
+    return this.#queue.push(() => this.#ledger.record(copies, Date.now()))
+  }
+
+  async deliveries(eventId: string): Promise<DeliveryRecord[]> {
+    return this.#ledger.deliveries(eventId)
+  }
+
+  async unfinishedEvents(): Promise<UnfinishedEvent[]> {
+    return this.#ledger.unfinished()
+  }
+
+  async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
+    return this.#idempotency.has(
+      idempotencyKey,
+      handler,
+      Date.now() - this.#options.retention.idempotencyMaxAgeMs,
+    )
+  }
+
+  async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
+    return this.#queue.push(() => this.#idempotency.mark(idempotencyKey, handler, Date.now()))
+  }
+
+  async addDeadLetter(deadLetter: DeadLetter): Promise<void> {
+    const copy = { ...deadLetter }
+    toJson(copy.event, `dead letter ${copy.id}`)
+    return this.#queue.push(() => this.#deadLetters.add(copy))
+  }
+
+  async listDeadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]> {
+    return this.#deadLetters.list(query)
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#deadLetters.get(id)
+  }
+
+  async deleteDeadLetter(id: string): Promise<boolean> {
+    return this.#queue.push(() => this.#deadLetters.delete(id))
+  }
+
+  async purgeDeadLetters(before: Date): Promise<number> {
+    return this.#queue.push(() => this.#deadLetters.purge(before))
+  }
+
+  async getPluginState(plugin: string): Promise<PluginState | undefined> {
+    return this.#plugins.getState(plugin)
+  }
+
+  async setPluginState(plugin: string, state: PluginState): Promise<void> {
+    const copy = { ...state }
+    return this.#queue.push(() => this.#plugins.setState(plugin, copy))
+  }
+
+  async forgetPlugin(plugin: string): Promise<void> {
+    return this.#queue.push(() => this.#plugins.forget(plugin))
+  }
+
+  async kvGet(namespace: string, key: string): Promise<unknown | undefined> {
+    return this.#plugins.kvGet(namespace, key, Date.now())
+  }
+
+  async kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void> {
+    const json = toJson(value, `value of ${namespace}/${key}`)
+    const expiresMs = options?.ttlMs === undefined ? undefined : Date.now() + options.ttlMs
+    return this.#queue.push(() => this.#plugins.kvSet(namespace, key, json, expiresMs))
+  }
+
+  async kvDelete(namespace: string, key: string): Promise<boolean> {
+    return this.#queue.push(() => this.#plugins.kvDelete(namespace, key, Date.now()))
+  }
+
+  async kvList(namespace: string, options?: { prefix?: string; limit?: number }): Promise<KvEntry[]> {
+    return this.#plugins.kvList(namespace, options?.prefix ?? '', options?.limit ?? UNLIMITED, Date.now())
+  }
+
+  /**
+   * One retention run: deletes up to `retention.batchSize` rows of each kind that the retention options let go.
+   * The timer calls it every `retention.intervalMs`; call it yourself when the timer is off.
+   */
+  prune(): Promise<PruneResult> {
+    const { maxAgeMs, maxEvents, idempotencyMaxAgeMs, batchSize } = this.#options.retention
+    return this.#queue.push(() => {
+      const now = Date.now()
+      return {
+        events: this.#ledger.prune(now - maxAgeMs, maxEvents, batchSize),
+        idempotencyRecords: this.#idempotency.prune(now - idempotencyMaxAgeMs, batchSize),
+        kvEntries: this.#plugins.pruneExpired(now, batchSize),
+      }
+    })
+  }
+
+  /** Commits pending writes, stops retention and closes the file. Idempotent. */
+  async close(): Promise<void> {
+    if (!this.#db.open) return
+    clearInterval(this.#retentionTimer)
+    this.#queue.close()
+    this.#db.close()
+  }
+
+  #runRetention(): void {
+    this.prune().catch((error: unknown) => {
+      this.#options.logger?.warn({ err: error, path: this.path }, 'SQLite store retention run failed')
+    })
+  }
+}

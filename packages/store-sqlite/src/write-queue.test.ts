@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { StoreClosedError } from './errors.js'
+import { useTempDir } from './test-support/temp-dir.js'
+import { WriteQueue } from './write-queue.js'
+
+function openPair(path: string): { writer: Database.Database; reader: Database.Database } {
+  const writer = new Database(path)
+  writer.pragma('journal_mode = WAL')
+  writer.exec('CREATE TABLE t (n INTEGER NOT NULL UNIQUE)')
+  return { writer, reader: new Database(path, { readonly: true }) }
+}
+
+describe('WriteQueue', () => {
+  const temp = useTempDir()
+
+  it('commits writes of the same tick together and resolves each only after the commit', async () => {
+    const { writer, reader } = openPair(temp.file('q.db'))
+    const queue = new WriteQueue(writer, 0)
+    const insert = writer.prepare('INSERT INTO t (n) VALUES (?)')
+    const count = reader.prepare<[], number>('SELECT count(*) FROM t').pluck()
+    const seenAtResolve: number[] = []
+    const writes = Array.from({ length: 100 }, (_, n) =>
+      queue.push(() => insert.run(n)).then(() => seenAtResolve.push(count.get()!)),
+    )
+    expect(count.get()).toBe(0)
+    await Promise.all(writes)
+    // Another connection saw all 100 rows when the first promise resolved: one commit held them all.
+    expect(seenAtResolve).toEqual(Array(100).fill(100))
+    writer.close()
+    reader.close()
+  })
+
+  it('rejects only the failing write of a batch and commits the others', async () => {
+    const { writer, reader } = openPair(temp.file('q.db'))
+    const queue = new WriteQueue(writer, 0)
+    const insert = writer.prepare('INSERT INTO t (n) VALUES (?)')
+    const results = await Promise.allSettled([
+      queue.push(() => insert.run(1)),
+      queue.push(() => insert.run(1)),
+      queue.push(() => insert.run(2)),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(reader.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([1, 2])
+    writer.close()
+    reader.close()
+  })
+
+  it('waits commitDelayMs for more writes, commits what is queued on close, then refuses writes', async () => {
+    const { writer, reader } = openPair(temp.file('q.db'))
+    const queue = new WriteQueue(writer, 60_000)
+    const insert = writer.prepare('INSERT INTO t (n) VALUES (?)')
+    const pending = queue.push(() => insert.run(7))
+    queue.close()
+    await pending
+    expect(reader.prepare('SELECT n FROM t').pluck().all()).toEqual([7])
+    await expect(queue.push(() => insert.run(8))).rejects.toBeInstanceOf(StoreClosedError)
+    writer.close()
+    reader.close()
+  })
+})

@@ -1,0 +1,85 @@
+import type { Database, Transaction } from 'better-sqlite3'
+import { StoreClosedError } from './errors.js'
+
+interface PendingWrite {
+  run(): unknown
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
+/**
+ * Group commit: writes queued in the same tick (or within `delayMs`) are committed in one transaction, and each
+ * promise settles only after that commit, so callers get durability at the cost of one sync for many writes.
+ * A failing write rolls its batch back; the batch is then retried one write per transaction so that only the
+ * failing write rejects.
+ *
+ * @example
+ * ```ts
+ * const queue = new WriteQueue(db, 0)
+ * await queue.push(() => insert.run(row)) // committed when this resolves
+ * ```
+ */
+export class WriteQueue {
+  readonly #db: Database
+  readonly #delayMs: number
+  readonly #runAll: Transaction<(writes: PendingWrite[]) => unknown[]>
+  #pending: PendingWrite[] = []
+  #scheduled = false
+  #timer: NodeJS.Timeout | undefined
+  #closed = false
+
+  constructor(db: Database, delayMs: number) {
+    this.#db = db
+    this.#delayMs = delayMs
+    this.#runAll = db.transaction((writes: PendingWrite[]) => writes.map((write) => write.run()))
+  }
+
+  /** Queues `run` for the next commit; resolves to its result once committed. */
+  push<T>(run: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new StoreClosedError())
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ run, resolve: resolve as (value: unknown) => void, reject })
+      this.#schedule()
+    })
+  }
+
+  /** Commits everything queued now, synchronously. */
+  flush(): void {
+    this.#scheduled = false
+    const writes = this.#pending
+    if (writes.length === 0) return
+    this.#pending = []
+    let results: unknown[]
+    try {
+      results = this.#runAll(writes)
+    } catch {
+      this.#runEach(writes)
+      return
+    }
+    for (let i = 0; i < writes.length; i++) writes[i]!.resolve(results[i])
+  }
+
+  /** Commits what is queued and refuses further writes. */
+  close(): void {
+    clearTimeout(this.#timer)
+    this.flush()
+    this.#closed = true
+  }
+
+  #runEach(writes: PendingWrite[]): void {
+    for (const write of writes) {
+      try {
+        write.resolve(this.#db.transaction(write.run)())
+      } catch (error) {
+        write.reject(error)
+      }
+    }
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    if (this.#delayMs > 0) this.#timer = setTimeout(() => this.flush(), this.#delayMs)
+    else setImmediate(() => this.flush())
+  }
+}
