@@ -1,0 +1,54 @@
+import * as v from 'valibot'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { definePlugin } from './define-plugin.js'
+import { PluginLoadError } from './errors.js'
+
+describe('definePlugin', () => {
+  it('returns a frozen plain descriptor and types ctx.config from the schema', () => {
+    const plugin = definePlugin({
+      name: 'order-notifications',
+      version: '1.0.0',
+      config: v.object({ channel: v.picklist(['log', 'webhook']), retries: v.optional(v.number(), 2) }),
+      setup(ctx) {
+        expectTypeOf(ctx.config).toEqualTypeOf<{ channel: 'log' | 'webhook'; retries: number }>()
+      },
+    })
+    expect(Object.isFrozen(plugin)).toBe(true)
+    expect(Object.getPrototypeOf(plugin)).toBe(Object.prototype)
+    expect(plugin.name).toBe('order-notifications')
+  })
+
+  it('types ctx.publish from the declared events', () => {
+    definePlugin({
+      name: 'shipping',
+      version: '1.0.0',
+      publishes: { 'order.shipped': { schema: v.object({ orderId: v.string() }) } },
+      setup(ctx) {
+        expectTypeOf(ctx.publish<'order.shipped'>)
+          .parameter(1)
+          .toEqualTypeOf<{ orderId: string }>()
+      },
+    })
+  })
+
+  it('refuses a bad name, version, permission or dependency range, naming each field', () => {
+    const attempt = () =>
+      definePlugin({
+        name: 'Bad_Name',
+        version: 'one',
+        permissions: ['events:everything' as 'events:publish'],
+        dependencies: { 'audit-log': 'not a range' },
+        setup() {},
+      })
+    expect(attempt).toThrow(PluginLoadError)
+    expect(attempt).toThrow(
+      [
+        'plugin "Bad_Name" is invalid:',
+        '  name: expected a kebab-case plugin name, got "Bad_Name"',
+        '  version: expected a semver version, got "one"',
+        '  dependencies.audit-log: expected a semver range, got "not a range"',
+        '  permissions.0: expected ("events:subscribe" | "events:publish" | "http:routes" | "store:kv"), got "events:everything"',
+      ].join('\n'),
+    )
+  })
+})

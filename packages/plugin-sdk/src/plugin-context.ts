@@ -1,0 +1,117 @@
+import type {
+  CollectResult,
+  DeliveryReport,
+  Event,
+  EventInit,
+  ExtensionKind,
+  ExtensionPoint,
+  Handler,
+  HealthResult,
+  KvEntry,
+  Logger,
+  SubscribeOptions,
+} from '@switchyard/core'
+import type { Hono } from 'hono'
+import type { InferInput } from 'valibot'
+import type { EventDeclaration, EventDeclarations } from './plugin-definition.js'
+import type { PluginMetrics } from './plugin-metrics-types.js'
+
+/**
+ * How a handler receives events: its unique snake_case `name`, delivery policy overrides (defaults come from
+ * the host's `delivery` config) and an optional `filter`.
+ */
+export type HandlerOptions<T = unknown> = Omit<SubscribeOptions<T>, 'owner'>
+
+/** A subscribed handler. `unsubscribe` drains: no new deliveries, resolves once in-flight ones finished. */
+export interface HandlerRegistration {
+  readonly name: string
+  unsubscribe(): Promise<void>
+}
+
+/** A plugin's own key-value namespace in the host's Store. Values are JSON-serialisable. */
+export interface PluginStore {
+  get<T = unknown>(key: string): Promise<T | undefined>
+  set(key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>
+  delete(key: string): Promise<boolean>
+  list(options?: { prefix?: string; limit?: number }): Promise<KvEntry[]>
+}
+
+/** A health check of the plugin; a throw or rejection reads as `{ status: 'error' }`. */
+export type HealthCheck = () => HealthResult | Promise<HealthResult>
+
+/** An extension point the plugin defined, with a way to run its contributions. */
+export interface OwnExtensionPoint<In, Result> extends ExtensionPoint<In, unknown> {
+  /** filter: the value after every contribution; action: nothing; collect: each contribution's result. */
+  run(value: In): Promise<Result>
+}
+
+/** What `defineExtensionPoint` takes. Names are `<owner>.<name>`. */
+export interface ExtensionPointDefinition<K extends ExtensionKind> {
+  name: string
+  kind: K
+  description?: string
+}
+
+type PublishedType<P> = string extends keyof P ? string : Extract<keyof P, string>
+type PublishedData<P, K> = K extends keyof P
+  ? P[K] extends EventDeclaration<infer S>
+    ? InferInput<S>
+    : unknown
+  : unknown
+
+/**
+ * What `setup(ctx)` receives. Methods needing a permission (`on`, `publish`, `routes`, `store`) throw
+ * `PermissionError` when it was not declared.
+ *
+ * @example
+ * ```ts
+ * setup(ctx) {
+ *   ctx.on('order.*', async (event) => ctx.logger.info(event.type), { name: 'order_logger' })
+ *   ctx.routes.get('/status', (c) => c.json({ ok: true }))
+ *   ctx.health(() => ({ status: 'ok' }))
+ *   ctx.onStop(() => ctx.logger.info('bye'))
+ * }
+ * ```
+ */
+export interface PluginContext<
+  TConfig = Readonly<Record<string, unknown>>,
+  TPublishes extends EventDeclarations = EventDeclarations,
+> {
+  /** The plugin's name and version. */
+  readonly plugin: { readonly name: string; readonly version: string }
+  /** The plugin's config, parsed by its schema. */
+  readonly config: TConfig
+  /** Subscribes a named handler to a pattern (`*` one segment, `**` the rest). Needs `events:subscribe`. */
+  on<T = unknown>(pattern: string, handler: Handler<T>, options: HandlerOptions<T>): HandlerRegistration
+  /** Publishes an event with this plugin as its source; resolves once every handler finished. Needs `events:publish`. */
+  publish<K extends PublishedType<TPublishes>>(
+    type: K,
+    data: PublishedData<TPublishes, K>,
+    init?: EventInit,
+  ): Promise<DeliveryReport>
+  publish(event: Event): Promise<DeliveryReport>
+  /** A Hono app mounted at `/plugins/<name>`. Needs `http:routes`. */
+  readonly routes: Hono
+  /** Adds a health check, reported by the host's aggregated health. */
+  health(check: HealthCheck): void
+  /** Counters, gauges and histograms carrying a `plugin` label. */
+  readonly metrics: PluginMetrics
+  /** Contributes to an extension point (lowest priority number first); the returned function removes it. */
+  extend<In = unknown, Out = unknown>(
+    point: string | ExtensionPoint<In, Out>,
+    fn: (value: In) => Out | Promise<Out>,
+    options?: { priority?: number },
+  ): () => void
+  /** Offers an extension point of this plugin's own, for other plugins to contribute to. */
+  defineExtensionPoint<In>(definition: ExtensionPointDefinition<'filter'>): OwnExtensionPoint<In, In>
+  defineExtensionPoint<In>(definition: ExtensionPointDefinition<'action'>): OwnExtensionPoint<In, void>
+  defineExtensionPoint<In, Out>(
+    definition: ExtensionPointDefinition<'collect'>,
+  ): OwnExtensionPoint<In, CollectResult<Out>[]>
+  /** A child logger carrying `{ plugin: name }`. */
+  readonly logger: Logger
+  /** This plugin's namespaced key-value store. Needs `store:kv`. */
+  readonly store: PluginStore
+  /** Runs at stop (and before a reload swaps versions), last registered first. */
+  onStop(callback: () => void | Promise<void>): void
+}

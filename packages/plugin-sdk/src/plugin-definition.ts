@@ -1,0 +1,63 @@
+import type { GenericSchema, InferOutput } from 'valibot'
+import type { Permission } from './permissions.js'
+import type { PluginContext } from './plugin-context.js'
+
+/** A valibot schema for a plugin's config or an event's payload. */
+export type Schema = GenericSchema<unknown, unknown>
+
+/** One event type a plugin publishes or consumes: its payload schema and the schema's version. */
+export interface EventDeclaration<TSchema extends Schema = Schema> {
+  readonly schema: TSchema
+  /** Version of the payload schema (semver); `1.0.0` when left out. */
+  readonly version?: string
+  readonly description?: string
+}
+
+/** Event types (keys) and their declarations. */
+export type EventDeclarations = Readonly<Record<string, EventDeclaration>>
+
+/** A dependency: a semver range, or a range marked optional (its failure does not stop the dependent). */
+export type DependencySpec = string | { readonly version: string; readonly optional?: boolean }
+
+/** What `ctx.config` is: the schema's output, or the raw config object when the plugin has no schema. */
+export type PluginConfigOf<TSchema> = TSchema extends Schema
+  ? InferOutput<TSchema>
+  : Readonly<Record<string, unknown>>
+
+/**
+ * What a plugin is: metadata, permissions, a config schema, its event catalog and `setup`. `definePlugin` returns
+ * it frozen; a module may also default-export such an object without importing the SDK.
+ */
+export interface PluginDefinition<
+  TSchema extends Schema | undefined = Schema | undefined,
+  TPublishes extends EventDeclarations = EventDeclarations,
+> {
+  /** kebab-case, unique in a host; routes mount at `/plugins/<name>`. */
+  readonly name: string
+  /** semver of this plugin, checked against dependents' ranges. */
+  readonly version: string
+  readonly description?: string
+  /** Other plugins (name -> semver range) that must start before this one. */
+  readonly dependencies?: Readonly<Record<string, DependencySpec>>
+  /** Plugins that start first when present; their absence or failure does not stop this one. */
+  readonly optionalDependencies?: Readonly<Record<string, string>>
+  readonly permissions?: readonly Permission[]
+  /** valibot schema of the plugin's config (`plugins.<name>.config`); `ctx.config` is its output. */
+  readonly config?: TSchema
+  /** Events this plugin publishes; when given, it may publish only these, and payloads are validated. */
+  readonly publishes?: TPublishes
+  /** Events this plugin consumes; their payloads are validated at publish time too. */
+  readonly consumes?: EventDeclarations
+  /** Subscribes handlers, adds routes, health checks and metrics. Runs once per start (and per reload). */
+  setup(ctx: PluginContext<PluginConfigOf<TSchema>, TPublishes>): void | Promise<void>
+  /** Runs at stop after the `onStop` callbacks: the natural place for a class-shaped plugin's cleanup. */
+  stop?(): void | Promise<void>
+}
+
+/**
+ * Any plugin as a host sees it, whatever its config schema and events: the descriptor fields, and a `setup`
+ * that takes the context built for it. Every `definePlugin` result and every valid plain object is one.
+ */
+export type PluginDescriptor = Omit<PluginDefinition, 'setup'> & {
+  setup(ctx: never): void | Promise<void>
+}

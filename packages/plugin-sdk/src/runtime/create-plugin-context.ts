@@ -1,0 +1,137 @@
+import {
+  type CollectResult,
+  createEvent,
+  defineExtensionPoint,
+  type Event,
+  type EventInit,
+  type ExtensionFn,
+  type Handler,
+  type Subscription,
+} from '@switchyard/core'
+import { Hono } from 'hono'
+import { PermissionError, PluginStoppedError, UndeclaredEventError } from '../errors.js'
+import type { Permission } from '../permissions.js'
+import type {
+  HandlerOptions,
+  HealthCheck,
+  OwnExtensionPoint,
+  PluginContext,
+  PluginStore,
+} from '../plugin-context.js'
+import type { PluginDescriptor } from '../plugin-definition.js'
+import type { PluginMetrics } from '../plugin-metrics-types.js'
+import { createPluginMetrics } from './create-plugin-metrics.js'
+import { createPluginStore } from './create-plugin-store.js'
+import type { RuntimeServices } from './runtime-services.js'
+
+/** What one running plugin has registered through its context; the runtime undoes it at stop. */
+export interface PluginRegistrations {
+  subscriptions: Map<string, Subscription>
+  removers: (() => void)[]
+  healthChecks: HealthCheck[]
+  stopCallbacks: (() => void | Promise<void>)[]
+  routes: Hono | undefined
+}
+
+/**
+ * Builds the `ctx` given to `setup`: each method checks that the plugin is still active and holds the
+ * permission it needs, then records what it registered in `registrations`.
+ *
+ * @example
+ * ```ts
+ * const ctx = createPluginContext(plugin, config, services, registrations, () => active)
+ * await plugin.setup(ctx)
+ * ```
+ */
+export function createPluginContext(
+  descriptor: PluginDescriptor,
+  config: unknown,
+  services: RuntimeServices,
+  registrations: PluginRegistrations,
+  isActive: () => boolean,
+): PluginContext {
+  const { name } = descriptor
+  const { bus, catalog } = services
+  const permissions = new Set<Permission>(descriptor.permissions ?? [])
+  const guard = (method: string, permission?: Permission) => {
+    if (!isActive()) throw new PluginStoppedError(name, method)
+    if (permission !== undefined && !permissions.has(permission))
+      throw new PermissionError(name, method, permission)
+  }
+  let metrics: PluginMetrics | undefined
+  let store: PluginStore | undefined
+  const logger = services.logger.child({ plugin: name })
+
+  const publish = (typeOrEvent: string | Event, data?: unknown, init?: EventInit) => {
+    guard('publish', 'events:publish')
+    const event =
+      typeof typeOrEvent === 'string'
+        ? createEvent(typeOrEvent, data, { source: name, ...init })
+        : typeOrEvent
+    if (!catalog.mayPublish(name, event.type)) throw new UndeclaredEventError(name, event.type)
+    // The payload is checked against the catalog by the bus itself (attachCatalog), whoever publishes.
+    return bus.publish(event)
+  }
+
+  const context: PluginContext = {
+    plugin: Object.freeze({ name, version: descriptor.version }),
+    config: config as PluginContext['config'],
+    on(pattern, handler, options) {
+      guard('on', 'events:subscribe')
+      const subscription = bus.subscribe(pattern, handler as Handler, {
+        ...(options as HandlerOptions),
+        owner: name,
+      })
+      registrations.subscriptions.set(subscription.name, subscription)
+      return {
+        name: subscription.name,
+        unsubscribe: async () => {
+          registrations.subscriptions.delete(subscription.name)
+          await subscription.unsubscribe()
+        },
+      }
+    },
+    publish: publish as PluginContext['publish'],
+    get routes() {
+      guard('routes', 'http:routes')
+      registrations.routes ??= new Hono()
+      return registrations.routes
+    },
+    health(check) {
+      guard('health')
+      registrations.healthChecks.push(check)
+    },
+    get metrics() {
+      guard('metrics')
+      metrics ??= createPluginMetrics(services.registry, name)
+      return metrics
+    },
+    extend(point, fn, options = {}) {
+      guard('extend')
+      const remove = bus.extensions.contribute(point, fn as ExtensionFn, { ...options, owner: name })
+      registrations.removers.push(remove)
+      return remove
+    },
+    defineExtensionPoint(definition: Parameters<typeof defineExtensionPoint>[0]) {
+      guard('defineExtensionPoint')
+      const point = bus.extensions.define(defineExtensionPoint(definition))
+      const run = (value: unknown): Promise<unknown> => {
+        if (point.kind === 'filter') return bus.extensions.runFilter(point, value)
+        if (point.kind === 'action') return bus.extensions.runAction(point, value)
+        return bus.extensions.runCollect(point, value) as Promise<CollectResult<unknown>[]>
+      }
+      return Object.freeze({ ...point, run }) as OwnExtensionPoint<unknown, never>
+    },
+    logger,
+    get store() {
+      guard('store', 'store:kv')
+      store ??= createPluginStore(services.store, name)
+      return store
+    },
+    onStop(callback) {
+      guard('onStop')
+      registrations.stopCallbacks.push(callback)
+    },
+  }
+  return context
+}

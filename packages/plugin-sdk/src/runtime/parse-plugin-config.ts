@@ -1,0 +1,28 @@
+import * as v from 'valibot'
+import { PluginConfigError } from '../errors.js'
+import type { PluginDescriptor } from '../plugin-definition.js'
+import { type DescribedIssue, describeIssue } from './describe-issue.js'
+
+/** The result of `parsePluginConfig`: the parsed config, or the issues with their paths inside the config. */
+export type PluginConfigResult =
+  | { ok: true; config: unknown }
+  | { ok: false; issues: DescribedIssue[]; error: PluginConfigError }
+
+/**
+ * Parses a plugin's raw config with its `config` schema (a plugin without one gets the raw object). Returns a
+ * result so the host can place each issue in its file.
+ *
+ * @example
+ * ```ts
+ * const result = parsePluginConfig(plugin, { channel: 'sms' })
+ * if (!result.ok) console.log(result.error.message)
+ * ```
+ */
+export function parsePluginConfig(descriptor: PluginDescriptor, raw: unknown): PluginConfigResult {
+  const input = raw ?? {}
+  if (descriptor.config === undefined) return { ok: true, config: Object.freeze({ ...(input as object) }) }
+  const result = v.safeParse(descriptor.config, input)
+  if (result.success) return { ok: true, config: result.output }
+  const issues = result.issues.map(describeIssue)
+  return { ok: false, issues, error: new PluginConfigError(descriptor.name, issues) }
+}

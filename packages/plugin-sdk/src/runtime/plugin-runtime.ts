@@ -1,0 +1,139 @@
+import type { HealthResult } from '@switchyard/core'
+import { PluginSetupError, PluginTimeoutError } from '../errors.js'
+import type { PluginDescriptor } from '../plugin-definition.js'
+import { createPluginContext, type PluginRegistrations } from './create-plugin-context.js'
+import type { RuntimeServices } from './runtime-services.js'
+import { withDeadline } from './with-deadline.js'
+
+/** One HTTP route of a plugin, with its full mounted path. */
+export interface PluginRoute {
+  method: string
+  path: string
+}
+
+const STATUS_RANK: Record<HealthResult['status'], number> = { ok: 0, degraded: 1, error: 2 }
+
+/**
+ * One started instance of a plugin: runs `setup` with a deadline, keeps what the plugin registered, serves its
+ * routes and health, and undoes everything at `stop` (handlers drained, contributions removed, `onStop`
+ * callbacks run last-first, then the plugin's own `stop`). A reload makes a new runtime for the new version.
+ *
+ * @example
+ * ```ts
+ * const runtime = new PluginRuntime(plugin, config, services)
+ * await runtime.start(10_000)
+ * await runtime.stop(10_000)
+ * ```
+ */
+export class PluginRuntime {
+  readonly descriptor: PluginDescriptor
+  readonly config: unknown
+  #services: RuntimeServices
+  #active = false
+  #registrations: PluginRegistrations = {
+    subscriptions: new Map(),
+    removers: [],
+    healthChecks: [],
+    stopCallbacks: [],
+    routes: undefined,
+  }
+
+  constructor(descriptor: PluginDescriptor, config: unknown, services: RuntimeServices) {
+    this.descriptor = descriptor
+    this.config = config
+    this.#services = services
+  }
+
+  get name(): string {
+    return this.descriptor.name
+  }
+
+  /**
+   * Runs `setup`. On a throw or when `timeoutMs` passes, undoes what it registered and rejects with
+   * `PluginSetupError` or `PluginTimeoutError`; the context refuses further calls.
+   */
+  async start(timeoutMs: number): Promise<void> {
+    this.#active = true
+    this.#services.catalog.register(this.descriptor)
+    const ctx = createPluginContext(
+      this.descriptor,
+      this.config,
+      this.#services,
+      this.#registrations,
+      () => this.#active,
+    )
+    try {
+      await withDeadline(
+        Promise.resolve().then(() => this.descriptor.setup(ctx as never)),
+        timeoutMs,
+        () => new PluginTimeoutError(this.name, 'start', timeoutMs),
+      )
+    } catch (error) {
+      await this.#undo().catch(() => undefined)
+      throw error instanceof PluginTimeoutError ? error : new PluginSetupError(this.name, 'setup', error)
+    }
+  }
+
+  /** Undoes the plugin within `timeoutMs`; rejects with the first failure after trying every step. */
+  async stop(timeoutMs: number): Promise<void> {
+    await withDeadline(this.#undo(), timeoutMs, () => new PluginTimeoutError(this.name, 'stop', timeoutMs))
+  }
+
+  /** Names of the handlers it subscribed. */
+  handlers(): string[] {
+    return [...this.#registrations.subscriptions.keys()]
+  }
+
+  /** Its routes, with paths as mounted under `/plugins/<name>`. */
+  routes(): PluginRoute[] {
+    const app = this.#registrations.routes
+    if (app === undefined) return []
+    return app.routes.map(({ method, path }) => ({
+      method,
+      path: `/plugins/${this.name}${path === '/' ? '' : path}`,
+    }))
+  }
+
+  /** Serves a request whose path is relative to `/plugins/<name>`; undefined when it has no routes. */
+  fetch(request: Request): Response | Promise<Response> | undefined {
+    return this.#active ? this.#registrations.routes?.fetch(request) : undefined
+  }
+
+  /** The worst result of its health checks (`ok` with none); a throwing check counts as `error`. */
+  async health(): Promise<HealthResult> {
+    const results = await Promise.all(
+      this.#registrations.healthChecks.map(async (check): Promise<HealthResult> => {
+        try {
+          return await check()
+        } catch (error) {
+          return { status: 'error', message: error instanceof Error ? error.message : String(error) }
+        }
+      }),
+    )
+    if (results.length === 0) return { status: 'ok' }
+    const worst = results.reduce((a, b) => (STATUS_RANK[b.status] > STATUS_RANK[a.status] ? b : a))
+    return results.length === 1 ? worst : { status: worst.status, details: { checks: results } }
+  }
+
+  async #undo(): Promise<void> {
+    this.#active = false
+    const registrations = this.#registrations
+    const failures: unknown[] = []
+    const attempt = async (step: () => unknown) => {
+      try {
+        await step()
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+    const subscriptions = [...registrations.subscriptions.values()]
+    registrations.subscriptions.clear()
+    await Promise.all(subscriptions.map((subscription) => attempt(() => subscription.unsubscribe())))
+    for (const remove of registrations.removers.splice(0)) await attempt(remove)
+    registrations.routes = undefined
+    this.#services.catalog.unregister(this.name)
+    for (const callback of registrations.stopCallbacks.splice(0).reverse()) await attempt(callback)
+    if (this.descriptor.stop !== undefined) await attempt(() => this.descriptor.stop?.())
+    if (failures.length > 0) throw new PluginSetupError(this.name, 'stop', failures[0])
+  }
+}

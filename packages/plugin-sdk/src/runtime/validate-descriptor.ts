@@ -1,0 +1,81 @@
+import semver from 'semver'
+import * as v from 'valibot'
+import { PluginLoadError } from '../errors.js'
+import { PERMISSIONS } from '../permissions.js'
+import type { PluginDescriptor } from '../plugin-definition.js'
+import { describeIssue } from './describe-issue.js'
+
+/** kebab-case plugin names, the one rule used everywhere. */
+export const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
+const EVENT_TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/
+
+const pluginName = v.pipe(v.string(), v.regex(PLUGIN_NAME, 'a kebab-case plugin name'))
+const range = v.pipe(
+  v.string(),
+  v.check((text) => semver.validRange(text) !== null, 'a semver range'),
+)
+const valibotSchema = v.custom<v.GenericSchema>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'schema' &&
+    (value as { async?: unknown }).async === false,
+  'a synchronous valibot schema',
+)
+const eventDeclarations = v.record(
+  v.pipe(v.string(), v.regex(EVENT_TYPE, 'an event type such as order.status_changed')),
+  v.object({
+    schema: valibotSchema,
+    version: v.optional(
+      v.pipe(
+        v.string(),
+        v.check((text) => semver.valid(text) !== null, 'a semver version'),
+      ),
+    ),
+    description: v.optional(v.string()),
+  }),
+)
+
+const descriptorSchema = v.looseObject({
+  name: pluginName,
+  version: v.pipe(
+    v.string(),
+    v.check((text) => semver.valid(text) !== null, 'a semver version'),
+  ),
+  description: v.optional(v.string()),
+  dependencies: v.optional(
+    v.record(pluginName, v.union([range, v.object({ version: range, optional: v.optional(v.boolean()) })])),
+  ),
+  optionalDependencies: v.optional(v.record(pluginName, range)),
+  permissions: v.optional(v.array(v.picklist(PERMISSIONS))),
+  config: v.optional(valibotSchema),
+  publishes: v.optional(eventDeclarations),
+  consumes: v.optional(eventDeclarations),
+  setup: v.function(),
+  stop: v.optional(v.function()),
+})
+
+/**
+ * Checks that a value is a plugin descriptor (the manifest check made before anything runs). Throws
+ * `PluginLoadError` listing each bad field as `path: expected …, got …`; `where` names the module for messages.
+ *
+ * @example
+ * ```ts
+ * const plugin = validateDescriptor(module.default, '/plugins/audit-log/index.js')
+ * ```
+ */
+export function validateDescriptor(value: unknown, where?: string): PluginDescriptor {
+  const result = v.safeParse(descriptorSchema, value)
+  if (result.success) return value as PluginDescriptor
+  const name =
+    typeof (value as { name?: unknown })?.name === 'string'
+      ? `plugin "${(value as { name: string }).name}"`
+      : 'plugin'
+  const lines = result.issues.map((issue) => {
+    const { path, message } = describeIssue(issue)
+    return `  ${path === '' ? '(plugin)' : path}: ${message}`
+  })
+  throw new PluginLoadError(
+    `${name}${where === undefined ? '' : ` (${where})`} is invalid:\n${lines.join('\n')}`,
+  )
+}

@@ -1,0 +1,118 @@
+import * as v from 'valibot'
+import { describe, expect, it } from 'vitest'
+import { definePlugin } from '../define-plugin.js'
+import { PermissionError, PluginConfigError, PluginDependencyError, UndeclaredEventError } from '../errors.js'
+import { createTestHost } from './create-test-host.js'
+
+const notifications = definePlugin({
+  name: 'order-notifications',
+  version: '1.0.0',
+  permissions: ['events:subscribe', 'events:publish', 'http:routes', 'store:kv'],
+  config: v.object({ channel: v.picklist(['log', 'webhook']) }),
+  publishes: { 'notification.sent': { schema: v.object({ orderId: v.string(), channel: v.string() }) } },
+  setup(ctx) {
+    const sent = ctx.metrics.counter('notifications_sent_total', 'Notifications sent')
+    ctx.on<{ orderId: string; status: string }>(
+      'order.status_changed',
+      async (event) => {
+        await ctx.store.set(event.data.orderId, event.data.status)
+        sent.inc()
+        await ctx.publish('notification.sent', { orderId: event.data.orderId, channel: ctx.config.channel })
+      },
+      { name: 'order_notification_handler' },
+    )
+    ctx.routes.get('/status/:id', async (c) =>
+      c.json({ status: (await ctx.store.get(c.req.param('id'))) ?? null }),
+    )
+    ctx.health(() => ({ status: 'ok' }))
+  },
+})
+
+describe('createTestHost', () => {
+  it('runs a plugin on a real bus: handlers, its own publishes, routes, store, metrics and health', async () => {
+    const host = await createTestHost({
+      plugins: [notifications],
+      config: { 'order-notifications': { channel: 'log' } },
+    })
+    const report = await host.publish('order.status_changed', { orderId: 'o1', status: 'shipped' })
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ handler: 'order_notification_handler', status: 'succeeded' }),
+    ])
+    expect(host.events.map((event) => event.type)).toEqual(['order.status_changed', 'notification.sent'])
+    expect(host.events[1]?.source).toBe('order-notifications')
+    const res = await host.request('/plugins/order-notifications/status/o1')
+    expect(await res.json()).toEqual({ status: 'shipped' })
+    expect(await host.metrics()).toContain('notifications_sent_total{plugin="order-notifications"} 1')
+    expect((await host.health()).status).toBe('ok')
+    expect(host.plugin('order-notifications').handlers).toEqual(['order_notification_handler'])
+    await host.stop()
+  })
+
+  it('throws PermissionError naming the plugin, the method and the permission', async () => {
+    const plugin = definePlugin({
+      name: 'sneaky',
+      version: '1.0.0',
+      permissions: ['events:subscribe'],
+      setup(ctx) {
+        ctx.routes.get('/x', (c) => c.text('x'))
+      },
+    })
+    const error = await createTestHost({ plugins: [plugin] }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(Error)
+    const cause = (error as Error).cause
+    expect(cause).toBeInstanceOf(PermissionError)
+    expect((cause as PermissionError).message).toBe(
+      `plugin "sneaky" called ctx.routes without permission "http:routes"; add 'http:routes' to its permissions`,
+    )
+  })
+
+  it('rejects payloads that break a declared schema, and types the plugin did not declare', async () => {
+    let publishUndeclared: () => Promise<unknown> = async () => undefined
+    const producer = definePlugin({
+      name: 'producer',
+      version: '1.0.0',
+      permissions: ['events:publish'],
+      publishes: { 'order.created': { schema: v.object({ id: v.string() }), version: '2.0.0' } },
+      setup(ctx) {
+        publishUndeclared = () => ctx.publish({ type: 'order.deleted' } as never)
+      },
+    })
+    const host = await createTestHost({ plugins: [producer] })
+    await expect(host.publish('order.created', { id: 7 })).rejects.toThrow(
+      'order.created (as declared by producer 2.0.0): data.id: expected string, got 7',
+    )
+    expect(() => publishUndeclared()).toThrow(UndeclaredEventError)
+    await host.stop()
+  })
+
+  it('reports an invalid config with the path inside it', async () => {
+    const error = await createTestHost({
+      plugins: [notifications],
+      config: { 'order-notifications': { channel: 'sms' } },
+    }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(PluginConfigError)
+    expect((error as Error).message).toContain('channel: expected ("log" | "webhook"), got "sms"')
+  })
+
+  it('starts plugins in dependency order and runs onStop callbacks in reverse at stop', async () => {
+    const log: string[] = []
+    const make = (name: string, dependencies: Record<string, string> = {}) =>
+      definePlugin({
+        name,
+        version: '1.2.0',
+        dependencies,
+        setup(ctx) {
+          log.push(`start ${name}`)
+          ctx.onStop(() => void log.push(`stop ${name}`))
+        },
+      })
+    const host = await createTestHost({ plugins: [make('web', { db: '^1.0.0' }), make('db')] })
+    await host.stop()
+    expect(log).toEqual(['start db', 'start web', 'stop web', 'stop db'])
+    const missing = await createTestHost({ plugins: [make('web', { cache: '^1.0.0' })] }).catch(
+      (e: unknown) => e,
+    )
+    expect(missing).toBeInstanceOf(PluginDependencyError)
+    expect((missing as Error).message).toBe('web: missing dependency "cache" (^1.0.0)')
+  })
+})
