@@ -140,6 +140,7 @@ export class InProcessTransport implements Transport {
       const timer = setTimeout(() => {
         durable.delayed.delete(timer)
         this.#requeue(durable, { event, attempt: attempt + 1 })
+        this.#wakeIdle()
       }, end.delayMs)
       durable.delayed.add(timer)
     }

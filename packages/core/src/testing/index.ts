@@ -1,0 +1,3 @@
+export { runStoreContract, type StoreContractOptions } from './store.contract.js'
+export { runTransportContract, type TransportContractOptions } from './transport.contract.js'
+export { delay, uniqueName, waitFor } from './wait-for.js'

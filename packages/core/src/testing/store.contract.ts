@@ -1,0 +1,235 @@
+import { v7 as uuidv7 } from 'uuid'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createEvent } from '../create-event.js'
+import type { DeliveryRecord, Store } from '../store.js'
+import { delay, uniqueName } from './wait-for.js'
+
+/** Tuning of `runStoreContract` for slower or coarser backends. */
+export interface StoreContractOptions {
+  /** TTL used by the KV expiry test; the test waits three times as long. Default 50. */
+  ttlMs?: number
+}
+
+/**
+ * The conformance suite every `Store` passes: the delivery ledger and unfinished events, idempotency records,
+ * dead letters (list, cursor, delete, purge), plugin state and plugin KV. `create` is called before each test
+ * and the store closed after it; names are unique per test, so a store shared between tests works too.
+ *
+ * @example
+ * ```ts
+ * runStoreContract('MemoryStore', () => new MemoryStore())
+ * ```
+ */
+export function runStoreContract(
+  label: string,
+  create: () => Promise<Store> | Store,
+  options: StoreContractOptions = {},
+): void {
+  const ttlMs = options.ttlMs ?? 50
+  const event = (data: unknown = { n: 1 }) =>
+    createEvent('contract.store_tested', data, { metadata: { correlationId: 'c-1', orderingKey: 'k-1' } })
+  const record = (
+    eventId: string,
+    handler: string,
+    status: DeliveryRecord['status'],
+    attempts = 1,
+  ): DeliveryRecord => ({
+    eventId,
+    handler,
+    status,
+    attempts,
+    durationMs: 3,
+    updatedAt: new Date().toISOString(),
+  })
+
+  describe(`Store contract: ${label}`, () => {
+    let store: Store
+    beforeEach(async () => {
+      store = await create()
+    })
+    afterEach(async () => {
+      await store.close()
+    })
+
+    describe('delivery ledger', () => {
+      it('keeps an accepted event pending for each of its handlers', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a', 'h_b'])
+        const ledger = await store.deliveries(e.id)
+        expect(ledger.map((r) => [r.handler, r.status, r.attempts]).sort()).toEqual([
+          ['h_a', 'pending', 0],
+          ['h_b', 'pending', 0],
+        ])
+        const unfinished = (await store.unfinishedEvents()).find((u) => u.event.id === e.id)
+        expect(unfinished?.handlers.sort()).toEqual(['h_a', 'h_b'])
+        expect(unfinished?.event).toEqual(e)
+      })
+
+      it('accepting the same event twice keeps one record per handler', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a'])
+        await store.acceptEvent(e, ['h_a'])
+        expect(await store.deliveries(e.id)).toHaveLength(1)
+      })
+
+      it('lists only the handlers not yet final, and drops the event once all are final', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a', 'h_b', 'h_c'])
+        await store.recordDeliveries([record(e.id, 'h_a', 'succeeded'), record(e.id, 'h_b', 'retrying', 2)])
+        const open = (await store.unfinishedEvents()).find((u) => u.event.id === e.id)
+        expect(open?.handlers.sort()).toEqual(['h_b', 'h_c'])
+        await store.recordDeliveries([
+          record(e.id, 'h_b', 'dead_lettered', 3),
+          record(e.id, 'h_c', 'unrouted', 0),
+        ])
+        expect((await store.unfinishedEvents()).some((u) => u.event.id === e.id)).toBe(false)
+      })
+
+      it('records a batch spanning several events with errors and attempts', async () => {
+        const [e1, e2] = [event({ n: 1 }), event({ n: 2 })]
+        await store.acceptEvent(e1, ['h_a'])
+        await store.acceptEvent(e2, ['h_a'])
+        const failed = { ...record(e1.id, 'h_a', 'dead_lettered', 3), error: 'boom' }
+        await store.recordDeliveries([failed, record(e2.id, 'h_a', 'succeeded')])
+        expect(await store.deliveries(e1.id)).toEqual([failed])
+        expect((await store.deliveries(e2.id))[0]?.status).toBe('succeeded')
+      })
+
+      it('treats an event accepted with no handlers as finished', async () => {
+        const e = event()
+        await store.acceptEvent(e, [])
+        expect((await store.unfinishedEvents()).some((u) => u.event.id === e.id)).toBe(false)
+      })
+
+      it('lists unfinished events oldest first', async () => {
+        const events = [event({ n: 1 }), event({ n: 2 }), event({ n: 3 })]
+        for (const e of events) await store.acceptEvent(e, ['h_a'])
+        const ids = (await store.unfinishedEvents())
+          .map((u) => u.event.id)
+          .filter((id) => events.some((e) => e.id === id))
+        expect(ids).toEqual(events.map((e) => e.id))
+      })
+
+      it('answers an empty ledger for an unknown event', async () => {
+        expect(await store.deliveries(uuidv7())).toEqual([])
+      })
+    })
+
+    describe('idempotency records', () => {
+      it('remembers a key per handler', async () => {
+        const key = uniqueName('key')
+        expect(await store.isProcessed(key, 'h_a')).toBe(false)
+        await store.markProcessed(key, 'h_a')
+        expect(await store.isProcessed(key, 'h_a')).toBe(true)
+        expect(await store.isProcessed(key, 'h_b')).toBe(false)
+        expect(await store.isProcessed(uniqueName('key'), 'h_a')).toBe(false)
+      })
+
+      it('marking twice is harmless', async () => {
+        const key = uniqueName('key')
+        await store.markProcessed(key, 'h_a')
+        await store.markProcessed(key, 'h_a')
+        expect(await store.isProcessed(key, 'h_a')).toBe(true)
+      })
+    })
+
+    describe('dead letters', () => {
+      const deadLetter = (handler: string, failedAt = new Date()) => ({
+        id: uuidv7(),
+        event: event(),
+        handler,
+        attempts: 3,
+        error: 'boom',
+        failedAt: failedAt.toISOString(),
+      })
+
+      it('adds, gets and deletes a dead letter', async () => {
+        const dl = deadLetter(uniqueName('h'))
+        await store.addDeadLetter(dl)
+        expect(await store.getDeadLetter(dl.id)).toEqual(dl)
+        expect(await store.deleteDeadLetter(dl.id)).toBe(true)
+        expect(await store.getDeadLetter(dl.id)).toBeUndefined()
+        expect(await store.deleteDeadLetter(dl.id)).toBe(false)
+      })
+
+      it('lists oldest first, by handler, after a cursor and up to a limit', async () => {
+        const handler = uniqueName('h')
+        const mine = [deadLetter(handler), deadLetter(handler), deadLetter(handler)]
+        for (const dl of [mine[0]!, deadLetter(uniqueName('other')), mine[1]!, mine[2]!])
+          await store.addDeadLetter(dl)
+        expect((await store.listDeadLetters({ handler })).map((d) => d.id)).toEqual(mine.map((d) => d.id))
+        expect((await store.listDeadLetters({ handler, limit: 2 })).map((d) => d.id)).toEqual([
+          mine[0]!.id,
+          mine[1]!.id,
+        ])
+        expect((await store.listDeadLetters({ handler, after: mine[1]!.id })).map((d) => d.id)).toEqual([
+          mine[2]!.id,
+        ])
+        const all = await store.listDeadLetters()
+        expect(all.map((d) => d.id)).toEqual([...all.map((d) => d.id)].sort())
+      })
+
+      it('purges dead letters that failed before a date', async () => {
+        const handler = uniqueName('h')
+        const old = deadLetter(handler, new Date(Date.now() - 60_000))
+        const recent = deadLetter(handler)
+        await store.addDeadLetter(old)
+        await store.addDeadLetter(recent)
+        expect(await store.purgeDeadLetters(new Date(Date.now() - 30_000))).toBeGreaterThanOrEqual(1)
+        expect((await store.listDeadLetters({ handler })).map((d) => d.id)).toEqual([recent.id])
+      })
+    })
+
+    describe('plugin state and KV', () => {
+      it('keeps plugin state and forgets it with the plugin KV namespace', async () => {
+        const [plugin, other] = [uniqueName('plugin'), uniqueName('plugin')]
+        expect(await store.getPluginState(plugin)).toBeUndefined()
+        const state = { enabled: false, updatedAt: new Date().toISOString() }
+        await store.setPluginState(plugin, state)
+        await store.setPluginState(plugin, { ...state, enabled: true })
+        expect(await store.getPluginState(plugin)).toEqual({ ...state, enabled: true })
+        await store.kvSet(plugin, 'k', 1)
+        await store.kvSet(other, 'k', 2)
+        await store.forgetPlugin(plugin)
+        expect(await store.getPluginState(plugin)).toBeUndefined()
+        expect(await store.kvGet(plugin, 'k')).toBeUndefined()
+        expect(await store.kvGet(other, 'k')).toBe(2)
+      })
+
+      it('stores JSON values per namespace, overwrites and deletes them', async () => {
+        const [ns, other] = [uniqueName('ns'), uniqueName('ns')]
+        const value = { list: [1, 'two', { three: true }], nothing: null }
+        await store.kvSet(ns, 'doc', value)
+        value.list.push(4)
+        expect(await store.kvGet(ns, 'doc')).toEqual({ list: [1, 'two', { three: true }], nothing: null })
+        expect(await store.kvGet(other, 'doc')).toBeUndefined()
+        await store.kvSet(ns, 'doc', 'replaced')
+        expect(await store.kvGet(ns, 'doc')).toBe('replaced')
+        await store.kvSet(ns, 'zero', 0)
+        expect(await store.kvGet(ns, 'zero')).toBe(0)
+        expect(await store.kvDelete(ns, 'doc')).toBe(true)
+        expect(await store.kvDelete(ns, 'doc')).toBe(false)
+        expect(await store.kvGet(ns, 'doc')).toBeUndefined()
+      })
+
+      it('lists keys in order, under a prefix, up to a limit', async () => {
+        const ns = uniqueName('ns')
+        for (const key of ['b/2', 'a/1', 'b/1', 'c']) await store.kvSet(ns, key, key)
+        expect(await store.kvList(ns)).toEqual(['a/1', 'b/1', 'b/2', 'c'].map((key) => ({ key, value: key })))
+        expect((await store.kvList(ns, { prefix: 'b/' })).map((e) => e.key)).toEqual(['b/1', 'b/2'])
+        expect((await store.kvList(ns, { limit: 2 })).map((e) => e.key)).toEqual(['a/1', 'b/1'])
+        expect(await store.kvList(uniqueName('empty'))).toEqual([])
+      })
+
+      it('expires a key after its ttl', async () => {
+        const ns = uniqueName('ns')
+        await store.kvSet(ns, 'short', 1, { ttlMs })
+        await store.kvSet(ns, 'long', 2)
+        expect(await store.kvGet(ns, 'short')).toBe(1)
+        await delay(ttlMs * 3)
+        expect(await store.kvGet(ns, 'short')).toBeUndefined()
+        expect((await store.kvList(ns)).map((e) => e.key)).toEqual(['long'])
+      })
+    })
+  })
+}
