@@ -43,6 +43,29 @@ export class ConnectionState {
     })
   }
 
+  /**
+   * Runs `send` once connected; after a failure that `retryable` accepts, waits for the connection and runs it
+   * again, until `deadline` (epoch ms). Rejects with the last error when time runs out or the connection closes.
+   * nats.js drops what is written while disconnected, so whatever must reach the server goes through here.
+   */
+  async retry<T>(
+    deadline: number,
+    send: (leftMs: number) => Promise<T>,
+    retryable: (error: unknown) => boolean = () => true,
+  ): Promise<T> {
+    let lastError: unknown = new Error('not connected to NATS')
+    for (let left = deadline - Date.now(); left > 0 && !this.#closed; left = deadline - Date.now()) {
+      if (!(await this.waitReady(left))) continue
+      try {
+        return await send(Math.max(1, deadline - Date.now()))
+      } catch (error) {
+        lastError = error
+        if (!retryable(error)) break
+      }
+    }
+    throw lastError
+  }
+
   async #follow(nc: NatsConnection, logger: Logger): Promise<void> {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect' || status.type === 'staleConnection') {

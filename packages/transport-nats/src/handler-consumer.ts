@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream'
 import type { ConsumerOptions, Event, Logger, TransportConsumer, TransportMessage } from '@switchyard/core'
 import { type DurableSpec, ensureConsumer } from './ensure-consumer.js'
-import { NatsTransportMessage } from './nats-transport-message.js'
+import { type MessageLink, NatsTransportMessage } from './nats-transport-message.js'
 import { Slots } from './slots.js'
 import type { SubjectScheme } from './subject-scheme.js'
 
@@ -18,12 +18,14 @@ export interface HandlerConsumerInit {
   options: ConsumerOptions
   onMessage: (message: TransportMessage) => Promise<void>
   logger: Logger
-  /** How long `ack` waits for the server's confirmation. */
-  ackTimeoutMs: number
+  /** The connection, its state and the ack timeout, for settling messages across reconnects. */
+  link: Pick<MessageLink, 'nc' | 'state' | 'ackTimeoutMs'>
 }
 
 /** Pause before reopening a pull subscription that ended on its own (consumer deleted, server gone). */
 const RESTART_DELAY_MS = 1000
+/** How long past its delay a naked message may take to come back before `idle` stops waiting for it. */
+const REDELIVERY_GRACE_MS = 1000
 
 /**
  * One handler's share of the work on this node: pulls from the handler's durable consumers (the unordered one
@@ -32,16 +34,21 @@ const RESTART_DELAY_MS = 1000
  */
 export class HandlerConsumer implements TransportConsumer {
   readonly #init: HandlerConsumerInit
+  readonly #link: MessageLink
   readonly #slots: Slots
   readonly #inFlight = new Map<NatsTransportMessage, Promise<void>>()
   readonly #live = new Set<ConsumerMessages>()
   readonly #stopped = new AbortController()
   readonly #loops: Promise<void>[] = []
+  readonly #durables: string[] = []
+  /** Stream sequences of messages naked here, with when their redelivery is due (plus grace). */
+  readonly #naked = new Map<number, number>()
   readonly #sweep: NodeJS.Timeout
   #stopPromise: Promise<void> | undefined
 
   private constructor(init: HandlerConsumerInit) {
     this.#init = init
+    this.#link = { ...init.link, logger: init.logger, ackWaitMs: init.options.ackWaitMs }
     this.#slots = new Slots(init.options.concurrency)
     const beatMs = Math.max(100, Math.floor(init.options.ackWaitMs / 3))
     this.#sweep = setInterval(() => this.#heartbeat(beatMs), beatMs)
@@ -54,10 +61,25 @@ export class HandlerConsumer implements TransportConsumer {
     await Promise.all(specs.map((spec) => ensureConsumer(init.jsm, init.stream, spec)))
     const consumer = new HandlerConsumer(init)
     for (const spec of specs) {
+      consumer.#durables.push(spec.durable)
       const batch = spec.maxAckPending === 1 ? 1 : init.options.concurrency
       consumer.#loops.push(consumer.#pull(spec.durable, batch))
     }
     return consumer
+  }
+
+  /**
+   * Whether this node holds nothing of the handler's (nothing buffered, running, or naked and due back soon)
+   * and the server has nothing undelivered for its consumers. Messages in flight on other nodes do not count.
+   */
+  async isIdle(): Promise<boolean> {
+    if (this.#inFlight.size > 0 || [...this.#live].some((messages) => messages.getPending() > 0)) return false
+    const now = Date.now()
+    for (const [seq, due] of this.#naked) if (due <= now) this.#naked.delete(seq)
+    if (this.#naked.size > 0) return false
+    const { jsm, stream } = this.#init
+    const infos = await Promise.all(this.#durables.map((durable) => jsm.consumers.info(stream, durable)))
+    return infos.every((info) => info.num_pending === 0)
   }
 
   stop(): Promise<void> {
@@ -96,6 +118,7 @@ export class HandlerConsumer implements TransportConsumer {
   async #take(msg: JsMsg): Promise<void> {
     // messages already buffered when stop() began go straight back for another node
     if (this.#stopped.signal.aborted) return msg.nak()
+    this.#naked.delete(msg.seq)
     const message = this.#toMessage(msg)
     if (message === undefined) return
     await this.#slots.acquire()
@@ -113,7 +136,7 @@ export class HandlerConsumer implements TransportConsumer {
 
   /** The message for the bus, or undefined when it was settled here (meant for other handlers, or unreadable). */
   #toMessage(msg: JsMsg): NatsTransportMessage | undefined {
-    const { options, logger, ackTimeoutMs } = this.#init
+    const { options, logger } = this.#init
     const targets = msg.headers?.get(TARGET_HEADER)
     if (targets && !targets.split(',').includes(options.handler)) {
       msg.ack()
@@ -130,7 +153,7 @@ export class HandlerConsumer implements TransportConsumer {
       msg.term('not a Switchyard event')
       return undefined
     }
-    return new NatsTransportMessage(msg, event, ackTimeoutMs, logger)
+    return new NatsTransportMessage(msg, event, this.#link)
   }
 
   async #run(message: NatsTransportMessage): Promise<void> {
@@ -149,6 +172,9 @@ export class HandlerConsumer implements TransportConsumer {
         'message ended without ack or nak',
       )
       await message.nak(options.ackWaitMs)
+    }
+    if (message.nakedForMs !== undefined) {
+      this.#naked.set(message.streamSequence, Date.now() + message.nakedForMs + REDELIVERY_GRACE_MS)
     }
   }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { type JetStreamClient, type JetStreamManager, jetstream } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/transport-node'
 import {
@@ -17,6 +18,11 @@ import type { NatsTransportOptions, ResolvedTransportOptions } from './nats-tran
 import { resolveTransportOptions } from './nats-transport-options.js'
 import { jetstreamManagerOf, openConnection } from './open-connection.js'
 import { SubjectScheme } from './subject-scheme.js'
+
+/** One publish attempt waits this long for its ack before it is sent again (same message id: no duplicate). */
+const ATTEMPT_TIMEOUT_MS = 2500
+/** Pause between the checks of `idle`. */
+const IDLE_POLL_MS = 25
 
 /**
  * The core `Transport` over NATS JetStream: several nodes share one logical bus. Events are published to the
@@ -84,16 +90,19 @@ export class NatsTransport implements Transport {
       Object.assign(publishOptions, { msgID, headers: hdrs })
     }
     const deadline = Date.now() + this.#options.publishTimeoutMs
-    for (;;) {
-      try {
-        await this.#js.publish(subject, payload, publishOptions)
-        return
-      } catch (cause) {
-        const left = deadline - Date.now()
-        if (left <= 0 || this.#state.closed || this.#state.ready)
-          throw new TransportPublishError(subject, cause)
-        await this.#state.waitReady(left)
-      }
+    try {
+      await this.#state.retry(
+        deadline,
+        (left) =>
+          this.#js.publish(subject, payload, {
+            ...publishOptions,
+            timeout: Math.min(left, ATTEMPT_TIMEOUT_MS),
+          }),
+        // a refusal from a connected server (no stream, limits) will not change on retry; a lost request may
+        (error) => !this.#state.ready || (error instanceof Error && error.name === 'TimeoutError'),
+      )
+    } catch (cause) {
+      throw new TransportPublishError(subject, cause)
     }
   }
 
@@ -110,7 +119,7 @@ export class NatsTransport implements Transport {
       options,
       onMessage,
       logger: this.#logger.child({ handler: options.handler }),
-      ackTimeoutMs: this.#options.ackTimeoutMs,
+      link: { nc: this.connection, state: this.#state, ackTimeoutMs: this.#options.ackTimeoutMs },
     })
     this.#consumers.add(consumer)
     return {
@@ -118,6 +127,21 @@ export class NatsTransport implements Transport {
         this.#consumers.delete(consumer)
         await consumer.stop()
       },
+    }
+  }
+
+  /**
+   * Resolves when this node has nothing of its running consumers buffered, in flight or naked and due back, and
+   * the server holds nothing undelivered for them (two checks in a row, so a message on the wire is not
+   * missed). Messages in flight on other nodes do not hold it up. `EventBus.drain` uses it.
+   */
+  async idle(): Promise<void> {
+    let quietChecks = 0
+    while (quietChecks < 2) {
+      const consumers = [...this.#consumers]
+      const idle = await Promise.all(consumers.map((consumer) => consumer.isIdle().catch(() => false)))
+      quietChecks = idle.every(Boolean) ? quietChecks + 1 : 0
+      if (quietChecks < 2) await sleep(IDLE_POLL_MS)
     }
   }
 
