@@ -3,7 +3,6 @@ export { subscriptionInput, webhooksConfig } from './config.js'
 export type { DeliveryLogEntry } from './delivery-log.js'
 export { WebhookDeliveryError } from './errors.js'
 export type {
-  BackoffPolicy,
   DeliveryAttempt,
   DeliveryResult,
   DeliveryStatus,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { backoffDelay, sendWebhook } from './send-webhook.js'
+import { sendWebhook } from './send-webhook.js'
 import { startWebhookReceiver } from './test-support/webhook-receiver.js'
 
 const secret = 'whsec_test_0123456789'
@@ -74,17 +74,5 @@ describe('sendWebhook', () => {
     )
     expect(result.status).toBe('failed')
     expect(result.attempts[0]?.error).toMatch(/fetch failed/)
-  })
-})
-
-describe('backoffDelay', () => {
-  it('grows by the factor and stops at maxMs', () => {
-    expect([1, 2, 3, 4].map((n) => backoffDelay(retry, n))).toEqual([10, 20, 40, 50])
-  })
-
-  it('keeps a jittered delay between half and all of the computed one', () => {
-    const delay = backoffDelay({ ...retry, jitter: true }, 3)
-    expect(delay).toBeGreaterThanOrEqual(20)
-    expect(delay).toBeLessThanOrEqual(40)
   })
 })

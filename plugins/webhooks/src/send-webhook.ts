@@ -1,15 +1,5 @@
+import { type RetryPolicy, retryDelay } from '@switchyard/core'
 import { SIGNATURE_HEADER, signPayload } from './sign-payload.js'
-
-/** Retry schedule of one delivery: attempt n waits `min(maxMs, initialMs * factor^(n-1))` before the next. */
-export interface BackoffPolicy {
-  /** Total attempts, the first included. */
-  attempts: number
-  initialMs: number
-  maxMs: number
-  factor: number
-  /** Wait a random time between half and all of the computed delay, so endpoints are not hit in lockstep. */
-  jitter: boolean
-}
 
 /** One HTTP attempt of a delivery. */
 export interface DeliveryAttempt {
@@ -44,7 +34,8 @@ export interface WebhookRequest {
 }
 
 export interface SendOptions {
-  retry: BackoffPolicy
+  /** The schedule between attempts; the same shape as a bus handler's retry policy. */
+  retry: RetryPolicy
   /** Per-attempt deadline. */
   timeoutMs: number
   /** Ends the delivery early (the bus aborts a handler that runs past its own timeout). */
@@ -74,7 +65,7 @@ export async function sendWebhook(request: WebhookRequest, options: SendOptions)
     if (result.status !== undefined && !isRetryableStatus(result.status))
       return { status: 'rejected', attempts }
     if (attempt === options.retry.attempts || options.signal?.aborted) break
-    await sleep(backoffDelay(options.retry, attempt), options.signal)
+    await sleep(retryDelay(options.retry, attempt), options.signal)
   }
   return { status: 'failed', attempts }
 }
@@ -82,12 +73,6 @@ export async function sendWebhook(request: WebhookRequest, options: SendOptions)
 /** 408 and 429 ask for a later retry; other 4xx mean the request itself is wrong. */
 export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429
-}
-
-/** The wait after attempt `attempt` (1-based). */
-export function backoffDelay(policy: BackoffPolicy, attempt: number): number {
-  const delay = Math.min(policy.maxMs, policy.initialMs * policy.factor ** (attempt - 1))
-  return policy.jitter ? delay / 2 + Math.random() * (delay / 2) : delay
 }
 
 async function attemptOnce(

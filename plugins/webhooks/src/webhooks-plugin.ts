@@ -1,8 +1,8 @@
+import { type RetryPolicy, retryDelay } from '@switchyard/core'
 import { definePlugin } from '@switchyard/plugin-sdk'
 import { webhooksConfig } from './config.js'
 import { createDispatcher } from './create-dispatcher.js'
 import { DeliveryLog } from './delivery-log.js'
-import { type BackoffPolicy, backoffDelay } from './send-webhook.js'
 import { SubscriptionRegistry } from './subscription-registry.js'
 import { mountSubscriptionRoutes } from './subscription-routes.js'
 
@@ -25,7 +25,7 @@ export const webhooksPlugin = definePlugin({
   async setup(ctx) {
     const registry = new SubscriptionRegistry(ctx.store)
     const log = new DeliveryLog(ctx.store, ctx.config.delivery_log_limit)
-    const retry: BackoffPolicy = {
+    const retry: RetryPolicy = {
       attempts: ctx.config.retry.attempts,
       initialMs: ctx.config.retry.initial_ms,
       maxMs: ctx.config.retry.max_ms,
@@ -56,10 +56,10 @@ export const webhooksPlugin = definePlugin({
 })
 
 /** How long one delivery can take: every attempt timing out, plus every backoff wait, plus a margin. */
-function worstCaseMs(retry: BackoffPolicy, timeoutMs: number): number {
+function worstCaseMs(retry: RetryPolicy, timeoutMs: number): number {
   let total = 1_000
   for (let attempt = 1; attempt <= retry.attempts; attempt++) {
-    total += timeoutMs + backoffDelay({ ...retry, jitter: false }, attempt)
+    total += timeoutMs + retryDelay({ ...retry, jitter: false }, attempt)
   }
   return total
 }

@@ -1,0 +1,157 @@
+import { MemoryStore } from '@switchyard/core'
+import { createTestHost, type TestHost } from '@switchyard/plugin-sdk/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { DeliveryLogEntry } from './delivery-log.js'
+import type { PublicSubscription } from './subscription-registry.js'
+import { startWebhookReceiver } from './test-support/webhook-receiver.js'
+import { webhooksPlugin } from './webhooks-plugin.js'
+
+const secret = 'whsec_plugin_test_0123'
+const config = {
+  webhooks: { timeout_ms: 1000, retry: { attempts: 3, initial_ms: 10, max_ms: 20, jitter: false } },
+}
+const cleanup: Array<() => Promise<void>> = []
+
+afterEach(async () => {
+  for (const close of cleanup.splice(0).reverse()) await close()
+})
+
+async function startHost(store = new MemoryStore()): Promise<TestHost> {
+  const host = await createTestHost({ plugins: [webhooksPlugin], config, store })
+  cleanup.push(() => host.stop())
+  return host
+}
+
+async function receiver(statuses: number[]) {
+  const started = await startWebhookReceiver(secret, statuses)
+  cleanup.push(started.close)
+  return started
+}
+
+async function subscribe(host: TestHost, body: Record<string, unknown>): Promise<Response> {
+  return host.request('/plugins/webhooks/subscriptions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ secret, ...body }),
+  })
+}
+
+async function subscribed(host: TestHost, pattern: string, url: string): Promise<PublicSubscription> {
+  const res = await subscribe(host, { pattern, url })
+  expect(res.status).toBe(201)
+  return (await res.json()) as PublicSubscription
+}
+
+async function deliveries(host: TestHost, id: string): Promise<DeliveryLogEntry[]> {
+  const res = await host.request(`/plugins/webhooks/subscriptions/${id}/deliveries`)
+  return ((await res.json()) as { deliveries: DeliveryLogEntry[] }).deliveries
+}
+
+describe('webhooks plugin: subscriptions API', () => {
+  it('creates, lists, reads and deletes subscriptions without ever returning the secret', async () => {
+    const host = await startHost()
+    const created = await subscribed(host, 'order.**', 'http://127.0.0.1:9/hook')
+    expect(created).toMatchObject({ pattern: 'order.**', url: 'http://127.0.0.1:9/hook' })
+    expect(created.id).toMatch(/^whs_/)
+    const list = await (await host.request('/plugins/webhooks/subscriptions')).text()
+    const one = await (await host.request(`/plugins/webhooks/subscriptions/${created.id}`)).text()
+    for (const text of [JSON.stringify(created), list, one]) expect(text).not.toContain(secret)
+    expect(JSON.parse(list).subscriptions).toHaveLength(1)
+
+    const deleted = await host.request(`/plugins/webhooks/subscriptions/${created.id}`, { method: 'DELETE' })
+    expect(deleted.status).toBe(204)
+    expect((await host.request(`/plugins/webhooks/subscriptions/${created.id}`)).status).toBe(404)
+    expect(
+      (await host.request(`/plugins/webhooks/subscriptions/${created.id}`, { method: 'DELETE' })).status,
+    ).toBe(404)
+  })
+
+  it('refuses a bad body naming the fields, and a malformed pattern', async () => {
+    const host = await startHost()
+    const res = await subscribe(host, { pattern: 'order.**', url: 'ftp://x', secret: 'short' })
+    expect(res.status).toBe(400)
+    const { error } = (await res.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('E_VALIDATION')
+    expect(error.message).toMatch(/url: /)
+    expect(error.message).toMatch(/secret: expected a secret of at least 16 characters/)
+    const bad = await subscribe(host, { pattern: 'order.**.x', url: 'http://127.0.0.1:9/' })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toMatch(/pattern: /)
+  })
+
+  it('keeps subscriptions in the plugin store across a restart', async () => {
+    const store = new MemoryStore()
+    const first = await createTestHost({ plugins: [webhooksPlugin], config, store })
+    await subscribed(first, 'order.*', 'http://127.0.0.1:9/hook')
+    await first.stop()
+    const second = await startHost(store)
+    const { subscriptions } = (await (await second.request('/plugins/webhooks/subscriptions')).json()) as {
+      subscriptions: PublicSubscription[]
+    }
+    expect(subscriptions.map((s) => s.pattern)).toEqual(['order.*'])
+  })
+})
+
+describe('webhooks plugin: delivery on a real bus', () => {
+  it('delivers matching events, signed, to a real receiver and logs the delivery', async () => {
+    const host = await startHost()
+    const hook = await receiver([200])
+    const sub = await subscribed(host, 'order.*', hook.url)
+    const report = await host.publish('order.created', { orderId: 'o-1' })
+    await host.publish('user.login', { user: 'u' })
+
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ handler: 'webhook_dispatcher', status: 'succeeded' }),
+    ])
+    expect(hook.received).toHaveLength(1)
+    expect(hook.received[0]?.signatureValid).toBe(true)
+    expect(hook.received[0]?.headers['switchyard-event-type']).toBe('order.created')
+    expect(JSON.parse(hook.received[0]?.body ?? '{}')).toMatchObject({
+      id: report.eventId,
+      data: { orderId: 'o-1' },
+    })
+    const log = await deliveries(host, sub.id)
+    expect(log).toEqual([expect.objectContaining({ eventId: report.eventId, status: 'delivered' })])
+  })
+
+  it('retries after a 500 and logs both attempts', async () => {
+    const host = await startHost()
+    const hook = await receiver([500, 200])
+    const sub = await subscribed(host, '**', hook.url)
+    await host.publish('order.created', { orderId: 'o-2' })
+    expect(hook.received).toHaveLength(2)
+    expect(hook.received.every((r) => r.signatureValid)).toBe(true)
+    const [entry] = await deliveries(host, sub.id)
+    expect(entry?.status).toBe('delivered')
+    expect(entry?.attempts.map((a) => a.status)).toEqual([500, 200])
+  })
+
+  it('does not retry after a 400, and the handler still succeeds', async () => {
+    const host = await startHost()
+    const hook = await receiver([400, 200])
+    const sub = await subscribed(host, '**', hook.url)
+    const report = await host.publish('order.created', { orderId: 'o-3' })
+    expect(report.outcomes[0]?.status).toBe('succeeded')
+    expect(hook.received).toHaveLength(1)
+    expect((await deliveries(host, sub.id))[0]?.status).toBe('rejected')
+  })
+
+  it('fails the handler when an endpoint keeps failing, and a redelivery reaches only that endpoint', async () => {
+    const host = await startHost()
+    const good = await receiver([200])
+    const bad = await receiver([503, 503, 503, 200])
+    await subscribed(host, '**', good.url)
+    const badSub = await subscribed(host, '**', bad.url)
+    const first = await host.publish('order.created', { orderId: 'o-4' })
+    expect(first.outcomes[0]?.status).not.toBe('succeeded')
+    expect(first.outcomes[0]?.error).toMatch(/could not be delivered/)
+    expect(bad.received).toHaveLength(3)
+
+    const event = host.events.find((e) => e.id === first.eventId)!
+    const again = await host.publish(event)
+    expect(again.outcomes[0]?.status).toBe('succeeded')
+    expect(good.received).toHaveLength(1)
+    expect(bad.received).toHaveLength(4)
+    expect((await deliveries(host, badSub.id)).map((d) => d.status)).toEqual(['delivered', 'failed'])
+  })
+})
