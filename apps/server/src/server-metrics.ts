@@ -1,14 +1,5 @@
-import type { DeadLetter, DeliveryOutcome, Event } from '@switchyard/core'
+import type { EventBus } from '@switchyard/core'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-
-/** What the metrics read from the bus: `EventBus.observe`. */
-export interface Observable {
-  observe(observer: {
-    published?(event: Event): void
-    outcome?(event: Event, outcome: DeliveryOutcome): void
-    deadLettered?(deadLetter: DeadLetter): void
-  }): () => void
-}
 
 /** One plugin and its lifecycle state, read at every scrape. */
 export interface PluginStateSample {
@@ -73,7 +64,7 @@ export class ServerMetrics {
   }
 
   /** Starts counting what `bus` reports; the returned function stops it. */
-  observe(bus: Observable): () => void {
+  observe(bus: Pick<EventBus, 'observe'>): () => void {
     return bus.observe({
       published: () => this.#published.inc(),
       outcome: (_event, outcome) => {

@@ -39,8 +39,6 @@ export interface ServerRuntime {
   pluginHealth(name: string): Promise<unknown>
   /** Plugins' own metrics as JSON (`GET /plugins/metrics`). */
   pluginMetrics(): Promise<unknown>
-  /** Plugins' metrics in the Prometheus text format, appended to `/metrics`. */
-  prometheusMetrics(): Promise<string>
   enable(name: string): Promise<unknown>
   disable(name: string): Promise<unknown>
   reload(name: string): Promise<unknown>

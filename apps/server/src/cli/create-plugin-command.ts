@@ -21,14 +21,18 @@ Options:
 
 function templateVersions(): TemplateVersions {
   const require = createRequire(import.meta.url)
-  const versionOf = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version
-  // The dev tools are not dependencies of the server; these are the versions the template is tested with.
+  const sdk = require('@switchyard/plugin-sdk/package.json') as {
+    version: string
+    dependencies: Record<string, string>
+  }
+  // valibot as the SDK itself requires it; the dev tools are not dependencies of the server, so these are the
+  // ranges the template is tested with.
   return {
-    sdk: versionOf('@switchyard/plugin-sdk'),
-    valibot: versionOf('valibot'),
-    typescript: '5.9.3',
-    vitest: '4.0.0',
-    nodeTypes: '20.19.0',
+    sdk: `^${sdk.version}`,
+    valibot: sdk.dependencies.valibot ?? '^1.1.0',
+    typescript: '~5.9.3',
+    vitest: '^4.0.0',
+    nodeTypes: '^20.19.0',
   }
 }
 

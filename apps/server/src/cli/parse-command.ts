@@ -46,7 +46,7 @@ export function parseCommand<const O extends Options>(
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
-  if (parsed.values.help) {
+  if ((parsed.values as { help?: boolean }).help) {
     io.out(usage)
     return null
   }

@@ -1,4 +1,4 @@
-/** Versions the generated package depends on. */
+/** Version ranges the generated package depends on. */
 export interface TemplateVersions {
   sdk: string
   valibot: string
@@ -25,11 +25,11 @@ const packageJson = (name: string, versions: TemplateVersions): string =>
     files: ['dist'],
     engines: { node: '>=20' },
     scripts: { build: 'tsc -p tsconfig.build.json', test: 'vitest run' },
-    dependencies: { '@switchyard/plugin-sdk': `^${versions.sdk}`, valibot: `^${versions.valibot}` },
+    dependencies: { '@switchyard/plugin-sdk': versions.sdk, valibot: versions.valibot },
     devDependencies: {
-      '@types/node': `^${versions.nodeTypes}`,
-      typescript: `~${versions.typescript}`,
-      vitest: `^${versions.vitest}`,
+      '@types/node': versions.nodeTypes,
+      typescript: versions.typescript,
+      vitest: versions.vitest,
     },
   })
 

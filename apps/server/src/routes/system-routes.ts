@@ -59,8 +59,8 @@ export function systemRoutes(
       responses: { 200: 'text/plain; version=0.0.4' },
     },
     async (c) => {
-      const text = `${await metrics.registry.metrics()}\n${await runtime.prometheusMetrics()}`
-      return c.text(text, 200, { 'content-type': metrics.registry.contentType })
+      // Plugin and host metrics live in the same registry (the host is given it at start).
+      return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType })
     },
   )
 

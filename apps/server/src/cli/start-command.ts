@@ -1,0 +1,61 @@
+import { startServer } from '../start-server.js'
+import { type CliCommand, parseCommand, parseInteger } from './parse-command.js'
+
+const usage = `Usage: switchyard start [--config FILE] [--port N]
+
+Start the server: load the configuration, start the plugins, serve the API. SIGTERM or SIGINT drains
+in-flight work, stops the plugins and exits 0.
+
+Options:
+  --config FILE  the YAML configuration (default: config/switchyard.yaml when it exists, else built-in defaults)
+  --port N       listen on this port instead of server.port (0: any free port)
+  -h, --help     show this help
+`
+
+/**
+ * `switchyard start`: runs the server until SIGTERM/SIGINT, then drains and exits 0 (a second signal exits 1
+ * at once).
+ *
+ * @example
+ * ```sh
+ * switchyard start --config config/switchyard.yaml --port 9000
+ * ```
+ */
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'Start the server (until SIGTERM/SIGINT)',
+  usage,
+  async run(argv, io) {
+    const parsed = parseCommand(
+      argv,
+      { config: { type: 'string' }, port: { type: 'string' } },
+      { min: 0, max: 0 },
+      usage,
+      io,
+    )
+    if (!parsed) return 0
+    const { config, port } = parsed.values
+    const server = await startServer({
+      ...(config === undefined ? {} : { configFile: config }),
+      ...(port === undefined ? {} : { port: parseInteger(port, '--port', 0, 65535) }),
+      announceToken: (token) =>
+        io.err(
+          `No auth token configured: generated admin token (shown once):\n  ${token}\nexport SWITCHYARD_TOKEN=${token}\n`,
+        ),
+    })
+    io.out(`switchyard listening on ${server.url}\n`)
+    const stop = (signal: NodeJS.Signals) => {
+      process.once(signal, () => process.exit(1))
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          io.err(`switchyard: shutdown failed: ${(error as Error).message}\n`)
+          process.exit(1)
+        },
+      )
+    }
+    process.once('SIGTERM', stop)
+    process.once('SIGINT', stop)
+    return 0
+  },
+}

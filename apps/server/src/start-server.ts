@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, resolve } from 'node:path'
+import {
+  createHost,
+  loadConfig,
+  type PluginHost,
+  type SwitchyardConfigInput,
+  validateConfig,
+} from '@switchyard/host'
+import { pino } from 'pino'
+import { AccessControl } from './access-control.js'
+import { createApp } from './create-app.js'
+import { hostRuntime } from './host-runtime.js'
+import { listen } from './listen.js'
+import { openBackends } from './open-backends.js'
+import { ServerMetrics } from './server-metrics.js'
+import { tokenResolver } from './token-resolver.js'
+
+/** The configuration file `start` uses when none is given and it exists. */
+export const DEFAULT_CONFIG_FILE = 'config/switchyard.yaml'
+
+/** How long open HTTP connections may take to finish at shutdown before they are cut. */
+const HTTP_GRACE_MS = 10_000
+
+/** What `startServer` takes; everything optional. */
+export interface StartServerOptions {
+  /** A YAML file (reloadable through the API); default `config/switchyard.yaml` when it exists. */
+  configFile?: string
+  /** The configuration as an object instead of a file (not reloadable). */
+  config?: SwitchyardConfigInput
+  /** Overrides `server.port` (0: any free port). */
+  port?: number
+  /** pino level; `$LOG_LEVEL` or `info` by default. */
+  logLevel?: string
+  /** Told the generated admin token when no token is configured (stderr by default). */
+  announceToken?: (token: string) => void
+}
+
+/** A running server. */
+export interface RunningServer {
+  readonly url: string
+  readonly port: number
+  readonly host: PluginHost
+  /** Graceful stop: refuse new work, finish requests, drain deliveries, stop plugins, close the store. */
+  close(): Promise<void>
+}
+
+const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+
+/**
+ * Starts a Switchyard server: loads the configuration, opens the store and transport it names, starts the
+ * plugin host, and serves the API. Resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ configFile: 'config/switchyard.yaml', port: 0 })
+ * console.log(server.url)
+ * await server.close()
+ * ```
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' })
+  const configFile =
+    options.configFile ??
+    (options.config === undefined && existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
+  const { config } = configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})
+  const baseDir = configFile ? dirname(resolve(configFile)) : process.cwd()
+
+  const backends = await openBackends(config, { baseDir, logger })
+  const tokensOf = tokenResolver(
+    options.announceToken ??
+      ((token) =>
+        process.stderr.write(`No auth token configured; generated admin token (shown once): ${token}\n`)),
+  )
+  const access = new AccessControl(tokensOf(config.auth), config.auth.public_paths)
+  let host: PluginHost | undefined
+  const metrics = new ServerMetrics({ pluginStates: () => host?.status() ?? [] })
+  host = await createHost({
+    ...(configFile ? { configPath: configFile } : { config: options.config ?? {} }),
+    cwd: baseDir,
+    store: backends.store,
+    transport: backends.transport,
+    logger,
+    registry: metrics.registry,
+  })
+  const started = host
+  const unobserve = metrics.observe(started.bus)
+  const closing = new AbortController()
+  const runtime = hostRuntime(started, {
+    onConfig: (next) => access.update(tokensOf(next.auth), next.auth.public_paths),
+  })
+  const app = createApp({
+    runtime,
+    access,
+    metrics,
+    logger,
+    bodyLimitBytes: config.server.body_limit_bytes,
+    version,
+    closing: closing.signal,
+  })
+  const listener = await listen(app.fetch, {
+    hostname: config.server.host,
+    port: options.port ?? config.server.port,
+  })
+  logger.info({ url: listener.url, plugins: started.status().length }, 'switchyard listening')
+
+  let closed: Promise<void> | undefined
+  return {
+    url: listener.url,
+    port: listener.port,
+    host: started,
+    close() {
+      closed ??= (async () => {
+        closing.abort()
+        await listener.close(HTTP_GRACE_MS)
+        await started.stop()
+        unobserve()
+        logger.info('switchyard stopped')
+      })()
+      return closed
+    },
+  }
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './support/run-cli.js'
+import { startTestServer, type TestServer, TOKENS, testConfig, waitFor } from './support/test-server.js'
+
+let t: TestServer
+let env: Record<string, string>
+
+beforeAll(async () => {
+  t = await startTestServer(testConfig({ plugins: { recorder: {}, flaky: {}, greeter: {} } }))
+  env = { SWITCHYARD_TOKEN: TOKENS.admin, SWITCHYARD_URL: t.url }
+})
+afterAll(() => t.close())
+
+describe('switchyard CLI against a running server', () => {
+  it('emits an event and prints its id', async () => {
+    const run = await runCli(['emit', 'order.created', '--data', '{"n":1}'], env)
+    expect(run).toMatchObject({ code: 0, stderr: '' })
+    const id = run.stdout.trim()
+    const res = await waitFor(async () => {
+      const r = await t.request(`/api/v1/events/${id}/deliveries`, { as: 'read' })
+      return r.status === 200 ? r : undefined
+    })
+    expect(res.status).toBe(200)
+  })
+
+  it('lists plugins, disables and enables one, reloads one', async () => {
+    const list = await runCli(['plugins', 'list', '--url', t.url], { SWITCHYARD_TOKEN: TOKENS.read })
+    expect(list.code).toBe(0)
+    expect((JSON.parse(list.stdout) as { plugins: { name: string }[] }).plugins.map((p) => p.name)).toContain(
+      'greeter',
+    )
+    expect((await runCli(['plugins', 'disable', 'greeter'], env)).code).toBe(0)
+    expect((await t.request('/plugins/greeter/hello', { as: 'read' })).status).toBe(404)
+    expect((await runCli(['plugins', 'enable', 'greeter'], env)).code).toBe(0)
+    expect((await t.request('/plugins/greeter/hello', { as: 'read' })).status).toBe(200)
+    expect((await runCli(['plugins', 'reload', 'recorder'], env)).code).toBe(0)
+  })
+
+  it('lists and replays dead letters', async () => {
+    await runCli(['emit', 'flaky.cli'], env)
+    const deadLetter = await waitFor(async () => {
+      const run = await runCli(['dlq', 'list', '--handler', 'flaky_handler', '--limit', '10'], env)
+      const { deadLetters } = JSON.parse(run.stdout) as { deadLetters: { id: string }[] }
+      return deadLetters[0]
+    })
+    await t.request('/plugins/flaky/heal', { as: 'publish', method: 'POST' })
+    const replay = await runCli(['dlq', 'replay', deadLetter.id], env)
+    expect(replay.code).toBe(0)
+    expect(JSON.parse(replay.stdout)).toMatchObject({ status: 'succeeded' })
+  })
+
+  it('exits 1 with the server error code when the server refuses', async () => {
+    const run = await runCli(['plugins', 'enable', 'greeter'], {
+      SWITCHYARD_TOKEN: TOKENS.read,
+      SWITCHYARD_URL: t.url,
+    })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('E_FORBIDDEN')
+    const unknown = await runCli(['plugins', 'disable', 'nope'], env)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('E_NOT_FOUND')
+  })
+
+  it('exits 1 with a clear message when no server answers', async () => {
+    const run = await runCli(['plugins', 'list', '--url', 'http://127.0.0.1:1'], {})
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('cannot reach the server')
+  })
+})
+
+describe('switchyard CLI arguments', () => {
+  it('prints help for every command and sub-command with exit 0', async () => {
+    for (const args of [
+      ['--help'],
+      ['start', '--help'],
+      ['emit', '--help'],
+      ['plugins', '--help'],
+      ['plugins', 'install', '--help'],
+      ['dlq', 'list', '-h'],
+      ['create-plugin', '--help'],
+    ]) {
+      const run = await runCli(args)
+      expect(run.code, args.join(' ')).toBe(0)
+      expect(run.stdout, args.join(' ')).toContain('Usage: switchyard')
+    }
+  })
+
+  it('exits 2 with a clear message on bad arguments', async () => {
+    const cases: [string[], string][] = [
+      [[], 'missing command'],
+      [['frobnicate'], 'unknown command "frobnicate"'],
+      [['emit'], 'missing argument: expected TYPE'],
+      [['emit', 'a.b', '--data', '{nope'], '--data must be JSON'],
+      [['emit', 'a.b', '--colour', 'red'], "Unknown option '--colour'"],
+      [['plugins'], 'missing sub-command'],
+      [['plugins', 'explode'], 'unknown sub-command "explode"'],
+      [['plugins', 'enable'], 'missing argument: expected NAME'],
+      [['plugins', 'install'], 'give either NAME or --download-url URL'],
+      [['dlq', 'list', '--limit', 'lots'], '--limit must be an integer'],
+      [['start', '--port', 'eighty'], '--port must be an integer'],
+      [['create-plugin', 'Bad_Name'], 'expected kebab-case'],
+    ]
+    for (const [args, message] of cases) {
+      const run = await runCli(args)
+      expect(run.code, args.join(' ')).toBe(2)
+      expect(run.stderr, args.join(' ')).toContain(message)
+    }
+  })
+})
