@@ -10,10 +10,10 @@ describe('plugin KV', () => {
 
   it('hides an entry once its TTL passed, and retention deletes it', async () => {
     const store = open()
-    await store.kvSet('audit-log', 'session', { user: 'ann' }, { ttlMs: 20 })
+    await store.kvSet('audit-log', 'session', { user: 'ann' }, { ttlMs: 300 })
     await store.kvSet('audit-log', 'forever', 1)
     expect(await store.kvGet('audit-log', 'session')).toEqual({ user: 'ann' })
-    await sleep(30)
+    await sleep(350)
     expect(await store.kvGet('audit-log', 'session')).toBeUndefined()
     expect(await store.kvList('audit-log')).toEqual([{ key: 'forever', value: 1 }])
     expect(await store.kvDelete('audit-log', 'session')).toBe(false)

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * await sleep(30) // a 20 ms TTL has now expired
+ * await sleep(350) // a 300 ms TTL has now expired
  * ```
  */
 export function sleep(ms: number): Promise<void> {
