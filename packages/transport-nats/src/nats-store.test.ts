@@ -1,0 +1,66 @@
+import { createEvent } from '@switchyard/core'
+import { runStoreContract } from '@switchyard/core/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectNatsStore, type NatsStore } from './nats-store.js'
+import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './test-support/nats-for-tests.js'
+
+const up = await natsReachable()
+const bucketPrefix = uniqueName('store')
+
+describe.skipIf(!up)('NatsStore', () => {
+  afterAll(() => deleteStreams(`KV_${bucketPrefix}`))
+
+  runStoreContract('NatsStore', () => connectNatsStore({ servers: NATS_URL, bucketPrefix }), { ttlMs: 200 })
+
+  describe('shared between nodes', () => {
+    let a: NatsStore
+    let b: NatsStore
+    beforeAll(async () => {
+      a = await connectNatsStore({ servers: NATS_URL, bucketPrefix })
+      b = await connectNatsStore({ servers: NATS_URL, bucketPrefix })
+      return async () => {
+        await a.close()
+        await b.close()
+      }
+    })
+
+    it('shows one node the idempotency records, dead letters and KV another wrote', async () => {
+      const key = uniqueName('order')
+      await a.markProcessed(key, 'audit_log')
+      expect(await b.isProcessed(key, 'audit_log')).toBe(true)
+      const handler = uniqueName('h')
+      const deadLetter = {
+        id: '01900000-0000-7000-8000-000000000001',
+        event: createEvent('order.failed', { n: 1 }),
+        handler,
+        attempts: 3,
+        error: 'boom',
+        failedAt: new Date().toISOString(),
+      }
+      await a.addDeadLetter(deadLetter)
+      expect(await b.listDeadLetters({ handler })).toEqual([deadLetter])
+      expect(await b.deleteDeadLetter(deadLetter.id)).toBe(true)
+      await a.kvSet('audit-log', 'weird key.with dots/and spaces', { ok: true })
+      expect(await b.kvGet('audit-log', 'weird key.with dots/and spaces')).toEqual({ ok: true })
+    })
+
+    it('keeps both records when two nodes finish two handlers of one event at once', async () => {
+      const event = createEvent('order.placed', { n: 1 })
+      await a.acceptEvent(event, ['h_a', 'h_b'])
+      const done = (handler: string) => ({
+        eventId: event.id,
+        handler,
+        status: 'succeeded' as const,
+        attempts: 1,
+        durationMs: 1,
+        updatedAt: new Date().toISOString(),
+      })
+      await Promise.all([a.recordDeliveries([done('h_a')]), b.recordDeliveries([done('h_b')])])
+      expect((await a.deliveries(event.id)).map((r) => [r.handler, r.status])).toEqual([
+        ['h_a', 'succeeded'],
+        ['h_b', 'succeeded'],
+      ])
+      expect((await b.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
+    })
+  })
+})
