@@ -10,9 +10,13 @@ export function consumerOptions(
 }
 
 /** Resolves once `predicate` holds, polling every 20 ms; rejects after `timeoutMs` with `what`. */
-export async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
