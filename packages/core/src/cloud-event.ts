@@ -119,10 +119,10 @@ export function parseCloudEvent(input: unknown, field: (attribute: string) => st
   if (!result.success) {
     const issue = result.issues[0]
     const key = issue.path?.map((item) => String(item.key)).join('.')
-    const got = issue.input === undefined ? 'nothing' : JSON.stringify(issue.input)
-    throw new EventValidationError(
-      `${key === undefined ? field('') : field(key)}: ${issue.message}, got ${got}`,
-    )
+    const where = key === undefined ? field('') : field(key)
+    const problem =
+      issue.input === undefined ? 'required, missing' : `${issue.message}, got ${JSON.stringify(issue.input)}`
+    throw new EventValidationError(`${where}: ${problem}`)
   }
   const {
     specversion: _,

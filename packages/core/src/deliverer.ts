@@ -121,9 +121,14 @@ export class Deliverer {
     const { store } = this.#deps
     const key = event.metadata.idempotencyKey
     let finished: (() => void) | undefined
+    let mine: Promise<void> | undefined
     try {
       if (entry.policy.idempotent) {
-        await entry.keysInFlight.get(key)
+        // Queue behind a delivery of the same key in flight, so a concurrent duplicate sees its outcome.
+        const previous = entry.keysInFlight.get(key)
+        mine = new Promise<void>((resolve) => (finished = resolve))
+        entry.keysInFlight.set(key, mine)
+        await previous
         if (await store.isProcessed(key, entry.name)) {
           return this.#report(event, {
             handler: entry.name,
@@ -132,7 +137,6 @@ export class Deliverer {
             durationMs: 0,
           })
         }
-        entry.keysInFlight.set(key, new Promise<void>((resolve) => (finished = resolve)))
       }
       const start = performance.now()
       const { retry } = entry.policy
@@ -177,7 +181,7 @@ export class Deliverer {
       })
     } finally {
       if (finished !== undefined) {
-        entry.keysInFlight.delete(key)
+        if (entry.keysInFlight.get(key) === mine) entry.keysInFlight.delete(key)
         finished()
       }
     }

@@ -76,4 +76,4 @@ export type {
   UnfinishedEvent,
 } from './store.js'
 export type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from './transport.js'
-export type { EventOf, MatchesPattern, PatternData } from './typed-events.js'
+export type { EventOf, EventTypeOf, MatchesPattern, PatternData } from './typed-events.js'

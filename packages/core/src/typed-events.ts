@@ -16,6 +16,19 @@ export type MatchesPattern<T extends string, P extends string> = P extends '**'
         : false
 
 /**
+ * The event types an event map declares, without its index signature (an `interface X extends EventMap` has
+ * one); `string` for an untyped map.
+ *
+ * @example
+ * ```ts
+ * type T = EventTypeOf<{ 'order.created': { id: string } }> // 'order.created'
+ * ```
+ */
+export type EventTypeOf<M extends EventMap> = [KnownKeys<M>] extends [never] ? string : KnownKeys<M>
+
+type KnownKeys<M> = keyof { [K in keyof M as string extends K ? never : K]: M[K] } & string
+
+/**
  * The payload type a handler of pattern `P` receives on a bus typed with `M`: the union of the payloads of the
  * event types `P` matches (`unknown` for an untyped bus).
  *
@@ -24,11 +37,11 @@ export type MatchesPattern<T extends string, P extends string> = P extends '**'
  * type Data = PatternData<{ 'order.created': { id: string }; 'user.created': { name: string } }, 'order.*'> // { id: string }
  * ```
  */
-export type PatternData<M extends EventMap, P extends string> = string extends keyof M
+export type PatternData<M extends EventMap, P extends string> = [KnownKeys<M>] extends [never]
   ? unknown
-  : P extends keyof M
+  : P extends KnownKeys<M>
     ? M[P]
-    : { [K in keyof M & string]: MatchesPattern<K, P> extends true ? M[K] : never }[keyof M & string]
+    : { [K in KnownKeys<M>]: MatchesPattern<K, P> extends true ? M[K] : never }[KnownKeys<M>]
 
 /**
  * An event of bus `M` whose type is `K`: what `publish` accepts.
@@ -38,4 +51,6 @@ export type PatternData<M extends EventMap, P extends string> = string extends k
  * const e: EventOf<{ 'order.created': { id: string } }, 'order.created'> = createEvent('order.created', { id: 'o-1' })
  * ```
  */
-export type EventOf<M extends EventMap, K extends keyof M & string> = Event<M[K]> & { readonly type: K }
+export type EventOf<M extends EventMap, K extends string> = Event<K extends keyof M ? M[K] : unknown> & {
+  readonly type: K
+}
