@@ -30,7 +30,13 @@ describe('EventBus subscribe and publish', () => {
   it('passes the event and a context with attempt and signal', async () => {
     const bus = new EventBus()
     let received: [Event, HandlerContext] | undefined
-    bus.subscribe('order.created', (e, ctx) => void (received = [e, ctx]), { name: 'h' })
+    bus.subscribe(
+      'order.created',
+      (e, ctx) => {
+        received = [e, ctx]
+      },
+      { name: 'h' },
+    )
     const e = event()
     await bus.publish(e)
     expect(received?.[0]).toBe(e)
