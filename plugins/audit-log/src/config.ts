@@ -12,7 +12,7 @@ const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1))
  * ```
  */
 export const auditLogConfig = v.object({
-  patterns: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'expected at least one pattern')), ['**']),
+  patterns: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'at least one pattern')), ['**']),
   include_data: v.optional(v.boolean(), true),
   retention: v.optional(
     v.object({

@@ -12,7 +12,7 @@ export type CheckType = 'http' | 'tcp' | 'nats' | 'postgres'
 
 const checkSchema = v.pipe(
   v.object({
-    name: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected a name of [a-z0-9_-]')),
+    name: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/, 'a name of [a-z0-9_-]')),
     type: v.picklist(['http', 'tcp', 'nats', 'postgres']),
     url: v.pipe(v.string(), v.url('expected a URL such as tcp://127.0.0.1:6379')),
     interval_ms: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100)), 30_000),
@@ -23,14 +23,14 @@ const checkSchema = v.pipe(
   v.forward(
     v.check(
       (check) => SCHEMES[check.type].includes(new URL(check.url).protocol),
-      (issue) => `expected a URL starting with ${SCHEMES[issue.input.type].join(' or ')}//`,
+      (issue) => `a URL starting with ${SCHEMES[issue.input.type].map((s) => `${s}//`).join(' or ')}`,
     ),
     ['url'],
   ),
   v.forward(
     v.check(
       (check) => check.type !== 'tcp' || new URL(check.url).port !== '',
-      'expected a port: tcp://host:port',
+      'a URL with a port, such as tcp://127.0.0.1:6379',
     ),
     ['url'],
   ),
@@ -49,7 +49,7 @@ export const healthChecksConfig = v.pipe(
   v.forward(
     v.check(
       (config) => new Set(config.checks.map((c) => c.name)).size === config.checks.length,
-      'duplicate check name',
+      'checks with unique names',
     ),
     ['checks'],
   ),

@@ -1,3 +1,4 @@
+import type { HealthResult } from '@switchyard/core'
 import { definePlugin } from '@switchyard/plugin-sdk'
 import { CheckScheduler } from './check-scheduler.js'
 import { healthChecksConfig } from './config.js'
@@ -31,7 +32,7 @@ export const healthChecksPlugin = definePlugin({
       labelNames: ['check'],
     })
 
-    ctx.health(() => {
+    const report = (): HealthResult => {
       const summary = scheduler.summary()
       for (const check of summary.checks) up.set({ check: check.name }, check.status === 'ok' ? 1 : 0)
       const failing = summary.checks.filter((check) => check.status !== 'ok').map((check) => check.name)
@@ -40,7 +41,10 @@ export const healthChecksPlugin = definePlugin({
         ...(failing.length > 0 ? { message: `failing: ${failing.join(', ')}` } : {}),
         details: { checks: summary.checks },
       }
-    })
+    }
+    // health.check feeds the host's aggregate (/readyz); ctx.health is this plugin's own /plugins/<name>/health.
+    ctx.extend('health.check', report)
+    ctx.health(report)
 
     ctx.routes.get('/health', (c) => {
       const summary = scheduler.summary()

@@ -3,7 +3,7 @@ import * as v from 'valibot'
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1))
 const dotPath = v.pipe(
   v.string(),
-  v.regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'expected a dot path such as data.status'),
+  v.regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'a dot path such as data.status'),
 )
 
 /**
@@ -34,7 +34,7 @@ export const orderNotificationsConfig = v.pipe(
   v.forward(
     v.check(
       (config) => config.channel !== 'webhook' || config.webhook !== undefined,
-      'required when channel is webhook',
+      'a webhook { url, secret } when channel is webhook',
     ),
     ['webhook'],
   ),

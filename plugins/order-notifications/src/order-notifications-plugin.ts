@@ -39,7 +39,7 @@ export const orderNotificationsPlugin = definePlugin({
     await ctx.on(
       'order.status_changed',
       createNotificationHandler('order_notification_handler', 'status', deps),
-      { name: 'order_notification_handler' },
+      { name: 'order_notification_handler', idempotent: true },
     )
     if (ctx.config.fallback_handler) {
       await ctx.on(

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 
-const headerName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name'))
+const headerName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]+$/, 'an HTTP header name'))
 
 /**
  * Config of the request-tracing plugin: header names, whether to trust a caller's correlation id, and where the

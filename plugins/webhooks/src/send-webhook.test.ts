@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendWebhook } from './send-webhook.js'
-import { startWebhookReceiver } from './test-support/webhook-receiver.js'
+import { startWebhookReceiver } from './testing/start-webhook-receiver.js'
 
 const secret = 'whsec_test_0123456789'
 const retry = { attempts: 3, initialMs: 10, maxMs: 50, factor: 2, jitter: false }

@@ -3,7 +3,7 @@ import { createTestHost, type TestHost } from '@switchyard/plugin-sdk/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DeliveryLogEntry } from './delivery-log.js'
 import type { PublicSubscription } from './subscription-registry.js'
-import { startWebhookReceiver } from './test-support/webhook-receiver.js'
+import { startWebhookReceiver } from './testing/start-webhook-receiver.js'
 import { webhooksPlugin } from './webhooks-plugin.js'
 
 const secret = 'whsec_plugin_test_0123'

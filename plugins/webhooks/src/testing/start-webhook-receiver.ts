@@ -9,11 +9,31 @@ export interface ReceivedRequest {
   signatureValid: boolean
 }
 
+/** A running receiver: its URL, what it got so far, and how to close it. */
+export interface WebhookReceiver {
+  url: string
+  received: ReceivedRequest[]
+  close(): Promise<void>
+}
+
 /**
- * A real HTTP server on 127.0.0.1 that checks each request's signature with `secret` and answers with the next
- * status of `statuses` (the last one repeats). `delayMs` holds each answer back, to provoke timeouts.
+ * A real HTTP server on 127.0.0.1 for tests of webhook senders: it checks each request's signature with
+ * `secret` (answering 401 when it does not verify) and otherwise answers with the next status of `statuses`
+ * (the last one repeats). `delayMs` holds each answer back, to provoke timeouts.
+ *
+ * @example
+ * ```ts
+ * const hook = await startWebhookReceiver('whsec_0123456789abcdef', [500, 200])
+ * // … point a subscription at hook.url and publish …
+ * hook.received.map((r) => r.signatureValid) // [true, true]
+ * await hook.close()
+ * ```
  */
-export async function startWebhookReceiver(secret: string, statuses: number[] = [200], delayMs = 0) {
+export async function startWebhookReceiver(
+  secret: string,
+  statuses: number[] = [200],
+  delayMs = 0,
+): Promise<WebhookReceiver> {
   const received: ReceivedRequest[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []

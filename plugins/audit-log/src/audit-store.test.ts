@@ -1,0 +1,42 @@
+import { MemoryStore } from '@switchyard/core'
+import type { PluginStore } from '@switchyard/plugin-sdk'
+import { describe, expect, it } from 'vitest'
+import { type AuditEntry, toAuditEntry } from './audit-entry.js'
+import { AuditStore } from './audit-store.js'
+
+function pluginStore(store: MemoryStore): PluginStore {
+  return {
+    get: async <T>(key: string) => (await store.kvGet('audit-log', key)) as T | undefined,
+    set: (key, value, options) => store.kvSet('audit-log', key, value, options),
+    delete: (key) => store.kvDelete('audit-log', key),
+    list: (options) => store.kvList('audit-log', options),
+  }
+}
+
+function entryAt(minute: number): AuditEntry {
+  const event = {
+    id: `e${minute}`,
+    type: 'order.created',
+    source: 'test',
+    time: new Date().toISOString(),
+    data: {},
+    metadata: { idempotencyKey: `e${minute}` },
+  }
+  const recordedAt = new Date(Date.UTC(2026, 0, 1, 0, minute))
+  return toAuditEntry(event, { eventId: event.id, outcomes: [] }, { includeData: false, recordedAt })
+}
+
+describe('AuditStore.prune', () => {
+  it('deletes entries older than max age, then the oldest beyond max entries', async () => {
+    const audit = new AuditStore(pluginStore(new MemoryStore()), { maxAgeMs: 10 * 60_000, maxEntries: 3 })
+    for (const minute of [0, 1, 5, 8, 9, 12]) await audit.add(entryAt(minute))
+
+    // At 00:15 the cutoff is 00:05: 00:00 and 00:01 are too old, then 00:05 goes so that 3 are left.
+    const deleted = await audit.prune(new Date(Date.UTC(2026, 0, 1, 0, 15)))
+    expect(deleted).toBe(3)
+    const left = await audit.query({ limit: 50, order: 'asc' })
+    expect(left.entries.map((e) => e.eventId)).toEqual(['e8', 'e9', 'e12'])
+
+    expect(await audit.prune(new Date(Date.UTC(2026, 0, 1, 0, 15)))).toBe(0)
+  })
+})

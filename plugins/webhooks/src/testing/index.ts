@@ -1,0 +1,1 @@
+export { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from './start-webhook-receiver.js'
