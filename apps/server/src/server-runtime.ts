@@ -1,16 +1,5 @@
-import type { EventBus, HealthResult, Store } from '@switchyard/core'
-import type { PluginStateSample } from './server-metrics.js'
-
-/** A plugin as the management API shows it; fields beyond name and state come from the host as they are. */
-export interface PluginView extends PluginStateSample {
-  readonly [key: string]: unknown
-}
-
-/** The aggregated health `/healthz` answers with. */
-export interface RuntimeHealth {
-  status: HealthResult['status']
-  [key: string]: unknown
-}
+import type { EventBus, Store } from '@switchyard/core'
+import type { HealthReport, PluginStatus } from '@switchyard/host'
 
 /** The marketplace operations, when the marketplace is configured. */
 export interface MarketplaceApi {
@@ -34,11 +23,13 @@ export interface ServerRuntime {
   readonly bus: Pick<EventBus, 'enqueue' | 'explain' | 'observe' | 'replayDeadLetter' | 'extensions'>
   readonly store: Pick<Store, 'deliveries' | 'listDeadLetters' | 'getDeadLetter' | 'deleteDeadLetter'>
   /** Every known plugin with its state. */
-  plugins(): PluginView[]
+  plugins(): PluginStatus[]
   /** One plugin's health checks; throws `E_NOT_FOUND` for an unknown plugin. */
   pluginHealth(name: string): Promise<unknown>
   /** Plugins' own metrics as JSON (`GET /plugins/metrics`). */
   pluginMetrics(): Promise<unknown>
+  /** Prometheus text of everything: server, host and plugin metrics, `metrics.collect` contributions. */
+  metricsText(): Promise<string>
   enable(name: string): Promise<unknown>
   disable(name: string): Promise<unknown>
   reload(name: string): Promise<unknown>
@@ -46,7 +37,7 @@ export interface ServerRuntime {
   reloadConfig(): Promise<unknown>
   /** Declared event schemas as JSON Schema. */
   catalog(): unknown
-  health(): Promise<RuntimeHealth>
+  health(): Promise<HealthReport>
   /** False while the platform cannot take events (starting, stopping, transport down). */
   isReady(): boolean
   /** Answers a request for `/plugins/<name>/...` with that plugin's routes. */

@@ -89,6 +89,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const closing = new AbortController()
   const runtime = hostRuntime(started, {
     onConfig: (next) => access.update(tokensOf(next.auth), next.auth.public_paths),
+    isReady: () => !closing.signal.aborted && backends.transport.isReady(),
+    marketplace: null,
   })
   const app = createApp({
     runtime,

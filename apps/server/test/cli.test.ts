@@ -100,10 +100,11 @@ describe('switchyard CLI arguments', () => {
       [['start', '--port', 'eighty'], '--port must be an integer'],
       [['create-plugin', 'Bad_Name'], 'expected kebab-case'],
     ]
-    for (const [args, message] of cases) {
-      const run = await runCli(args)
+    const runs = await Promise.all(cases.map(([args]) => runCli(args)))
+    runs.forEach((run, i) => {
+      const [args, message] = cases[i]!
       expect(run.code, args.join(' ')).toBe(2)
       expect(run.stderr, args.join(' ')).toContain(message)
-    }
-  })
+    })
+  }, 30_000)
 })

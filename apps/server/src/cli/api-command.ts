@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util'
 import { ApiClient } from './api-client.js'
-import { type CliCommand, type CliIo, parseCommand } from './parse-command.js'
+import { type CliCommand, type CliIo, type ParsedCommand, parseCommand } from './parse-command.js'
 
 type Options = NonNullable<ParseArgsConfig['options']>
 
@@ -14,20 +14,17 @@ export const CLIENT_HELP = `  --url URL   the server (default: $SWITCHYARD_URL o
 The token is read from $SWITCHYARD_TOKEN.`
 
 /** What an API command does with its parsed arguments. */
-export interface ApiCommandSpec<O extends Options> {
+export interface ApiCommandSpec {
   name: string
   summary: string
   /** `switchyard plugins enable NAME` etc.; the shared options are appended. */
   synopsis: string
   /** Help lines of the command's own options. */
   help?: string
-  options?: O
+  options?: Options
   positionals: { min: number; max: number; names?: string }
   /** Sends the request(s); the resolved value is printed as JSON unless `print` is given. */
-  send(
-    args: { values: Record<string, string | boolean | undefined>; positionals: string[] },
-    client: ApiClient,
-  ): Promise<unknown>
+  send(args: ParsedCommand, client: ApiClient): Promise<unknown>
   print?(result: unknown, io: CliIo): void
 }
 
@@ -42,7 +39,7 @@ export interface ApiCommandSpec<O extends Options> {
  *   send: ({ positionals }, client) => client.request('POST', `/api/v1/events/plugins/${positionals[0]}/enable`) })
  * ```
  */
-export function apiCommand<const O extends Options>(spec: ApiCommandSpec<O>): CliCommand {
+export function apiCommand(spec: ApiCommandSpec): CliCommand {
   const usage = `Usage: ${spec.synopsis}\n\n${spec.summary}\n\nOptions:\n${spec.help ? `${spec.help}\n` : ''}${CLIENT_HELP}\n`
   return {
     name: spec.name,
@@ -51,7 +48,7 @@ export function apiCommand<const O extends Options>(spec: ApiCommandSpec<O>): Cl
     async run(argv, io) {
       const parsed = parseCommand(argv, { ...CLIENT_OPTIONS, ...spec.options }, spec.positionals, usage, io)
       if (!parsed) return 0
-      const values = parsed.values as Record<string, string | boolean | undefined>
+      const { values } = parsed
       const url = (values.url as string | undefined) ?? io.env.SWITCHYARD_URL ?? 'http://127.0.0.1:8080'
       const client = new ApiClient({ url, token: io.env.SWITCHYARD_TOKEN })
       const result = await spec.send({ values, positionals: parsed.positionals }, client)

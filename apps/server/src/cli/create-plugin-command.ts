@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
-import { type CliCommand, parseCommand } from './parse-command.js'
+import { type CliCommand, optionText, parseCommand } from './parse-command.js'
 import { pluginTemplate, type TemplateVersions } from './plugin-template.js'
 
 // The host's rule for plugin names: kebab-case.
@@ -81,7 +81,7 @@ export const createPluginCommand: CliCommand = {
     )
     if (!parsed) return 0
     const name = parsed.positionals[0]!
-    const folder = resolve(parsed.values.dir ?? '.', name)
+    const folder = resolve(optionText(parsed, 'dir') ?? '.', name)
     const files = await createPlugin(name, folder)
     io.out(`Created ${name} in ${folder}:\n${files.map((f) => `  ${f}`).join('\n')}\n`)
     io.out(`Next: cd ${folder} && npm install && npm test && npm run build\n`)

@@ -1,5 +1,5 @@
 import { apiCommand } from './api-command.js'
-import { type CliCommand, groupUsage, parseInteger, runSubcommand } from './parse-command.js'
+import { type CliCommand, groupUsage, optionText, parseInteger, runSubcommand } from './parse-command.js'
 
 const list = apiCommand({
   name: 'list',
@@ -10,11 +10,14 @@ const list = apiCommand({
   --after ID      the page after this dead-letter id`,
   options: { handler: { type: 'string' }, limit: { type: 'string' }, after: { type: 'string' } },
   positionals: { min: 0, max: 0 },
-  send({ values }, client) {
+  send(args, client) {
     const query = new URLSearchParams()
-    if (values.handler) query.set('handler', values.handler as string)
-    if (values.after) query.set('after', values.after as string)
-    if (values.limit) query.set('limit', String(parseInteger(values.limit as string, '--limit', 1, 1000)))
+    for (const key of ['handler', 'after']) {
+      const value = optionText(args, key)
+      if (value) query.set(key, value)
+    }
+    const limit = optionText(args, 'limit')
+    if (limit) query.set('limit', String(parseInteger(limit, '--limit', 1, 1000)))
     const search = query.size > 0 ? `?${query}` : ''
     return client.request('GET', `/api/v1/dead-letters${search}`)
   },

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js'
 import { apiCommand } from './api-command.js'
+import { optionText } from './parse-command.js'
 
 function parseData(text: string | undefined): unknown {
   if (text === undefined) return undefined
@@ -27,12 +28,14 @@ export const emitCommand = apiCommand({
   --key KEY        the idempotency key (default: the event id)`,
   options: { data: { type: 'string' }, source: { type: 'string' }, key: { type: 'string' } },
   positionals: { min: 1, max: 1, names: 'TYPE' },
-  send({ values, positionals }, client) {
+  send(args, client) {
+    const source = optionText(args, 'source')
+    const key = optionText(args, 'key')
     const body = {
-      type: positionals[0],
-      data: parseData(values.data as string | undefined),
-      ...(values.source ? { source: values.source } : {}),
-      ...(values.key ? { metadata: { idempotencyKey: values.key } } : {}),
+      type: args.positionals[0],
+      data: parseData(optionText(args, 'data')),
+      ...(source ? { source } : {}),
+      ...(key ? { metadata: { idempotencyKey: key } } : {}),
     }
     return client.request('POST', '/api/v1/events', body)
   },

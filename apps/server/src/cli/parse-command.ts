@@ -18,6 +18,25 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>
 }
 
+/** Parsed options (by long name) and positionals of a command. */
+export interface ParsedCommand {
+  values: Record<string, string | boolean | undefined>
+  positionals: string[]
+}
+
+/**
+ * The value of a string option, or undefined when it was not given.
+ *
+ * @example
+ * ```ts
+ * const dir = optionText(parsed, 'dir') ?? '.'
+ * ```
+ */
+export function optionText(parsed: ParsedCommand, name: string): string | undefined {
+  const value = parsed.values[name]
+  return typeof value === 'string' ? value : undefined
+}
+
 const HELP = { help: { type: 'boolean', short: 'h' } } as const
 
 /**
@@ -31,22 +50,25 @@ const HELP = { help: { type: 'boolean', short: 'h' } } as const
  * if (!args) return 0
  * ```
  */
-export function parseCommand<const O extends Options>(
+export function parseCommand(
   argv: string[],
-  options: O,
+  options: Options,
   positionals: { min: number; max: number; names?: string },
   usage: string,
   io: CliIo,
-) {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: O & typeof HELP; allowPositionals: true }>
-  >
+): ParsedCommand | null {
+  let parsed: ParsedCommand
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, ...HELP }, allowPositionals: true, strict: true })
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, ...HELP },
+      allowPositionals: true,
+      strict: true,
+    }) as ParsedCommand
   } catch (error) {
     throw new UsageError((error as Error).message)
   }
-  if ((parsed.values as { help?: boolean }).help) {
+  if (parsed.values.help) {
     io.out(usage)
     return null
   }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js'
 import { apiCommand } from './api-command.js'
-import { type CliCommand, groupUsage, runSubcommand } from './parse-command.js'
+import { type CliCommand, groupUsage, optionText, runSubcommand } from './parse-command.js'
 
 const NAME = { min: 1, max: 1, names: 'NAME' }
 
@@ -31,14 +31,16 @@ const install = apiCommand({
   --sha256 HEX        expected checksum of the download`,
   options: { version: { type: 'string' }, 'download-url': { type: 'string' }, sha256: { type: 'string' } },
   positionals: { min: 0, max: 1 },
-  send({ values, positionals }, client) {
-    const url = values['download-url'] as string | undefined
-    const [name] = positionals
+  send(args, client) {
+    const url = optionText(args, 'download-url')
+    const sha256 = optionText(args, 'sha256')
+    const version = optionText(args, 'version')
+    const [name] = args.positionals
     if ((name === undefined) === (url === undefined))
       throw new UsageError('give either NAME or --download-url URL')
     const body = url
-      ? { download_url: url, ...(values.sha256 ? { checksum_sha256: values.sha256 } : {}) }
-      : { name, ...(values.version ? { version: values.version } : {}) }
+      ? { download_url: url, ...(sha256 ? { checksum_sha256: sha256 } : {}) }
+      : { name, ...(version ? { version } : {}) }
     return client.request('POST', '/api/v1/plugins/install', body)
   },
 })

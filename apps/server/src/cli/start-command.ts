@@ -1,5 +1,4 @@
-import { startServer } from '../start-server.js'
-import { type CliCommand, parseCommand, parseInteger } from './parse-command.js'
+import { type CliCommand, optionText, parseCommand, parseInteger } from './parse-command.js'
 
 const usage = `Usage: switchyard start [--config FILE] [--port N]
 
@@ -34,7 +33,10 @@ export const startCommand: CliCommand = {
       io,
     )
     if (!parsed) return 0
-    const { config, port } = parsed.values
+    const config = optionText(parsed, 'config')
+    const port = optionText(parsed, 'port')
+    // Loaded here, not at the top: the other commands start fast without the host, stores and transports.
+    const { startServer } = await import('../start-server.js')
     const server = await startServer({
       ...(config === undefined ? {} : { configFile: config }),
       ...(port === undefined ? {} : { port: parseInteger(port, '--port', 0, 65535) }),

@@ -59,8 +59,8 @@ export function systemRoutes(
       responses: { 200: 'text/plain; version=0.0.4' },
     },
     async (c) => {
-      // Plugin and host metrics live in the same registry (the host is given it at start).
-      return c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType })
+      // The server's metrics live in the host's registry (given to it at start), so one text has them all.
+      return c.text(await runtime.metricsText(), 200, { 'content-type': metrics.registry.contentType })
     },
   )
 
