@@ -1,1 +1,33 @@
-export {}
+export { PermissionError, PluginDependencyError, PluginLoadError } from '@switchyard/plugin-sdk'
+export type { HealthReport } from '@switchyard/plugin-sdk/runtime'
+export { type CatalogEventJson, catalogJsonSchema } from './catalog-json-schema.js'
+export { busSettings } from './config/bus-settings.js'
+export {
+  configSchema,
+  type PluginConfigEntry,
+  type SwitchyardConfig,
+  type SwitchyardConfigInput,
+} from './config/config-schema.js'
+export { type Env, interpolateEnv } from './config/interpolate-env.js'
+export {
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  parseConfig,
+  validateConfig,
+} from './config/load-config.js'
+export type { SourcePosition } from './config/locate-path.js'
+export { createHost } from './create-host.js'
+export { type DiscoveryOptions, discoverPlugins, scanDirectory } from './discovery/discover-plugins.js'
+export { importPlugin } from './discovery/import-plugin.js'
+export type { PluginCandidate, PluginSourceKind } from './discovery/plugin-candidate.js'
+export {
+  ConfigError,
+  type ConfigIssue,
+  formatConfigIssue,
+  PluginNotFoundError,
+  PluginStateError,
+} from './errors.js'
+export type { HostOptions } from './host-options.js'
+export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-record.js'
+export { PluginHost } from './plugin-host.js'

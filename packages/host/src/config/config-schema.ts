@@ -1,0 +1,118 @@
+import * as v from 'valibot'
+
+const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
+const HANDLER_NAME = /^[a-z][a-z0-9_]*$/
+const EVENT_TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/
+
+const nonNegative = v.pipe(v.number(), v.minValue(0))
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1))
+const handlerName = v.pipe(v.string(), v.regex(HANDLER_NAME, 'a snake_case handler name'))
+
+const serverSchema = v.strictObject({
+  host: v.optional(v.string(), '127.0.0.1'),
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 8080),
+  body_limit_bytes: v.optional(positiveInt, 1_048_576),
+})
+
+const tokenSchema = v.strictObject({
+  name: v.string(),
+  // An unset `${VAR}` leaves the token null: the server then makes one at start.
+  token: v.nullable(v.string()),
+  scopes: v.array(v.picklist(['admin', 'publish', 'read'])),
+})
+
+const authSchema = v.strictObject({
+  tokens: v.optional(v.array(tokenSchema), []),
+  public_paths: v.optional(v.array(v.pipe(v.string(), v.startsWith('/'))), ['/healthz', '/readyz']),
+})
+
+const pluginEntrySchema = v.strictObject({
+  enabled: v.optional(v.boolean(), true),
+  config: v.nullish(v.record(v.string(), v.unknown()), {}),
+  start_timeout_ms: v.optional(positiveInt),
+})
+
+const routeSchema = v.strictObject({
+  key: v.string(),
+  cases: v.record(v.string(), v.array(handlerName)),
+})
+
+const retrySchema = v.strictObject({
+  attempts: v.optional(positiveInt, 3),
+  initial_ms: v.optional(nonNegative, 100),
+  max_ms: v.optional(nonNegative, 10_000),
+  factor: v.optional(v.pipe(v.number(), v.minValue(1)), 2),
+  jitter: v.optional(v.boolean(), true),
+})
+
+const deliverySchema = v.strictObject({
+  timeout_ms: v.optional(positiveInt, 5000),
+  retry: v.optional(retrySchema, {}),
+})
+
+const storageSchema = v.variant('driver', [
+  v.strictObject({ driver: v.literal('sqlite'), path: v.optional(v.string(), 'data/switchyard.db') }),
+  v.strictObject({ driver: v.literal('memory') }),
+])
+
+const transportSchema = v.variant('driver', [
+  v.strictObject({ driver: v.literal('memory') }),
+  v.strictObject({
+    driver: v.literal('nats'),
+    servers: v.optional(v.array(v.string()), ['nats://127.0.0.1:4222']),
+    stream: v.optional(v.string(), 'SWITCHYARD'),
+  }),
+])
+
+const marketplaceSchema = v.strictObject({
+  enabled: v.optional(v.boolean(), false),
+  registry: v.optional(v.nullable(v.pipe(v.string(), v.url())), null),
+  indexes: v.optional(v.array(v.string()), []),
+  install_dir: v.optional(v.string(), '.switchyard/plugins'),
+})
+
+/**
+ * The valibot schema of the whole configuration file (`config/switchyard.yaml`). Every key is optional and
+ * takes the default DESIGN.md documents; unknown keys are errors.
+ *
+ * @example
+ * ```ts
+ * const result = v.safeParse(configSchema, { server: { port: 9000 } })
+ * ```
+ */
+export const configSchema = v.strictObject({
+  server: v.optional(serverSchema, {}),
+  auth: v.optional(authSchema, {}),
+  plugin_directories: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), ['plugins']),
+  enabled_handlers: v.optional(v.array(handlerName), []),
+  disabled_handlers: v.optional(v.array(handlerName), []),
+  plugins: v.nullish(
+    v.record(
+      v.pipe(v.string(), v.regex(PLUGIN_NAME, 'a kebab-case plugin name')),
+      v.nullish(pluginEntrySchema, {}),
+    ),
+    {},
+  ),
+  routes: v.nullish(v.record(v.pipe(v.string(), v.regex(EVENT_TYPE, 'an event type')), routeSchema), {}),
+  delivery: v.optional(deliverySchema, {}),
+  storage: v.optional(storageSchema, { driver: 'sqlite' }),
+  transport: v.optional(transportSchema, { driver: 'memory' }),
+  marketplace: v.optional(marketplaceSchema, {}),
+})
+
+/**
+ * The parsed configuration, every default filled in. Keys stay snake_case as in the file.
+ *
+ * @example
+ * ```ts
+ * const { config } = await loadConfig('config/switchyard.yaml')
+ * config.delivery.retry.attempts // 3
+ * ```
+ */
+export type SwitchyardConfig = v.InferOutput<typeof configSchema>
+
+/** What `createHost({ config })` accepts: the file's shape, every key optional. */
+export type SwitchyardConfigInput = v.InferInput<typeof configSchema>
+
+/** One plugin's entry under `plugins:`. */
+export type PluginConfigEntry = v.InferOutput<typeof pluginEntrySchema>

@@ -1,0 +1,37 @@
+import type { EventBus, Logger, Store, Transport } from '@switchyard/core'
+import type { Registry } from 'prom-client'
+import type { SwitchyardConfigInput } from './config/config-schema.js'
+import type { Env } from './config/interpolate-env.js'
+
+/**
+ * What `createHost` / `new PluginHost` take. Give `configPath` (a YAML file, reloadable) or `config` (an object
+ * of the same shape); with neither, every default applies.
+ *
+ * @example
+ * ```ts
+ * const options: HostOptions = { configPath: 'config/switchyard.yaml', store: new SqliteStore({ path: 'data/s.db' }) }
+ * ```
+ */
+export interface HostOptions {
+  configPath?: string
+  config?: SwitchyardConfigInput
+  /** Base of relative `plugin_directories` and of the app's package.json; `process.cwd()` by default. */
+  cwd?: string
+  /** Variables for `${VAR}` in the file; `process.env` by default. */
+  env?: Env
+  /** A bus to run on; otherwise the host makes one from `store`, `transport` and the `delivery` config, and closes it at stop. */
+  bus?: EventBus
+  store?: Store
+  transport?: Transport
+  logger?: Logger
+  /** Directories searched besides `plugin_directories`, e.g. the marketplace install directory. */
+  pluginDirectories?: readonly string[]
+  /** The app's package.json whose dependencies may be plugins; `<cwd>/package.json` by default, false to skip. */
+  appPackageJson?: string | false
+  /** Deadline of a plugin's setup unless `plugins.<name>.start_timeout_ms` says otherwise; 10 s by default. */
+  startTimeoutMs?: number
+  /** Deadline of each plugin's stop; 10 s by default. */
+  stopTimeoutMs?: number
+  /** The Prometheus registry for plugin and host metrics; a new one by default. */
+  registry?: Registry
+}

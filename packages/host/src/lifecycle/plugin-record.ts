@@ -1,0 +1,109 @@
+import { basename, extname } from 'node:path'
+import type { PluginDescriptor } from '@switchyard/plugin-sdk'
+import {
+  type PluginDependency,
+  type PluginRoute,
+  type PluginRuntime,
+  pluginDependencies,
+} from '@switchyard/plugin-sdk/runtime'
+import type { PluginCandidate, PluginSourceKind } from '../discovery/plugin-candidate.js'
+
+/**
+ * Where a plugin is in its life: `discovered` (found on disk), `loaded` (imported, manifest valid), `configured`
+ * (config valid), `started`, `stopped` (host stopped), `disabled` (by config, API or a disabled dependency), or
+ * `failed` (the error is kept).
+ */
+export type PluginLifecycleState =
+  | 'discovered'
+  | 'loaded'
+  | 'configured'
+  | 'started'
+  | 'stopped'
+  | 'disabled'
+  | 'failed'
+
+/** What the host keeps about one plugin. */
+export interface PluginRecord {
+  name: string
+  candidate: PluginCandidate
+  descriptor?: PluginDescriptor
+  state: PluginLifecycleState
+  /** The wanted state: false after `disable` or `enabled: false`. */
+  enabled: boolean
+  runtime?: PluginRuntime
+  /** The last error: why it failed, or why its last reload was refused. */
+  error?: Error
+  /** Why it is disabled or failed, in words. */
+  reason?: string
+  /** The dependency whose disabling disabled this plugin; it restarts when that one is enabled again. */
+  blockedBy?: string
+  reloads: number
+  warnings: string[]
+}
+
+/** The public view of a plugin (`GET /plugins/status`). */
+export interface PluginStatus {
+  name: string
+  version?: string
+  description?: string
+  state: PluginLifecycleState
+  enabled: boolean
+  source: PluginSourceKind
+  entry: string
+  dependencies: PluginDependency[]
+  permissions: string[]
+  handlers: string[]
+  routes: PluginRoute[]
+  publishes: string[]
+  consumes: string[]
+  reloads: number
+  reason?: string
+  error?: { code: string; message: string }
+  warnings: string[]
+}
+
+/**
+ * The name a candidate goes by before its module says otherwise: its package name without scope, or its file name.
+ *
+ * @example
+ * ```ts
+ * provisionalName({ entry: '/p/audit.mjs', source: 'file', dir: '/p' }) // 'audit'
+ * ```
+ */
+export function provisionalName(candidate: PluginCandidate): string {
+  if (candidate.packageName !== undefined) return candidate.packageName.replace(/^@[^/]+\//, '')
+  return basename(candidate.entry, extname(candidate.entry))
+}
+
+/**
+ * Builds the public status of a record.
+ *
+ * @example
+ * ```ts
+ * host.status().map(toPluginStatus)
+ * ```
+ */
+export function toPluginStatus(record: PluginRecord): PluginStatus {
+  const { descriptor, runtime, error } = record
+  return {
+    name: record.name,
+    ...(descriptor === undefined ? {} : { version: descriptor.version }),
+    ...(descriptor?.description === undefined ? {} : { description: descriptor.description }),
+    state: record.state,
+    enabled: record.enabled,
+    source: record.candidate.source,
+    entry: record.candidate.entry,
+    dependencies: descriptor === undefined ? [] : pluginDependencies(descriptor),
+    permissions: [...(descriptor?.permissions ?? [])],
+    handlers: runtime?.handlers() ?? [],
+    routes: runtime?.routes() ?? [],
+    publishes: Object.keys(descriptor?.publishes ?? {}),
+    consumes: Object.keys(descriptor?.consumes ?? {}),
+    reloads: record.reloads,
+    ...(record.reason === undefined ? {} : { reason: record.reason }),
+    ...(error === undefined
+      ? {}
+      : { error: { code: (error as { code?: string }).code ?? 'E_INTERNAL', message: error.message } }),
+    warnings: [...record.warnings],
+  }
+}

@@ -1,0 +1,244 @@
+import type { Logger } from '@switchyard/core'
+import { PluginDependencyError, type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
+import {
+  PluginRuntime,
+  pluginDependencies,
+  type RuntimeServices,
+  resolveStartOrder,
+} from '@switchyard/plugin-sdk/runtime'
+import semver from 'semver'
+import { importPlugin } from '../discovery/import-plugin.js'
+import type { PluginCandidate } from '../discovery/plugin-candidate.js'
+import { type PluginRecord, provisionalName } from './plugin-record.js'
+
+/** A plugin's parsed config, or why it is invalid. */
+export type ConfigureResult = { ok: true; config: unknown } | { ok: false; error: Error }
+
+/** What the plugin set needs from its host. */
+export interface PluginSetOptions {
+  services: RuntimeServices
+  logger: Logger
+  startTimeoutMs(name: string): number
+  stopTimeoutMs: number
+  /** Parses a plugin's config from the current configuration, placing issues in the file. */
+  configure(descriptor: PluginDescriptor): ConfigureResult
+  /** Whether a plugin should run when first seen (persisted state, else config). */
+  wanted(name: string): Promise<boolean>
+}
+
+/**
+ * The plugins of a host and their lifecycle: import, dependency order, start with deadline, stop, disable with
+ * dependents, and the drained swap used by reload. Not safe for concurrent calls: the host serialises them.
+ *
+ * @example
+ * ```ts
+ * const set = new PluginSet(options)
+ * await set.startAll(await set.load(candidates))
+ * ```
+ */
+export class PluginSet {
+  #records = new Map<string, PluginRecord>()
+  #options: PluginSetOptions
+
+  constructor(options: PluginSetOptions) {
+    this.#options = options
+  }
+
+  get(name: string): PluginRecord | undefined {
+    return this.#records.get(name)
+  }
+
+  list(): PluginRecord[] {
+    return [...this.#records.values()]
+  }
+
+  /** Imports candidates concurrently; a second plugin with a taken name fails with both paths in the reason. */
+  async load(candidates: readonly PluginCandidate[]): Promise<PluginRecord[]> {
+    const imported = await Promise.all(
+      candidates.map((candidate) =>
+        importPlugin(candidate).then(
+          (descriptor) => ({ candidate, descriptor, error: undefined }),
+          (error: Error) => ({ candidate, descriptor: undefined, error }),
+        ),
+      ),
+    )
+    const added: PluginRecord[] = []
+    for (const { candidate, descriptor, error } of imported) {
+      let name = descriptor?.name ?? provisionalName(candidate)
+      const taken = this.#records.get(name)
+      const record: PluginRecord = {
+        name,
+        candidate,
+        state: 'discovered',
+        enabled: true,
+        reloads: 0,
+        warnings: [],
+      }
+      if (taken !== undefined) {
+        name = `${name}@${candidate.entry}`
+        Object.assign(record, { name })
+        this.#fail(
+          record,
+          new PluginLoadError(`duplicate plugin name "${taken.name}": also at ${taken.candidate.entry}`),
+        )
+      } else if (descriptor === undefined) this.#fail(record, error as Error)
+      else Object.assign(record, { descriptor, state: 'loaded', enabled: await this.#options.wanted(name) })
+      this.#records.set(name, record)
+      added.push(record)
+    }
+    return added
+  }
+
+  /** Starts loaded records in dependency order; unmet dependencies and cycles fail those plugins only. */
+  async startAll(records: readonly PluginRecord[]): Promise<void> {
+    const loaded = records.filter((record) => record.descriptor !== undefined && record.state !== 'failed')
+    const { order, failures, warnings } = resolveStartOrder(
+      loaded.map((record) => record.descriptor as PluginDescriptor),
+    )
+    for (const warning of warnings)
+      this.#options.logger.warn({ warning }, 'optional plugin dependency unavailable')
+    for (const [name, failure] of failures) {
+      const record = this.#records.get(name) as PluginRecord
+      this.#fail(record, new PluginDependencyError(failure.chain, failure.reason))
+    }
+    for (const name of order) await this.start(this.#records.get(name) as PluginRecord)
+  }
+
+  /** Starts one record if it is enabled and its required dependencies run; records why not otherwise. */
+  async start(record: PluginRecord): Promise<boolean> {
+    const descriptor = record.descriptor
+    if (record.state === 'started') return true
+    if (descriptor === undefined) return false
+    if (!record.enabled) return this.#park(record, record.reason ?? 'disabled')
+    record.warnings = []
+    for (const dependency of pluginDependencies(descriptor)) {
+      const found = this.#records.get(dependency.name)
+      const version = found?.descriptor?.version
+      const running = found?.state === 'started' && version !== undefined
+      if (running && semver.satisfies(version, dependency.range, { includePrerelease: true })) continue
+      const problem = !running
+        ? found?.state === 'disabled'
+          ? undefined
+          : `dependency "${dependency.name}" ${found === undefined ? 'is missing' : `is ${found.state}`}`
+        : `requires "${dependency.name}" ${dependency.range}, found ${version}`
+      if (dependency.optional) {
+        record.warnings.push(`optional dependency "${dependency.name}" is not running`)
+      } else if (problem === undefined) {
+        record.blockedBy = dependency.name
+        return this.#park(record, `dependency "${dependency.name}" is disabled`)
+      } else {
+        const cause = found?.error
+        const { chain, reason } =
+          cause instanceof PluginDependencyError
+            ? cause
+            : { chain: [dependency.name], reason: cause?.message ?? problem }
+        return this.#fail(record, new PluginDependencyError([record.name, ...chain], reason))
+      }
+    }
+    const parsed = this.#options.configure(descriptor)
+    if (!parsed.ok) return this.#fail(record, parsed.error)
+    record.state = 'configured'
+    const runtime = new PluginRuntime(descriptor, parsed.config, this.#options.services)
+    try {
+      await runtime.start(this.#options.startTimeoutMs(record.name))
+    } catch (error) {
+      return this.#fail(record, error as Error)
+    }
+    Object.assign(record, {
+      runtime,
+      state: 'started',
+      error: undefined,
+      reason: undefined,
+      blockedBy: undefined,
+    })
+    return true
+  }
+
+  /** Stops a running record (its handlers drain first); `state` says why: host stop, or disabled. */
+  async stop(record: PluginRecord, state: 'stopped' | 'disabled', reason?: string): Promise<void> {
+    const runtime = record.runtime
+    record.runtime = undefined
+    record.state = state
+    record.reason = reason
+    if (runtime === undefined) return
+    try {
+      await runtime.stop(this.#options.stopTimeoutMs)
+    } catch (error) {
+      record.error = error as Error
+      this.#options.logger.error({ err: error, plugin: record.name }, 'plugin stop failed')
+    }
+  }
+
+  /** Records that depend (not optionally) on `name` and are running: they stop before it. */
+  dependents(name: string): PluginRecord[] {
+    return this.list().filter(
+      (record) =>
+        record.state === 'started' &&
+        pluginDependencies(record.descriptor as PluginDescriptor).some((d) => d.name === name && !d.optional),
+    )
+  }
+
+  /** Disables a record and, first, every running plugin that depends on it (remembering what blocked them). */
+  async disable(record: PluginRecord, reason: string): Promise<void> {
+    for (const dependent of this.dependents(record.name)) {
+      dependent.blockedBy = record.name
+      await this.disable(dependent, `dependency "${record.name}" was disabled`)
+    }
+    await this.stop(record, 'disabled', reason)
+  }
+
+  /** Starts the records that were disabled because `name` was, now that it runs again. */
+  async unblock(name: string): Promise<void> {
+    for (const record of this.list()) {
+      if (record.blockedBy !== name || record.state !== 'disabled' || !record.enabled) continue
+      record.blockedBy = undefined
+      record.reason = undefined
+      if (await this.start(record)) await this.unblock(record.name)
+    }
+  }
+
+  /**
+   * Replaces a running record's runtime without losing events: deliveries to its handlers are held, in-flight
+   * ones finish, the old version stops, the new one starts, then held deliveries go to the new handlers. If the
+   * new version fails to start, the old one is started again and the error is rethrown.
+   */
+  async swap(record: PluginRecord, descriptor: PluginDescriptor, config: unknown): Promise<void> {
+    const old = record.runtime
+    if (old === undefined) throw new PluginLoadError(`plugin "${record.name}" is not running`)
+    const hold = this.#options.services.bus.hold(old.handlers())
+    try {
+      await hold.settled
+      await this.stop(record, 'stopped')
+      const next = new PluginRuntime(descriptor, config, this.#options.services)
+      try {
+        await next.start(this.#options.startTimeoutMs(record.name))
+        Object.assign(record, { descriptor, runtime: next, state: 'started', error: undefined })
+      } catch (error) {
+        const previous = new PluginRuntime(old.descriptor, old.config, this.#options.services)
+        await previous.start(this.#options.startTimeoutMs(record.name)).then(
+          () => Object.assign(record, { runtime: previous, state: 'started', error }),
+          (restartError: Error) => void this.#fail(record, restartError),
+        )
+        throw error
+      }
+    } finally {
+      hold.release()
+    }
+  }
+
+  /** Forgets a record (it must be stopped). */
+  delete(name: string): void {
+    this.#records.delete(name)
+  }
+
+  #fail(record: PluginRecord, error: Error): false {
+    Object.assign(record, { state: 'failed', error, reason: error.message, runtime: undefined })
+    this.#options.logger.error({ plugin: record.name, err: error }, 'plugin failed')
+    return false
+  }
+
+  #park(record: PluginRecord, reason: string): false {
+    Object.assign(record, { state: 'disabled', reason })
+    return false
+  }
+}
