@@ -85,13 +85,14 @@ describe('SqliteStore', () => {
     await store.close()
   })
 
-  it('commits pending writes on close and refuses writes after it', async () => {
+  it('commits pending writes on close and refuses reads and writes after it', async () => {
     const store = open()
     const event = createEvent('order.created', {})
     const accepted = store.acceptEvent(event, ['audit_log'])
     await store.close()
     await accepted
     await expect(store.kvSet('ns', 'k', 1)).rejects.toBeInstanceOf(StoreClosedError)
+    await expect(store.unfinishedEvents()).rejects.toBeInstanceOf(StoreClosedError)
     const reopened = open()
     expect((await reopened.unfinishedEvents()).map((u) => u.event.id)).toEqual([event.id])
     await reopened.close()

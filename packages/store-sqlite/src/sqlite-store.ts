@@ -10,6 +10,7 @@ import type {
 } from '@switchyard/core'
 import type { Database } from 'better-sqlite3'
 import { DeadLetterTable } from './dead-letter-table.js'
+import { StoreClosedError } from './errors.js'
 import { EventLedger } from './event-ledger.js'
 import { IdempotencyRecords } from './idempotency-records.js'
 import { openDatabase } from './open-database.js'
@@ -81,20 +82,17 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#ledger.record(copies, Date.now()))
   }
 
-  async deliveries(eventId: string): Promise<DeliveryRecord[]> {
-    return this.#ledger.deliveries(eventId)
+  deliveries(eventId: string): Promise<DeliveryRecord[]> {
+    return this.#read(() => this.#ledger.deliveries(eventId))
   }
 
-  async unfinishedEvents(): Promise<UnfinishedEvent[]> {
-    return this.#ledger.unfinished()
+  unfinishedEvents(): Promise<UnfinishedEvent[]> {
+    return this.#read(() => this.#ledger.unfinished())
   }
 
-  async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
-    return this.#idempotency.has(
-      idempotencyKey,
-      handler,
-      Date.now() - this.#options.retention.idempotencyMaxAgeMs,
-    )
+  isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
+    const since = Date.now() - this.#options.retention.idempotencyMaxAgeMs
+    return this.#read(() => this.#idempotency.has(idempotencyKey, handler, since))
   }
 
   async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
@@ -107,12 +105,12 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#deadLetters.add(copy))
   }
 
-  async listDeadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]> {
-    return this.#deadLetters.list(query)
+  listDeadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]> {
+    return this.#read(() => this.#deadLetters.list(query))
   }
 
-  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
-    return this.#deadLetters.get(id)
+  getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    return this.#read(() => this.#deadLetters.get(id))
   }
 
   async deleteDeadLetter(id: string): Promise<boolean> {
@@ -123,8 +121,8 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#deadLetters.purge(before))
   }
 
-  async getPluginState(plugin: string): Promise<PluginState | undefined> {
-    return this.#plugins.getState(plugin)
+  getPluginState(plugin: string): Promise<PluginState | undefined> {
+    return this.#read(() => this.#plugins.getState(plugin))
   }
 
   async setPluginState(plugin: string, state: PluginState): Promise<void> {
@@ -136,8 +134,8 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#plugins.forget(plugin))
   }
 
-  async kvGet(namespace: string, key: string): Promise<unknown | undefined> {
-    return this.#plugins.kvGet(namespace, key, Date.now())
+  kvGet(namespace: string, key: string): Promise<unknown | undefined> {
+    return this.#read(() => this.#plugins.kvGet(namespace, key, Date.now()))
   }
 
   async kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void> {
@@ -150,8 +148,10 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#plugins.kvDelete(namespace, key, Date.now()))
   }
 
-  async kvList(namespace: string, options?: { prefix?: string; limit?: number }): Promise<KvEntry[]> {
-    return this.#plugins.kvList(namespace, options?.prefix ?? '', options?.limit ?? UNLIMITED, Date.now())
+  kvList(namespace: string, options?: { prefix?: string; limit?: number }): Promise<KvEntry[]> {
+    return this.#read(() =>
+      this.#plugins.kvList(namespace, options?.prefix ?? '', options?.limit ?? UNLIMITED, Date.now()),
+    )
   }
 
   /**
@@ -176,6 +176,16 @@ export class SqliteStore implements Store {
     clearInterval(this.#retentionTimer)
     this.#queue.close()
     this.#db.close()
+  }
+
+  /** Runs a read on committed data; after `close()` it rejects with `StoreClosedError` instead of a TypeError. */
+  #read<T>(read: () => T): Promise<T> {
+    if (!this.#db.open) return Promise.reject(new StoreClosedError())
+    try {
+      return Promise.resolve(read())
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   #runRetention(): void {

@@ -46,6 +46,30 @@ describe('WriteQueue', () => {
     reader.close()
   })
 
+  it('rejects the whole batch at once, without replaying it, when the database is busy', async () => {
+    const { writer, reader } = openPair(temp.file('q.db'))
+    writer.pragma('busy_timeout = 0')
+    const blocker = new Database(temp.file('q.db'))
+    blocker.exec('BEGIN IMMEDIATE')
+    const queue = new WriteQueue(writer, 0)
+    const insert = writer.prepare('INSERT INTO t (n) VALUES (?)')
+    let runs = 0
+    const results = await Promise.allSettled(
+      [1, 2, 3].map((n) =>
+        queue.push(() => {
+          runs++
+          return insert.run(n)
+        }),
+      ),
+    )
+    expect(results.map((r) => r.status === 'rejected' && (r.reason as { code: string }).code)).toEqual(
+      Array(3).fill('SQLITE_BUSY'),
+    )
+    expect(runs).toBe(1)
+    blocker.exec('ROLLBACK')
+    for (const db of [blocker, writer, reader]) db.close()
+  })
+
   it('waits commitDelayMs for more writes, commits what is queued on close, then refuses writes', async () => {
     const { writer, reader } = openPair(temp.file('q.db'))
     const queue = new WriteQueue(writer, 60_000)

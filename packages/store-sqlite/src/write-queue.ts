@@ -1,5 +1,17 @@
-import type { Database, Transaction } from 'better-sqlite3'
+import Sqlite, { type Database, type Transaction } from 'better-sqlite3'
 import { StoreClosedError } from './errors.js'
+
+/**
+ * Failures that belong to one write (a constraint, a bad value) rather than to the database (busy, I/O, full,
+ * corrupt): only these are worth replaying the batch one write at a time, which a busy or broken file would
+ * only make slower.
+ */
+function isWriteSpecific(error: unknown): boolean {
+  return (
+    !(error instanceof Sqlite.SqliteError) ||
+    /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE|ERROR)/.test(error.code)
+  )
+}
 
 interface PendingWrite {
   run(): unknown
@@ -11,7 +23,8 @@ interface PendingWrite {
  * Group commit: writes queued in the same tick (or within `delayMs`) are committed in one transaction, and each
  * promise settles only after that commit, so callers get durability at the cost of one sync for many writes.
  * A failing write rolls its batch back; the batch is then retried one write per transaction so that only the
- * failing write rejects.
+ * failing write rejects. When the database itself fails (busy, I/O error, disk full), every write of the batch
+ * rejects with that error.
  *
  * @example
  * ```ts
@@ -52,8 +65,9 @@ export class WriteQueue {
     let results: unknown[]
     try {
       results = this.#runAll(writes)
-    } catch {
-      this.#runEach(writes)
+    } catch (error) {
+      if (isWriteSpecific(error)) this.#runEach(writes)
+      else for (const write of writes) write.reject(error)
       return
     }
     for (let i = 0; i < writes.length; i++) writes[i]!.resolve(results[i])
