@@ -156,17 +156,17 @@ export class PluginSet {
 
   /** Stops a running record (its handlers drain first); `state` says why: host stop, or disabled. */
   async stop(record: PluginRecord, state: 'stopped' | 'disabled', reason?: string): Promise<void> {
+    // Routes unmount at once; the state changes once in-flight deliveries drained and onStop callbacks ran.
     const runtime = record.runtime
     record.runtime = undefined
-    record.state = state
-    record.reason = reason
-    if (runtime === undefined) return
     try {
-      await runtime.stop(this.#options.stopTimeoutMs)
+      await runtime?.stop(this.#options.stopTimeoutMs)
     } catch (error) {
       record.error = error as Error
       this.#options.logger.error({ err: error, plugin: record.name }, 'plugin stop failed')
     }
+    record.state = state
+    record.reason = reason
   }
 
   /** Records that depend (not optionally) on `name` and are running: they stop before it. */
