@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, resolve } from 'node:path'
 import {
   createHost,
   loadConfig,
@@ -65,7 +64,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.configFile ??
     (options.config === undefined && existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
   const { config } = configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})
-  const baseDir = configFile ? dirname(resolve(configFile)) : process.cwd()
+  // Relative paths in the configuration (plugin_directories, storage.path) are taken from the working directory.
+  const baseDir = process.cwd()
 
   const backends = await openBackends(config, { baseDir, logger })
   const tokensOf = tokenResolver(
