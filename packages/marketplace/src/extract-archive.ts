@@ -1,0 +1,26 @@
+import type { ArchiveEntry } from './archive-entry.js'
+import { settleEntries } from './archive-entry.js'
+import { ArchiveFormatError } from './errors.js'
+import type { MarketplaceLimits } from './marketplace-config.js'
+import { readTar } from './read-tar.js'
+import { readZip } from './read-zip.js'
+import { writeEntries } from './write-entries.js'
+
+/**
+ * Unpacks a gzipped tarball or a zip (told apart by their first bytes) into `dir`, which must not exist
+ * yet. Everything is read and checked in memory first, so a rejected archive writes nothing.
+ *
+ * @example
+ * ```ts
+ * await extractArchive(bytes, join(staging, 'package'), config.limits)
+ * ```
+ */
+export async function extractArchive(bytes: Buffer, dir: string, limits: MarketplaceLimits): Promise<void> {
+  await writeEntries(dir, settleEntries(await readEntries(bytes, limits)))
+}
+
+function readEntries(bytes: Buffer, limits: MarketplaceLimits): Promise<ArchiveEntry[]> {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return readTar(bytes, limits)
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return readZip(bytes, limits)
+  throw new ArchiveFormatError('expected a gzipped tarball (.tgz) or a .zip')
+}

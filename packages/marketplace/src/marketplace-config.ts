@@ -1,0 +1,60 @@
+import * as v from 'valibot'
+import { describeIssues } from './describe-issues.js'
+import { MarketplaceConfigError } from './errors.js'
+
+const MiB = 1024 * 1024
+const positiveInt = (fallback: number) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), fallback)
+
+const LimitsSchema = v.strictObject({
+  /** Largest archive or JSON document downloaded. */
+  max_download_bytes: positiveInt(50 * MiB),
+  /** Sum of the sizes of the files in one archive once unpacked. */
+  max_unpacked_bytes: positiveInt(200 * MiB),
+  /** Entries (files, folders, links) in one archive. */
+  max_files: positiveInt(10_000),
+  /** Each HTTP request. */
+  timeout_ms: positiveInt(30_000),
+  /** `npm install` of a plugin's dependencies. */
+  install_timeout_ms: positiveInt(300_000),
+})
+
+/**
+ * The `marketplace:` section of the configuration file. `allowed_sources` lists `registry`, `index`, `url`
+ * (any direct URL) or URL prefixes that direct URLs must start with; `token` is the registry's bearer token
+ * (else the npmrc `//host/:_authToken` is used).
+ *
+ * @example
+ * ```ts
+ * const config = v.parse(MarketplaceConfigSchema, { enabled: true, registry: 'https://registry.npmjs.org/' })
+ * ```
+ */
+export const MarketplaceConfigSchema = v.strictObject({
+  enabled: v.optional(v.boolean(), false),
+  registry: v.optional(v.nullable(v.pipe(v.string(), v.url())), null),
+  token: v.optional(v.nullable(v.string()), null),
+  indexes: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), []),
+  install_dir: v.optional(v.pipe(v.string(), v.minLength(1)), '.switchyard/plugins'),
+  allowed_sources: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), ['registry', 'index', 'url']),
+  limits: v.optional(LimitsSchema, {}),
+})
+
+/** The marketplace section as written (every key optional). */
+export type MarketplaceConfigInput = v.InferInput<typeof MarketplaceConfigSchema>
+/** The marketplace section with defaults applied. */
+export type MarketplaceConfig = v.InferOutput<typeof MarketplaceConfigSchema>
+/** The `limits` of the marketplace section with defaults applied. */
+export type MarketplaceLimits = MarketplaceConfig['limits']
+
+/**
+ * Validates the marketplace section, throwing `MarketplaceConfigError` (`E_CONFIG`) with path-named messages.
+ *
+ * @example
+ * ```ts
+ * const config = parseMarketplaceConfig({ enabled: true, indexes: ['https://example.com/plugins.json'] })
+ * ```
+ */
+export function parseMarketplaceConfig(input: unknown): MarketplaceConfig {
+  const result = v.safeParse(MarketplaceConfigSchema, input ?? {})
+  if (!result.success) throw new MarketplaceConfigError(describeIssues(result.issues, 'marketplace'))
+  return result.output
+}

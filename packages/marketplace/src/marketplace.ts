@@ -1,0 +1,192 @@
+import { mkdtemp, rename, rm, rmdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import semver from 'semver'
+import { buildCatalog, type Catalog } from './build-catalog.js'
+import { AlreadyInstalledError, HasDependentsError, NotInstalledError, UpgradeSourceError } from './errors.js'
+import { parseInstallRequest } from './install-request.js'
+import { LOCKFILE_NAME, type LockEntry, Lockfile } from './lockfile.js'
+import { createContext, type MarketplaceContext, type MarketplaceOptions } from './marketplace-context.js'
+import type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
+import { readPluginManifest } from './plugin-manifest.js'
+import { resolveArtifact } from './resolve-artifact.js'
+import { Rollback } from './rollback.js'
+import { stagePlugin } from './stage-plugin.js'
+import { swapIntoPlace } from './swap-into-place.js'
+
+/** An installed plugin: its lockfile entry and its folder. */
+export interface InstalledPlugin extends LockEntry {
+  dir: string
+}
+
+/** What `upgrade` did: `changed` is false when the installed version already is the one resolved. */
+export interface UpgradeResult {
+  plugin: InstalledPlugin
+  previousVersion: string
+  changed: boolean
+}
+
+/**
+ * Finds, installs, upgrades and removes plugins at runtime. Operations run one at a time; each one either
+ * completes or leaves the install directory and the lockfile as they were. The host plugs in through
+ * `MarketplaceHooks` (verify in staging, start, stop, dependents, forget).
+ *
+ * @example
+ * ```ts
+ * const marketplace = new Marketplace({ config: config.marketplace, hostVersion: '0.1.0', hooks })
+ * await marketplace.install({ name: '@switchyard/plugin-audit-log', version: '^0.1.0' })
+ * await marketplace.upgrade('@switchyard/plugin-audit-log')
+ * await marketplace.uninstall('@switchyard/plugin-audit-log')
+ * ```
+ */
+export class Marketplace {
+  /** The configuration's `enabled` flag; the marketplace itself works either way. */
+  readonly enabled: boolean
+  readonly installDir: string
+  #context: MarketplaceContext
+  #lockfile: Lockfile
+  #hooks: MarketplaceHooks
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(options: MarketplaceOptions) {
+    this.#context = createContext(options)
+    this.#hooks = options.hooks ?? {}
+    this.enabled = this.#context.config.enabled
+    this.installDir = this.#context.installDir
+    this.#lockfile = new Lockfile(join(this.installDir, LOCKFILE_NAME))
+  }
+
+  /** The plugins of the registry and the indexes, with compatibility and installed versions. */
+  async catalog(): Promise<Catalog> {
+    const installed = new Map(
+      [...(await this.#lockfile.read())].map(([name, entry]) => [name, entry.version]),
+    )
+    return buildCatalog(this.#context, installed)
+  }
+
+  /** The installed plugins, from the lockfile. */
+  async installed(): Promise<InstalledPlugin[]> {
+    return [...(await this.#lockfile.read()).values()].map((entry) => this.#withDir(entry))
+  }
+
+  /**
+   * Installs `{ name, version? }` (registry, then indexes) or `{ download_url, checksum_sha256? }`, validated
+   * with `InstallRequestSchema`. Refuses a name already installed (`E_ALREADY_INSTALLED`): use `upgrade`.
+   */
+  install(request: unknown, hooks: MarketplaceHooks = this.#hooks): Promise<InstalledPlugin> {
+    const parsed = parseInstallRequest(request)
+    return this.#exclusive(async () => {
+      const lock = await this.#lockfile.read()
+      if ('name' in parsed) this.#refuseInstalled(lock, parsed.name)
+      const artifact = await resolveArtifact(parsed, this.#context)
+      const staged = await stagePlugin(artifact, this.#context, hooks)
+      try {
+        this.#refuseInstalled(lock, staged.plugin.name)
+        const plan = {
+          staged,
+          source: artifact.source,
+          installDir: this.installDir,
+          lockfile: this.#lockfile,
+          lock,
+        }
+        return this.#withDir(await swapIntoPlace(plan, hooks))
+      } finally {
+        await rm(staged.root, { recursive: true, force: true })
+      }
+    })
+  }
+
+  /**
+   * Replaces an installed plugin with the newest version matching `range` (the `latest` tag by default) from
+   * the registry or the indexes. The old one is stopped, the new one started; if that fails the old files,
+   * lock entry and running plugin come back (`E_PLUGIN_START` with `rolledBack`).
+   */
+  upgrade(name: string, range?: string, hooks: MarketplaceHooks = this.#hooks): Promise<UpgradeResult> {
+    return this.#exclusive(async () => {
+      const lock = await this.#lockfile.read()
+      const current = lock.get(name)
+      if (current === undefined) throw new NotInstalledError(name)
+      if (current.source.kind === 'url') throw new UpgradeSourceError(name)
+      const artifact = await resolveArtifact({ name, ...(range ? { version: range } : {}) }, this.#context)
+      const unchanged = { plugin: this.#withDir(current), previousVersion: current.version, changed: false }
+      const target = artifact.version ?? current.version
+      if (target === current.version || (range === undefined && semver.lt(target, current.version)))
+        return unchanged
+      const previous = await this.#packageAt(name)
+      const staged = await stagePlugin(artifact, this.#context, hooks)
+      try {
+        const plan = {
+          staged,
+          source: artifact.source,
+          installDir: this.installDir,
+          lockfile: this.#lockfile,
+          lock,
+        }
+        const entry = await swapIntoPlace({ ...plan, previous }, hooks)
+        return { plugin: this.#withDir(entry), previousVersion: current.version, changed: true }
+      } finally {
+        await rm(staged.root, { recursive: true, force: true })
+      }
+    })
+  }
+
+  /**
+   * Stops and removes an installed plugin, drops it from the lockfile and calls `forget`. Refuses while the
+   * `dependents` hook names any plugin (`E_HAS_DEPENDENTS`) unless `force` is set.
+   */
+  uninstall(
+    name: string,
+    hooks: MarketplaceHooks = this.#hooks,
+    options: { force?: boolean } = {},
+  ): Promise<InstalledPlugin> {
+    return this.#exclusive(async () => {
+      const lock = await this.#lockfile.read()
+      const entry = lock.get(name)
+      if (entry === undefined) throw new NotInstalledError(name)
+      const dependents = ((await hooks.dependents?.(name)) ?? []).filter((other) => other !== name)
+      if (dependents.length > 0 && !options.force) throw new HasDependentsError(name, dependents)
+      const running = await this.#packageAt(name).catch(() => undefined)
+      await hooks.stop?.(name)
+      const target = join(this.installDir, name)
+      const trash = await mkdtemp(join(dirname(this.installDir), '.switchyard-removed-'))
+      const rollback = new Rollback()
+      try {
+        if (running !== undefined) rollback.push(() => hooks.start?.(running))
+        await rename(target, join(trash, 'package'))
+        rollback.push(() => rename(join(trash, 'package'), target))
+        const next = new Map(lock)
+        next.delete(name)
+        await this.#lockfile.write(next)
+      } catch (error) {
+        await rollback.run()
+        throw error
+      } finally {
+        await rm(trash, { recursive: true, force: true })
+      }
+      // an emptied `@scope` folder goes too; one still holding other plugins stays
+      if (name.includes('/')) await rmdir(dirname(target)).catch(() => undefined)
+      await hooks.forget?.(name)
+      return this.#withDir(entry)
+    })
+  }
+
+  #refuseInstalled(lock: ReadonlyMap<string, LockEntry>, name: string): void {
+    const existing = lock.get(name)
+    if (existing !== undefined) throw new AlreadyInstalledError(name, existing.version)
+  }
+
+  async #packageAt(name: string): Promise<PluginPackage> {
+    const dir = join(this.installDir, name)
+    const { version, entry, json } = await readPluginManifest(dir, name)
+    return { name, version, dir, entry, manifest: json }
+  }
+
+  #withDir(entry: LockEntry): InstalledPlugin {
+    return { ...entry, dir: join(this.installDir, entry.name) }
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+}

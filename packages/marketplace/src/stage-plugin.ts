@@ -1,0 +1,91 @@
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { compatibilityOf, hostRangeOf } from './compatibility.js'
+import { integrityOf, verifyIntegrity, verifySha256 } from './digest.js'
+import { IncompatiblePluginError, NotAPluginError, PluginVerifyError } from './errors.js'
+import { extractArchive } from './extract-archive.js'
+import { fetchBytes } from './fetch-resource.js'
+import { installDependencies } from './install-dependencies.js'
+import type { MarketplaceContext } from './marketplace-context.js'
+import type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
+import { readPluginManifest } from './plugin-manifest.js'
+import type { Artifact } from './resolve-artifact.js'
+
+/** A plugin unpacked, checked and verified in a temporary folder beside the install directory. */
+export interface StagedPlugin {
+  /** The temporary folder; the caller removes it when done. */
+  root: string
+  plugin: PluginPackage
+  /** SRI (sha512) of the downloaded archive, for the lockfile. */
+  integrity: string
+}
+
+/**
+ * Downloads an artifact and checks its hash before writing anything, then unpacks it into a temporary
+ * folder inside the install directory's parent (same file system, so the final move is a rename), checks
+ * its package.json and host range, installs its dependencies and runs the `verify` hook. On any failure the
+ * temporary folder is removed and the error rethrown.
+ *
+ * @example
+ * ```ts
+ * const staged = await stagePlugin(artifact, context, hooks)
+ * ```
+ */
+export async function stagePlugin(
+  artifact: Artifact,
+  context: MarketplaceContext,
+  hooks: MarketplaceHooks,
+): Promise<StagedPlugin> {
+  const token = artifact.source.kind === 'registry' && sameHost(artifact) ? await context.token() : null
+  const bytes = await fetchBytes(artifact.url, { ...context.fetch, token })
+  if (artifact.integrity !== undefined) verifyIntegrity(bytes, artifact.integrity, artifact.url)
+  if (artifact.sha256 !== undefined) verifySha256(bytes, artifact.sha256, artifact.url)
+  const parent = dirname(context.installDir)
+  await mkdir(parent, { recursive: true })
+  const root = await mkdtemp(join(parent, '.switchyard-staging-'))
+  try {
+    const plugin = await unpack(bytes, root, artifact, context)
+    try {
+      await hooks.verify?.(plugin)
+    } catch (cause) {
+      throw new PluginVerifyError(plugin.name, cause)
+    }
+    return { root, plugin, integrity: integrityOf(bytes) }
+  } catch (error) {
+    await rm(root, { recursive: true, force: true })
+    throw error
+  }
+}
+
+async function unpack(bytes: Buffer, root: string, artifact: Artifact, context: MarketplaceContext) {
+  const dir = join(root, 'package')
+  await extractArchive(bytes, dir, context.config.limits)
+  const manifest = await readPluginManifest(dir, artifact.name)
+  if (artifact.version !== undefined && manifest.version !== artifact.version) {
+    throw new NotAPluginError(
+      `expected ${manifest.name}@${artifact.version} but the archive holds ${manifest.version}`,
+    )
+  }
+  await access(manifest.entry).catch(() => {
+    throw new NotAPluginError(
+      `${manifest.name}: the eventPlugin entry ${manifest.entry} is not in the archive`,
+    )
+  })
+  const range = hostRangeOf(manifest.json)
+  if (compatibilityOf(range, context.hostVersion) === 'incompatible') {
+    throw new IncompatiblePluginError(manifest.name, range!, context.hostVersion)
+  }
+  await installDependencies(dir, join(root, 'deps'), manifest, {
+    provided: context.provided,
+    registry: context.config.registry,
+    token: await context.token(),
+    timeoutMs: context.config.limits.install_timeout_ms,
+    npmCommand: context.npmCommand,
+  })
+  const { name, version, entry, json } = manifest
+  return { name, version, dir, entry, manifest: json } satisfies PluginPackage
+}
+
+function sameHost(artifact: Artifact): boolean {
+  return new URL(artifact.url).host === new URL(artifact.source.location).host
+}
