@@ -56,10 +56,3 @@ export class PluginNotFoundError extends SwitchyardError {
     super('E_NOT_FOUND', `plugin "${name}" not found`)
   }
 }
-
-/** An operation does not apply to the plugin's current state (e.g. reloading a plugin that failed to load). */
-export class PluginStateError extends SwitchyardError {
-  constructor(message: string) {
-    super('E_PLUGIN_STATE', message)
-  }
-}

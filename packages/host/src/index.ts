@@ -26,7 +26,6 @@ export {
   type ConfigIssue,
   formatConfigIssue,
   PluginNotFoundError,
-  PluginStateError,
 } from './errors.js'
 export type { HostOptions } from './host-options.js'
 export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-record.js'
