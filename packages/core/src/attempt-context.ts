@@ -16,7 +16,7 @@ export class AttemptContext implements HandlerContext {
   readonly handler: string
   readonly eventId: string
   readonly timeoutMs: number
-  /** When the attempt times out, in `performance.now()` milliseconds. */
+  /** The tick of its `DeadlineList` at which the attempt times out. */
   deadline = 0
   prev: AttemptContext | undefined = undefined
   next: AttemptContext | undefined = undefined

@@ -136,7 +136,13 @@ export class EventBus<M extends EventMap = EventMap> {
     const prepared = this.#prepare(event)
     const accepted = prepared instanceof Promise ? await prepared : prepared
     const plan = this.#planner.plan(accepted.type)
-    const report: DeliveryReport = { eventId: accepted.id, outcomes: await this.#dispatch(plan, accepted) }
+    let outcomes: DeliveryOutcome[]
+    if (plan.direct && plan.entries.length === 1) {
+      // The common case of one handler: no array of promises and no Promise.all.
+      const outcome = this.#deliverer.direct(plan.entries[0]!.slot, accepted, performance.now())
+      outcomes = [outcome instanceof Promise ? await outcome : outcome]
+    } else outcomes = await this.#dispatch(plan, accepted)
+    const report: DeliveryReport = { eventId: accepted.id, outcomes }
     if (this.extensions.has(afterDispatch))
       await this.extensions.runAction(afterDispatch, { event: accepted, report })
     return report
@@ -274,7 +280,7 @@ export class EventBus<M extends EventMap = EventMap> {
     if (deadLetter === undefined) throw new NotFoundError(`dead letter ${id}`)
     const slot = this.#slots.get(deadLetter.handler)
     if (slot?.entry === undefined) throw new NotFoundError(`handler ${deadLetter.handler}`)
-    const outcome = await this.#deliverer.direct(slot, deadLetter.event, true)
+    const outcome = await this.#deliverer.direct(slot, deadLetter.event, performance.now(), true)
     if (outcome.status === 'succeeded' || outcome.status === 'skipped_duplicate')
       await this.store.deleteDeadLetter(id)
     return outcome
@@ -316,15 +322,12 @@ export class EventBus<M extends EventMap = EventMap> {
 
   #dispatch(plan: TypePlan, event: Event): Promise<DeliveryOutcome[]> | DeliveryOutcome[] {
     const { entries } = plan
-    if (entries.length === 0) return []
-    if (plan.direct) {
-      if (entries.length === 1) return this.#deliverer.direct(entries[0]!.slot, event).then(wrap)
-      return Promise.all(entries.map((entry) => this.#deliverer.direct(entry.slot, event)))
-    }
     const outcomes: (DeliveryOutcome | Promise<DeliveryOutcome>)[] = []
+    const start = performance.now()
     for (const entry of entries) {
-      const reach = this.#planner.reach(entry, event, plan.route)
-      if (reach.reached) outcomes.push(this.#deliverer.direct(entry.slot, event))
+      const reach = plan.direct ? undefined : this.#planner.reach(entry, event, plan.route)
+      if (reach === undefined || reach.reached)
+        outcomes.push(this.#deliverer.direct(entry.slot, event, start))
       else if (reach.status !== undefined) outcomes.push(this.#deliverer.skipped(event, entry.name, reach))
     }
     return Promise.all(outcomes)
@@ -346,8 +349,4 @@ export class EventBus<M extends EventMap = EventMap> {
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError('the event bus')
   }
-}
-
-function wrap(outcome: DeliveryOutcome): DeliveryOutcome[] {
-  return [outcome]
 }

@@ -65,13 +65,16 @@ export class HandlerEntry implements HandlerSpec {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve))
   }
 
+  /** Takes a free concurrency slot if there is one. */
+  tryAcquire(): boolean {
+    if (this.#active >= this.policy.concurrency) return false
+    this.#active++
+    return true
+  }
+
   /** Takes a concurrency slot: undefined when one was free, else a promise of the slot. */
   acquire(): Promise<void> | undefined {
-    if (this.#active < this.policy.concurrency) {
-      this.#active++
-      return undefined
-    }
-    return new Promise((resolve) => this.#waiting.push(resolve))
+    return this.tryAcquire() ? undefined : new Promise((resolve) => this.#waiting.push(resolve))
   }
 
   /** Gives the slot to the next waiter, or frees it. */

@@ -15,7 +15,7 @@ import type {
 export interface MemoryStoreOptions {
   /** Events kept in the ledger. Default 10,000. */
   maxEvents?: number
-  /** (idempotencyKey, handler) records kept. Default 100,000. */
+  /** Idempotency records kept per handler. Default 100,000. */
   maxIdempotencyKeys?: number
   /** How long an idempotency record lasts. Default 24 hours. */
   idempotencyTtlMs?: number
@@ -45,7 +45,8 @@ export class MemoryStore implements Store {
   #ledger = new Map<string, LedgerEntry>()
   /** Ids of accepted events with a handler not yet final, oldest first. */
   #unfinished = new Set<string>()
-  #processed = new Map<string, number>()
+  /** Per handler (nested, so the hot lookup builds no composite key): idempotency key -> expiry time. */
+  #processed = new Map<string, Map<string, number>>()
   #deadLetters = new Map<string, DeadLetter>()
   #plugins = new Map<string, PluginState>()
   #kv = new MemoryKv()
@@ -102,20 +103,24 @@ export class MemoryStore implements Store {
   }
 
   async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
-    const key = processedKey(idempotencyKey, handler)
-    const expiresAt = this.#processed.get(key)
+    const keys = this.#processed.get(handler)
+    const expiresAt = keys?.get(idempotencyKey)
     if (expiresAt === undefined) return false
     if (expiresAt > Date.now()) return true
-    this.#processed.delete(key)
+    keys!.delete(idempotencyKey)
     return false
   }
 
   async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
-    const key = processedKey(idempotencyKey, handler)
+    let keys = this.#processed.get(handler)
+    if (keys === undefined) {
+      keys = new Map()
+      this.#processed.set(handler, keys)
+    }
     // Re-inserting moves the key to the newest end, so eviction drops the least recently marked.
-    this.#processed.delete(key)
-    this.#processed.set(key, Date.now() + this.#ttlMs)
-    evictOldest(this.#processed, this.#maxKeys)
+    keys.delete(idempotencyKey)
+    keys.set(idempotencyKey, Date.now() + this.#ttlMs)
+    evictOldest(keys, this.#maxKeys)
   }
 
   async addDeadLetter(deadLetter: DeadLetter): Promise<void> {
@@ -207,10 +212,6 @@ export class MemoryStore implements Store {
     if (open) this.#unfinished.add(eventId)
     else this.#unfinished.delete(eventId)
   }
-}
-
-function processedKey(idempotencyKey: string, handler: string): string {
-  return `${handler}\u0000${idempotencyKey}`
 }
 
 function evictOldest(map: Map<string, unknown>, max: number): void {
