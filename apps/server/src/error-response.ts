@@ -1,4 +1,5 @@
 import { type Logger, SwitchyardError } from '@switchyard/core'
+import { MARKETPLACE_ERROR_STATUS } from '@switchyard/marketplace'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -6,6 +7,7 @@ import type { ServerEnv } from './server-env.js'
 
 /** HTTP status of each error code; a `SwitchyardError` with a code not listed here is a 500. */
 const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+  ...(MARKETPLACE_ERROR_STATUS as Record<string, ContentfulStatusCode>),
   E_UNAUTHORIZED: 401,
   E_FORBIDDEN: 403,
   E_PERMISSION: 403,

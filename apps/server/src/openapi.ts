@@ -30,11 +30,13 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 })
 
-/** `/api/v1/events/:id/deliveries` -> `/api/v1/events/{id}/deliveries`. */
-export const openApiPath = (path: string): string => path.replace(/:([A-Za-z_]\w*)/g, '{$1}')
+const PARAM = /:([A-Za-z_]\w*)(\{[^}]*\})?/g
+
+/** `/api/v1/events/:id/deliveries` -> `/api/v1/events/{id}/deliveries` (Hono's `{regex}` constraints dropped). */
+export const openApiPath = (path: string): string => path.replace(PARAM, '{$1}')
 
 function parametersOf(op: ApiOperation): unknown[] {
-  const inPath = [...op.path.matchAll(/:([A-Za-z_]\w*)/g)].map((m) => ({
+  const inPath = [...op.path.matchAll(PARAM)].map((m) => ({
     name: m[1],
     in: 'path',
     required: true,

@@ -44,27 +44,6 @@ export const CloudEventBody = v.looseObject({
   data: v.optional(v.unknown()),
 })
 
-/**
- * `POST /api/v1/plugins/install`: a package from the registry, or a tarball/zip by URL.
- *
- * @example
- * ```ts
- * v.parse(InstallBody, { name: '@acme/switchyard-plugin-slack', version: '^1.0.0' })
- * ```
- */
-export const InstallBody = v.union([
-  v.strictObject({
-    name: v.pipe(v.string(), v.nonEmpty()),
-    version: v.optional(v.pipe(v.string(), v.nonEmpty())),
-  }),
-  v.strictObject({
-    download_url: v.pipe(v.string(), v.url()),
-    checksum_sha256: v.optional(
-      v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')),
-    ),
-  }),
-])
-
 const Limit = v.pipe(
   v.string(),
   v.regex(/^[1-9]\d{0,3}$/, 'expected an integer from 1 to 1000'),

@@ -7,11 +7,13 @@ import {
   type SwitchyardConfigInput,
   validateConfig,
 } from '@switchyard/host'
+import { Marketplace } from '@switchyard/marketplace'
 import { pino } from 'pino'
 import { AccessControl } from './access-control.js'
 import { createApp } from './create-app.js'
 import { hostRuntime } from './host-runtime.js'
 import { listen } from './listen.js'
+import { marketplaceApi } from './marketplace-api.js'
 import { openBackends } from './open-backends.js'
 import { ServerMetrics } from './server-metrics.js'
 import { tokenResolver } from './token-resolver.js'
@@ -45,7 +47,9 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version
+const require = createRequire(import.meta.url)
+const versionOf = (pkg: string) => (require(pkg) as { version: string }).version
+const version = versionOf('../package.json')
 
 /**
  * Starts a Switchyard server: loads the configuration, opens the store and transport it names, starts the
@@ -76,6 +80,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const access = new AccessControl(tokensOf(config.auth), config.auth.public_paths)
   let host: PluginHost | undefined
   const metrics = new ServerMetrics({ pluginStates: () => host?.status() ?? [] })
+  const marketplace = new Marketplace({
+    config: config.marketplace,
+    hostVersion: versionOf('@switchyard/core/package.json'),
+    cwd: baseDir,
+  })
   host = await createHost({
     ...(configFile ? { configPath: configFile } : { config: options.config ?? {} }),
     cwd: baseDir,
@@ -83,6 +92,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     transport: backends.transport,
     logger,
     registry: metrics.registry,
+    // Plugins installed in an earlier run start with the others.
+    pluginDirectories: [marketplace.installDir],
   })
   const started = host
   const unobserve = metrics.observe(started.bus)
@@ -90,7 +101,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const runtime = hostRuntime(started, {
     onConfig: (next) => access.update(tokensOf(next.auth), next.auth.public_paths),
     isReady: () => !closing.signal.aborted && backends.transport.isReady(),
-    marketplace: null,
+    marketplace: marketplace.enabled ? marketplaceApi(started, marketplace) : null,
   })
   const app = createApp({
     runtime,

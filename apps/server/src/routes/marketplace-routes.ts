@@ -1,6 +1,6 @@
+import { InstallRequestSchema } from '@switchyard/marketplace'
 import type { ApiBuilder } from '../api-builder.js'
 import { MarketplaceDisabledError } from '../errors.js'
-import { InstallBody } from '../schemas.js'
 import type { MarketplaceApi, ServerRuntime } from '../server-runtime.js'
 
 /**
@@ -37,7 +37,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
       tag,
       summary:
         'Install a plugin by name/range, or from a tarball/zip URL with an optional sha256; nothing changes on failure',
-      body: InstallBody,
+      body: InstallRequestSchema,
       responses: {
         201: 'The installed plugin',
         409: 'Marketplace disabled',
@@ -49,7 +49,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
   api.route(
     {
       method: 'delete',
-      path: '/api/v1/plugins/uninstall/:name',
+      path: '/api/v1/plugins/uninstall/:name{.+}',
       scope: 'admin',
       tag,
       summary: 'Stop, remove and forget an installed plugin',

@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer, testConfig } from './support/test-server.js'
+
+const exec = promisify(execFile)
+const FIXTURE = fileURLToPath(new URL('fixtures/installable', import.meta.url))
+
+let dir: string
+let files: Server
+let tarballUrl: string
+let checksum: string
+let t: TestServer
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'switchyard-market-'))
+  // An npm-style tarball: the package under `package/`.
+  await cp(FIXTURE, join(dir, 'pack/package'), { recursive: true })
+  const tarball = join(dir, 'installable-1.0.0.tgz')
+  await exec('tar', ['-czf', tarball, '-C', join(dir, 'pack'), 'package'])
+  const bytes = await readFile(tarball)
+  checksum = createHash('sha256').update(bytes).digest('hex')
+  files = createServer((req, res) => {
+    if (req.url === '/installable-1.0.0.tgz')
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes)
+    else res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
+  tarballUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/installable-1.0.0.tgz`
+  t = await startTestServer(
+    testConfig({
+      plugins: { recorder: { enabled: false }, flaky: { enabled: false }, greeter: { enabled: false } },
+      marketplace: { enabled: true, install_dir: join(dir, 'installed') },
+    }),
+  )
+})
+afterAll(async () => {
+  await t.close()
+  await new Promise((resolve) => files.close(resolve))
+  await rm(dir, { recursive: true, force: true })
+})
+
+const install = (body: unknown) =>
+  t.request('/api/v1/plugins/install', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+
+describe('marketplace API', () => {
+  it('lists the catalog (empty without registry or indexes)', async () => {
+    const res = await t.request('/api/v1/plugins/marketplace', { as: 'read' })
+    expect(res.status).toBe(200)
+  })
+
+  it('refuses a download whose checksum does not match, changing nothing', async () => {
+    const res = await install({ download_url: tarballUrl, checksum_sha256: '0'.repeat(64) })
+    expect(res.status).toBe(422)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('E_INTEGRITY')
+    expect((await t.request('/plugins/installable/ping', { as: 'read' })).status).toBe(404)
+  })
+
+  it('installs from a tarball URL with its checksum (201) and serves the plugin at once', async () => {
+    const res = await install({ download_url: tarballUrl, checksum_sha256: checksum })
+    expect(res.status, await res.clone().text()).toBe(201)
+    expect(await res.json()).toMatchObject({ name: 'switchyard-plugin-installable', version: '1.0.0' })
+    const ping = await t.request('/plugins/installable/ping', { as: 'read' })
+    expect(await ping.json()).toEqual({ pong: true })
+  })
+
+  it('refuses a second install of the same package with 409', async () => {
+    const res = await install({ download_url: tarballUrl, checksum_sha256: checksum })
+    expect(res.status).toBe(409)
+  })
+
+  it('uninstalls it: stopped, removed, 404 afterwards', async () => {
+    const res = await t.request('/api/v1/plugins/uninstall/switchyard-plugin-installable', {
+      method: 'DELETE',
+    })
+    expect(res.status).toBe(200)
+    expect((await t.request('/plugins/installable/ping', { as: 'read' })).status).toBe(404)
+    const again = await t.request('/api/v1/plugins/uninstall/switchyard-plugin-installable', {
+      method: 'DELETE',
+    })
+    expect(again.status).toBe(404)
+  })
+
+  it('answers 400 for a body that is neither shape', async () => {
+    const res = await install({ name: 'x', download_url: 'http://a' })
+    expect(res.status).toBe(400)
+  })
+})
