@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import type { ArchiveEntry } from './archive-entry.js'
 import { settleEntries } from './archive-entry.js'
 import { ArchiveFormatError } from './errors.js'
@@ -8,7 +9,8 @@ import { writeEntries } from './write-entries.js'
 
 /**
  * Unpacks a gzipped tarball or a zip (told apart by their first bytes) into `dir`, which must not exist
- * yet. Everything is read and checked in memory first, so a rejected archive writes nothing.
+ * yet. Everything is read and checked in memory first; the checks that need the files (where links really
+ * lead) run after writing and remove `dir` again, so a rejected archive leaves nothing.
  *
  * @example
  * ```ts
@@ -16,7 +18,13 @@ import { writeEntries } from './write-entries.js'
  * ```
  */
 export async function extractArchive(bytes: Buffer, dir: string, limits: MarketplaceLimits): Promise<void> {
-  await writeEntries(dir, settleEntries(await readEntries(bytes, limits)))
+  const entries = settleEntries(await readEntries(bytes, limits))
+  try {
+    await writeEntries(dir, entries)
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
 }
 
 function readEntries(bytes: Buffer, limits: MarketplaceLimits): Promise<ArchiveEntry[]> {

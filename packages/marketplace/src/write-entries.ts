@@ -5,7 +5,7 @@ import { UnsafeArchiveError } from './errors.js'
 
 /**
  * Writes checked entries under `root` (a fresh staging folder): folders, then files (never over an
- * existing path), then links, each link's real target checked to stay inside `root` (a chain of links
+ * existing path), then links, each link's real target checked to exist inside `root` (a chain of links
  * could otherwise leave it).
  *
  * @example
@@ -32,8 +32,11 @@ export async function writeEntries(root: string, entries: readonly ArchiveEntry[
   }
   const realRoot = await realpath(root)
   for (const link of links) {
+    // a dangling link could be one that leaves the folder through another link: refuse it as well
     const target = await realpath(join(root, link.path)).catch(() => undefined)
-    if (target !== undefined && !isInside(realRoot, target)) {
+    if (target === undefined)
+      throw new UnsafeArchiveError(link.path, `link to nothing in the archive (${link.target})`)
+    if (!isInside(realRoot, target)) {
       throw new UnsafeArchiveError(link.path, `link resolves outside the folder (${link.target})`)
     }
   }
