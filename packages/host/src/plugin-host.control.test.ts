@@ -152,6 +152,10 @@ describe('PluginHost runtime control', () => {
     expect(host.config).toBe(running)
     expect(await label()).toEqual({ version: 'v1', label: 'two' })
 
+    await writeFile(file, `${base}disabled_handlers: [reporter_handler]\n`)
+    await host.reloadConfig()
+    expect((await host.bus.publish(job(3))).outcomes.map((o) => o.handler)).toEqual(['worker_handler'])
+
     await writeFile(file, `${base}  reporter: { enabled: false }\n`)
     await host.reloadConfig()
     expect(host.plugin('reporter')).toMatchObject({ state: 'disabled', enabled: false })

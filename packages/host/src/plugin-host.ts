@@ -127,8 +127,7 @@ export class PluginHost {
           : { appPackageJson: this.#options.appPackageJson }),
       })
       await this.#plugins.startAll(await this.#plugins.load(candidates))
-      for (const warning of this.bus.routeWarnings())
-        this.logger.warn({ warning }, 'route names an unknown handler')
+      this.#warnRoutes()
       await this.bus.resume()
     })
   }
@@ -227,6 +226,7 @@ export class PluginHost {
       const previous = this.#loaded
       this.#loaded = next
       for (const { record, config } of changes) await this.#applyPluginConfig(record, config, previous.config)
+      this.#warnRoutes()
       return next.config
     })
   }
@@ -296,6 +296,12 @@ export class PluginHost {
   /** Every extension point and its contributions. */
   extensionPoints(): ExtensionPointInfo[] {
     return this.bus.extensions.list()
+  }
+
+  // A route naming a handler no running plugin provides is never silently ignored (the server lists them too).
+  #warnRoutes(): void {
+    for (const warning of this.bus.routeWarnings())
+      this.logger.warn({ warning }, 'route names an unknown handler')
   }
 
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
