@@ -1,0 +1,59 @@
+import { pathToFileURL } from 'node:url'
+import type { MarketplaceHooks, PluginPackage } from '../marketplace-hooks.js'
+
+let generation = 0
+
+/** What a fixture plugin's setup receives. */
+interface FixtureContext {
+  started: string[]
+}
+
+/** A stand-in for the host: hooks that really import and set up fixture plugins, and a record of calls. */
+export interface FakeHost {
+  hooks: MarketplaceHooks
+  /** Running plugins by name -> version. */
+  running: Map<string, string>
+  calls: string[]
+  dependents: Map<string, string[]>
+}
+
+/**
+ * Hooks that import each plugin for real: `verify` imports it and runs setup when `setupInVerify` is set,
+ * `start` runs setup and records it as running, `stop` and `forget` record the call.
+ *
+ * @example
+ * ```ts
+ * const host = fakeHost({ setupInVerify: true })
+ * await marketplace.install({ name: 'demo' }, host.hooks)
+ * ```
+ */
+export function fakeHost(options: { setupInVerify?: boolean } = {}): FakeHost {
+  const running = new Map<string, string>()
+  const calls: string[] = []
+  const dependents = new Map<string, string[]>()
+  const setUp = async (plugin: PluginPackage) => {
+    const url = `${pathToFileURL(plugin.entry).href}?generation=${++generation}`
+    const module = (await import(url)) as { default: { setup(ctx: FixtureContext): unknown } }
+    await module.default.setup({ started: [] })
+  }
+  const hooks: MarketplaceHooks = {
+    async verify(staged) {
+      calls.push(`verify ${staged.name}@${staged.version}`)
+      if (options.setupInVerify) await setUp(staged)
+    },
+    async start(plugin) {
+      calls.push(`start ${plugin.name}@${plugin.version}`)
+      await setUp(plugin)
+      running.set(plugin.name, plugin.version)
+    },
+    stop(name) {
+      calls.push(`stop ${name}`)
+      running.delete(name)
+    },
+    dependents: (name) => dependents.get(name) ?? [],
+    forget(name) {
+      calls.push(`forget ${name}`)
+    },
+  }
+  return { hooks, running, calls, dependents }
+}
