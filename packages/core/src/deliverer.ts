@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { AttemptRunner, type Retry, type RunMode, type RunnerDeps } from './attempt-runner.js'
 import type { DeliveryOutcome, DeliveryStatus } from './delivery.js'
 import type { Reach } from './dispatch-plan.js'

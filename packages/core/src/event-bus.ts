@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { type BusObserver, BusObservers } from './bus-observers.js'
 import type {
   EventBusOptions,
@@ -63,6 +64,10 @@ export class EventBus<M extends EventMap = EventMap> {
   #deliverer: Deliverer
   #consumers: ConsumerManager
   #closed = false
+  /** Whether the publish hooks have contributions, as of `extensions.revision` `#hooksRevision`. */
+  #hooksRevision = -1
+  #hasBeforePublish = false
+  #hasAfterDispatch = false
   #reach = (entry: HandlerEntry, event: Event): Reach =>
     this.#planner.isSelected(entry.name)
       ? this.#planner.reach(entry, event, this.#planner.routes().get(event.type))
@@ -143,8 +148,7 @@ export class EventBus<M extends EventMap = EventMap> {
       outcomes = [outcome instanceof Promise ? await outcome : outcome]
     } else outcomes = await this.#dispatch(plan, accepted)
     const report: DeliveryReport = { eventId: accepted.id, outcomes }
-    if (this.extensions.has(afterDispatch))
-      await this.extensions.runAction(afterDispatch, { event: accepted, report })
+    if (this.#hasAfterDispatch) await this.extensions.runAction(afterDispatch, { event: accepted, report })
     return report
   }
 
@@ -309,7 +313,12 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /** Runs `event.before_publish` (only when someone contributed, so publish does not pay for an await). */
   #prepare(event: Event): Event | Promise<Event> {
-    if (!this.extensions.has(beforePublish)) {
+    if (this.#hooksRevision !== this.extensions.revision) {
+      this.#hooksRevision = this.extensions.revision
+      this.#hasBeforePublish = this.extensions.has(beforePublish)
+      this.#hasAfterDispatch = this.extensions.has(afterDispatch)
+    }
+    if (!this.#hasBeforePublish) {
       if (this.#observers.active) this.#observers.published(event)
       return event
     }

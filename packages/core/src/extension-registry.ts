@@ -52,6 +52,7 @@ const DEFAULT_PRIORITY = 100
 export class ExtensionRegistry {
   #points = new Map<string, PointState>()
   #logger: Logger
+  #revision = 0
 
   constructor(options: { logger?: Logger } = {}) {
     this.#logger = options.logger ?? noopLogger
@@ -88,9 +89,11 @@ export class ExtensionRegistry {
     }
     const at = state.contributions.findIndex((c) => c.priority > contribution.priority)
     state.contributions.splice(at === -1 ? state.contributions.length : at, 0, contribution)
+    this.#revision++
     return () => {
       const index = state.contributions.indexOf(contribution)
       if (index !== -1) state.contributions.splice(index, 1)
+      this.#revision++
     }
   }
 
@@ -102,7 +105,13 @@ export class ExtensionRegistry {
       removed += state.contributions.length - kept.length
       state.contributions = kept
     }
+    this.#revision++
     return removed
+  }
+
+  /** Changes whenever a contribution is added or removed, so hot paths can cache `has` answers. */
+  get revision(): number {
+    return this.#revision
   }
 
   /** Whether anyone contributed to the point: lets hot paths skip it for free. */
