@@ -5,15 +5,13 @@ import { PACKAGE_NAME } from './package-name.js'
 
 const ByName = v.strictObject({
   name: v.pipe(v.string(), v.regex(PACKAGE_NAME, 'a package name such as "audit-log" or "@scope/plugin-x"')),
-  version: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(256))),
+  version: v.optional(
+    v.pipe(v.string(), v.minLength(1, 'a non-empty string'), v.maxLength(256, 'at most 256 characters')),
+  ),
 })
 
 const ByUrl = v.strictObject({
-  download_url: v.pipe(
-    v.string(),
-    v.url('an absolute http(s) URL'),
-    v.regex(/^https?:\/\//i, 'an http(s) URL'),
-  ),
+  download_url: v.pipe(v.string(), v.url('an absolute URL'), v.regex(/^https?:\/\//i, 'an http(s) URL')),
   checksum_sha256: v.optional(v.pipe(v.string(), v.regex(/^[a-fA-F0-9]{64}$/, '64 hex digits'))),
 })
 

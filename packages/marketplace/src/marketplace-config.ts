@@ -3,7 +3,8 @@ import { describeIssues } from './describe-issues.js'
 import { MarketplaceConfigError } from './errors.js'
 
 const MiB = 1024 * 1024
-const positiveInt = (fallback: number) => v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), fallback)
+const positiveInt = (fallback: number) =>
+  v.optional(v.pipe(v.number(), v.integer('an integer'), v.minValue(1, 'at least 1')), fallback)
 
 const LimitsSchema = v.strictObject({
   /** Largest archive or JSON document downloaded. */
@@ -30,11 +31,15 @@ const LimitsSchema = v.strictObject({
  */
 export const MarketplaceConfigSchema = v.strictObject({
   enabled: v.optional(v.boolean(), false),
-  registry: v.optional(v.nullable(v.pipe(v.string(), v.url())), null),
+  registry: v.optional(v.nullable(v.pipe(v.string(), v.url('an absolute URL'))), null),
   token: v.optional(v.nullable(v.string()), null),
-  indexes: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), []),
-  install_dir: v.optional(v.pipe(v.string(), v.minLength(1)), '.switchyard/plugins'),
-  allowed_sources: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), ['registry', 'index', 'url']),
+  indexes: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'a non-empty string'))), []),
+  install_dir: v.optional(v.pipe(v.string(), v.minLength(1, 'a non-empty string')), '.switchyard/plugins'),
+  allowed_sources: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'a non-empty string'))), [
+    'registry',
+    'index',
+    'url',
+  ]),
   limits: v.optional(LimitsSchema, {}),
 })
 

@@ -72,7 +72,7 @@ export class Marketplace {
    * Installs `{ name, version? }` (registry, then indexes) or `{ download_url, checksum_sha256? }`, validated
    * with `InstallRequestSchema`. Refuses a name already installed (`E_ALREADY_INSTALLED`): use `upgrade`.
    */
-  install(request: unknown, hooks: MarketplaceHooks = this.#hooks): Promise<InstalledPlugin> {
+  async install(request: unknown, hooks: MarketplaceHooks = this.#hooks): Promise<InstalledPlugin> {
     const parsed = parseInstallRequest(request)
     return this.#exclusive(async () => {
       const lock = await this.#lockfile.read()

@@ -8,9 +8,9 @@ import { PACKAGE_NAME } from './package-name.js'
 
 const EntrySchema = v.looseObject({
   name: v.pipe(v.string(), v.regex(PACKAGE_NAME, 'a package name')),
-  version: v.pipe(v.string(), v.minLength(1)),
+  version: v.pipe(v.string(), v.minLength(1, 'a non-empty string')),
   description: v.optional(v.string()),
-  download_url: v.pipe(v.string(), v.minLength(1)),
+  download_url: v.pipe(v.string(), v.minLength(1, 'a non-empty string')),
   checksum_sha256: v.optional(v.pipe(v.string(), v.regex(/^[a-fA-F0-9]{64}$/, '64 hex digits'))),
   /** The Switchyard range the plugin runs on, when the index states it. */
   host: v.optional(v.string()),

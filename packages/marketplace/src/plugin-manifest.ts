@@ -13,8 +13,11 @@ const ManifestSchema = v.looseObject({
     v.check((version) => semver.valid(version) !== null, 'a semver version'),
   ),
   eventPlugin: v.union([
-    v.pipe(v.string(), v.minLength(1)),
-    v.looseObject({ entry: v.pipe(v.string(), v.minLength(1)), host: v.optional(v.string()) }),
+    v.pipe(v.string(), v.minLength(1, 'a non-empty string')),
+    v.looseObject({
+      entry: v.pipe(v.string(), v.minLength(1, 'a non-empty string')),
+      host: v.optional(v.string()),
+    }),
   ]),
   dependencies: v.optional(v.record(v.string(), v.string()), {}),
 })
