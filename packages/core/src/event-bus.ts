@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import { explainEvent, routeWarnings } from './bus-inspection.js'
 import { type BusObserver, BusObservers } from './bus-observers.js'
 import type {
   EventBusOptions,
@@ -207,15 +208,7 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /** One warning per handler named by a route that no subscription provides. */
   routeWarnings(): string[] {
-    const warnings: string[] = []
-    for (const route of this.#planner.routes().values()) {
-      for (const name of route.named) {
-        if (this.#slots.get(name)?.entry === undefined) {
-          warnings.push(`route ${route.type} names handler ${name}, which no subscription provides`)
-        }
-      }
-    }
-    return warnings
+    return routeWarnings(this.#planner, this.#slots)
   }
 
   /** Config `enabled_handlers` / `disabled_handlers`: a deselected handler is not matched at all. */
@@ -225,26 +218,7 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /** A dry run: which subscribed handlers `event` would reach, and why or why not. */
   explain(event: Event): Explanation {
-    assertEventType(event.type)
-    const route = this.#planner.routes().get(event.type)
-    const handlers: Explanation['handlers'] = []
-    for (const { entry } of this.#slots.values()) {
-      if (entry === undefined) continue
-      const reach: Reach = !this.#planner.isSelected(entry.name)
-        ? { reached: false, reason: 'disabled by enabled_handlers/disabled_handlers' }
-        : !matchesPattern(entry.pattern, event.type)
-          ? { reached: false, reason: 'no pattern match' }
-          : this.#planner.reach(entry, event, route)
-      const owner = entry.owner === undefined ? {} : { owner: entry.owner }
-      handlers.push({
-        handler: entry.name,
-        pattern: entry.pattern,
-        ...owner,
-        reached: reach.reached,
-        reason: reach.reason,
-      })
-    }
-    return { eventId: event.id, type: event.type, handlers }
+    return explainEvent(this.#planner, this.#slots, event)
   }
 
   /**
