@@ -65,13 +65,26 @@ export class ServerMetrics {
 
   /** Starts counting what `bus` reports; the returned function stops it. */
   observe(bus: Pick<EventBus, 'observe'>): () => void {
+    // Label lookups hash their label object on every call: the children are kept per handler and status instead.
+    const deliveries = new Map<string, { inc(): void }>()
+    const durations = new Map<string, { observe(value: number): void }>()
     return bus.observe({
       published: () => this.#published.inc(),
-      outcome: (_event, outcome) => {
-        this.#deliveries.inc({ handler: outcome.handler, status: outcome.status })
-        if (outcome.status !== 'skipped_duplicate' && outcome.status !== 'unrouted') {
-          this.#duration.observe({ handler: outcome.handler }, outcome.durationMs / 1000)
+      outcome: (_event, { handler, status, durationMs }) => {
+        const key = `${handler}\0${status}`
+        let counter = deliveries.get(key)
+        if (!counter) {
+          counter = this.#deliveries.labels(handler, status)
+          deliveries.set(key, counter)
         }
+        counter.inc()
+        if (status === 'skipped_duplicate' || status === 'unrouted') return
+        let histogram = durations.get(handler)
+        if (!histogram) {
+          histogram = this.#duration.labels(handler)
+          durations.set(handler, histogram)
+        }
+        histogram.observe(durationMs / 1000)
       },
       deadLettered: (deadLetter) => this.#deadLetters.inc({ handler: deadLetter.handler }),
     })

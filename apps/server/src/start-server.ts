@@ -43,6 +43,8 @@ export interface RunningServer {
   readonly url: string
   readonly port: number
   readonly host: PluginHost
+  /** The app's fetch handler: calls the API in process, without a socket. */
+  readonly fetch: (request: Request) => Response | Promise<Response>
   /** Graceful stop: refuse new work, finish requests, drain deliveries, stop plugins, close the store. */
   close(): Promise<void>
 }
@@ -123,6 +125,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     url: listener.url,
     port: listener.port,
     host: started,
+    fetch: app.fetch,
     close() {
       closed ??= (async () => {
         closing.abort()

@@ -1,0 +1,146 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { median } from '../lib/stats.js'
+import type { Row, Suite, SuiteContext, SuiteResult } from '../lib/suite.js'
+import { findRow, ratioTarget } from '../lib/targets.js'
+
+interface CannonResult {
+  requests: { average: number }
+  latency: { p50: number; p99: number }
+  non2xx: number
+  errors: number
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<CannonResult>
+
+// autocannon ships no type declarations: typed here with the fields this suite reads.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
+
+const serverDir = fileURLToPath(new URL('../../apps/server/', import.meta.url))
+const target = fileURLToPath(new URL('../../apps/server/bench/http-target.ts', import.meta.url))
+const TOKEN = 'bench-token-0123456789'
+const BODY = JSON.stringify({
+  type: 'order.status_changed',
+  data: { orderId: 'o-1234', status: 'shipped', items: 3 },
+})
+const CONNECTIONS = 32
+const bare = 'bare Hono route'
+const switchyard = 'switchyard POST /api/v1/events'
+
+/** Pins every thread of a process to `cpus` (a taskset list such as `0` or `0-1`). */
+const pin = (pid: number, cpus: string) =>
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' })
+const affinityOf = (pid: number) =>
+  execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' })
+    .split(':')[1]!
+    .trim()
+
+/** Starts a target on CPU 1 and resolves to its port once it listens. */
+function startTarget(mode: 'bare' | 'switchyard'): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', target, mode], {
+    cwd: serverDir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'info' },
+  })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /PORT (\d+)/.exec(output)
+      if (match) resolve({ child, port: Number(match[1]) })
+    })
+    child.on('exit', (code) => reject(new Error(`${mode} target exited with ${code}:\n${output}`)))
+  })
+}
+
+async function stopTarget(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+async function load(port: number, seconds: number): Promise<CannonResult> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/api/v1/events`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: BODY,
+    connections: CONNECTIONS,
+    duration: seconds,
+  })
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`port ${port}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`)
+  }
+  return result
+}
+
+/** One round of one target: a fresh server, a warm-up, then the measured run. */
+async function round(mode: 'bare' | 'switchyard', seconds: number): Promise<CannonResult> {
+  const { child, port } = await startTarget(mode)
+  try {
+    await load(port, 1)
+    return await load(port, seconds)
+  } finally {
+    await stopTarget(child)
+  }
+}
+
+function rowOf(name: string, results: CannonResult[]): Row {
+  return {
+    name,
+    opsPerSec: median(results.map((r) => r.requests.average)),
+    p50Ms: median(results.map((r) => r.latency.p50)),
+    p99Ms: median(results.map((r) => r.latency.p99)),
+  }
+}
+
+/** HTTP ingest: the real publish endpoint against a bare Hono route, server and client on separate cores. */
+export const httpSuite: Suite = {
+  name: 'http',
+  title: 'HTTP ingest: POST /api/v1/events',
+  async run(ctx: SuiteContext): Promise<SuiteResult> {
+    const seconds = ctx.quick ? 2 : 8
+    const rounds = ctx.quick ? 1 : 3
+    const results: Record<'bare' | 'switchyard', CannonResult[]> = { bare: [], switchyard: [] }
+    const previous = affinityOf(process.pid)
+    pin(process.pid, '0')
+    try {
+      for (let i = 0; i < rounds; i++) {
+        for (const mode of ['bare', 'switchyard'] as const) {
+          ctx.log(`round ${i + 1}/${rounds}: ${mode}`)
+          results[mode].push(await round(mode, seconds))
+        }
+      }
+    } finally {
+      pin(process.pid, previous)
+    }
+    const group = {
+      title: `POST /api/v1/events, ${CONNECTIONS} connections`,
+      description: 'One small JSON event per request; the server answers 202.',
+      unit: 'req/s',
+      baseline: bare,
+      rows: [rowOf(bare, results.bare), rowOf(switchyard, results.switchyard)],
+    }
+    return {
+      groups: [group],
+      targets: [
+        ratioTarget(
+          'switchyard ingest vs bare Hono route',
+          findRow(group, switchyard),
+          findRow(group, bare),
+          { min: 0.7 },
+        ),
+      ],
+      notes: [
+        `**switchyard** is the real server (\`startServer\`) with bearer-token auth (SHA-256 + timingSafeEqual), the
+body limit, valibot validation, \`createEvent\`, \`bus.enqueue\` on the memory store and transport, one no-op handler
+that every event is dispatched to (ledger included), request ids and one pino request log line per request (to
+/dev/null). **bare Hono route** parses the same JSON with \`c.req.json()\` and answers 202 with an id.`,
+        `**Method**: autocannon (${CONNECTIONS} connections, no pipelining) runs in the bench process pinned to CPU 0
+(\`taskset\`); each server runs in a child process pinned to CPU 1. Each round starts a fresh server, loads it for
+1 s untimed, then ${seconds} s measured; the targets alternate for ${rounds} round(s) and each row is the median.
+Any non-2xx answer fails the run. Latency is autocannon's, per request, in ms.`,
+      ],
+    }
+  },
+}
