@@ -111,10 +111,15 @@ export class PluginStartError extends SwitchyardError {
   }
 }
 
-/** `install` of a name that is already installed; use `upgrade`. */
+/** `install` of a name that is already installed (use `upgrade`), or whose folder exists unlisted. */
 export class AlreadyInstalledError extends SwitchyardError {
-  constructor(name: string, version: string) {
-    super('E_ALREADY_INSTALLED', `${name}@${version} is already installed: upgrade or uninstall it first`)
+  constructor(name: string, found: { version: string } | { unlistedDir: string }) {
+    super(
+      'E_ALREADY_INSTALLED',
+      'version' in found
+        ? `${name}@${found.version} is already installed: upgrade or uninstall it first`
+        : `${found.unlistedDir} already exists but is not in the lockfile: remove it to install ${name}`,
+    )
   }
 }
 

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process'
-import { access, mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DependencyInstallError } from './errors.js'
+import { pathExists } from './path-exists.js'
 import type { PluginManifest } from './plugin-manifest.js'
 
 /** How `npm install` runs for a staged plugin. */
@@ -31,10 +32,7 @@ export async function installDependencies(
   options: DependencyInstallOptions,
 ): Promise<void> {
   const wanted = Object.entries(manifest.dependencies).filter(([name]) => !isProvided(name, options.provided))
-  const bundled = await access(join(pluginDir, 'node_modules')).then(
-    () => true,
-    () => false,
-  )
+  const bundled = await pathExists(join(pluginDir, 'node_modules'))
   if (wanted.length === 0 || bundled) return
   await mkdir(workDir, { recursive: true })
   const json = {

@@ -171,7 +171,7 @@ export class Marketplace {
 
   #refuseInstalled(lock: ReadonlyMap<string, LockEntry>, name: string): void {
     const existing = lock.get(name)
-    if (existing !== undefined) throw new AlreadyInstalledError(name, existing.version)
+    if (existing !== undefined) throw new AlreadyInstalledError(name, { version: existing.version })
   }
 
   async #packageAt(name: string): Promise<PluginPackage> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -125,6 +125,20 @@ describe('Marketplace with direct URLs and static indexes', () => {
       ).rejects.toMatchObject({ code })
       expect(await snapshotTree(cwd)).toEqual(before)
     }
+  })
+
+  it('refuses to install over a plugin folder the lockfile does not list', async () => {
+    const { marketplace, cwd } = await setup()
+    await mkdir(join(cwd, '.switchyard', 'plugins', 'url-plugin', 'lib'), { recursive: true })
+    const before = await snapshotTree(cwd)
+    const error = await marketplace
+      .install({ download_url: server.url('/url-plugin.tgz') })
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({
+      code: 'E_ALREADY_INSTALLED',
+      message: expect.stringContaining('not in the lockfile'),
+    })
+    expect(await snapshotTree(cwd)).toEqual(before)
   })
 
   it('lists and installs index entries, resolving their URLs against the index', async () => {

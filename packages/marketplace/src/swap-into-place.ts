@@ -1,8 +1,9 @@
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
-import { PluginStartError } from './errors.js'
+import { AlreadyInstalledError, PluginStartError } from './errors.js'
 import type { LockEntry, Lockfile, LockSource } from './lockfile.js'
 import type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
+import { pathExists } from './path-exists.js'
 import { Rollback } from './rollback.js'
 import type { StagedPlugin } from './stage-plugin.js'
 
@@ -43,6 +44,9 @@ export async function swapIntoPlace(plan: SwapPlan, hooks: MarketplaceHooks): Pr
   try {
     const created = await mkdir(dirname(target), { recursive: true })
     if (created !== undefined) rollback.push(() => rm(created, { recursive: true, force: true }))
+    if (previous === undefined && (await pathExists(target))) {
+      throw new AlreadyInstalledError(name, { unlistedDir: target })
+    }
     if (previous !== undefined) {
       await hooks.stop?.(name)
       rollback.push(() => hooks.start?.(previous))
