@@ -135,6 +135,31 @@ describe('EventBus subscribe and publish', () => {
     expect(info?.policy).toMatchObject({ timeoutMs: 1234, retry: { attempts: 7, initialMs: 100 } })
   })
 
+  it('reaches a handler subscribed after events of its type were already published', async () => {
+    const bus = new EventBus()
+    bus.subscribe('order.*', () => {}, { name: 'first' })
+    await bus.publish(event())
+    bus.subscribe('order.created', () => {}, { name: 'second' })
+    expect((await bus.publish(event())).outcomes.map((o) => o.handler)).toEqual(['first', 'second'])
+  })
+
+  it('lets handlers publish follow-up events while close drains', async () => {
+    const bus = new EventBus()
+    const followUps: string[] = []
+    bus.subscribe(
+      'order.created',
+      async (e) => {
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        await bus.publish(createEvent('order.audited', { of: e.id }))
+      },
+      { name: 'auditor' },
+    )
+    bus.subscribe('order.audited', (e) => void followUps.push(e.type), { name: 'audit_sink' })
+    await bus.enqueue(event())
+    await bus.close()
+    expect(followUps).toEqual(['order.audited'])
+  })
+
   it('refuses work once closed', async () => {
     const bus = new EventBus()
     await bus.close()

@@ -65,6 +65,7 @@ export class EventBus<M extends EventMap = EventMap> {
   #deliverer: Deliverer
   #consumers: ConsumerManager
   #closed = false
+  #closing: Promise<void> | undefined
   /** Whether the publish hooks have contributions, as of `extensions.revision` `#hooksRevision`. */
   #hooksRevision = -1
   #hasBeforePublish = false
@@ -183,14 +184,20 @@ export class EventBus<M extends EventMap = EventMap> {
     await this.#ledger.flush()
   }
 
-  /** Drains, then stops consumers and closes the transport and the store. */
-  async close(): Promise<void> {
-    if (this.#closed) return
-    this.#closed = true
-    await this.drain()
-    await this.#consumers.stopAll()
-    await this.transport.close()
-    await this.store.close()
+  /**
+   * Drains (handlers may still publish follow-up events meanwhile), then refuses new work, stops consumers and
+   * closes the transport and the store. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.drain()
+      this.#closed = true
+      await this.drain()
+      await this.#consumers.stopAll()
+      await this.transport.close()
+      await this.store.close()
+    })()
+    return this.#closing
   }
 
   /** Hands the Store's unfinished events back to the transport, for the handlers not yet final. Call after subscribing. */
