@@ -9,7 +9,7 @@ const CLIENT_OPTIONS = {
 } as const satisfies Options
 
 /** The option lines every command that talks to a server shares. */
-export const CLIENT_HELP = `  --url URL   the server (default: $SWITCHYARD_URL or http://127.0.0.1:8080)
+const CLIENT_HELP = `  --url URL   the server (default: $SWITCHYARD_URL or http://127.0.0.1:8080)
   -h, --help  show this help
 The token is read from $SWITCHYARD_TOKEN.`
 

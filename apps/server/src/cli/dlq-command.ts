@@ -1,5 +1,5 @@
 import { apiCommand } from './api-command.js'
-import { type CliCommand, groupUsage, optionText, parseInteger, runSubcommand } from './parse-command.js'
+import { type CliCommand, commandGroup, optionText, parseInteger } from './parse-command.js'
 
 const list = apiCommand({
   name: 'list',
@@ -33,12 +33,6 @@ const replay = apiCommand({
 })
 
 const commands = [list, replay]
-const usage = groupUsage(
-  'switchyard dlq <command> [options]',
-  commands,
-  'Run "switchyard dlq <command> --help" for its options.',
-)
-
 /**
  * `switchyard dlq list|replay`: the dead-letter queue of a running server.
  *
@@ -47,9 +41,8 @@ const usage = groupUsage(
  * switchyard dlq list --handler audit_log && switchyard dlq replay 0197...
  * ```
  */
-export const dlqCommand: CliCommand = {
-  name: 'dlq',
-  summary: 'List or replay dead letters of a running server',
-  usage,
-  run: (argv, io) => runSubcommand(argv, commands, usage, io),
-}
+export const dlqCommand: CliCommand = commandGroup(
+  'dlq',
+  'List or replay dead letters of a running server',
+  commands,
+)

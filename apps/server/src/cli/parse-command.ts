@@ -97,45 +97,46 @@ export function parseInteger(text: string, option: string, min: number, max: num
 }
 
 /**
- * Runs the sub-command named by the first argument (`plugins enable ...`), or prints the group's usage for
- * `--help`; a missing or unknown sub-command is a `UsageError`.
+ * The `Commands:` lines of a usage text: each name, padded, and its summary.
  *
  * @example
  * ```ts
- * return runSubcommand(argv, [listCommand, enableCommand], usage, io)
+ * commandTable([startCommand, emitCommand]) // '  start  Start the server ...\n  emit   Publish ...'
  * ```
  */
-export async function runSubcommand(
-  argv: string[],
-  commands: readonly CliCommand[],
-  usage: string,
-  io: CliIo,
-): Promise<number> {
-  const [name, ...rest] = argv
-  if (name === undefined) throw new UsageError(`missing sub-command\n\n${usage}`)
-  if (name === '--help' || name === '-h') {
-    io.out(usage)
-    return 0
-  }
-  const command = commands.find((c) => c.name === name)
-  if (!command) {
-    throw new UsageError(
-      `unknown sub-command "${name}"; expected one of: ${commands.map((c) => c.name).join(', ')}`,
-    )
-  }
-  return command.run(rest, io)
+export function commandTable(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length))
+  return commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')
 }
 
 /**
- * The usage text of a command group: a header, then one line per command with its summary.
+ * A command made of sub-commands (`switchyard plugins enable ...`): runs the one named by the first argument,
+ * prints the group's usage for `--help`; a missing or unknown sub-command is a `UsageError`.
  *
  * @example
  * ```ts
- * groupUsage('switchyard plugins <command>', [listCommand])
+ * export const dlqCommand = commandGroup('dlq', 'List or replay dead letters', [list, replay])
  * ```
  */
-export function groupUsage(header: string, commands: readonly CliCommand[], footer = ''): string {
-  const width = Math.max(...commands.map((c) => c.name.length))
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
-  return `Usage: ${header}\n\nCommands:\n${lines.join('\n')}\n${footer ? `\n${footer}\n` : ''}`
+export function commandGroup(name: string, summary: string, commands: readonly CliCommand[]): CliCommand {
+  const usage = `Usage: switchyard ${name} <command> [options]\n\n${summary}\n\nCommands:\n${commandTable(commands)}\n\nRun "switchyard ${name} <command> --help" for its options.\n`
+  return {
+    name,
+    summary,
+    usage,
+    run(argv, io) {
+      const [sub, ...rest] = argv
+      const names = commands.map((c) => c.name).join(', ')
+      if (sub === undefined) throw new UsageError(`missing sub-command; expected one of: ${names}`)
+      if (sub === '--help' || sub === '-h') {
+        io.out(usage)
+        return Promise.resolve(0)
+      }
+      const command = commands.find((c) => c.name === sub)
+      if (!command) {
+        throw new UsageError(`unknown sub-command "${sub}"; expected one of: ${names}`)
+      }
+      return command.run(rest, io)
+    },
+  }
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js'
 import { apiCommand } from './api-command.js'
-import { type CliCommand, groupUsage, optionText, runSubcommand } from './parse-command.js'
+import { type CliCommand, commandGroup, optionText } from './parse-command.js'
 
 const NAME = { min: 1, max: 1, names: 'NAME' }
 
@@ -67,12 +67,6 @@ const commands = [
   uninstall,
 ]
 
-const usage = groupUsage(
-  'switchyard plugins <command> [options]',
-  commands,
-  'Run "switchyard plugins <command> --help" for its options.',
-)
-
 /**
  * `switchyard plugins list|enable|disable|reload|install|uninstall`.
  *
@@ -81,9 +75,8 @@ const usage = groupUsage(
  * SWITCHYARD_TOKEN=... switchyard plugins disable audit-log --url http://127.0.0.1:8080
  * ```
  */
-export const pluginsCommand: CliCommand = {
-  name: 'plugins',
-  summary: 'List, enable, disable, reload, install or uninstall plugins of a running server',
-  usage,
-  run: (argv, io) => runSubcommand(argv, commands, usage, io),
-}
+export const pluginsCommand: CliCommand = commandGroup(
+  'plugins',
+  'List, enable, disable, reload, install or uninstall plugins of a running server',
+  commands,
+)

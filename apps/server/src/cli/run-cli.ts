@@ -2,17 +2,20 @@ import { ApiRequestError, UsageError } from '../errors.js'
 import { createPluginCommand } from './create-plugin-command.js'
 import { dlqCommand } from './dlq-command.js'
 import { emitCommand } from './emit-command.js'
-import { type CliIo, groupUsage } from './parse-command.js'
+import { type CliIo, commandTable } from './parse-command.js'
 import { pluginsCommand } from './plugins-command.js'
 import { startCommand } from './start-command.js'
 
 const commands = [startCommand, emitCommand, pluginsCommand, dlqCommand, createPluginCommand]
 
-const usage = groupUsage(
-  'switchyard <command> [options]',
-  commands,
-  'Run "switchyard <command> --help" for its options. Commands other than start and create-plugin talk to a\nrunning server: --url (or $SWITCHYARD_URL) and the token in $SWITCHYARD_TOKEN.',
-)
+const usage = `Usage: switchyard <command> [options]
+
+Commands:
+${commandTable(commands)}
+
+Run "switchyard <command> --help" for its options. Commands other than start and create-plugin talk to a
+running server: --url (or $SWITCHYARD_URL) and the token in $SWITCHYARD_TOKEN.
+`
 
 /**
  * Runs the `switchyard` CLI and resolves to its exit code: 0 done, 1 the server or the work failed, 2 bad
