@@ -9,6 +9,7 @@ export class ConnectionState {
   #connected = true
   #closed = false
   #waiters: Array<() => void> = []
+  #reconnectListeners: Array<() => void> = []
 
   constructor(nc: NatsConnection, logger: Logger) {
     void this.#follow(nc, logger)
@@ -24,6 +25,11 @@ export class ConnectionState {
 
   get closed(): boolean {
     return this.#closed
+  }
+
+  /** Calls `listener` after every reconnect (e.g. to resend what the drop lost). */
+  onReconnect(listener: () => void): void {
+    this.#reconnectListeners.push(listener)
   }
 
   /** Resolves to true once connected (at once when already), false if `timeoutMs` passes or it closes first. */
@@ -46,7 +52,7 @@ export class ConnectionState {
   /**
    * Runs `send` once connected; after a failure that `retryable` accepts, waits for the connection and runs it
    * again, until `deadline` (epoch ms). Rejects with the last error when time runs out or the connection closes.
-   * nats.js drops what is written while disconnected, so whatever must reach the server goes through here.
+   * nats.js drops what is written while disconnected, so a request that must reach the server goes through here.
    */
   async retry<T>(
     deadline: number,
@@ -55,7 +61,8 @@ export class ConnectionState {
   ): Promise<T> {
     let lastError: unknown = new Error('not connected to NATS')
     for (let left = deadline - Date.now(); left > 0 && !this.#closed; left = deadline - Date.now()) {
-      if (!(await this.waitReady(left))) continue
+      // no promise to wait on in the usual case: connected
+      if (!this.ready && !(await this.waitReady(left))) continue
       try {
         return await send(Math.max(1, deadline - Date.now()))
       } catch (error) {
@@ -76,6 +83,7 @@ export class ConnectionState {
         logger.info({ server: status.server }, 'NATS reconnected')
         this.#connected = true
         this.#wake()
+        for (const listener of this.#reconnectListeners) listener()
       }
     }
   }

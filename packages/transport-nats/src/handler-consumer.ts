@@ -18,8 +18,8 @@ export interface HandlerConsumerInit {
   options: ConsumerOptions
   onMessage: (message: TransportMessage) => Promise<void>
   logger: Logger
-  /** The connection, its state and the ack timeout, for settling messages across reconnects. */
-  link: Pick<MessageLink, 'nc' | 'state' | 'ackTimeoutMs'>
+  /** The ack journal and connection state, for settling messages across reconnects. */
+  link: Pick<MessageLink, 'journal' | 'state'>
 }
 
 /** Pause before reopening a pull subscription that ended on its own (consumer deleted, server gone). */
@@ -48,7 +48,7 @@ export class HandlerConsumer implements TransportConsumer {
 
   private constructor(init: HandlerConsumerInit) {
     this.#init = init
-    this.#link = { ...init.link, logger: init.logger, ackWaitMs: init.options.ackWaitMs }
+    this.#link = { ...init.link, ackWaitMs: init.options.ackWaitMs }
     this.#slots = new Slots(init.options.concurrency)
     const beatMs = Math.max(100, Math.floor(init.options.ackWaitMs / 3))
     this.#sweep = setInterval(() => this.#heartbeat(beatMs), beatMs)

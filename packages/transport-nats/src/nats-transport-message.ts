@@ -1,26 +1,24 @@
 import type { JsMsg } from '@nats-io/jetstream'
-import type { NatsConnection } from '@nats-io/transport-node'
-import type { Event, Logger, TransportMessage } from '@switchyard/core'
+import { nanos } from '@nats-io/transport-node'
+import type { Event, TransportMessage } from '@switchyard/core'
+import type { AckJournal } from './ack-journal.js'
 import type { ConnectionState } from './connection-state.js'
 
-/** What a message needs to settle itself over a connection that may be down for a while. */
+/** What a message needs to settle itself over a connection that may drop. */
 export interface MessageLink {
-  nc: NatsConnection
+  journal: AckJournal
   state: ConnectionState
-  logger: Logger
-  /** How long one ack waits for the server's confirmation before it is sent again. */
-  ackTimeoutMs: number
-  /** Past this, the server has redelivered the message anyway: stop trying to settle it. */
+  /** Past this (from the last heartbeat), the server has redelivered the message anyway. */
   ackWaitMs: number
 }
 
-const ACK = new TextEncoder().encode('+ACK')
+const encoder = new TextEncoder()
+const ACK = encoder.encode('+ACK')
+const NAK = encoder.encode('-NAK')
 
 /**
- * One JetStream delivery handed to the bus. nats.js drops what is written while disconnected, so `ack` and
- * `nak` wait for the connection; `ack` waits for the server's confirmation (a double ack) and sends again when
- * none comes. A resolved ack is therefore on the server; one that could not be confirmed within `ack_wait` is
- * logged, and the redelivery is skipped as a duplicate by idempotency.
+ * One JetStream delivery handed to the bus. Acks and naks go through the `AckJournal`, which sends them again
+ * after a reconnect when the drop lost them; `working` heartbeats are skipped while disconnected.
  */
 export class NatsTransportMessage implements TransportMessage {
   readonly event: Event
@@ -52,20 +50,18 @@ export class NatsTransportMessage implements TransportMessage {
 
   async ack(): Promise<void> {
     if (this.#settle()) return
-    const { nc, ackTimeoutMs } = this.#link
-    // JsMsg has no public reply subject; the implementation exposes it, and ackAck cannot be sent twice
-    const reply = (this.#msg as JsMsg & { reply?: string }).reply
-    if (reply === undefined) return this.#msg.ack()
-    await this.#whenLinked('ack', async (left) => {
-      await nc.request(reply, ACK, { timeout: Math.max(1, Math.min(left, ackTimeoutMs)) })
-    })
+    this.#send(ACK)
   }
 
   async nak(delayMs: number): Promise<void> {
     if (this.#settle()) return
     this.nakedForMs = Math.max(0, Math.round(delayMs))
-    // nats.js sends a plain NAK (immediate redelivery) for 0
-    await this.#whenLinked('nak', async () => this.#msg.nak(this.nakedForMs))
+    // the protocol of nats.js's JsMsg.nak(delay): a plain NAK redelivers at once
+    this.#send(
+      this.nakedForMs === 0
+        ? NAK
+        : encoder.encode(`-NAK ${JSON.stringify({ delay: nanos(this.nakedForMs) })}`),
+    )
   }
 
   working(): void {
@@ -74,21 +70,15 @@ export class NatsTransportMessage implements TransportMessage {
     try {
       this.#msg.working()
     } catch {
-      // the connection just dropped: the next heartbeat or the ack after the reconnect covers it
+      // the connection just dropped: the next heartbeat, or the ack after the reconnect, covers it
     }
   }
 
-  /** Sends until it succeeds or `ack_wait` has passed (the server redelivers then anyway). */
-  async #whenLinked(what: string, send: (leftMs: number) => Promise<void>): Promise<void> {
-    const { state, logger, ackWaitMs } = this.#link
-    try {
-      await state.retry(this.lastBeat + ackWaitMs, send)
-    } catch (error) {
-      logger.warn(
-        { eventId: this.event.id, seq: this.#msg.seq, err: error },
-        `could not ${what} a message before its ack wait passed; the server redelivers it`,
-      )
-    }
+  #send(payload: Uint8Array): void {
+    // JsMsg hides the reply subject that acks are published to; its implementation exposes it
+    const reply = (this.#msg as JsMsg & { reply?: string }).reply
+    if (reply === undefined) return
+    this.#link.journal.send(reply, payload, this.lastBeat + this.#link.ackWaitMs)
   }
 
   /** Marks the message settled; true when it already was (the second ack/nak is a no-op). */

@@ -22,7 +22,7 @@ export interface NatsTransportOptions extends NatsConnectionOptions {
   replicas?: number
   /** How long `publish` keeps trying (across reconnects) before it rejects. Default 10000. */
   publishTimeoutMs?: number
-  /** How long an ack waits for the server's confirmation before it is logged as unconfirmed. Default 5000. */
+  /** How long to wait for the server to confirm it read the acks (a PING's PONG) before sending them again. Default 5000. */
   ackTimeoutMs?: number
   logger?: Logger
 }

@@ -10,6 +10,7 @@ import {
   type TransportConsumer,
   type TransportMessage,
 } from '@switchyard/core'
+import { AckJournal } from './ack-journal.js'
 import { ConnectionState } from './connection-state.js'
 import { ensureStream } from './ensure-stream.js'
 import { TransportClosedError, TransportPublishError } from './errors.js'
@@ -44,6 +45,7 @@ export class NatsTransport implements Transport {
   readonly #jsm: JetStreamManager
   readonly #options: ResolvedTransportOptions
   readonly #state: ConnectionState
+  readonly #journal: AckJournal
   readonly #ownsConnection: boolean
   readonly #logger: Logger
   readonly #consumers = new Set<HandlerConsumer>()
@@ -68,6 +70,7 @@ export class NatsTransport implements Transport {
       stream: options.stream,
     })
     this.#state = new ConnectionState(nc, this.#logger)
+    this.#journal = new AckJournal(nc, this.#state, this.#logger, options.ackTimeoutMs)
   }
 
   /**
@@ -119,7 +122,7 @@ export class NatsTransport implements Transport {
       options,
       onMessage,
       logger: this.#logger.child({ handler: options.handler }),
-      link: { nc: this.connection, state: this.#state, ackTimeoutMs: this.#options.ackTimeoutMs },
+      link: { journal: this.#journal, state: this.#state },
     })
     this.#consumers.add(consumer)
     return {
@@ -158,6 +161,7 @@ export class NatsTransport implements Transport {
   async #close(): Promise<void> {
     await Promise.all([...this.#consumers].map((consumer) => consumer.stop()))
     this.#consumers.clear()
+    await this.#journal.settled(this.#options.ackTimeoutMs)
     if (this.#ownsConnection && !this.connection.isClosed()) await this.connection.drain()
   }
 }
