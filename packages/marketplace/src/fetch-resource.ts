@@ -48,7 +48,7 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Bu
  *
  * @example
  * ```ts
- * const packument = await fetchJson('https://registry.npmjs.org/semver', { timeoutMs: 30_000, maxBytes: 50e6 })
+ * const packument = await fetchJson('https://registry.example.com/semver', { timeoutMs: 30_000, maxBytes: 50e6 })
  * ```
  */
 export async function fetchJson(url: string, options: FetchOptions): Promise<unknown> {

@@ -26,7 +26,7 @@ const LimitsSchema = v.strictObject({
  *
  * @example
  * ```ts
- * const config = v.parse(MarketplaceConfigSchema, { enabled: true, registry: 'https://registry.npmjs.org/' })
+ * const config = v.parse(MarketplaceConfigSchema, { enabled: true, registry: 'https://registry.example.com/' })
  * ```
  */
 export const MarketplaceConfigSchema = v.strictObject({

@@ -7,13 +7,13 @@ import type { MarketplaceConfigInput } from './marketplace-config.js'
 import { fakeHost } from './test-support/fake-host.js'
 import { packPlugin } from './test-support/plugin-package.js'
 import { snapshotTree } from './test-support/snapshot-tree.js'
-import { startRegistry, type TestRegistry } from './test-support/start-registry.js'
+import { startTestRegistry, type TestRegistry } from './testing/start-test-registry.js'
 
 let registry: TestRegistry
 const roots: string[] = []
 
 beforeAll(async () => {
-  registry = await startRegistry({ authenticated: true })
+  registry = await startTestRegistry({ authenticated: true })
   const demo = async () => {
     await registry.publish({
       name: 'switchyard-demo',

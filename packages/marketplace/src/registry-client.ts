@@ -38,7 +38,7 @@ export const PLUGIN_KEYWORD = 'switchyard-plugin'
  *
  * @example
  * ```ts
- * const registry = new RegistryClient('https://registry.npmjs.org/', { timeoutMs: 30_000, maxBytes: 50e6 })
+ * const registry = new RegistryClient('https://registry.example.com/', { timeoutMs: 30_000, maxBytes: 50e6 })
  * const { version } = await registry.resolve('@switchyard/plugin-audit-log', '^0.1.0')
  * ```
  */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { runServer } from 'verdaccio'
-import { type PluginSpec, writePlugin } from './plugin-package.js'
+import { type PluginSpec, writePlugin } from './plugin-fixture.js'
 
 const run = promisify(execFile)
 
@@ -20,31 +20,47 @@ export interface TestRegistry {
   npmrc: string
   /** Writes a fixture plugin and publishes it with `npm publish`. */
   publish(spec: PluginSpec): Promise<void>
+  /** Publishes a package folder as a release does: `pnpm publish` (workspace ranges rewritten). */
+  publishDir(dir: string): Promise<void>
   /** Where Verdaccio keeps a published tarball (tests tamper with it). */
   tarballPath(name: string, version: string): string
   close(): Promise<void>
 }
 
+/** Options of `startTestRegistry`. */
+export interface TestRegistryOptions {
+  /** Reading packages needs the token. */
+  authenticated?: boolean
+  /** A registry to proxy packages not published here (a plugin's third-party dependencies). */
+  uplink?: string
+}
+
 /**
- * Starts Verdaccio in this process on a free port. With `authenticated`, reading packages needs the token.
+ * Starts Verdaccio (an optional peer dependency) in this process on a free loopback port, with a
+ * throwaway storage and a user whose token is in `npmrc`. Close it in `afterAll`.
  *
  * @example
  * ```ts
- * const registry = await startRegistry()
- * await registry.publish({ name: 'demo-plugin', version: '1.0.0' })
+ * const registry = await startTestRegistry()
+ * await registry.publishDir('plugins/audit-log')
+ * const marketplace = new Marketplace({ config: { registry: registry.url, token: registry.token }, hostVersion })
  * await registry.close()
  * ```
  */
-export async function startRegistry(options: { authenticated?: boolean } = {}): Promise<TestRegistry> {
+export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-verdaccio-'))
   const storage = join(dir, 'storage')
   const access = options.authenticated ? '$authenticated' : '$all'
+  const own = { access, publish: '$authenticated', unpublish: '$authenticated' }
   const config = {
     self_path: dir,
     storage,
     auth: { htpasswd: { file: join(dir, 'htpasswd'), max_users: 10 } },
-    uplinks: {},
-    packages: { '**': { access, publish: '$authenticated', unpublish: '$authenticated' } },
+    uplinks: options.uplink ? { upstream: { url: options.uplink } } : {},
+    packages: {
+      '@switchyard/*': own,
+      '**': options.uplink ? { ...own, proxy: 'upstream' } : own,
+    },
     logs: { type: 'stdout', format: 'pretty', level: 'fatal' },
     web: { enable: false },
   }
@@ -59,6 +75,7 @@ export async function startRegistry(options: { authenticated?: boolean } = {}): 
   const { token } = (await response.json()) as { token: string }
   const npmrc = join(dir, 'npmrc')
   await writeFile(npmrc, `${url.replace(/^http:/, '')}:_authToken=${token}\n`)
+  const env = { ...process.env, npm_config_userconfig: npmrc }
   let published = 0
   return {
     url,
@@ -67,9 +84,10 @@ export async function startRegistry(options: { authenticated?: boolean } = {}): 
     async publish(spec) {
       const packageDir = join(dir, 'packages', String(++published))
       await writePlugin(packageDir, spec)
-      await run('npm', ['publish', '--registry', url, '--userconfig', npmrc, '--no-audit'], {
-        cwd: packageDir,
-      })
+      await run('npm', ['publish', '--registry', url], { cwd: packageDir, env })
+    },
+    async publishDir(packageDir) {
+      await run('pnpm', ['publish', '--registry', url, '--no-git-checks'], { cwd: packageDir, env })
     },
     tarballPath: (name, version) => join(storage, name, `${name.replace(/^@.*\//, '')}-${version}.tgz`),
     async close() {
