@@ -64,7 +64,9 @@ const transportSchema = v.variant('driver', [
   }),
 ])
 
-const marketplaceSchema = v.strictObject({
+// The marketplace package validates the whole section (token, allowed_sources, limits...); the host only reads
+// these keys, so it lets the others through rather than keeping a second copy of that schema.
+const marketplaceSchema = v.looseObject({
   enabled: v.optional(v.boolean(), false),
   registry: v.optional(v.nullable(v.pipe(v.string(), v.url())), null),
   indexes: v.optional(v.array(v.string()), []),
