@@ -1,3 +1,4 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 
@@ -27,7 +28,8 @@ export interface Listener {
  * ```
  */
 export function listen(fetch: FetchHandler, options: { hostname: string; port: number }): Promise<Listener> {
-  const server = createAdaptorServer({ fetch, hostname: options.hostname })
+  // Plain HTTP/1.1 (no http2/https options), so the server is a node:http Server.
+  const server = createAdaptorServer({ fetch, hostname: options.hostname }) as Server
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.hostname, () => {
@@ -39,14 +41,16 @@ export function listen(fetch: FetchHandler, options: { hostname: string; port: n
         url: `http://${host}:${port}`,
         close(graceMs) {
           return new Promise<void>((done) => {
-            const force = setTimeout(() => {
-              if ('closeAllConnections' in server) server.closeAllConnections()
-            }, graceMs)
+            const force = setTimeout(() => server.closeAllConnections(), graceMs)
+            // A keep-alive connection that turns idle after close() began would otherwise be kept open until its
+            // keep-alive timeout: sweep idle ones until the server is closed.
+            const sweep = setInterval(() => server.closeIdleConnections(), 50)
             server.close(() => {
               clearTimeout(force)
+              clearInterval(sweep)
               done()
             })
-            if ('closeIdleConnections' in server) server.closeIdleConnections()
+            server.closeIdleConnections()
           })
         },
       })

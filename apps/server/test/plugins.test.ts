@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer, testConfig } from './support/test-server.js'
+import { startTestServer, type TestServer, TOKEN_CONFIG, testConfig } from './support/test-server.js'
 
 let t: TestServer
 
@@ -91,11 +91,20 @@ describe('plugin management API', () => {
 })
 
 describe('POST /api/v1/events/reload-config', () => {
-  it('applies a valid file: a plugin switched off in config stops, auth changes apply', async () => {
-    await t.writeConfig({ ...config, plugins: { ...(config.plugins as object), flaky: { enabled: false } } })
+  it('applies a valid file: a plugin switched off in config stops, a new token works at once', async () => {
+    const rotated = { Authorization: 'Bearer rotated-read-token' }
+    expect((await fetch(`${t.url}/plugins/status`, { headers: rotated })).status).toBe(401)
+    const tokens = [...TOKEN_CONFIG, { name: 'rotated', token: 'rotated-read-token', scopes: ['read'] }]
+    await t.writeConfig({
+      ...config,
+      auth: { tokens, public_paths: ['/healthz'] },
+      plugins: { ...(config.plugins as object), flaky: { enabled: false } },
+    })
     const res = await post('/api/v1/events/reload-config')
     expect(res.status).toBe(200)
     expect(await plugin('flaky')).toMatchObject({ enabled: false })
+    expect((await fetch(`${t.url}/plugins/status`, { headers: rotated })).status).toBe(200)
+    expect((await t.request('/readyz', { as: null })).status).toBe(401)
   })
 
   it('rejects an invalid file with 400 E_CONFIG naming the key, and keeps the running configuration', async () => {

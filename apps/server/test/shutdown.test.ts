@@ -54,9 +54,18 @@ describe('graceful shutdown', () => {
         accepted.push(((await res.json()) as { id: string }).id)
       }),
     )
+    // An open SSE stream must not hold the shutdown up: it is ended by the server.
+    const stream = await fetch(`${url}/api/v1/events/stream`, {
+      headers: { authorization: `Bearer ${TOKENS.read}` },
+    })
+    const streamEnded = stream.body!.pipeTo(new WritableStream()).then(
+      () => 'ended',
+      () => 'ended',
+    )
     // Every delivery takes 300 ms: all 40 are still in flight when the signal arrives.
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+    expect(await streamEnded).toBe('ended')
     const lines = (await readFile(handled, 'utf8')).trim().split('\n')
     expect(lines.sort()).toEqual(accepted.sort())
   }, 30_000)
