@@ -17,6 +17,8 @@ export interface DurableSpec {
   maxDeliver: number
   /** Messages delivered and not yet acked, cluster-wide; 1 serialises the consumer. Omitted: server default. */
   maxAckPending?: number
+  /** The server deletes the consumer (and forgets its backlog) when no node pulled from it for this long. */
+  inactiveMs: number
 }
 
 /**
@@ -39,6 +41,7 @@ export async function ensureConsumer(
     filter_subject: spec.filterSubject,
     ack_wait: nanos(spec.ackWaitMs),
     max_deliver: spec.maxDeliver,
+    inactive_threshold: nanos(spec.inactiveMs),
     ...(spec.maxAckPending === undefined ? {} : { max_ack_pending: spec.maxAckPending }),
   }
   try {
@@ -49,11 +52,7 @@ export async function ensureConsumer(
       await jsm.consumers.delete(stream, spec.durable)
       await addOrUpdate(jsm, stream, config)
     } else if (differs(existing, config)) {
-      await jsm.consumers.update(stream, spec.durable, {
-        ack_wait: config.ack_wait,
-        max_deliver: config.max_deliver,
-        ...(config.max_ack_pending === undefined ? {} : { max_ack_pending: config.max_ack_pending }),
-      })
+      await jsm.consumers.update(stream, spec.durable, updatable(config))
     }
   } catch (cause) {
     throw new TransportSetupError(`consumer "${spec.durable}" on stream "${stream}"`, cause)
@@ -85,15 +84,24 @@ async function addOrUpdate(
   } catch (error) {
     const durable = config.durable_name as string
     if ((await findConsumer(jsm, stream, durable)) === undefined) throw error
-    const { ack_wait, max_deliver, max_ack_pending } = config
-    await jsm.consumers.update(stream, durable, { ack_wait, max_deliver, max_ack_pending })
+    await jsm.consumers.update(stream, durable, updatable(config))
+  }
+}
+
+/** The settings a running consumer may change. */
+function updatable(config: Partial<ConsumerConfig>): Partial<ConsumerConfig> {
+  const { ack_wait, max_deliver, inactive_threshold, max_ack_pending } = config
+  return {
+    ack_wait,
+    max_deliver,
+    inactive_threshold,
+    ...(max_ack_pending === undefined ? {} : { max_ack_pending }),
   }
 }
 
 function differs(existing: ConsumerConfig, wanted: Partial<ConsumerConfig>): boolean {
-  return (
-    existing.ack_wait !== wanted.ack_wait ||
-    existing.max_deliver !== wanted.max_deliver ||
-    (wanted.max_ack_pending !== undefined && existing.max_ack_pending !== wanted.max_ack_pending)
+  const changes = updatable(wanted) as Record<string, unknown>
+  return Object.keys(changes).some(
+    (key) => (existing as unknown as Record<string, unknown>)[key] !== changes[key],
   )
 }

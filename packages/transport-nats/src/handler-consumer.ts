@@ -18,6 +18,8 @@ export interface HandlerConsumerInit {
   options: ConsumerOptions
   onMessage: (message: TransportMessage) => Promise<void>
   logger: Logger
+  /** See `NatsTransportOptions.consumerInactiveMs`. */
+  inactiveMs: number
   /** The ack journal and connection state, for settling messages across reconnects. */
   link: Pick<MessageLink, 'journal' | 'state'>
 }
@@ -57,13 +59,13 @@ export class HandlerConsumer implements TransportConsumer {
 
   /** Creates or updates the handler's durable consumers, then starts pulling from them. */
   static async start(init: HandlerConsumerInit): Promise<HandlerConsumer> {
-    const specs = durableSpecs(init.scheme, init.options)
+    const specs = durableSpecs(init.scheme, init.options, init.inactiveMs)
     await Promise.all(specs.map((spec) => ensureConsumer(init.jsm, init.stream, spec)))
     const consumer = new HandlerConsumer(init)
     for (const spec of specs) {
       consumer.#durables.push(spec.durable)
       const batch = spec.maxAckPending === 1 ? 1 : init.options.concurrency
-      consumer.#loops.push(consumer.#pull(spec.durable, batch))
+      consumer.#loops.push(consumer.#pull(spec, batch))
     }
     return consumer
   }
@@ -96,11 +98,14 @@ export class HandlerConsumer implements TransportConsumer {
     await Promise.all(this.#inFlight.values())
   }
 
-  async #pull(durable: string, batch: number): Promise<void> {
-    const { js, stream, logger } = this.#init
-    while (!this.#stopped.signal.aborted) {
+  async #pull(spec: DurableSpec, batch: number): Promise<void> {
+    const { js, jsm, stream, logger } = this.#init
+    const durable = spec.durable
+    for (let restart = false; !this.#stopped.signal.aborted; restart = true) {
       let messages: ConsumerMessages | undefined
       try {
+        // after a failure the consumer may be gone (deleted, or the server lost it): make it again
+        if (restart) await ensureConsumer(jsm, stream, spec)
         messages = await (await js.consumers.get(stream, durable)).consume({ max_messages: batch })
         this.#live.add(messages)
         // stop() may have run while consume() was starting; close it here so the loop ends
@@ -188,8 +193,8 @@ export class HandlerConsumer implements TransportConsumer {
 }
 
 /** The unordered consumer, named after the handler, and one serialised consumer per ordering partition. */
-function durableSpecs(scheme: SubjectScheme, options: ConsumerOptions): DurableSpec[] {
-  const common = { ackWaitMs: options.ackWaitMs, maxDeliver: options.maxDeliveries }
+function durableSpecs(scheme: SubjectScheme, options: ConsumerOptions, inactiveMs: number): DurableSpec[] {
+  const common = { ackWaitMs: options.ackWaitMs, maxDeliver: options.maxDeliveries, inactiveMs }
   const specs: DurableSpec[] = [
     { durable: options.handler, filterSubject: scheme.filter(options.pattern), ...common },
   ]

@@ -24,6 +24,11 @@ export interface NatsTransportOptions extends NatsConnectionOptions {
   publishTimeoutMs?: number
   /** How long to wait for the server to confirm it read the acks (a PING's PONG) before sending them again. Default 5000. */
   ackTimeoutMs?: number
+  /**
+   * The server deletes a handler's consumers, and the events they still hold, when no node has consumed for
+   * this long (a handler that was removed for good). Default 7 days.
+   */
+  consumerInactiveMs?: number
   logger?: Logger
 }
 
@@ -45,6 +50,7 @@ const schema = v.object({
   replicas: v.optional(v.pipe(positiveInt, v.maxValue(5))),
   publishTimeoutMs: v.optional(positiveInt),
   ackTimeoutMs: v.optional(positiveInt),
+  consumerInactiveMs: v.optional(positiveInt),
   logger: v.optional(v.custom<Logger>((input) => typeof input === 'object' && input !== null)),
 })
 
@@ -60,6 +66,7 @@ export type ResolvedTransportOptions = NatsTransportOptions &
       | 'replicas'
       | 'publishTimeoutMs'
       | 'ackTimeoutMs'
+      | 'consumerInactiveMs'
     >
   >
 
@@ -75,5 +82,6 @@ export function resolveTransportOptions(input: NatsTransportOptions): ResolvedTr
     replicas: options.replicas ?? 1,
     publishTimeoutMs: options.publishTimeoutMs ?? 10_000,
     ackTimeoutMs: options.ackTimeoutMs ?? 5000,
+    consumerInactiveMs: options.consumerInactiveMs ?? 7 * 24 * 60 * 60 * 1000,
   }
 }

@@ -122,6 +122,7 @@ export class NatsTransport implements Transport {
       options,
       onMessage,
       logger: this.#logger.child({ handler: options.handler }),
+      inactiveMs: this.#options.consumerInactiveMs,
       link: { journal: this.#journal, state: this.#state },
     })
     this.#consumers.add(consumer)
