@@ -14,14 +14,4 @@ describe('Fifo', () => {
     expect(out).toEqual(Array.from({ length: 1000 }, (_, n) => n))
     expect(queue.shift()).toBeUndefined()
   })
-
-  it('drains every item at once', () => {
-    const queue = new Fifo<string>()
-    queue.push('a')
-    queue.push('b')
-    queue.shift()
-    queue.push('c')
-    expect(queue.drain()).toEqual(['b', 'c'])
-    expect(queue.length).toBe(0)
-  })
 })

@@ -31,12 +31,4 @@ export class Fifo<T> {
     }
     return item
   }
-
-  /** Removes and returns every item, oldest first. */
-  drain(): T[] {
-    const items = this.#items.slice(this.#head) as T[]
-    this.#items = []
-    this.#head = 0
-    return items
-  }
 }

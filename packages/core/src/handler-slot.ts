@@ -1,8 +1,7 @@
 import type { HandlerEntry } from './handler-entry.js'
-import type { TransportConsumer } from './transport.js'
 
 /**
- * A handler name and what is bound to it: the current subscription, the transport consumer and any holds.
+ * A handler name and what is bound to it: the current subscription and any holds.
  * A slot outlives its subscription while held, so deliveries waiting on the hold reach whichever handler is
  * subscribed under the name when it is released (plugin reload).
  *
@@ -16,9 +15,6 @@ import type { TransportConsumer } from './transport.js'
 export class HandlerSlot {
   readonly name: string
   entry: HandlerEntry | undefined = undefined
-  /** The pattern the consumer was started for, and the consumer (undefined when it failed to start). */
-  consumerPattern: string | undefined = undefined
-  consumer: Promise<TransportConsumer | undefined> | undefined = undefined
   #holds = 0
   #gate: Promise<void> | undefined
   #open: (() => void) | undefined
