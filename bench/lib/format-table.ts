@@ -2,7 +2,8 @@ import { type GroupResult, type TargetCheck, throughput } from './suite.js'
 
 /**
  * The cells of a group's table, header first: each row's throughput (per CPU-second when measured, and per
- * wall-clock second), its ratio to the baseline row's (see `throughput`), and its latency percentiles.
+ * wall-clock second), its ratio to the baseline row's (see `throughput`), the range of its rounds when known,
+ * and its latency percentiles.
  *
  * @example
  * ```ts
@@ -12,11 +13,13 @@ import { type GroupResult, type TargetCheck, throughput } from './suite.js'
 export function groupCells(group: GroupResult): string[][] {
   const baseline = group.rows.find((row) => row.name === group.baseline)
   const cpu = group.rows.some((row) => row.cpuOpsPerSec !== undefined)
+  const ranges = group.rows.some((row) => row.roundRange !== undefined)
   const header = [
     'case',
     ...(cpu ? [`${group.unit} (CPU)`] : []),
     `${group.unit}${cpu ? ' (wall)' : ''}`,
     `vs ${group.baseline}`,
+    ...(ranges ? ['rounds min-max'] : []),
     'p50',
     'p99',
   ]
@@ -25,6 +28,7 @@ export function groupCells(group: GroupResult): string[][] {
     ...(cpu ? [row.cpuOpsPerSec === undefined ? 'n/a' : formatCount(row.cpuOpsPerSec)] : []),
     formatCount(row.opsPerSec),
     baseline ? `${(throughput(row) / throughput(baseline)).toFixed(2)}x` : 'n/a',
+    ...(ranges ? [row.roundRange ? row.roundRange.map(formatShort).join('-') : 'n/a'] : []),
     formatDuration(row.p50Ms),
     formatDuration(row.p99Ms),
   ])
@@ -81,12 +85,22 @@ export function renderText(cells: readonly string[][]): string {
 }
 
 function isNumericColumn(rows: readonly string[][], col: number): boolean {
-  return rows.length > 0 && rows.every((row) => /^[\d.,]+\s?(x|µs|ms|s|k|M)?$/.test(row[col] ?? ''))
+  return (
+    rows.length > 0 &&
+    rows.every((row) => /^[\d.,]+\s?(x|µs|ms|s|k|M)?(-[\d.]+(k|M)?)?$/.test(row[col] ?? ''))
+  )
 }
 
 /** `1234567` -> `1,234,567`. */
 function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US')
+}
+
+/** `1234567` -> `1.23M`, `45678` -> `45.7k`. */
+function formatShort(value: number): string {
+  if (value >= 1e6) return `${(value / 1e6).toFixed(2)}M`
+  if (value >= 1e3) return `${(value / 1e3).toFixed(1)}k`
+  return value.toFixed(0)
 }
 
 /** Milliseconds in the unit that keeps three significant digits readable. */

@@ -1,4 +1,3 @@
-import { forceGc } from './force-gc.js'
 import { median } from './stats.js'
 import type { Row } from './suite.js'
 
@@ -17,7 +16,6 @@ export function measureSync(name: string, fn: (i: number) => unknown, operations
   const rates: number[] = []
   const cpuRates: number[] = []
   for (let round = -1; round < rounds; round++) {
-    forceGc()
     const cpuBefore = process.cpuUsage()
     const started = process.hrtime.bigint()
     // Results are kept so the optimiser cannot drop the calls.

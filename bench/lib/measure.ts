@@ -1,11 +1,10 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises'
-import { forceGc } from './force-gc.js'
 import { median, percentile } from './stats.js'
 import { type GroupResult, type Row, type SuiteContext, throughput } from './suite.js'
 
 /** A built implementation, ready to run operations. */
 export interface CaseRunner {
-  /** Builds the inputs of the next `count` operations (events, payloads); never timed. */
+  /** Builds the inputs of the next `count` operations (events, payloads), replacing the previous ones; never timed. */
   prepare(count: number): void
   /** Runs operation `i` (0-based, below the last prepared count); settles when the operation is done. */
   run(i: number): Promise<unknown>
@@ -92,6 +91,7 @@ export async function measureGroup(spec: GroupSpec, ctx: SuiteContext): Promise<
     name: spec.cases[i]!.name,
     opsPerSec: median(m.opsPerSec),
     cpuOpsPerSec: median(m.cpuOpsPerSec),
+    roundRange: [Math.min(...m.cpuOpsPerSec), Math.max(...m.cpuOpsPerSec)] as const,
     p50Ms: median(m.p50Ms),
     p99Ms: median(m.p99Ms),
   }))
@@ -130,7 +130,8 @@ async function measureRound(m: Measured, name: string, options: MeasureOptions):
   const { runner, perRound } = m
   runner.prepare(perRound)
   const callsBefore = runner.calls?.() ?? 0
-  forceGc()
+  // No forced GC before the block: after a full GC, V8 shrinks the young generation, and the block that follows
+  // pays for more scavenges until it grows again, which penalises the cases that allocate most.
   const cpuBefore = process.cpuUsage()
   const started = process.hrtime.bigint()
   for (let i = 0; i < perRound; i++) await runner.run(i)
@@ -151,6 +152,9 @@ async function measureRound(m: Measured, name: string, options: MeasureOptions):
     await runner.run(i)
     samples[i] = Number(process.hrtime.bigint() - t)
   }
+  // Inputs are dropped between rounds so that the heap, and so the GC's work, does not grow with every case
+  // of the group holding its last round's events.
+  runner.prepare(0)
   samples.sort()
   m.p50Ms.push(percentile(samples, 0.5) / 1e6)
   m.p99Ms.push(percentile(samples, 0.99) / 1e6)

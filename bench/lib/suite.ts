@@ -8,6 +8,8 @@ export interface Row {
    * the time other processes held the CPU; this does not. When set, ratios and targets use it.
    */
   cpuOpsPerSec?: number
+  /** Lowest and highest round of the compared throughput (see `throughput`), to show how noisy the rows are. */
+  roundRange?: readonly [number, number]
   /** Median latency of one operation, milliseconds. */
   p50Ms: number
   /** 99th percentile latency of one operation, milliseconds. */

@@ -47,7 +47,9 @@ row): compare rows within a group, not across groups.`,
   `**Method**: warm-up, then 6 rounds in which the cases of a group take turns (order rotated each round);
 a round times a block of up to 100,000 events (about 150 ms) for throughput, then up to 10,000 events one by
 one with \`process.hrtime\` for p50/p99 (so the clock's own cost, about 0.1-0.2 µs, is in the latency but not
-in the throughput). Each row is the median of its rounds; a full GC runs before each timed block.
+in the throughput). Each row is the median of its rounds; inputs are dropped after each round so the heap
+stays small, and no GC is forced (after a forced full GC the young generation shrinks and the next block pays
+for it, most of all the cases that allocate most).
 Throughput is given per **CPU-second** of this process (\`process.cpuUsage\`, GC threads included) and per
 wall-clock second; ratios and targets use the CPU figure because the machine is shared (see the load average
 in the header line): other processes taking the CPU change the wall-clock figure from run to run by up to 2x,
