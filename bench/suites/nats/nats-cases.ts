@@ -1,0 +1,169 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createEvent, type Event, EventBus, MemoryStore, type Store } from '@switchyard/core'
+import { concurrentCalls } from '../sqlite/measure-concurrent.js'
+import type { E2eCase, E2eRunner } from './measure-e2e.js'
+import { connectNatsStore, connectNatsTransport, NATS_URL, natsCore, natsJetStream } from './nats-modules.js'
+
+/** Concurrent publishers in every case: each publishes its next event once the previous one was acked. */
+export const CALLERS = 64
+
+/** Where a case's events go: one stream for the whole suite, a subject prefix, a bucket prefix for NatsStore. */
+export interface BenchTarget {
+  stream: string
+  subjectPrefix: string
+  bucketPrefix: string
+}
+
+let serial = 0
+/** Events like a service publishes: a small JSON payload, a new id and idempotency key each. */
+export function makeEvents(type: string, count: number): Event[] {
+  return Array.from({ length: count }, () => createEvent(type, { n: serial++, sku: 'SKU-1234', qty: 2 }))
+}
+
+/** When each event of the block was published and handled; `done` resolves when all were. */
+export class Block {
+  readonly latencies: Float64Array
+  readonly done: Promise<void>
+  readonly #sentAt: Float64Array
+  readonly #index = new Map<string, number>()
+  #remaining: number
+  #resolve = (): void => {}
+
+  constructor(events: readonly Event[]) {
+    this.latencies = new Float64Array(events.length)
+    this.#sentAt = new Float64Array(events.length)
+    this.#remaining = events.length
+    events.forEach((event, i) => this.#index.set(event.id, i))
+    this.done = new Promise((resolve) => (this.#resolve = resolve))
+  }
+
+  sent(event: Event): void {
+    this.#sentAt[this.#index.get(event.id)!] = Number(process.hrtime.bigint())
+  }
+
+  /** `at`: when it was handled (hrtime ns, the same clock in every process of the machine); default now. */
+  handled(id: string, at = Number(process.hrtime.bigint())): void {
+    const i = this.#index.get(id)
+    // a redelivery or an event of an earlier block is not part of this one
+    if (i === undefined || this.latencies[i] !== 0) return
+    this.latencies[i] = at - this.#sentAt[i]!
+    if (--this.#remaining === 0) this.#resolve()
+  }
+}
+
+/**
+ * Plain nats.js: `js.publish` with a message id from `CALLERS` callers, one durable pull consumer reading with
+ * `consume()` (default batch), decoding the JSON and acking each message (`m.ack()`, not confirmed).
+ */
+export function rawCase(name: string, target: BenchTarget): E2eCase {
+  return {
+    name,
+    async setup(): Promise<E2eRunner> {
+      const nc = await natsCore.connect({ servers: NATS_URL })
+      const js = natsJetStream.jetstream(nc)
+      const jsm = await natsJetStream.jetstreamManager(nc)
+      const subject = `${target.subjectPrefix}.bench.raw`
+      await jsm.consumers.add(target.stream, {
+        durable_name: 'bench_raw',
+        ack_policy: natsJetStream.AckPolicy.Explicit,
+        deliver_policy: natsJetStream.DeliverPolicy.New,
+        filter_subject: subject,
+      })
+      const messages = await (await js.consumers.get(target.stream, 'bench_raw')).consume()
+      let block: Block | undefined
+      const reading = (async () => {
+        for await (const m of messages) {
+          const event = m.json<Event>()
+          m.ack()
+          block?.handled(event.id)
+        }
+      })()
+      return {
+        async run(count) {
+          const events = makeEvents('bench.raw', count)
+          const current = new Block(events)
+          block = current
+          await concurrentCalls(events, CALLERS, (event) => {
+            current.sent(event)
+            return js.publish(subject, JSON.stringify(event), { msgID: event.metadata.idempotencyKey })
+          })
+          await current.done
+          return current.latencies
+        },
+        async teardown() {
+          await messages.close()
+          await reading
+          await nc.close()
+        },
+      }
+    },
+  }
+}
+
+/** How a bus case is built. */
+export interface BusCaseOptions {
+  /** EventBus instances, each with its own NatsTransport (its own connection): the nodes. */
+  nodes: number
+  /** The handler's concurrency on each node. */
+  concurrency: number
+  /** Milliseconds the handler waits (I/O), 0 for none. */
+  handlerMs: number
+  /** `nats`: a NatsStore shared by the nodes (ledger and idempotency in KV); `memory`: a MemoryStore per node. */
+  store: 'memory' | 'nats'
+}
+
+/**
+ * `bus.enqueue(event)` from `CALLERS` callers spread over the nodes; one handler subscribed on every node under
+ * the same name (one durable consumer, competing nodes). An event counts when its handler finished.
+ */
+export function busCase(name: string, tag: string, target: BenchTarget, options: BusCaseOptions): E2eCase {
+  return {
+    name,
+    async setup(): Promise<E2eRunner> {
+      let block: Block | undefined
+      const buses: EventBus[] = []
+      for (let node = 0; node < options.nodes; node++) {
+        const transport = await connectNatsTransport({
+          servers: NATS_URL,
+          stream: target.stream,
+          subjectPrefix: target.subjectPrefix,
+        })
+        const store: Store =
+          options.store === 'memory'
+            ? new MemoryStore()
+            : await connectNatsStore({
+                servers: NATS_URL,
+                bucketPrefix: target.bucketPrefix,
+                connection: transport.connection,
+              })
+        const bus = new EventBus({ transport, store })
+        bus.subscribe(
+          `bench.${tag}`,
+          async (event) => {
+            if (options.handlerMs > 0) await sleep(options.handlerMs)
+            block?.handled(event.id)
+          },
+          { name: `bench_${tag}`, concurrency: options.concurrency },
+        )
+        buses.push(bus)
+      }
+      let turn = 0
+      return {
+        async run(count) {
+          const events = makeEvents(`bench.${tag}`, count)
+          const current = new Block(events)
+          block = current
+          await concurrentCalls(events, CALLERS, (event) => {
+            current.sent(event)
+            return buses[turn++ % buses.length]!.enqueue(event)
+          })
+          await current.done
+          return current.latencies
+        },
+        async teardown() {
+          await Promise.all(buses.map((bus) => bus.close()))
+        },
+      }
+    },
+  }
+}
