@@ -1,0 +1,63 @@
+import { afterEach } from 'vitest'
+import { Publisher } from './publisher.js'
+import { ServerProcess, type ServerProcessOptions } from './server-process.js'
+import { makeTempDir, type TempDir } from './temp-dir.js'
+
+/**
+ * What a test opens (temp dirs, server processes, publishers), closed after each test in reverse order even
+ * when the test fails. Create one per test file, at the top level: it registers its own `afterEach`.
+ *
+ * @example
+ * ```ts
+ * const scope = testScope()
+ * it('...', async () => {
+ *   const dir = await scope.tempDir('crash')
+ *   const server = await scope.startServer({ configFile, cwd: dir.path, logDir })
+ * })
+ * ```
+ */
+export function testScope(): TestScope {
+  const scope = new TestScope()
+  afterEach(() => scope.release())
+  return scope
+}
+
+/** See `testScope`. */
+export class TestScope {
+  readonly #releases: (() => unknown)[] = []
+
+  /** Runs `release` after the test. */
+  defer(release: () => unknown): void {
+    this.#releases.push(release)
+  }
+
+  async tempDir(label: string): Promise<TempDir> {
+    const dir = await makeTempDir(label)
+    this.defer(() => dir.remove())
+    return dir
+  }
+
+  /** Starts a server process; it is SIGKILLed after the test if still running. */
+  async startServer(options: ServerProcessOptions): Promise<ServerProcess> {
+    const server = await ServerProcess.start(options)
+    this.defer(() => server.kill())
+    return server
+  }
+
+  /** Spawns a server process without waiting for it to listen (a start meant to fail). */
+  runServer(options: ServerProcessOptions): ServerProcess {
+    const server = ServerProcess.run(options)
+    this.defer(() => server.kill())
+    return server
+  }
+
+  publisher(options: ConstructorParameters<typeof Publisher>[0]): Publisher {
+    const publisher = new Publisher(options)
+    this.defer(() => publisher.close())
+    return publisher
+  }
+
+  async release(): Promise<void> {
+    for (const release of this.#releases.splice(0).reverse()) await release()
+  }
+}
