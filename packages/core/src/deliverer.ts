@@ -12,6 +12,8 @@ import type { TransportMessage } from './transport.js'
 /** What a delivery needs from its bus. */
 export interface DelivererDeps extends RunnerDeps {
   ledger: LedgerWriter
+  /** Whether the ledger must report events whose handlers all finished (someone wants `event.after_dispatch`). */
+  reportsCompletion: () => boolean
 }
 
 /** Publish with nothing to wait for: the run owns the concurrency slot it took. */
@@ -34,11 +36,13 @@ export class Deliverer {
   #runner: AttemptRunner
   #ledger: LedgerWriter
   #store: Store
+  #reportsCompletion: () => boolean
 
   constructor(deps: DelivererDeps) {
     this.#runner = new AttemptRunner(deps)
     this.#ledger = deps.ledger
     this.#store = deps.store
+    this.#reportsCompletion = deps.reportsCompletion
   }
 
   /**
@@ -89,10 +93,10 @@ export class Deliverer {
         ? await this.#once(entry, event, message.attempt, mode)
         : this.skipped(event, entry.name, reach)
       if ('retryAfterMs' in result) {
-        this.#record(event.id, entry.name, 'retrying', result.attempts, 0, result.error)
+        this.#record(event, entry.name, 'retrying', result.attempts, 0, result.error)
         await message.nak(result.retryAfterMs)
       } else {
-        this.#record(event.id, entry.name, result.status, result.attempts, result.durationMs, result.error)
+        this.#record(event, entry.name, result.status, result.attempts, result.durationMs, result.error)
         await message.ack()
       }
       return true
@@ -194,7 +198,7 @@ export class Deliverer {
   }
 
   #record(
-    eventId: string,
+    event: Event,
     handler: string,
     status: DeliveryStatus | 'retrying',
     attempts: number,
@@ -202,6 +206,16 @@ export class Deliverer {
     error: string | undefined,
   ): void {
     const updatedAt = new Date().toISOString()
-    this.#ledger.write({ eventId, handler, status, attempts, durationMs, updatedAt, ...(error && { error }) })
+    const record = {
+      eventId: event.id,
+      handler,
+      status,
+      attempts,
+      durationMs,
+      updatedAt,
+      ...(error && { error }),
+    }
+    const finished = status !== 'retrying' && this.#reportsCompletion() ? event : undefined
+    this.#ledger.write(record, finished)
   }
 }

@@ -15,6 +15,7 @@ import { DeadlineList } from './deadline-list.js'
 import { Deliverer } from './deliverer.js'
 import type { DeliveryOutcome, DeliveryPolicy, DeliveryReport, Handler } from './delivery.js'
 import { defaultDeliveryPolicy, resolvePolicy } from './delivery-policy.js'
+import { DispatchCompletion } from './dispatch-completion.js'
 import { DispatchPlanner, type Reach, type TypePlan } from './dispatch-plan.js'
 import { ClosedError, DuplicateHandlerError, InvalidHandlerNameError, NotFoundError } from './errors.js'
 import type { Event, EventMap } from './event.js'
@@ -28,7 +29,7 @@ import { LedgerWriter } from './ledger-writer.js'
 import type { Logger } from './logger.js'
 import { MemoryStore } from './memory-store.js'
 import { noopLogger } from './noop-logger.js'
-import { compilePattern, matchesPattern } from './pattern.js'
+import { compilePattern } from './pattern.js'
 import type { RouteTable } from './route-table.js'
 import type { Store } from './store.js'
 import type { Transport } from './transport.js'
@@ -62,6 +63,7 @@ export class EventBus<M extends EventMap = EventMap> {
   #planner = new DispatchPlanner()
   #observers: BusObservers
   #ledger: LedgerWriter
+  #completion: DispatchCompletion
   #deliverer: Deliverer
   #consumers: ConsumerManager
   #closed = false
@@ -84,13 +86,19 @@ export class EventBus<M extends EventMap = EventMap> {
     if (options.routes !== undefined) this.#planner.setRoutes(options.routes)
     if (options.handlerSelection !== undefined) this.#planner.setSelection(options.handlerSelection)
     this.#observers = new BusObservers((error) => this.#logger.error({ err: error }, 'bus observer threw'))
-    this.#ledger = new LedgerWriter(this.store, this.#logger)
+    this.#completion = new DispatchCompletion(this.store, this.#logger, (event, report) =>
+      this.extensions.runAction(afterDispatch, { event, report }),
+    )
+    this.#ledger = new LedgerWriter(this.store, this.#logger, (finished) =>
+      this.#completion.written(finished),
+    )
     this.#deliverer = new Deliverer({
       store: this.store,
       logger: this.#logger,
       deadlines: new DeadlineList(),
       observers: this.#observers,
       ledger: this.#ledger,
+      reportsCompletion: () => this.#refreshHooks().#hasAfterDispatch,
     })
     this.#consumers = new ConsumerManager(this.transport, this.#logger, (slot, message) =>
       this.#deliverer.fromTransport(slot, message, this.#reach),
@@ -154,23 +162,32 @@ export class EventBus<M extends EventMap = EventMap> {
     return report
   }
 
-  /** Accepts the event into the Store and the Transport, then returns; handlers run in the background. */
+  /**
+   * Accepts the event into the Store and the Transport, then returns; handlers run in the background. Once all of
+   * them reached a final state, `event.after_dispatch` runs with the report made of their ledger records.
+   */
   async enqueue<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<{ id: string }> {
     this.#assertOpen()
     const accepted = await this.#prepare(event)
     const plan = this.#planner.plan(accepted.type)
     const handlers: string[] = []
     for (const entry of plan.entries) {
+      // Unrouted handlers are accepted too: their consumer records the outcome, so it is in the ledger's report.
       const reach = plan.direct ? undefined : this.#planner.reach(entry, accepted, plan.route)
-      if (reach === undefined || reach.reached) handlers.push(entry.name)
+      if (reach === undefined || reach.reached || reach.status !== undefined) handlers.push(entry.name)
     }
     await this.store.acceptEvent(accepted, handlers)
     await this.#consumers.ready()
     await this.transport.publish(accepted)
+    if (handlers.length === 0 && this.#hasAfterDispatch)
+      this.#completion.report(accepted, { eventId: accepted.id, outcomes: [] })
     return { id: accepted.id }
   }
 
-  /** Resolves when no delivery is in flight or queued in this process (and the ledger is written). */
+  /**
+   * Resolves when no delivery is in flight or queued in this process, the ledger is written and the
+   * `event.after_dispatch` actions of enqueued events have run.
+   */
   async drain(): Promise<void> {
     for (;;) {
       await this.#consumers.ready()
@@ -178,10 +195,14 @@ export class EventBus<M extends EventMap = EventMap> {
       const busy = [...this.#slots.values()].flatMap((slot) =>
         slot.entry?.inFlight ? [slot.entry.idle()] : [],
       )
-      if (busy.length === 0) break
-      await Promise.all(busy)
+      if (busy.length > 0) await Promise.all(busy)
+      else if (this.#ledger.idle && this.#completion.idle) return
+      else {
+        // Writing the ledger can complete events, and their after_dispatch actions may enqueue more work.
+        await this.#ledger.flush()
+        await this.#completion.settled()
+      }
     }
-    await this.#ledger.flush()
   }
 
   /**
@@ -292,13 +313,19 @@ export class EventBus<M extends EventMap = EventMap> {
     return this.#observers.add(observer)
   }
 
-  /** Runs `event.before_publish` (only when someone contributed, so publish does not pay for an await). */
-  #prepare(event: Event): Event | Promise<Event> {
+  /** Brings the cached "has contributions" flags of the publish hooks up to date. */
+  #refreshHooks(): this {
     if (this.#hooksRevision !== this.extensions.revision) {
       this.#hooksRevision = this.extensions.revision
       this.#hasBeforePublish = this.extensions.has(beforePublish)
       this.#hasAfterDispatch = this.extensions.has(afterDispatch)
     }
+    return this
+  }
+
+  /** Runs `event.before_publish` (only when someone contributed, so publish does not pay for an await). */
+  #prepare(event: Event): Event | Promise<Event> {
+    this.#refreshHooks()
     if (!this.#hasBeforePublish) {
       if (this.#observers.active) this.#observers.published(event)
       return event
