@@ -170,11 +170,29 @@ describe('end to end: an order through its statuses over HTTP, all five plugins'
     }
   })
 
-  // Events published over HTTP are enqueued, and EventBus.enqueue does not run event.after_dispatch yet
-  // (@switchyard/core); once it does, the order events show here with their per-handler outcomes.
-  it.todo(
-    'audits the enqueued order events with their per-handler outcomes (needs after_dispatch on enqueue)',
-  )
+  it('audited each enqueued order event with its per-handler outcomes (audit-log)', async () => {
+    await vi.waitFor(async () =>
+      expect((await audit('?type=order.status_changed')).entries).toHaveLength(STATUSES.length),
+    )
+    const { entries } = await audit('?type=order.status_changed')
+    const outcomes = (status: string) => {
+      const entry = entries.find((e) => e.eventId === published[status]?.id)
+      expect(entry?.correlationId).toBe(`checkout-o-1-${status}`)
+      return Object.fromEntries((entry?.outcomes ?? []).map((o) => [o.handler, o.status]))
+    }
+    for (const status of ['created', 'packed']) {
+      expect(outcomes(status)).toMatchObject({
+        order_fallback_handler: 'succeeded',
+        order_notification_handler: 'unrouted',
+      })
+    }
+    for (const status of ['shipped', 'delivered']) {
+      expect(outcomes(status)).toMatchObject({
+        order_notification_handler: 'succeeded',
+        order_fallback_handler: 'unrouted',
+      })
+    }
+  })
 
   it('reports the dependency checks in its own health and in /readyz (health-checks)', async () => {
     const health = await server.request('/plugins/health-checks/health')
