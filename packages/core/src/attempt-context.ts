@@ -1,5 +1,4 @@
 import type { HandlerContext } from './delivery.js'
-import type { HandlerTimeoutError } from './errors.js'
 
 /**
  * The `HandlerContext` of one attempt, which is also its node in a `DeadlineList`. The AbortSignal is created
@@ -22,10 +21,10 @@ export class AttemptContext implements HandlerContext {
   next: AttemptContext | undefined = undefined
   /** Whether the node is linked into a deadline list. */
   tracked = false
-  /** Called once with the timeout error when the deadline passes first. */
-  onExpire: ((error: HandlerTimeoutError) => void) | undefined = undefined
+  /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
+  onExpire: ((reason: Error) => void) | undefined = undefined
   #controller: AbortController | undefined
-  #reason: HandlerTimeoutError | undefined
+  #reason: Error | undefined
 
   constructor(attempt: number, handler: string, eventId: string, timeoutMs: number) {
     this.attempt = attempt
@@ -42,8 +41,8 @@ export class AttemptContext implements HandlerContext {
     return this.#controller.signal
   }
 
-  /** Aborts the signal (if one was handed out) and reports the timeout. */
-  expire(reason: HandlerTimeoutError): void {
+  /** Aborts the signal (if one was handed out) and reports the reason: a timeout, or the bus shutting down. */
+  expire(reason: Error): void {
     this.#reason = reason
     this.#controller?.abort(reason)
     this.onExpire?.(reason)

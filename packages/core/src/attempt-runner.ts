@@ -18,6 +18,8 @@ export interface RunnerDeps {
   logger: Logger
   deadlines: DeadlineList
   observers: BusObservers
+  /** Aborted when the bus shuts down: no new attempt starts, in-flight ones end, no retry waits. */
+  shutdown: AbortSignal
 }
 
 /** How a run goes on after a failed attempt and ends. */
@@ -30,6 +32,11 @@ export interface RunMode {
   owned: boolean
   /** Called around retry waits, so a transport does not presume a long run lost. */
   progress?: () => void
+  /**
+   * A transport delivery: when the bus shuts down, resolve to a `Retry` so the message is redelivered later
+   * (after a restart, or to another node) instead of ending the delivery.
+   */
+  redeliverable: boolean
 }
 
 /** A failed attempt to be retried later through the transport. */
@@ -65,6 +72,8 @@ export class AttemptRunner {
     mode: RunMode,
   ): Promise<DeliveryOutcome | Retry> | DeliveryOutcome {
     const ctx = new AttemptContext(attempt, entry.name, event.id, entry.policy.timeoutMs)
+    const { shutdown } = this.#deps
+    if (shutdown.aborted) return this.#failed(entry, event, attempt, start, shutdown.reason as Error, mode)
     let returned: unknown
     try {
       returned = entry.handler(event, ctx)
@@ -116,15 +125,37 @@ export class AttemptRunner {
     error: Error,
     mode: RunMode,
   ): Promise<DeliveryOutcome | Retry> {
-    this.#deps.logger.debug({ err: error, handler: entry.name, eventId: event.id, attempt }, 'attempt failed')
+    const { logger, shutdown } = this.#deps
+    logger.debug({ err: error, handler: entry.name, eventId: event.id, attempt }, 'attempt failed')
+    if (shutdown.aborted) return this.#interrupted(entry, event, attempt, start, mode)
     const { retry } = entry.policy
     if (attempt >= retry.attempts) return this.#settle(entry, event, attempt, start, mode, error)
     const delay = retryDelay(retry, attempt)
     if (!mode.inline) return { retryAfterMs: delay, attempts: attempt, error: error.message }
     mode.progress?.()
-    await sleep(delay)
+    try {
+      await sleep(delay, undefined, { signal: shutdown })
+    } catch {
+      return this.#interrupted(entry, event, attempt, start, mode)
+    }
     mode.progress?.()
     return this.run(entry, event, attempt + 1, start, mode)
+  }
+
+  /**
+   * Ends a run the bus shutdown interrupted: a transport delivery is handed back for redelivery; a publish
+   * reports `failed` with the shutdown as its error, neither dead-lettered nor recorded as processed.
+   */
+  #interrupted(
+    entry: HandlerEntry,
+    event: Event,
+    attempts: number,
+    start: number,
+    mode: RunMode,
+  ): Retry | Promise<DeliveryOutcome> {
+    const reason = this.#deps.shutdown.reason as Error
+    if (mode.redeliverable) return { retryAfterMs: 0, attempts, error: reason.message }
+    return this.#settle(entry, event, attempts, start, mode, reason)
   }
 
   /** Ends a run: records idempotency after success, dead-letters after the last failure. */
@@ -150,7 +181,7 @@ export class AttemptRunner {
       }
       logger.warn({ err: error, handler, eventId: event.id, attempts }, 'delivery failed')
       let status: DeliveryStatus = error instanceof HandlerTimeoutError ? 'timed_out' : 'failed'
-      if (entry.policy.deadLetter !== false && !mode.replay) {
+      if (entry.policy.deadLetter !== false && !mode.replay && !this.#deps.shutdown.aborted) {
         await this.#deadLetter(entry, event, attempts, error)
         status = 'dead_lettered'
       }

@@ -30,6 +30,19 @@ export interface EventBusOptions {
   extensions?: ExtensionRegistry
 }
 
+/**
+ * What `EventBus.close` takes.
+ *
+ * @example
+ * ```ts
+ * await bus.close({ timeoutMs: 5000 }) // abort handlers still running 5 s after close was called
+ * ```
+ */
+export interface CloseOptions {
+  /** Grace period for in-flight work before handlers' signals abort. Default 10,000; `Infinity` never aborts. */
+  timeoutMs?: number
+}
+
 /** Which handlers may run: `enabled` empty means all; `disabled` wins. */
 export interface HandlerSelection {
   enabled?: readonly string[]

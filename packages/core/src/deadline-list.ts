@@ -69,6 +69,16 @@ export class DeadlineList {
     this.#tracked--
   }
 
+  /** Expires every attempt tracked now with `reason`, whatever its deadline (the bus is shutting down). */
+  expireAll(reason: Error): void {
+    for (const lane of this.#lanes.values()) {
+      for (let ctx = lane.head; ctx !== undefined; ctx = lane.head) {
+        this.#unlink(ctx)
+        ctx.expire(reason)
+      }
+    }
+  }
+
   #advance(): void {
     const tick = ++this.#tick
     for (const lane of this.#lanes.values()) {

@@ -17,9 +17,9 @@ export interface DelivererDeps extends RunnerDeps {
 }
 
 /** Publish with nothing to wait for: the run owns the concurrency slot it took. */
-const FAST: RunMode = Object.freeze({ replay: false, inline: true, owned: true })
-const GATED: RunMode = Object.freeze({ replay: false, inline: true, owned: false })
-const REPLAY: RunMode = Object.freeze({ replay: true, inline: true, owned: false })
+const FAST: RunMode = Object.freeze({ replay: false, inline: true, owned: true, redeliverable: false })
+const GATED: RunMode = Object.freeze({ replay: false, inline: true, owned: false, redeliverable: false })
+const REPLAY: RunMode = Object.freeze({ replay: true, inline: true, owned: false, redeliverable: false })
 
 /**
  * Delivers events to handlers through the same gates on both paths: hold, orderingKey chain, concurrency,
@@ -88,6 +88,7 @@ export class Deliverer {
         inline: event.metadata.orderingKey !== undefined,
         owned: false,
         progress: () => message.working(),
+        redeliverable: true,
       }
       const result = reach.reached
         ? await this.#once(entry, event, message.attempt, mode)

@@ -74,7 +74,10 @@ export interface DeliveryReport {
 export interface HandlerContext {
   /** 1-based attempt number. */
   readonly attempt: number
-  /** Aborted when the attempt times out or the bus shuts down. */
+  /**
+   * Aborted when the attempt times out (reason: `HandlerTimeoutError`) or when the bus shuts down: `close()`
+   * aborts the attempts still running after its grace period (reason: `ClosedError`).
+   */
   readonly signal: AbortSignal
 }
 

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { explainEvent, routeWarnings } from './bus-inspection.js'
 import { type BusObserver, BusObservers } from './bus-observers.js'
 import type {
+  CloseOptions,
   EventBusOptions,
   Explanation,
   HandlerHold,
@@ -17,7 +18,13 @@ import type { DeliveryOutcome, DeliveryPolicy, DeliveryReport, Handler } from '.
 import { defaultDeliveryPolicy, resolvePolicy } from './delivery-policy.js'
 import { DispatchCompletion } from './dispatch-completion.js'
 import { DispatchPlanner, type Reach, type TypePlan } from './dispatch-plan.js'
-import { ClosedError, DuplicateHandlerError, InvalidHandlerNameError, NotFoundError } from './errors.js'
+import {
+  ClosedError,
+  ConfigError,
+  DuplicateHandlerError,
+  InvalidHandlerNameError,
+  NotFoundError,
+} from './errors.js'
 import type { Event, EventMap } from './event.js'
 import { assertEventType } from './event-type.js'
 import { builtinExtensionPoints } from './extension-point.js'
@@ -36,6 +43,8 @@ import type { Transport } from './transport.js'
 import type { EventOf, EventTypeOf, PatternData } from './typed-events.js'
 
 const HANDLER_NAME = /^[a-z][a-z0-9_]*$/
+/** How long `close()` lets in-flight work finish before it aborts the handlers' signals. */
+const CLOSE_TIMEOUT_MS = 10_000
 const { beforePublish, afterDispatch } = builtinExtensionPoints
 
 /**
@@ -66,6 +75,8 @@ export class EventBus<M extends EventMap = EventMap> {
   #completion: DispatchCompletion
   #deliverer: Deliverer
   #consumers: ConsumerManager
+  #deadlines = new DeadlineList()
+  #shutdown = new AbortController()
   #closed = false
   #closing: Promise<void> | undefined
   /** Whether the publish hooks have contributions, as of `extensions.revision` `#hooksRevision`. */
@@ -95,8 +106,9 @@ export class EventBus<M extends EventMap = EventMap> {
     this.#deliverer = new Deliverer({
       store: this.store,
       logger: this.#logger,
-      deadlines: new DeadlineList(),
+      deadlines: this.#deadlines,
       observers: this.#observers,
+      shutdown: this.#shutdown.signal,
       ledger: this.#ledger,
       reportsCompletion: () => this.#refreshHooks().#hasAfterDispatch,
     })
@@ -207,18 +219,41 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /**
    * Drains (handlers may still publish follow-up events meanwhile), then refuses new work, stops consumers and
-   * closes the transport and the store. Calling it again returns the same promise.
+   * closes the transport and the store. Work still in flight after `timeoutMs` (default 10 s; `Infinity` waits
+   * for ever) is interrupted: every running attempt's `signal` aborts with a `ClosedError` and the attempt ends
+   * at once, no attempt or retry starts any more, transport deliveries are handed back for redelivery (their
+   * ledger row stays unfinished, so `resume` picks them up after a restart) and publish deliveries end `failed`
+   * (neither dead-lettered nor marked processed). Calling it again returns the same promise.
    */
-  close(): Promise<void> {
-    this.#closing ??= (async () => {
+  close(options: CloseOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? CLOSE_TIMEOUT_MS
+    if (!(timeoutMs >= 0)) return Promise.reject(new ConfigError('close timeoutMs: expected a number >= 0'))
+    this.#closing ??= this.#close(timeoutMs)
+    return this.#closing
+  }
+
+  async #close(timeoutMs: number): Promise<void> {
+    const grace = Number.isFinite(timeoutMs) ? setTimeout(() => this.#interrupt(), timeoutMs) : undefined
+    try {
       await this.drain()
       this.#closed = true
       await this.drain()
-      await this.#consumers.stopAll()
-      await this.transport.close()
-      await this.store.close()
-    })()
-    return this.#closing
+    } finally {
+      clearTimeout(grace)
+    }
+    await this.#consumers.stopAll()
+    await this.transport.close()
+    await this.store.close()
+  }
+
+  /** The grace period of `close` is over: abort what runs, stop taking messages. */
+  #interrupt(): void {
+    this.#closed = true
+    const reason = new ClosedError('the event bus')
+    this.#logger.warn({ err: reason }, 'close: interrupting the deliveries still in flight')
+    this.#shutdown.abort(reason)
+    this.#deadlines.expireAll(reason)
+    void this.#consumers.stopAll()
   }
 
   /** Hands the Store's unfinished events back to the transport, for the handlers not yet final. Call after subscribing. */

@@ -1,5 +1,6 @@
 export type { BusObserver } from './bus-observers.js'
 export type {
+  CloseOptions,
   EventBusOptions,
   Explanation,
   HandlerHold,
