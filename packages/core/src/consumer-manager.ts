@@ -1,7 +1,7 @@
 import type { HandlerEntry } from './handler-entry.js'
 import type { HandlerSlot } from './handler-slot.js'
 import type { Logger } from './logger.js'
-import type { Transport, TransportConsumer, TransportMessage } from './transport.js'
+import type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from './transport.js'
 
 /** A message not acked within this long is presumed lost with its node; long enough for a slow gate and attempt. */
 const MIN_ACK_WAIT_MS = 30_000
@@ -23,7 +23,7 @@ export class ConsumerManager {
   #onMessage: (slot: HandlerSlot, message: TransportMessage) => Promise<void>
   #consumers = new Map<
     HandlerSlot,
-    { entry: HandlerEntry; consumer: Promise<TransportConsumer | undefined> }
+    { entry: HandlerEntry; options: ConsumerOptions; consumer: Promise<TransportConsumer | undefined> }
   >()
   #pending = new Set<Promise<unknown>>()
 
@@ -37,35 +37,27 @@ export class ConsumerManager {
     this.#onMessage = onMessage
   }
 
-  /** Starts, restarts or stops the slot's consumer so it serves the slot's current subscription. */
+  /**
+   * Starts, restarts or stops the slot's consumer so it serves the slot's current subscription with options
+   * from its current policy (a policy change that alters them restarts the consumer).
+   */
   reconcile(slot: HandlerSlot): void {
     const current = this.#consumers.get(slot)
-    if (current !== undefined && current.entry === slot.entry) return
-    const stopped = current === undefined ? Promise.resolve() : this.#stop(slot)
     const entry = slot.entry
-    if (entry === undefined) {
+    const options = entry === undefined ? undefined : consumerOptions(entry)
+    if (current !== undefined && current.entry === entry && sameOptions(current.options, options)) return
+    const stopped = current === undefined ? Promise.resolve() : this.#stop(slot)
+    if (entry === undefined || options === undefined) {
       this.#track(stopped)
       return
     }
     const consumer = stopped
-      .then(() =>
-        this.#transport.consume(
-          {
-            handler: entry.name,
-            pattern: entry.pattern,
-            concurrency: entry.policy.concurrency,
-            ackWaitMs: Math.max(MIN_ACK_WAIT_MS, entry.policy.timeoutMs * 3),
-            // The bus dead-letters after its last attempt; the margin covers redeliveries after an ack wait.
-            maxDeliveries: entry.policy.retry.attempts + 2,
-          },
-          (message) => this.#onMessage(slot, message),
-        ),
-      )
+      .then(() => this.#transport.consume(options, (message) => this.#onMessage(slot, message)))
       .catch((error: unknown) => {
         this.#logger.error({ err: error, handler: entry.name }, 'could not start the transport consumer')
         return undefined
       })
-    this.#consumers.set(slot, { entry, consumer })
+    this.#consumers.set(slot, { entry, options, consumer })
     this.#track(consumer)
   }
 
@@ -97,4 +89,24 @@ export class ConsumerManager {
     this.#pending.add(work)
     void work.finally(() => this.#pending.delete(work))
   }
+}
+
+function consumerOptions(entry: HandlerEntry): ConsumerOptions {
+  return {
+    handler: entry.name,
+    pattern: entry.pattern,
+    concurrency: entry.policy.concurrency,
+    ackWaitMs: Math.max(MIN_ACK_WAIT_MS, entry.policy.timeoutMs * 3),
+    // The bus dead-letters after its last attempt; the margin covers redeliveries after an ack wait.
+    maxDeliveries: entry.policy.retry.attempts + 2,
+  }
+}
+
+function sameOptions(a: ConsumerOptions, b: ConsumerOptions | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.concurrency === b.concurrency &&
+    a.ackWaitMs === b.ackWaitMs &&
+    a.maxDeliveries === b.maxDeliveries
+  )
 }

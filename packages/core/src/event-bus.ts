@@ -15,7 +15,7 @@ import { ConsumerManager } from './consumer-manager.js'
 import { DeadlineList } from './deadline-list.js'
 import { Deliverer } from './deliverer.js'
 import type { DeliveryOutcome, DeliveryPolicy, DeliveryReport, Handler } from './delivery.js'
-import { defaultDeliveryPolicy, resolvePolicy } from './delivery-policy.js'
+import { type DeliveryPolicyOverrides, defaultDeliveryPolicy, resolvePolicy } from './delivery-policy.js'
 import { DispatchCompletion } from './dispatch-completion.js'
 import { DispatchPlanner, type Reach, type TypePlan } from './dispatch-plan.js'
 import {
@@ -143,6 +143,7 @@ export class EventBus<M extends EventMap = EventMap> {
       pattern,
       owner,
       handler: handler as Handler,
+      overrides,
       policy,
       filter: filter as ((event: Event) => boolean) | undefined,
     })
@@ -262,6 +263,35 @@ export class EventBus<M extends EventMap = EventMap> {
     await this.#consumers.ready()
     for (const { event, handlers } of unfinished) await this.transport.publish(event, { handlers })
     return unfinished.length
+  }
+
+  /**
+   * Replaces the bus delivery defaults (config `delivery` after a reload) as if the bus had been made with them,
+   * and re-resolves every subscription's policy. Precedence, member by member (`retry` too): what the
+   * subscription set > these defaults > `defaultDeliveryPolicy`. So a handler subscribed without overrides
+   * takes all of them, one that set `timeoutMs` keeps its timeout and takes the rest. New values apply from
+   * the next attempt; a changed `concurrency` applies at once (waiting deliveries go in when it is raised) and
+   * restarts the handler's transport consumer. Checked first: a bad value, or one that no longer fits a
+   * subscription's own overrides, throws `ConfigError` and nothing changes.
+   *
+   * @example
+   * ```ts
+   * bus.setDefaults({ timeoutMs: 2000, retry: { attempts: 5 } })
+   * ```
+   */
+  setDefaults(defaults: DeliveryPolicyOverrides): void {
+    const base = resolvePolicy(defaultDeliveryPolicy, defaults, 'delivery defaults')
+    const updates: [HandlerSlot, HandlerEntry, DeliveryPolicy][] = []
+    for (const slot of this.#slots.values()) {
+      const { entry } = slot
+      if (entry !== undefined)
+        updates.push([slot, entry, resolvePolicy(base, entry.overrides, `subscription ${entry.name}`)])
+    }
+    this.#defaults = base
+    for (const [slot, entry, policy] of updates) {
+      entry.setPolicy(policy)
+      if (!slot.held) this.#consumers.reconcile(slot)
+    }
   }
 
   /** Replaces the route table at runtime; a malformed table throws `ConfigError` and the old one stays. */

@@ -1,4 +1,5 @@
 import type { DeliveryPolicy, Handler } from './delivery.js'
+import type { DeliveryPolicyOverrides } from './delivery-policy.js'
 import type { Event } from './event.js'
 import { Fifo } from './fifo.js'
 import type { HandlerSlot } from './handler-slot.js'
@@ -10,6 +11,8 @@ export interface HandlerSpec {
   pattern: string
   owner: string | undefined
   handler: Handler
+  /** What the subscription itself set; the rest of `policy` comes from the bus defaults. */
+  overrides: DeliveryPolicyOverrides
   policy: DeliveryPolicy
   filter: ((event: Event) => boolean) | undefined
 }
@@ -31,7 +34,9 @@ export class HandlerEntry implements HandlerSpec {
   readonly pattern: string
   readonly owner: string | undefined
   readonly handler: Handler
-  readonly policy: DeliveryPolicy
+  readonly overrides: DeliveryPolicyOverrides
+  /** Replaced when the bus defaults change (`EventBus.setDefaults`); each attempt reads the current one. */
+  policy: DeliveryPolicy
   readonly filter: ((event: Event) => boolean) | undefined
   /** Deliveries begun and not finished (waiting in a gate or running). */
   inFlight = 0
@@ -48,6 +53,7 @@ export class HandlerEntry implements HandlerSpec {
     this.pattern = spec.pattern
     this.owner = spec.owner
     this.handler = spec.handler
+    this.overrides = spec.overrides
     this.policy = spec.policy
     this.filter = spec.filter
   }
@@ -77,11 +83,20 @@ export class HandlerEntry implements HandlerSpec {
     return this.tryAcquire() ? undefined : new Promise((resolve) => this.#waiting.push(resolve))
   }
 
-  /** Gives the slot to the next waiter, or frees it. */
+  /** Gives the slot to the next waiter, or frees it (when the limit was lowered meanwhile, frees it). */
   release(): void {
-    const next = this.#waiting.shift()
+    const next = this.#active > this.policy.concurrency ? undefined : this.#waiting.shift()
     if (next === undefined) this.#active--
     else next()
+  }
+
+  /** Takes a new policy; a raised concurrency limit lets waiting deliveries in at once. */
+  setPolicy(policy: DeliveryPolicy): void {
+    this.policy = policy
+    while (this.#active < policy.concurrency && this.#waiting.length > 0) {
+      this.#active++
+      this.#waiting.shift()!()
+    }
   }
 
   /**
