@@ -1,8 +1,9 @@
 /**
- * The server side of `pnpm bench -- http`: `node --import tsx http-target.ts switchyard|bare` listens on a free
- * port of 127.0.0.1 and writes `PORT <n>` to stderr. `switchyard` is the real server (auth, validation, enqueue on
- * the memory store, one no-op handler, request logs at info to stdout); `bare` is a Hono route that parses the
- * same JSON and answers 202.
+ * The server side of `pnpm bench -- http`: `node --import tsx http-target.ts bare|switchyard|switchyard-handler`
+ * listens on a free port of 127.0.0.1 and writes `PORT <n>` to stderr. `switchyard` is the real server (auth,
+ * validation, enqueue on the memory store, request logs at info to stdout) with no plugin; `switchyard-handler`
+ * adds one no-op handler every event is dispatched to; `bare` is a Hono route that parses the same JSON and
+ * answers 202.
  */
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
@@ -23,12 +24,13 @@ async function bare(): Promise<number> {
   })
 }
 
-async function switchyard(): Promise<number> {
+async function switchyard(withHandler: boolean): Promise<number> {
+  const plugins = fileURLToPath(new URL('plugins', import.meta.url))
   const server = await startServer({
     config: {
       server: { host: '127.0.0.1', port: 0 },
       auth: { tokens: [{ name: 'bench', token: BENCH_TOKEN, scopes: ['publish'] }] },
-      plugin_directories: [fileURLToPath(new URL('plugins', import.meta.url))],
+      plugin_directories: withHandler ? [plugins] : [],
       storage: { driver: 'memory' },
       transport: { driver: 'memory' },
     },
@@ -37,6 +39,8 @@ async function switchyard(): Promise<number> {
 }
 
 const mode = process.argv[2]
-if (mode !== 'switchyard' && mode !== 'bare') throw new Error('usage: http-target.ts switchyard|bare')
-const port = mode === 'bare' ? await bare() : await switchyard()
+if (mode !== 'bare' && mode !== 'switchyard' && mode !== 'switchyard-handler') {
+  throw new Error('usage: http-target.ts bare|switchyard|switchyard-handler')
+}
+const port = mode === 'bare' ? await bare() : await switchyard(mode === 'switchyard-handler')
 process.stderr.write(`PORT ${port}\n`)

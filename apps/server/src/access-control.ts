@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { type Scope, TokenAuth, type TokenConfig } from './token-auth.js'
 
 /**
@@ -33,10 +33,15 @@ export class AccessControl {
     return this.#prefixes.some((prefix) => path.startsWith(prefix))
   }
 
+  /** Throws the 401/403 error unless the request's path is public or its token grants `scope`. */
+  check(c: Context, scope: Scope): void {
+    if (!this.isPublic(c.req.path)) this.#tokens.authorize(c.req.header('authorization'), scope)
+  }
+
   /** Middleware that lets a request through when its path is public or its token grants `scope`. */
   guard(scope: Scope): MiddlewareHandler {
     return async (c, next) => {
-      if (!this.isPublic(c.req.path)) this.#tokens.authorize(c.req.header('authorization'), scope)
+      this.check(c, scope)
       await next()
     }
   }

@@ -1,4 +1,4 @@
-import type { Context, Hono } from 'hono'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type * as v from 'valibot'
 import type { AccessControl } from './access-control.js'
@@ -81,19 +81,26 @@ export class ApiBuilder {
     handler: (c: Context<ServerEnv>, input: ApiInput<O['body'], O['query']>) => Response | Promise<Response>,
   ): void {
     this.#operations.push(op)
-    const { body, query } = op
-    this.#app.on(
-      op.method.toUpperCase(),
-      op.path,
-      this.#access.guard(op.scope),
-      this.limitBody(),
-      async (c) => {
-        const input = {
-          body: body ? parseInput(body, await readJson(c), 'body') : undefined,
-          query: query ? parseInput(query, c.req.query(), 'query') : undefined,
-        } as ApiInput<O['body'], O['query']>
-        return handler(c, input)
-      },
-    )
+    const { body, query, scope } = op
+    const access = this.#access
+    const limit = this.limitBody()
+    // Auth then the body limit in one middleware: one layer less on the ingest path.
+    const front: MiddlewareHandler<ServerEnv> =
+      body || op.media
+        ? (c, next) => {
+            access.check(c, scope)
+            return limit(c, next)
+          }
+        : async (c, next) => {
+            access.check(c, scope)
+            await next()
+          }
+    this.#app.on(op.method.toUpperCase(), op.path, front, async (c) => {
+      const input = {
+        body: body ? parseInput(body, await readJson(c), 'body') : undefined,
+        query: query ? parseInput(query, c.req.query(), 'query') : undefined,
+      } as ApiInput<O['body'], O['query']>
+      return handler(c, input)
+    })
   }
 }

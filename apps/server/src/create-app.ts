@@ -1,10 +1,10 @@
 import type { Logger } from '@switchyard/core'
-import { type Context, Hono, type MiddlewareHandler, type Next } from 'hono'
-import { requestId } from 'hono/request-id'
+import { type Context, Hono } from 'hono'
 import type { AccessControl } from './access-control.js'
 import { ApiBuilder } from './api-builder.js'
 import { errorHandler, toErrorBody } from './error-response.js'
-import { RouteNotFoundError, ShuttingDownError } from './errors.js'
+import { RouteNotFoundError } from './errors.js'
+import { requestContext } from './request-context.js'
 import { deadLetterRoutes } from './routes/dead-letter-routes.js'
 import { eventRoutes } from './routes/event-routes.js'
 import { marketplaceRoutes } from './routes/marketplace-routes.js'
@@ -29,41 +29,6 @@ export interface AppOptions {
   closing: AbortSignal
 }
 
-/** Logs one line per request once it is answered. */
-const requestLog =
-  (logger: Logger): MiddlewareHandler<ServerEnv> =>
-  async (c, next) => {
-    const started = performance.now()
-    await next()
-    logger.info(
-      {
-        reqId: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      },
-      'request',
-    )
-  }
-
-/** Runs the plugins' `http.middleware` contributions, lowest priority number outermost. */
-const pluginMiddleware =
-  (runtime: ServerRuntime): MiddlewareHandler<ServerEnv> =>
-  async (c, next) => {
-    const { extensions } = runtime.bus
-    if (!extensions.has('http.middleware')) return next()
-    const chain = extensions
-      .contributions('http.middleware')
-      .map(({ fn }) => fn as unknown as MiddlewareHandler)
-    const dispatch = async (i: number): Promise<void> => {
-      const middleware = chain[i]
-      if (middleware) await middleware(c as unknown as Context, () => dispatch(i + 1))
-      else await next()
-    }
-    await dispatch(0)
-  }
-
 /**
  * Builds the Hono app: request ids, request logs, drain refusal, plugin middleware, every route of the API
  * (auth, body limit and validation per route), plugin routes under `/plugins/<name>`, JSON 404 and errors.
@@ -77,16 +42,7 @@ const pluginMiddleware =
 export function createApp(options: AppOptions): Hono<ServerEnv> {
   const { runtime, access, closing } = options
   const app = new Hono<ServerEnv>()
-  app.use(requestId())
-  app.use(requestLog(options.logger))
-  app.use(async (c, next: Next) => {
-    if (closing.aborted) {
-      c.header('connection', 'close')
-      throw new ShuttingDownError()
-    }
-    await next()
-  })
-  app.use(pluginMiddleware(runtime))
+  app.use(requestContext({ logger: options.logger, closing, extensions: runtime.bus.extensions }))
 
   const api = new ApiBuilder(app, access, options.bodyLimitBytes)
   eventRoutes(api, runtime)

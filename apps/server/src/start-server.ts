@@ -8,11 +8,11 @@ import {
   validateConfig,
 } from '@switchyard/host'
 import { Marketplace } from '@switchyard/marketplace'
-import { pino } from 'pino'
+import { pino, destination as pinoDestination } from 'pino'
 import { AccessControl } from './access-control.js'
 import { createApp } from './create-app.js'
 import { hostRuntime } from './host-runtime.js'
-import { listen } from './listen.js'
+import { type Listener, listen } from './listen.js'
 import { marketplaceApi } from './marketplace-api.js'
 import { openBackends } from './open-backends.js'
 import { ServerMetrics } from './server-metrics.js'
@@ -65,7 +65,9 @@ const version = versionOf('../package.json')
  * ```
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' })
+  // Buffered, asynchronous writes: one syscall per 4 KiB of log lines rather than one per request line.
+  const destination = pinoDestination({ dest: 1, sync: false, minLength: 4096 })
+  const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' }, destination)
   const configFile =
     options.configFile ??
     (options.config === undefined && existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
@@ -114,10 +116,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     version,
     closing: closing.signal,
   })
-  const listener = await listen(app.fetch, {
-    hostname: config.server.host,
-    port: options.port ?? config.server.port,
-  })
+  let listener: Listener
+  try {
+    listener = await listen(app.fetch, {
+      hostname: config.server.host,
+      port: options.port ?? config.server.port,
+    })
+  } catch (error) {
+    await started.stop()
+    throw error
+  }
   logger.info({ url: listener.url, plugins: started.status().length }, 'switchyard listening')
 
   let closed: Promise<void> | undefined
@@ -133,6 +141,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         await started.stop()
         unobserve()
         logger.info('switchyard stopped')
+        await new Promise<void>((resolve) => logger.flush(() => resolve()))
       })()
       return closed
     },

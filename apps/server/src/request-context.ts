@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto'
+import type { ExtensionRegistry, Logger } from '@switchyard/core'
+import type { Context, MiddlewareHandler } from 'hono'
+import { toErrorBody } from './error-response.js'
+import { ShuttingDownError } from './errors.js'
+import type { ServerEnv } from './server-env.js'
+
+/** What `requestContext` needs from the server. */
+export interface RequestContextOptions {
+  logger: Logger
+  /** Aborted when shutdown begins: requests are then answered 503 with `Connection: close`. */
+  closing: AbortSignal
+  /** Where plugins contribute `http.middleware`. */
+  extensions: Pick<ExtensionRegistry, 'has' | 'contributions'>
+}
+
+// A client's X-Request-Id is kept when it is short and made of safe characters (it ends up in logs).
+const SAFE_ID = /^[\w\-=]{1,255}$/
+
+/**
+ * The one middleware in front of every route, kept to one for the ingest hot path: sets the request id (the
+ * client's `X-Request-Id` when sane, else a UUID) and echoes it, refuses work during shutdown, runs the plugins'
+ * `http.middleware` contributions (lowest priority number outermost), and logs one line per answered request.
+ *
+ * @example
+ * ```ts
+ * app.use(requestContext({ logger, closing, extensions: bus.extensions }))
+ * ```
+ */
+export function requestContext(options: RequestContextOptions): MiddlewareHandler<ServerEnv> {
+  const { logger, closing, extensions } = options
+  return async (c, next) => {
+    const started = performance.now()
+    const given = c.req.header('x-request-id')
+    const reqId = given !== undefined && SAFE_ID.test(given) ? given : randomUUID()
+    c.set('requestId', reqId)
+    c.header('x-request-id', reqId)
+    if (closing.aborted) {
+      const { status, body } = toErrorBody(new ShuttingDownError())
+      c.header('connection', 'close')
+      c.res = c.json(body, status)
+    } else if (extensions.has('http.middleware')) {
+      await withPluginMiddleware(c, extensions, next)
+    } else {
+      await next()
+    }
+    const ms = Math.round(performance.now() - started)
+    logger.info({ reqId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request')
+  }
+}
+
+async function withPluginMiddleware(
+  c: Context<ServerEnv>,
+  extensions: RequestContextOptions['extensions'],
+  next: () => Promise<void>,
+): Promise<void> {
+  const chain = extensions
+    .contributions('http.middleware')
+    .map(({ fn }) => fn as unknown as MiddlewareHandler)
+  const dispatch = async (i: number): Promise<void> => {
+    const middleware = chain[i]
+    if (middleware) await middleware(c as unknown as Context, () => dispatch(i + 1))
+    else await next()
+  }
+  await dispatch(0)
+}
