@@ -72,6 +72,7 @@ export type {
   DeadLetterQuery,
   DeliveryRecord,
   KvEntry,
+  KvListOptions,
   PluginState,
   Store,
   UnfinishedEvent,

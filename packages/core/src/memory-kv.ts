@@ -1,4 +1,4 @@
-import type { KvEntry } from './store.js'
+import type { KvEntry, KvListOptions } from './store.js'
 
 interface Slot {
   /** The value as JSON text, so stored values never alias the caller's objects. */
@@ -41,10 +41,13 @@ export class MemoryKv {
     return existed
   }
 
-  list(namespace: string, prefix = '', limit = Number.POSITIVE_INFINITY): KvEntry[] {
+  list(namespace: string, options: KvListOptions = {}): KvEntry[] {
+    const { prefix = '', after, limit = Number.POSITIVE_INFINITY } = options
     const entries = this.#namespaces.get(namespace)
     if (entries === undefined) return []
-    const keys = [...entries.keys()].filter((key) => key.startsWith(prefix)).sort()
+    const keys = [...entries.keys()]
+      .filter((key) => key.startsWith(prefix) && (after === undefined || key > after))
+      .sort()
     const result: KvEntry[] = []
     for (const key of keys) {
       if (result.length >= limit) break

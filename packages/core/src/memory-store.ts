@@ -6,6 +6,7 @@ import type {
   DeadLetterQuery,
   DeliveryRecord,
   KvEntry,
+  KvListOptions,
   PluginState,
   Store,
   UnfinishedEvent,
@@ -185,8 +186,8 @@ export class MemoryStore implements Store {
     return this.#kv.delete(namespace, key)
   }
 
-  async kvList(namespace: string, options: { prefix?: string; limit?: number } = {}): Promise<KvEntry[]> {
-    return this.#kv.list(namespace, options.prefix, options.limit)
+  async kvList(namespace: string, options: KvListOptions = {}): Promise<KvEntry[]> {
+    return this.#kv.list(namespace, options)
   }
 
   async close(): Promise<void> {}

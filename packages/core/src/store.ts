@@ -53,6 +53,14 @@ export interface KvEntry {
   value: unknown
 }
 
+/** Filter and page for `Store.kvList`. */
+export interface KvListOptions {
+  prefix?: string
+  /** Return keys that sort after this one (the last key of the previous page). */
+  after?: string
+  limit?: number
+}
+
 /**
  * Where the bus keeps what must outlive one delivery: the outbox of accepted events, the per-handler delivery
  * ledger, idempotency records, dead letters, plugin state and plugin KV. The in-memory store is the first
@@ -102,8 +110,11 @@ export interface Store {
   /** Stores a JSON-serialisable value; with `ttlMs` it expires after that long. */
   kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>
   kvDelete(namespace: string, key: string): Promise<boolean>
-  /** Entries of a namespace in key order, optionally under a key prefix. */
-  kvList(namespace: string, options?: { prefix?: string; limit?: number }): Promise<KvEntry[]>
+  /**
+   * Entries of a namespace in key order (JavaScript string order), optionally under a key prefix, only keys
+   * sorting after `after` (the last key of the previous page), at most `limit`.
+   */
+  kvList(namespace: string, options?: KvListOptions): Promise<KvEntry[]>
 
   /** Flushes pending writes and releases resources. */
   close(): Promise<void>

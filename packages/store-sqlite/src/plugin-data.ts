@@ -29,7 +29,7 @@ export class PluginData {
   readonly #kvGet: Statement<[string, string, number], string>
   readonly #kvSet: Statement<[string, string, string, number | null]>
   readonly #kvDelete: Statement<[string, string, number]>
-  readonly #kvList: Statement<[string, string, number, number], KvRow>
+  readonly #kvList: Statement<[string, string, string | null, string | null, number, number], KvRow>
   readonly #kvPrune: Statement<[number, number]>
 
   constructor(db: Database) {
@@ -52,7 +52,8 @@ export class PluginData {
     )
     this.#kvDelete = db.prepare(`DELETE FROM kv WHERE namespace = ? AND key = ? AND ${live}`)
     this.#kvList = db.prepare(
-      `SELECT key, value FROM kv WHERE namespace = ? AND key GLOB ? AND ${live} ORDER BY key LIMIT ?`,
+      `SELECT key, value FROM kv WHERE namespace = ? AND key GLOB ? AND (? IS NULL OR key > ?) AND ${live}
+       ORDER BY key LIMIT ?`,
     )
     this.#kvPrune = db.prepare(
       `DELETE FROM kv WHERE (namespace, key) IN
@@ -87,9 +88,17 @@ export class PluginData {
     return this.#kvDelete.run(namespace, key, nowMs).changes > 0
   }
 
-  kvList(namespace: string, prefix: string, limit: number, nowMs: number): KvEntry[] {
+  /** Live entries under `prefix` whose key sorts after `after` (when given), in key order. */
+  kvList(
+    namespace: string,
+    prefix: string,
+    after: string | undefined,
+    limit: number,
+    nowMs: number,
+  ): KvEntry[] {
+    const cursor = after ?? null
     return this.#kvList
-      .all(namespace, globPrefix(prefix), nowMs, limit)
+      .all(namespace, globPrefix(prefix), cursor, cursor, nowMs, limit)
       .map((row) => ({ key: row.key, value: JSON.parse(row.value) }))
   }
 

@@ -4,6 +4,7 @@ import type {
   DeliveryRecord,
   Event,
   KvEntry,
+  KvListOptions,
   PluginState,
   Store,
   UnfinishedEvent,
@@ -148,10 +149,9 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#plugins.kvDelete(namespace, key, Date.now()))
   }
 
-  kvList(namespace: string, options?: { prefix?: string; limit?: number }): Promise<KvEntry[]> {
-    return this.#read(() =>
-      this.#plugins.kvList(namespace, options?.prefix ?? '', options?.limit ?? UNLIMITED, Date.now()),
-    )
+  kvList(namespace: string, options: KvListOptions = {}): Promise<KvEntry[]> {
+    const { prefix = '', after, limit = UNLIMITED } = options
+    return this.#read(() => this.#plugins.kvList(namespace, prefix, after, limit, Date.now()))
   }
 
   /**

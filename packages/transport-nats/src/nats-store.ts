@@ -6,6 +6,7 @@ import type {
   DeliveryRecord,
   Event,
   KvEntry,
+  KvListOptions,
   PluginState,
   Store,
   UnfinishedEvent,
@@ -136,8 +137,8 @@ export class NatsStore implements Store {
     return this.#kv.delete(namespace, key)
   }
 
-  kvList(namespace: string, options: { prefix?: string; limit?: number } = {}): Promise<KvEntry[]> {
-    return this.#kv.list(namespace, options.prefix, options.limit)
+  kvList(namespace: string, options: KvListOptions = {}): Promise<KvEntry[]> {
+    return this.#kv.list(namespace, options)
   }
 
   /** Writes are acknowledged by the server before they resolve, so closing only releases the connection. */

@@ -1,4 +1,4 @@
-import type { KvEntry } from '@switchyard/core'
+import type { KvEntry, KvListOptions } from '@switchyard/core'
 import type { JsonBucket } from './json-bucket.js'
 import { fromKeyToken, toKeyToken } from './key-token.js'
 
@@ -38,11 +38,12 @@ export class PluginKvBucket {
     return existed
   }
 
-  /** Entries in key order, under `prefix`, at most `limit`. */
-  async list(namespace: string, prefix = '', limit = Number.POSITIVE_INFINITY): Promise<KvEntry[]> {
+  /** Entries in key order, under `prefix`, sorting after `after`, at most `limit`. */
+  async list(namespace: string, options: KvListOptions = {}): Promise<KvEntry[]> {
+    const { prefix = '', after, limit = Number.POSITIVE_INFINITY } = options
     const keys = (await this.#bucket.keys(`${toKeyToken(namespace)}.*`))
       .map((stored) => ({ stored, key: fromKeyToken(stored.slice(stored.indexOf('.') + 1)) }))
-      .filter(({ key }) => key.startsWith(prefix))
+      .filter(({ key }) => key.startsWith(prefix) && (after === undefined || key > after))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     const result: KvEntry[] = []
     for (const { stored, key } of keys) {

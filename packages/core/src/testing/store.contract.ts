@@ -221,6 +221,30 @@ export function runStoreContract(
         expect(await store.kvList(uniqueName('empty'))).toEqual([])
       })
 
+      it('pages keys after a cursor, with a prefix and a limit', async () => {
+        const ns = uniqueName('ns')
+        for (const key of ['b/2', 'a/1', 'b/10', 'b/1', 'c', 'B']) await store.kvSet(ns, key, key)
+        const keys = async (options: { prefix?: string; after?: string; limit?: number }) =>
+          (await store.kvList(ns, options)).map((e) => e.key)
+        expect(await keys({ after: 'a/1' })).toEqual(['b/1', 'b/10', 'b/2', 'c'])
+        expect(await keys({ after: 'b', limit: 2 })).toEqual(['b/1', 'b/10'])
+        expect(await keys({ prefix: 'b/', after: 'b/10' })).toEqual(['b/2'])
+        expect(await keys({ prefix: 'b/', after: 'a' })).toEqual(['b/1', 'b/10', 'b/2'])
+        expect(await keys({ after: 'c' })).toEqual([])
+        expect((await store.kvList(ns, { after: 'b/10', limit: 1 }))[0]).toEqual({ key: 'b/2', value: 'b/2' })
+        const pages: string[][] = []
+        for (let after: string | undefined; ; ) {
+          const page = await keys({ limit: 4, ...(after === undefined ? {} : { after }) })
+          if (page.length === 0) break
+          pages.push(page)
+          after = page.at(-1)
+        }
+        expect(pages).toEqual([
+          ['B', 'a/1', 'b/1', 'b/10'],
+          ['b/2', 'c'],
+        ])
+      })
+
       it('expires a key after its ttl', async () => {
         const ns = uniqueName('ns')
         await store.kvSet(ns, 'short', 1, { ttlMs })
