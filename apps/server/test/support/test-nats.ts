@@ -1,0 +1,132 @@
+import { connect as connectTcp } from 'node:net'
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+
+/** The NATS the project's machines run (`nats-server -js`). */
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
+
+/** Prefix of the streams the server tests create: `SY_SERVER_<pid>_<ms>`. */
+export const TEST_STREAM_PREFIX = 'SY_SERVER_'
+
+/** Streams of earlier runs older than this are leftovers of a run that died before its cleanup. */
+const STALE_MS = 60 * 60 * 1000
+
+/**
+ * The delivery ledger bucket of the server's NatsStore. The server opens its buckets with the default prefix
+ * `switchyard` whatever its stream, so they are shared with every other server and test on this NATS (the e2e
+ * runs among them): a test removes its own entries from them, never the buckets.
+ */
+const LEDGER_STREAM = 'KV_switchyard_ledger'
+
+/**
+ * Whether NATS answers at NATS_URL. When it does not and CI is set this throws: under CI the NATS tests fail
+ * rather than skip.
+ *
+ * @example
+ * ```ts
+ * const up = await natsReachable()
+ * describe.skipIf(!up)('server on NATS', () => { ... })
+ * ```
+ */
+export async function natsReachable(): Promise<boolean> {
+  const { hostname, port } = new URL(NATS_URL)
+  const up = await new Promise<boolean>((resolve) => {
+    const socket = connectTcp({ host: hostname, port: Number(port) || 4222, timeout: 1000 })
+    const done = (result: boolean): void => {
+      socket.destroy()
+      resolve(result)
+    }
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+    socket.once('timeout', () => done(false))
+  })
+  if (!up && process.env.CI)
+    throw new Error(`NATS is not reachable at ${NATS_URL} and CI is set: start nats-server -js`)
+  if (!up)
+    console.warn(
+      `NATS is not reachable at ${NATS_URL}: skipping the server-on-NATS tests (they fail under CI)`,
+    )
+  return up
+}
+
+/**
+ * The test's own connection to NATS, to remove what a run of the server left there.
+ *
+ * @example
+ * ```ts
+ * const nats = await TestNats.connect()
+ * await nats.removeStaleStreams()
+ * const stream = TestNats.streamName()
+ * // ... start a server on `stream`, publish events ...
+ * await nats.removeRun(stream, eventIds)
+ * await nats.close()
+ * ```
+ */
+export class TestNats {
+  readonly #nc: NatsConnection
+  readonly #jsm: JetStreamManager
+
+  private constructor(nc: NatsConnection, jsm: JetStreamManager) {
+    this.#nc = nc
+    this.#jsm = jsm
+  }
+
+  static async connect(): Promise<TestNats> {
+    const nc = await connect({ servers: NATS_URL })
+    return new TestNats(nc, await jetstreamManager(nc))
+  }
+
+  /** A stream name of this process, unique per call. */
+  static streamName(): string {
+    return `${TEST_STREAM_PREFIX}${process.pid}_${Date.now()}`
+  }
+
+  /** Names of the test streams on the server (any run's). */
+  async testStreams(): Promise<string[]> {
+    const names: string[] = []
+    for await (const info of this.#jsm.streams.list()) {
+      if (info.config.name.startsWith(TEST_STREAM_PREFIX)) names.push(info.config.name)
+    }
+    return names
+  }
+
+  /**
+   * Deletes the streams named `prefix…` (default: every test stream) created more than an hour before `now`:
+   * runs that died before their cleanup. Younger ones may belong to a run going on now in another process.
+   * Resolves to the names deleted.
+   */
+  async removeStaleStreams(prefix = TEST_STREAM_PREFIX, now = Date.now()): Promise<string[]> {
+    const stale: string[] = []
+    for await (const info of this.#jsm.streams.list()) {
+      const { name } = info.config
+      if (name.startsWith(prefix) && now - Date.parse(info.created) > STALE_MS) stale.push(name)
+    }
+    for (const name of stale) await this.#jsm.streams.delete(name)
+    return stale
+  }
+
+  /**
+   * Deletes the run's stream (its consumers go with it) and the ledger entries of its events (the event with
+   * its records, `e.<id>`, and the unfinished marker, `u.<id>`), purged by subject so no delete marker stays.
+   */
+  async removeRun(stream: string, eventIds: readonly string[]): Promise<void> {
+    await this.#jsm.streams.delete(stream).catch(() => false)
+    for (const id of eventIds) {
+      for (const key of [`e.${id}`, `u.${id}`]) {
+        await this.#jsm.streams.purge(LEDGER_STREAM, { filter: `$KV.switchyard_ledger.${key}` })
+      }
+    }
+  }
+
+  /** How many messages the ledger holds for an event (0 once `removeRun` removed it). */
+  async ledgerMessages(eventId: string): Promise<number> {
+    const info = await this.#jsm.streams.info(LEDGER_STREAM, {
+      subjects_filter: `$KV.switchyard_ledger.*.${eventId}`,
+    })
+    return Object.values(info.state.subjects ?? {}).reduce((sum, count) => sum + count, 0)
+  }
+
+  close(): Promise<void> {
+    return this.#nc.close()
+  }
+}
