@@ -83,7 +83,7 @@ describe('switchyard CLI arguments', () => {
       expect(run.code, args.join(' ')).toBe(0)
       expect(run.stdout, args.join(' ')).toContain('Usage: switchyard')
     }
-  })
+  }, 30_000)
 
   it('exits 2 with a clear message on bad arguments', async () => {
     const cases: [string[], string][] = [
