@@ -195,4 +195,15 @@ describe('PluginHost runtime control', () => {
     )
     expect(host.status().map((p) => p.name)).toEqual(['reporter', 'shipping', 'worker'])
   })
+
+  it('starts the dependents of a removed plugin again when one of that name is added (an upgrade)', async () => {
+    const { host, dir } = await startApp('plugin_directories: [plugins]\n')
+    await host.removePlugin('worker')
+    expect(host.plugin('reporter')).toMatchObject({
+      state: 'disabled',
+      reason: 'dependency "worker" was disabled',
+    })
+    await host.addPlugin(join(dir, 'plugins', 'worker'))
+    expect(host.plugin('reporter').state).toBe('started')
+  })
 })

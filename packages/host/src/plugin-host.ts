@@ -232,8 +232,9 @@ export class PluginHost {
   }
 
   /**
-   * Adds and starts a plugin installed at runtime (a package folder with `eventPlugin`, or a single file). On
-   * failure nothing stays registered and the error is thrown.
+   * Adds and starts a plugin installed at runtime (a package folder with `eventPlugin`, or a single file), then
+   * the plugins that were disabled because one of that name was removed. On failure nothing stays registered
+   * and the error is thrown.
    */
   addPlugin(path: string): Promise<PluginStatus> {
     return this.#exclusive(async () => {
@@ -244,6 +245,8 @@ export class PluginHost {
         this.#plugins.delete(record.name)
         throw record.error
       }
+      // An upgrade removes the old version (disabling its dependents) then adds the new: they start again.
+      if (record.state === 'started') await this.#plugins.unblock(record.name)
       return toPluginStatus(record)
     })
   }
