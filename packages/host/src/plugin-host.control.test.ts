@@ -196,14 +196,16 @@ describe('PluginHost runtime control', () => {
     expect(host.status().map((p) => p.name)).toEqual(['reporter', 'shipping', 'worker'])
   })
 
-  it('starts the dependents of a removed plugin again when one of that name is added (an upgrade)', async () => {
+  it('adds the new code of a removed plugin replaced in place and restarts its dependents (an upgrade)', async () => {
     const { host, dir } = await startApp('plugin_directories: [plugins]\n')
     await host.removePlugin('worker')
     expect(host.plugin('reporter')).toMatchObject({
       state: 'disabled',
       reason: 'dependency "worker" was disabled',
     })
-    await host.addPlugin(join(dir, 'plugins', 'worker'))
+    const entry = join(dir, 'plugins', 'worker', 'index.js')
+    await writeFile(entry, (await readFile(entry, 'utf8')).replace("version: '1.0.0'", "version: '1.1.0'"))
+    expect(await host.addPlugin(join(dir, 'plugins', 'worker'))).toMatchObject({ version: '1.1.0' })
     expect(host.plugin('reporter').state).toBe('started')
   })
 })

@@ -238,7 +238,8 @@ export class PluginHost {
    */
   addPlugin(path: string): Promise<PluginStatus> {
     return this.#exclusive(async () => {
-      const [record] = await this.#plugins.load([await this.#candidateAt(path)])
+      // fresh: an upgrade or a reinstall puts new code at a path Node has cached
+      const [record] = await this.#plugins.load([await this.#candidateAt(path)], { fresh: true })
       if (record === undefined) throw new PluginLoadError(`no plugin at ${path}`)
       if (record.state !== 'failed') await this.#plugins.start(record)
       if (record.state === 'failed') {

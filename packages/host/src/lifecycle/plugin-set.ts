@@ -52,11 +52,17 @@ export class PluginSet {
     return [...this.#records.values()]
   }
 
-  /** Imports candidates concurrently; a second plugin with a taken name fails with both paths in the reason. */
-  async load(candidates: readonly PluginCandidate[]): Promise<PluginRecord[]> {
+  /**
+   * Imports candidates concurrently; a second plugin with a taken name fails with both paths in the reason.
+   * With `fresh`, entries imported before are evaluated again (a package replaced in the same folder).
+   */
+  async load(
+    candidates: readonly PluginCandidate[],
+    options: { fresh?: boolean } = {},
+  ): Promise<PluginRecord[]> {
     const imported = await Promise.all(
       candidates.map((candidate) =>
-        importPlugin(candidate).then(
+        importPlugin(candidate, options).then(
           (descriptor) => ({ candidate, descriptor, error: undefined }),
           (error: Error) => ({ candidate, descriptor: undefined, error }),
         ),
