@@ -25,7 +25,12 @@ export {
   UpgradeSourceError,
 } from './errors.js'
 export { extractArchive } from './extract-archive.js'
-export { type InstallRequest, InstallRequestSchema, parseInstallRequest } from './install-request.js'
+export {
+  type InstallRequest,
+  InstallRequestSchema,
+  parseInstallRequest,
+  UpgradeRequestSchema,
+} from './install-request.js'
 export { LOCKFILE_NAME, type LockEntry, type LockSource } from './lockfile.js'
 export { type InstalledPlugin, Marketplace, type UpgradeResult } from './marketplace.js'
 export {

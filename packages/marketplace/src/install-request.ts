@@ -26,6 +26,17 @@ const ByUrl = v.strictObject({
  */
 export const InstallRequestSchema = v.union([ByName, ByUrl])
 
+/**
+ * The body of `POST /api/v1/plugins/upgrade`: `{ name, version? }`, the installed package's name and the range
+ * (or dist-tag) to move to, `latest` by default.
+ *
+ * @example
+ * ```ts
+ * const result = v.safeParse(UpgradeRequestSchema, { name: '@switchyard/plugin-audit-log', version: '^0.2.0' })
+ * ```
+ */
+export const UpgradeRequestSchema = ByName
+
 /** A validated install request. */
 export type InstallRequest = v.InferOutput<typeof InstallRequestSchema>
 

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Marketplace } from './marketplace.js'
 import type { MarketplaceConfigInput } from './marketplace-config.js'
 import { fakeHost } from './test-support/fake-host.js'
-import { packPlugin } from './test-support/plugin-package.js'
-import { snapshotTree } from './test-support/snapshot-tree.js'
+import { packPlugin } from './testing/plugin-package.js'
+import { snapshotTree } from './testing/snapshot-tree.js'
 import { startTestRegistry, type TestRegistry } from './testing/start-test-registry.js'
 
 let registry: TestRegistry

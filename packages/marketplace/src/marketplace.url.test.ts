@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Marketplace } from './marketplace.js'
 import type { MarketplaceConfigInput } from './marketplace-config.js'
 import { fakeHost } from './test-support/fake-host.js'
-import { packPlugin, zipPlugin } from './test-support/plugin-package.js'
-import { type FileServer, serveFiles } from './test-support/serve-files.js'
-import { snapshotTree } from './test-support/snapshot-tree.js'
-import { writeTar } from './test-support/write-tar.js'
-import { writeZip } from './test-support/write-zip.js'
+import { packPlugin, zipPlugin } from './testing/plugin-package.js'
+import { type FileServer, serveFiles } from './testing/serve-files.js'
+import { snapshotTree } from './testing/snapshot-tree.js'
+import { writeTar } from './testing/write-tar.js'
+import { writeZip } from './testing/write-zip.js'
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 const good = packPlugin({ name: 'url-plugin', version: '1.0.0' })

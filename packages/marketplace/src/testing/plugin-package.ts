@@ -1,8 +1,6 @@
-import { type PluginSpec, pluginFiles } from '../testing/plugin-fixture.js'
+import { type PluginSpec, pluginFiles } from './plugin-fixture.js'
 import { writeTar } from './write-tar.js'
 import { writeZip } from './write-zip.js'
-
-export type { PluginSpec }
 
 /**
  * A fixture plugin as `npm pack` would make it: a gzipped tarball with everything under `package/`.
