@@ -1,8 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-// bench/package.json does not depend on @switchyard/host; it is loaded from the package's build, like store-sqlite.
-import { PluginHost } from '../../packages/host/dist/index.js'
+import { PluginHost } from '@switchyard/host'
 import { median, percentile } from '../lib/stats.js'
 import type { GroupResult, Row, Suite, SuiteContext, TargetCheck } from '../lib/suite.js'
 

@@ -1,23 +1,14 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
 import { median } from '../lib/stats.js'
 import type { Row, Suite, SuiteContext, SuiteResult } from '../lib/suite.js'
 import { findRow, ratioTarget } from '../lib/targets.js'
 
-interface CannonResult {
-  requests: { average: number }
-  latency: { p50: number; p99: number }
-  non2xx: number
-  errors: number
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<CannonResult>
+type CannonResult = autocannon.Result
 
-// autocannon ships no type declarations: typed here with the fields this suite reads.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
-
-const serverDir = fileURLToPath(new URL('../../apps/server/', import.meta.url))
-const target = fileURLToPath(new URL('../../apps/server/bench/http-target.ts', import.meta.url))
+const benchDir = fileURLToPath(new URL('..', import.meta.url))
+const target = fileURLToPath(new URL('http/http-target.ts', import.meta.url))
 const TOKEN = 'bench-token-0123456789'
 const BODY = JSON.stringify({
   type: 'order.status_changed',
@@ -42,9 +33,9 @@ const affinityOf = (pid: number) =>
 /** Starts a target on CPU 1 and resolves to its port once it listens. */
 function startTarget(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', target, mode], {
-    cwd: serverDir,
+    cwd: benchDir,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    env: { ...process.env, LOG_LEVEL: 'info', BENCH_TOKEN: TOKEN },
   })
   return new Promise((resolve, reject) => {
     let output = ''

@@ -1,8 +1,11 @@
+import { jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
+import { connectNatsTransport } from '@switchyard/transport-nats'
 import type { Suite, SuiteContext, SuiteResult } from '../lib/suite.js'
 import { findRow, ratioTarget } from '../lib/targets.js'
 import { measureE2e } from './nats/measure-e2e.js'
 import { type BenchTarget, busCase, CALLERS, rawCase } from './nats/nats-cases.js'
-import { connectNatsTransport, NATS_URL, natsCore, natsJetStream } from './nats/nats-modules.js'
+import { NATS_URL } from './nats/nats-url.js'
 import { processCase } from './nats/process-case.js'
 
 const unit = 'events/s'
@@ -27,7 +30,7 @@ EventBus on its own NatsTransport (its own connection); the nodes share the hand
 consumers). This process publishes through an EventBus with no handler. With one event at a time per node, nodes
 are what add throughput.`,
   `**Method**: one stream for the run (deleted after), an untimed warm-up block per row, then rounds in which the
-rows take turns (order rotated each round); each row is the median of its rounds. A full GC runs before each block.`,
+rows take turns (order rotated each round); each row is the median of its rounds. No GC is forced between blocks.`,
 ]
 
 /** Cluster throughput through NatsTransport against raw nats.js, and 1 vs 3 nodes. */
@@ -51,13 +54,8 @@ export const natsSuite: Suite = {
           baseline: raw,
           cases: [
             rawCase(raw, target),
-            busCase(bus, 'bus', target, { nodes: 1, concurrency: 16, handlerMs: 0, store: 'memory' }),
-            busCase(busNatsStore, 'bus_store', target, {
-              nodes: 1,
-              concurrency: 16,
-              handlerMs: 0,
-              store: 'nats',
-            }),
+            busCase(bus, 'bus', target, { concurrency: 16, store: 'memory' }),
+            busCase(busNatsStore, 'bus_store', target, { concurrency: 16, store: 'nats' }),
           ],
           sizes: ctx.quick
             ? { warmup: 500, block: 2_000, rounds: 2 }
@@ -71,13 +69,8 @@ export const natsSuite: Suite = {
           unit,
           baseline: oneNode,
           cases: [
-            busCase(oneNode, 'slow_one', target, { nodes: 1, concurrency: 1, handlerMs: 1, store: 'memory' }),
-            busCase(threeNodes, 'slow_three', target, {
-              nodes: 3,
-              concurrency: 1,
-              handlerMs: 1,
-              store: 'memory',
-            }),
+            processCase(oneNode, 'slow_one', target, { nodes: 1, concurrency: 1, handlerMs: 1 }),
+            processCase(threeNodes, 'slow_three', target, { nodes: 3, concurrency: 1, handlerMs: 1 }),
           ],
           sizes: ctx.quick ? { warmup: 50, block: 300, rounds: 2 } : { warmup: 200, block: 2_000, rounds: 3 },
         },
@@ -106,9 +99,9 @@ export const natsSuite: Suite = {
 
 /** Deletes the run's stream and the NatsStore buckets' streams. */
 async function deleteBenchStreams(...prefixes: string[]): Promise<void> {
-  const nc = await natsCore.connect({ servers: NATS_URL })
+  const nc = await connect({ servers: NATS_URL })
   try {
-    const jsm = await natsJetStream.jetstreamManager(nc)
+    const jsm = await jetstreamManager(nc)
     for await (const name of jsm.streams.names()) {
       if (prefixes.some((prefix) => name.startsWith(prefix))) await jsm.streams.delete(name)
     }

@@ -30,7 +30,8 @@ group-committed too); p50/p99 are the latency of \`enqueue\` alone. The harness 
 per event.`,
   `**Method**: a fresh temporary file per row, one untimed warm-up block, then rounds in which the rows take
 turns (order rotated each round), each timing a block of 20,000 new events end to end. Each row is the median of
-its rounds. A full GC runs before each block.`,
+its rounds. No GC is forced between blocks (after a forced full GC V8 shrinks the young generation and the next
+block pays for it).`,
 ]
 
 /** Durable ingest into SQLite (group commit) against bare better-sqlite3 and the memory store. */

@@ -1,4 +1,3 @@
-import { forceGc } from '../../lib/force-gc.js'
 import { median, percentile } from '../../lib/stats.js'
 import type { GroupResult, Row, SuiteContext } from '../../lib/suite.js'
 
@@ -52,7 +51,6 @@ export async function measureE2e(spec: E2eGroupSpec, ctx: SuiteContext): Promise
     for (let round = 0; round < sizes.rounds; round++) {
       for (let k = 0; k < runners.length; k++) {
         const index = (k + round) % runners.length
-        forceGc()
         const started = process.hrtime.bigint()
         const latencies = await runners[index]!.run(sizes.block)
         const elapsedNs = Number(process.hrtime.bigint() - started)

@@ -1,8 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
 import { createEvent, type Event, EventBus, MemoryStore, type Store } from '@switchyard/core'
+import { connectNatsStore, connectNatsTransport } from '@switchyard/transport-nats'
 import { concurrentCalls } from '../sqlite/measure-concurrent.js'
 import type { E2eCase, E2eRunner } from './measure-e2e.js'
-import { connectNatsStore, connectNatsTransport, NATS_URL, natsCore, natsJetStream } from './nats-modules.js'
+import { NATS_URL } from './nats-url.js'
 
 /** Concurrent publishers in every case: each publishes its next event once the previous one was acked. */
 export const CALLERS = 64
@@ -33,7 +35,7 @@ export class Block {
     this.latencies = new Float64Array(events.length)
     this.#sentAt = new Float64Array(events.length)
     this.#remaining = events.length
-    events.forEach((event, i) => this.#index.set(event.id, i))
+    for (const [i, event] of events.entries()) this.#index.set(event.id, i)
     this.done = new Promise((resolve) => (this.#resolve = resolve))
   }
 
@@ -59,14 +61,14 @@ export function rawCase(name: string, target: BenchTarget): E2eCase {
   return {
     name,
     async setup(): Promise<E2eRunner> {
-      const nc = await natsCore.connect({ servers: NATS_URL })
-      const js = natsJetStream.jetstream(nc)
-      const jsm = await natsJetStream.jetstreamManager(nc)
+      const nc = await connect({ servers: NATS_URL })
+      const js = jetstream(nc)
+      const jsm = await jetstreamManager(nc)
       const subject = `${target.subjectPrefix}.bench.raw`
       await jsm.consumers.add(target.stream, {
         durable_name: 'bench_raw',
-        ack_policy: natsJetStream.AckPolicy.Explicit,
-        deliver_policy: natsJetStream.DeliverPolicy.New,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.New,
         filter_subject: subject,
       })
       const messages = await (await js.consumers.get(target.stream, 'bench_raw')).consume()
@@ -102,52 +104,39 @@ export function rawCase(name: string, target: BenchTarget): E2eCase {
 
 /** How a bus case is built. */
 export interface BusCaseOptions {
-  /** EventBus instances, each with its own NatsTransport (its own connection): the nodes. */
-  nodes: number
-  /** The handler's concurrency on each node. */
+  /** The handler's concurrency. */
   concurrency: number
-  /** Milliseconds the handler waits (I/O), 0 for none. */
-  handlerMs: number
-  /** `nats`: a NatsStore shared by the nodes (ledger and idempotency in KV); `memory`: a MemoryStore per node. */
+  /** `nats`: a NatsStore (ledger and idempotency in KV); `memory`: a MemoryStore. */
   store: 'memory' | 'nats'
 }
 
 /**
- * `bus.enqueue(event)` from `CALLERS` callers spread over the nodes; one handler subscribed on every node under
- * the same name (one durable consumer, competing nodes). An event counts when its handler finished.
+ * `bus.enqueue(event)` from `CALLERS` callers into one EventBus on NatsTransport with one handler subscribed (its
+ * durable consumer). An event counts when its handler finished. Several nodes: `processCase`.
  */
 export function busCase(name: string, tag: string, target: BenchTarget, options: BusCaseOptions): E2eCase {
   return {
     name,
     async setup(): Promise<E2eRunner> {
       let block: Block | undefined
-      const buses: EventBus[] = []
-      for (let node = 0; node < options.nodes; node++) {
-        const transport = await connectNatsTransport({
-          servers: NATS_URL,
-          stream: target.stream,
-          subjectPrefix: target.subjectPrefix,
-        })
-        const store: Store =
-          options.store === 'memory'
-            ? new MemoryStore()
-            : await connectNatsStore({
-                servers: NATS_URL,
-                bucketPrefix: target.bucketPrefix,
-                connection: transport.connection,
-              })
-        const bus = new EventBus({ transport, store })
-        bus.subscribe(
-          `bench.${tag}`,
-          async (event) => {
-            if (options.handlerMs > 0) await sleep(options.handlerMs)
-            block?.handled(event.id)
-          },
-          { name: `bench_${tag}`, concurrency: options.concurrency },
-        )
-        buses.push(bus)
-      }
-      let turn = 0
+      const transport = await connectNatsTransport({
+        servers: NATS_URL,
+        stream: target.stream,
+        subjectPrefix: target.subjectPrefix,
+      })
+      const store: Store =
+        options.store === 'memory'
+          ? new MemoryStore()
+          : await connectNatsStore({
+              servers: NATS_URL,
+              bucketPrefix: target.bucketPrefix,
+              connection: transport.connection,
+            })
+      const bus = new EventBus({ transport, store })
+      bus.subscribe(`bench.${tag}`, (event) => block?.handled(event.id), {
+        name: `bench_${tag}`,
+        concurrency: options.concurrency,
+      })
       return {
         async run(count) {
           const events = makeEvents(`bench.${tag}`, count)
@@ -155,14 +144,12 @@ export function busCase(name: string, tag: string, target: BenchTarget, options:
           block = current
           await concurrentCalls(events, CALLERS, (event) => {
             current.sent(event)
-            return buses[turn++ % buses.length]!.enqueue(event)
+            return bus.enqueue(event)
           })
           await current.done
           return current.latencies
         },
-        async teardown() {
-          await Promise.all(buses.map((bus) => bus.close()))
-        },
+        teardown: () => bus.close(),
       }
     },
   }

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Event, EventBus, MemoryStore, type Store } from '@switchyard/core'
+import { SqliteStore } from '@switchyard/store-sqlite'
+import Database from 'better-sqlite3'
 import { concurrentCalls, type IngestCase, type IngestRunner } from './measure-concurrent.js'
-import { openBareDatabase, SqliteStore } from './store-sqlite-module.js'
 
 /** Concurrent callers of acceptEvent/enqueue, and the transaction size of the bare baseline: the same number. */
 export const CALLERS = 256
@@ -35,7 +36,7 @@ export function bareCase(name: string): IngestCase {
     async setup(): Promise<IngestRunner> {
       const file = tempFile()
       await sqliteStore(file.path, 'full').close()
-      const db = openBareDatabase(file.path)
+      const db = new Database(file.path)
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = FULL')
       const insertEvent = db.prepare('INSERT INTO events (id, body, accepted_ms) VALUES (?, ?, ?)')

@@ -1,5 +1,4 @@
 import type { Event } from '@switchyard/core'
-import { forceGc } from '../../lib/force-gc.js'
 import { median, percentile } from '../../lib/stats.js'
 import type { GroupResult, Row, SuiteContext } from '../../lib/suite.js'
 
@@ -78,7 +77,6 @@ export async function measureIngest(spec: IngestGroupSpec, ctx: SuiteContext): P
     for (let k = 0; k < runners.length; k++) {
       const index = (k + round) % runners.length
       const events = spec.makeEvents(sizes.block)
-      forceGc()
       const started = process.hrtime.bigint()
       const latencies = await runners[index]!.ingest(events)
       const elapsedNs = Number(process.hrtime.bigint() - started)

@@ -1,0 +1,55 @@
+/**
+ * The server side of `pnpm bench -- http`, run in a child process: `BENCH_TOKEN=<token> node --import tsx
+ * http-target.ts <mode>` listens on a free port of 127.0.0.1 and writes `PORT <n>` to stderr. Modes: `bare`, a
+ * Hono route that parses the same JSON and answers 202; `switchyard`, the real server (auth with the token,
+ * validation, enqueue on the memory store, request logs at info to stdout) with no plugin; `switchyard-handler`,
+ * the same with one no-op handler every event is dispatched to.
+ */
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { startServer } from '@switchyard/server'
+import { Hono } from 'hono'
+
+async function bare(): Promise<number> {
+  const app = new Hono()
+  let n = 0
+  app.post('/api/v1/events', async (c) => {
+    const body = (await c.req.json()) as { type: string }
+    return c.json({ id: `${body.type}-${n++}` }, 202)
+  })
+  return new Promise((resolve) => {
+    serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => resolve(info.port))
+  })
+}
+
+async function switchyard(options: { handler: boolean }): Promise<number> {
+  const token = process.env.BENCH_TOKEN
+  if (!token) throw new Error('http-target.ts: set BENCH_TOKEN')
+  const plugins = fileURLToPath(new URL('plugins', import.meta.url))
+  const server = await startServer({
+    config: {
+      server: { host: '127.0.0.1', port: 0 },
+      auth: { tokens: [{ name: 'bench', token, scopes: ['publish'] }] },
+      plugin_directories: options.handler ? [plugins] : [],
+      storage: { driver: 'memory' },
+      transport: { driver: 'memory' },
+    },
+  })
+  return server.port
+}
+
+async function start(mode: string): Promise<number> {
+  switch (mode) {
+    case 'bare':
+      return bare()
+    case 'switchyard':
+      return switchyard({ handler: false })
+    case 'switchyard-handler':
+      return switchyard({ handler: true })
+    default:
+      throw new Error(`usage: http-target.ts bare|switchyard|switchyard-handler, got ${mode}`)
+  }
+}
+
+const port = await start(process.argv[2] ?? '')
+process.stderr.write(`PORT ${port}\n`)
