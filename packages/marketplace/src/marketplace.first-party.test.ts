@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process'
 import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,10 +15,21 @@ let registry: TestRegistry
 let cwd: string
 
 beforeAll(async () => {
-  // third-party dependencies (valibot) come through the uplink, as from a real registry
-  const { stdout } = await promisify(execFile)('npm', ['config', 'get', 'registry'])
-  registry = await startTestRegistry({ uplink: stdout.trim() })
+  registry = await startTestRegistry()
   for (const name of firstParty) await registry.publishDir(join(repository, 'plugins', name))
+  // The plugins' third-party dependency is published from the workspace's own copy rather than proxied from
+  // the public registry, so the test depends on nothing beyond this machine.
+  const valibotEntry = createRequire(join(repository, 'plugins', 'audit-log', 'package.json')).resolve(
+    'valibot',
+  )
+  const valibotDir = valibotEntry.slice(
+    0,
+    valibotEntry.lastIndexOf(`${sep}valibot${sep}`) + '/valibot'.length,
+  )
+  await promisify(execFile)('npm', ['publish', '--ignore-scripts', '--registry', registry.url], {
+    cwd: valibotDir,
+    env: { ...process.env, npm_config_userconfig: registry.npmrc },
+  })
   cwd = await mkdtemp(join(tmpdir(), 'switchyard-first-party-'))
 }, 120_000)
 
