@@ -1,12 +1,15 @@
 import type { PluginHost, SwitchyardConfig } from '@switchyard/host'
-import type { MarketplaceApi, ServerRuntime } from './server-runtime.js'
+import type { ReloadableMarketplace } from './marketplace-api.js'
+import type { ServerRuntime } from './server-runtime.js'
 
 /** What the server adds to the host: readiness, the marketplace and a hook on applied configurations. */
 export interface HostRuntimeOptions {
+  /** Reads and validates the configuration a reload would apply, without applying it. */
+  readConfig(): Promise<SwitchyardConfig>
   /** Called with each configuration a reload applied (the server swaps its auth settings). */
   onConfig(config: SwitchyardConfig): void
   isReady(): boolean
-  marketplace: MarketplaceApi | null
+  marketplace: ReloadableMarketplace
 }
 
 /**
@@ -14,7 +17,7 @@ export interface HostRuntimeOptions {
  *
  * @example
  * ```ts
- * const runtime = hostRuntime(host, { onConfig: (c) => access.update(...), isReady: () => true, marketplace: null })
+ * const runtime = hostRuntime(host, { readConfig, onConfig: (c) => access.update(...), isReady: () => true, marketplace })
  * ```
  */
 export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): ServerRuntime {
@@ -32,7 +35,11 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
     disable: (name) => host.disable(name),
     reload: (name) => host.reload(name),
     async reloadConfig() {
+      const { marketplace } = options
+      // The host knows nothing of the marketplace section: it is checked first, so an invalid one changes nothing.
+      marketplace.check((await options.readConfig()).marketplace)
       const config = await host.reloadConfig()
+      marketplace.apply(config.marketplace)
       options.onConfig(config)
       return { reloaded: true, plugins: host.status(), routeWarnings: host.bus.routeWarnings() }
     },
@@ -40,6 +47,8 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
     health: () => host.health(),
     isReady: options.isReady,
     pluginFetch: host.fetch,
-    marketplace: options.marketplace,
+    get marketplace() {
+      return options.marketplace.enabled ? options.marketplace : null
+    },
   }
 }

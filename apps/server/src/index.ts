@@ -22,7 +22,7 @@ export {
 } from './errors.js'
 export { type HostRuntimeOptions, hostRuntime } from './host-runtime.js'
 export { type Listener, listen } from './listen.js'
-export { marketplaceApi } from './marketplace-api.js'
+export { type MarketplaceSettings, marketplaceApi, type ReloadableMarketplace } from './marketplace-api.js'
 export { type Backends, openBackends } from './open-backends.js'
 export { buildOpenApi, type OpenApiDocument, openApiPath } from './openapi.js'
 export { EVENT_MEDIA, readEvent } from './read-event.js'

@@ -1,28 +1,90 @@
 import { join, sep } from 'node:path'
 import type { PluginHost } from '@switchyard/host'
-import type { Marketplace, MarketplaceHooks } from '@switchyard/marketplace'
+import {
+  Marketplace,
+  MarketplaceConfigError,
+  type MarketplaceHooks,
+  type MarketplaceOptions,
+} from '@switchyard/marketplace'
 import type { MarketplaceApi } from './server-runtime.js'
+
+/** What the server builds each `Marketplace` from, besides the `marketplace:` section. */
+export type MarketplaceSettings = Omit<MarketplaceOptions, 'config' | 'hooks'>
+
+/** The server's marketplace: the API operations, plus the swap a configuration reload makes. */
+export interface ReloadableMarketplace extends MarketplaceApi {
+  /** The `enabled` flag of the section in use. */
+  readonly enabled: boolean
+  /**
+   * Builds the marketplace of a `marketplace:` section without using it: throws `E_CONFIG` when the section is
+   * invalid or moves `install_dir` (the host searches the folder it was given at start; that needs a restart).
+   */
+  check(section: unknown): void
+  /** Checks a section, then uses it from the next operation on; an operation in flight ends on the old one. */
+  apply(section: unknown): void
+}
 
 /**
  * Connects the marketplace to the running host: a staged package must load (`inspectPlugin`) before it is moved
  * into place, an installed one is added and started without a restart, an uninstalled one is stopped, removed
  * and its stored state and KV forgotten. Package names (`@acme/plugin-x`) are mapped to plugin names through
- * the folder the host loaded the plugin from.
+ * the folder the host loaded the plugin from. Operations run one at a time across configuration reloads.
  *
  * @example
  * ```ts
- * const api = marketplaceApi(host, new Marketplace({ config: config.marketplace, hostVersion }))
+ * const api = marketplaceApi(host, marketplace, { hostVersion, cwd })
  * await api.install({ name: '@switchyard/plugin-audit-log' })
+ * api.apply(nextConfig.marketplace) // on reload-config
  * ```
  */
-export function marketplaceApi(host: PluginHost, marketplace: Marketplace): MarketplaceApi {
+export function marketplaceApi(
+  host: PluginHost,
+  initial: Marketplace,
+  settings: MarketplaceSettings,
+): ReloadableMarketplace {
+  let marketplace = initial
+  let queue: Promise<unknown> = Promise.resolve()
+  // Each operation reads `marketplace` when its turn comes, so a swap never runs two at once on one folder.
+  const exclusive = <T>(work: (current: Marketplace) => Promise<T>): Promise<T> => {
+    const run = queue.then(() => work(marketplace))
+    queue = run.catch(() => undefined)
+    return run
+  }
+  const build = (section: unknown): Marketplace => {
+    const next = new Marketplace({ ...settings, config: section as MarketplaceOptions['config'] })
+    if (next.installDir !== initial.installDir)
+      throw new MarketplaceConfigError(
+        `install_dir: changing it needs a restart (in use: ${initial.installDir}, configured: ${next.installDir})`,
+      )
+    return next
+  }
+  const hooks = hostHooks(host, initial.installDir)
+  return {
+    get enabled() {
+      return marketplace.enabled
+    },
+    list: () => marketplace.catalog(),
+    install: (request) => exclusive((current) => current.install(request, hooks)),
+    upgrade: (name, version) => exclusive((current) => current.upgrade(name, version, hooks)),
+    uninstall: (name, options) => exclusive((current) => current.uninstall(name, hooks, options)),
+    check(section) {
+      build(section)
+    },
+    apply(section) {
+      marketplace = build(section)
+    },
+  }
+}
+
+/** The marketplace's hooks on a host whose plugins installed from `installDir` live in `<installDir>/<package>`. */
+function hostHooks(host: PluginHost, installDir: string): MarketplaceHooks {
   const pluginIn = (pkg: string): string | undefined => {
-    const dir = join(marketplace.installDir, pkg) + sep
+    const dir = join(installDir, pkg) + sep
     return host.status().find((plugin) => plugin.entry.startsWith(dir))?.name
   }
   // Between `stop` and `forget` the plugin is gone from the host: remember which one it was.
   const removed = new Map<string, string>()
-  const hooks: MarketplaceHooks = {
+  return {
     verify: (staged) => host.inspectPlugin(staged.dir),
     start: (pkg) => host.addPlugin(pkg.dir),
     async stop(pkg) {
@@ -44,10 +106,5 @@ export function marketplaceApi(host: PluginHost, marketplace: Marketplace): Mark
       removed.delete(pkg)
       if (plugin !== undefined) await host.store.forgetPlugin(plugin)
     },
-  }
-  return {
-    list: () => marketplace.catalog(),
-    install: (request) => marketplace.install(request, hooks),
-    uninstall: (name) => marketplace.uninstall(name, hooks),
   }
 }

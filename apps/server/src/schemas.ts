@@ -76,3 +76,21 @@ export const DeadLetterQuery = v.object({
 export const StreamQuery = v.object({
   pattern: v.optional(v.pipe(v.string(), v.nonEmpty())),
 })
+
+/**
+ * Query of `DELETE /api/v1/plugins/uninstall/{name}`: `force=true` uninstalls even while other plugins depend
+ * on it (they are disabled).
+ *
+ * @example
+ * ```ts
+ * v.parse(UninstallQuery, { force: 'true' }) // { force: true }
+ * ```
+ */
+export const UninstallQuery = v.object({
+  force: v.optional(
+    v.pipe(
+      v.picklist(['true', 'false'], 'expected true or false'),
+      v.transform((value) => value === 'true'),
+    ),
+  ),
+})

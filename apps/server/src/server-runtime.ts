@@ -7,7 +7,10 @@ export interface MarketplaceApi {
   install(
     request: { name: string; version?: string } | { download_url: string; checksum_sha256?: string },
   ): Promise<unknown>
-  uninstall(name: string): Promise<unknown>
+  /** To the newest version matching `version` (a range or dist-tag; `latest` by default), rolled back on failure. */
+  upgrade(name: string, version?: string): Promise<unknown>
+  /** Refused while other plugins depend on it, unless `force`. */
+  uninstall(name: string, options?: { force?: boolean }): Promise<unknown>
 }
 
 /**
@@ -33,7 +36,10 @@ export interface ServerRuntime {
   enable(name: string): Promise<unknown>
   disable(name: string): Promise<unknown>
   reload(name: string): Promise<unknown>
-  /** Re-reads the configuration file; an invalid one throws `E_CONFIG` and changes nothing. */
+  /**
+   * Re-reads the configuration file and applies it, the `marketplace:` section included; an invalid one throws
+   * `E_CONFIG` and changes nothing.
+   */
   reloadConfig(): Promise<unknown>
   /** Declared event schemas as JSON Schema. */
   catalog(): unknown
@@ -42,6 +48,6 @@ export interface ServerRuntime {
   isReady(): boolean
   /** Answers a request for `/plugins/<name>/...` with that plugin's routes. */
   pluginFetch(request: Request): Response | Promise<Response>
-  /** Null when `marketplace.enabled` is false. */
+  /** Null when `marketplace.enabled` is false (read on each request: a reload may switch it). */
   readonly marketplace: MarketplaceApi | null
 }

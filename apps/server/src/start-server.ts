@@ -71,7 +71,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const configFile =
     options.configFile ??
     (options.config === undefined && existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
-  const { config } = configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})
+  // What a reload applies: the file again, or the same object.
+  const readConfig = async () =>
+    (configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})).config
+  const config = await readConfig()
   // Relative paths in the configuration (plugin_directories, storage.path) are taken from the working directory.
   const baseDir = process.cwd()
 
@@ -84,11 +87,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const access = new AccessControl(tokensOf(config.auth), config.auth.public_paths)
   let host: PluginHost | undefined
   const metrics = new ServerMetrics({ pluginStates: () => host?.status() ?? [] })
-  const marketplace = new Marketplace({
-    config: config.marketplace,
-    hostVersion: versionOf('@switchyard/core/package.json'),
-    cwd: baseDir,
-  })
+  const marketplaceSettings = { hostVersion: versionOf('@switchyard/core/package.json'), cwd: baseDir }
+  const marketplace = new Marketplace({ ...marketplaceSettings, config: config.marketplace })
   host = await createHost({
     ...(configFile ? { configPath: configFile } : { config: options.config ?? {} }),
     cwd: baseDir,
@@ -103,9 +103,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const unobserve = metrics.observe(started.bus)
   const closing = new AbortController()
   const runtime = hostRuntime(started, {
+    readConfig,
     onConfig: (next) => access.update(tokensOf(next.auth), next.auth.public_paths),
     isReady: () => !closing.signal.aborted && backends.transport.isReady(),
-    marketplace: marketplace.enabled ? marketplaceApi(started, marketplace) : null,
+    marketplace: marketplaceApi(started, marketplace, marketplaceSettings),
   })
   const app = createApp({
     runtime,

@@ -45,13 +45,34 @@ const install = apiCommand({
   },
 })
 
+const upgrade = apiCommand({
+  name: 'upgrade',
+  summary: 'Upgrade an installed plugin; the old version keeps running if the new one fails to start',
+  synopsis: 'switchyard plugins upgrade NAME [--version RANGE]',
+  help: '  --version RANGE     version, range or dist-tag to move to (default: latest)',
+  options: { version: { type: 'string' } },
+  positionals: NAME,
+  send(args, client) {
+    const version = optionText(args, 'version')
+    return client.request('POST', '/api/v1/plugins/upgrade', {
+      name: args.positionals[0],
+      ...(version ? { version } : {}),
+    })
+  },
+})
+
 const uninstall = apiCommand({
   name: 'uninstall',
   summary: 'Stop, remove and forget an installed plugin',
-  synopsis: 'switchyard plugins uninstall NAME',
+  synopsis: 'switchyard plugins uninstall NAME [--force]',
+  help: '  --force             even while other plugins depend on it (they are disabled)',
+  options: { force: { type: 'boolean' } },
   positionals: NAME,
-  send: ({ positionals }, client) =>
-    client.request('DELETE', `/api/v1/plugins/uninstall/${encodeURIComponent(positionals[0]!)}`),
+  send: ({ positionals, values }, client) =>
+    client.request(
+      'DELETE',
+      `/api/v1/plugins/uninstall/${encodeURIComponent(positionals[0]!)}${values.force ? '?force=true' : ''}`,
+    ),
 })
 
 const commands = [
@@ -64,11 +85,12 @@ const commands = [
   ),
   pluginAction('reload', 'Reload a plugin from disk without losing events', (n) => `/plugins/${n}/reload`),
   install,
+  upgrade,
   uninstall,
 ]
 
 /**
- * `switchyard plugins list|enable|disable|reload|install|uninstall`.
+ * `switchyard plugins list|enable|disable|reload|install|upgrade|uninstall`.
  *
  * @example
  * ```sh
@@ -77,6 +99,6 @@ const commands = [
  */
 export const pluginsCommand: CliCommand = commandGroup(
   'plugins',
-  'List, enable, disable, reload, install or uninstall plugins of a running server',
+  'List, enable, disable, reload, install, upgrade or uninstall plugins of a running server',
   commands,
 )

@@ -1,11 +1,12 @@
-import { InstallRequestSchema } from '@switchyard/marketplace'
+import { InstallRequestSchema, UpgradeRequestSchema } from '@switchyard/marketplace'
 import type { ApiBuilder } from '../api-builder.js'
 import { MarketplaceDisabledError } from '../errors.js'
+import { UninstallQuery } from '../schemas.js'
 import type { MarketplaceApi, ServerRuntime } from '../server-runtime.js'
 
 /**
- * `GET /api/v1/plugins/marketplace`, `POST /api/v1/plugins/install` and
- * `DELETE /api/v1/plugins/uninstall/{name}`.
+ * `GET /api/v1/plugins/marketplace`, `POST /api/v1/plugins/install`, `POST /api/v1/plugins/upgrade` and
+ * `DELETE /api/v1/plugins/uninstall/{name}[?force=true]`.
  *
  * @example
  * ```ts
@@ -48,13 +49,37 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
   )
   api.route(
     {
+      method: 'post',
+      path: '/api/v1/plugins/upgrade',
+      scope: 'admin',
+      tag,
+      summary:
+        'Upgrade an installed plugin to the newest version matching `version` (latest by default); if the new one fails to start, the old one keeps running',
+      body: UpgradeRequestSchema,
+      responses: {
+        200: '{ plugin, previousVersion, changed }',
+        404: 'Not installed, or no such version',
+        409: 'Marketplace disabled, or installed from a URL',
+        422: 'The new version was refused or failed to start (rolled back)',
+      },
+    },
+    async (c, { body }) => c.json((await marketplace().upgrade(body.name, body.version)) as object),
+  )
+  api.route(
+    {
       method: 'delete',
       path: '/api/v1/plugins/uninstall/:name{.+}',
       scope: 'admin',
       tag,
-      summary: 'Stop, remove and forget an installed plugin',
-      responses: { 200: 'The removed plugin', 404: 'Not installed', 409: 'Marketplace disabled' },
+      summary:
+        'Stop, remove and forget an installed plugin; refused while other plugins depend on it unless force=true',
+      query: UninstallQuery,
+      responses: {
+        200: 'The removed plugin',
+        404: 'Not installed',
+        409: 'Marketplace disabled, or other plugins depend on it',
+      },
     },
-    async (c) => c.json((await marketplace().uninstall(c.req.param('name')!)) as object),
+    async (c, { query }) => c.json((await marketplace().uninstall(c.req.param('name')!, query)) as object),
   )
 }
