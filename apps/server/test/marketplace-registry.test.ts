@@ -192,3 +192,40 @@ describe('marketplace over HTTP against a real registry', () => {
     expect(gone).toMatchObject({ status: 404, body: { error: { code: 'E_NOT_INSTALLED' } } })
   })
 })
+
+describe('marketplace section on reload-config', () => {
+  const installByUrl = () =>
+    app.call('POST', '/api/v1/plugins/install', { download_url: `${registry.url}nowhere.tgz` })
+
+  it('applies a changed section without a restart: sources, registry, enabled flag', async () => {
+    expect((await app.reconfigure({ allowed_sources: ['registry'] })).status).toBe(200)
+    expect(await installByUrl()).toMatchObject({
+      status: 403,
+      body: { error: { code: 'E_SOURCE_NOT_ALLOWED' } },
+    })
+    expect((await app.reconfigure({ registry: null })).status).toBe(200)
+    expect(await get('/api/v1/plugins/marketplace')).toEqual({ plugins: [], problems: [] })
+    expect((await app.reconfigure({ enabled: false })).status).toBe(200)
+    expect(await app.call('GET', '/api/v1/plugins/marketplace')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'E_MARKETPLACE_DISABLED' } },
+    })
+    expect((await app.reconfigure({})).status).toBe(200)
+    const { plugins } = (await get('/api/v1/plugins/marketplace')) as { plugins: { name: string }[] }
+    expect(plugins.map((plugin) => plugin.name)).toContain(TALLY)
+  })
+
+  it('rejects an invalid section or a moved install_dir with 400, applying nothing of the file', async () => {
+    expect((await app.reconfigure({ enabled: false })).status).toBe(200)
+    // the same file also drops the read token: that must not apply either
+    const auth = { tokens: [{ name: 'admin', token: TOKENS.admin, scopes: ['admin'] }] }
+    const invalid = await app.reconfigure({ enabled: true, limits: { max_files: 0 } }, { auth })
+    expect(invalid).toMatchObject({ status: 400, body: { error: { code: 'E_CONFIG' } } })
+    expect(invalid.body.error).toMatchObject({ message: expect.stringContaining('limits.max_files') })
+    const moved = await app.reconfigure({ enabled: true, install_dir: join(app.dir, 'elsewhere') })
+    expect(moved).toMatchObject({ status: 400, body: { error: { code: 'E_CONFIG' } } })
+    expect(moved.body.error).toMatchObject({ message: expect.stringContaining('needs a restart') })
+    expect((await app.call('GET', '/api/v1/plugins/marketplace', undefined, 'read')).status).toBe(409)
+    expect((await app.reconfigure({})).status).toBe(200)
+  })
+})

@@ -31,6 +31,14 @@ export interface MarketplaceApp {
   snapshot(): Promise<Record<string, string>>
   /** The lockfile's plugins by name, `{}` when there is none. */
   lock(): Promise<Record<string, { version: string }>>
+  /**
+   * Rewrites the config file with `changes` merged into the marketplace section (and `overrides` replacing
+   * top-level keys), then calls `POST /api/v1/events/reload-config`.
+   */
+  reconfigure(
+    changes: Record<string, unknown>,
+    overrides?: Record<string, unknown>,
+  ): Promise<{ status: number; body: Record<string, unknown> }>
   /** Name, state and version of every plugin of the host. */
   plugins(): Promise<{ name: string; state: string; version?: string }[]>
   close(): Promise<void>
@@ -53,7 +61,9 @@ export async function startMarketplaceApp(marketplace: Record<string, unknown>):
   await symlink(SERVER_PACKAGES, join(dir, 'node_modules', '@switchyard'))
   const installDir = join(dir, '.switchyard', 'plugins')
   const section = { enabled: true, install_dir: installDir, ...marketplace }
-  const t = await startTestServer(testConfig({ plugin_directories: [], marketplace: section }))
+  const configOf = (changes: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}) =>
+    testConfig({ plugin_directories: [], marketplace: { ...section, ...changes }, ...overrides })
+  const t = await startTestServer(configOf())
   const call: MarketplaceApp['call'] = async (method, path, body, as = 'admin') => {
     const init: RequestInit & { as: typeof as } = { method, as }
     if (body !== undefined) {
@@ -71,6 +81,10 @@ export async function startMarketplaceApp(marketplace: Record<string, unknown>):
     marketplace: section,
     call,
     snapshot: () => snapshotTree(dir),
+    async reconfigure(changes, overrides) {
+      await t.writeConfig(configOf(changes, overrides))
+      return call('POST', '/api/v1/events/reload-config')
+    },
     async lock() {
       const text = await readFile(join(installDir, 'switchyard-plugins.lock.json'), 'utf8').catch(() => null)
       return text === null ? {} : JSON.parse(text).plugins
