@@ -1,12 +1,17 @@
+import type { RunMode, RunResult, RunSink } from './attempt-runner.js'
 import type { HandlerContext } from './delivery.js'
+import type { Event } from './event.js'
+import type { HandlerEntry } from './handler-entry.js'
 
 /**
- * The `HandlerContext` of one attempt, which is also its node in a `DeadlineList`. The AbortSignal is created
+ * One attempt of a delivery: the `HandlerContext` the handler gets, its node in a `DeadlineList`, and where its
+ * result goes when the handler settles later (a sink slot or a promise). Keeping all of it in one object is
+ * what lets an async attempt cost no closure besides its two promise callbacks. The AbortSignal is created
  * only when the handler reads it, so handlers that ignore it cost no AbortController.
  *
  * @example
  * ```ts
- * const ctx = new AttemptContext(1, 'audit_log', event.id, 5000)
+ * const ctx = new AttemptContext(entry, event, 1, performance.now(), mode)
  * ctx.signal.aborted // false
  * ```
  */
@@ -15,6 +20,11 @@ export class AttemptContext implements HandlerContext {
   readonly handler: string
   readonly eventId: string
   readonly timeoutMs: number
+  readonly entry: HandlerEntry
+  readonly event: Event
+  /** Clock reading when the delivery (not this attempt) began. */
+  readonly start: number
+  readonly mode: RunMode
   /** The tick of its `DeadlineList` at which the attempt times out. */
   deadline = 0
   prev: AttemptContext | undefined = undefined
@@ -22,15 +32,23 @@ export class AttemptContext implements HandlerContext {
   /** Whether the node is linked into a deadline list. */
   tracked = false
   /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
-  onExpire: ((reason: Error) => void) | undefined = undefined
+  onExpire: ((ctx: AttemptContext, reason: Error) => void) | undefined = undefined
+  /** Where a result known only later goes: `sink.put(index, result)`, else `resolve(result)`. */
+  sink: RunSink | undefined = undefined
+  index = 0
+  resolve: ((result: RunResult) => void) | undefined = undefined
   #controller: AbortController | undefined
   #reason: Error | undefined
 
-  constructor(attempt: number, handler: string, eventId: string, timeoutMs: number) {
+  constructor(entry: HandlerEntry, event: Event, attempt: number, start: number, mode: RunMode) {
     this.attempt = attempt
-    this.handler = handler
-    this.eventId = eventId
-    this.timeoutMs = timeoutMs
+    this.handler = entry.name
+    this.eventId = event.id
+    this.timeoutMs = entry.policy.timeoutMs
+    this.entry = entry
+    this.event = event
+    this.start = start
+    this.mode = mode
   }
 
   get signal(): AbortSignal {
@@ -45,6 +63,6 @@ export class AttemptContext implements HandlerContext {
   expire(reason: Error): void {
     this.#reason = reason
     this.#controller?.abort(reason)
-    this.onExpire?.(reason)
+    this.onExpire?.(this, reason)
   }
 }

@@ -30,6 +30,8 @@ export interface RunMode {
   inline: boolean
   /** The run owns the entry's concurrency slot and in-flight count, and gives them back when it ends. */
   owned: boolean
+  /** An owned run also owns the claim on the event's idempotency key (`HandlerEntry.claimKey`). */
+  ownsKey?: boolean
   /** Called around retry waits, so a transport does not presume a long run lost. */
   progress?: () => void
   /**
@@ -46,18 +48,35 @@ export interface Retry {
   error: string
 }
 
+/** How a run ends: an outcome, or (transport, not inline) a retry to schedule. */
+export type RunResult = DeliveryOutcome | Retry
+
+/** Receives the results of several runs, each at the position it was given (the handlers of one publish). */
+export interface RunSink {
+  put(index: number, result: RunResult): void
+}
+
+let captured: ((result: RunResult) => void) | undefined
+/** A promise executor shared by every run: hands out the resolver without allocating a closure per promise. */
+const capture = (resolve: (result: RunResult) => void): void => {
+  captured = resolve
+}
+
 /**
  * Runs the attempts of one delivery: the handler with its timeout (one shared `DeadlineList`, a lazily created
  * AbortSignal), retries with backoff, then success (recording idempotency) or exhaustion (dead letter). A
- * handler that returns synchronously costs no promise and no clock; an async one costs one promise.
+ * handler that returns synchronously costs no promise and no clock; an async one costs its `AttemptContext`
+ * and two promise callbacks, plus one promise with `run` (none with `runInto`, which puts the result in a sink).
  *
  * @example
  * ```ts
- * const outcome = await runner.run(entry, event, 1, performance.now(), { replay: false, inline: true, owned: false })
+ * const outcome = await runner.run(entry, event, 1, performance.now(), { replay: false, inline: true, owned: false, redeliverable: false })
  * ```
  */
 export class AttemptRunner {
   #deps: RunnerDeps
+  /** The timeout callback of every attempt (one function, not a closure per attempt). */
+  #expired = (ctx: AttemptContext, reason: Error): void => this.#deliver(ctx, this.#failed(ctx, reason))
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps
@@ -70,32 +89,29 @@ export class AttemptRunner {
     attempt: number,
     start: number,
     mode: RunMode,
-  ): Promise<DeliveryOutcome | Retry> | DeliveryOutcome {
-    const ctx = new AttemptContext(attempt, entry.name, event.id, entry.policy.timeoutMs)
-    const { shutdown } = this.#deps
-    if (shutdown.aborted) return this.#failed(entry, event, attempt, start, shutdown.reason as Error, mode)
-    let returned: unknown
-    try {
-      returned = entry.handler(event, ctx)
-    } catch (error) {
-      return this.#failed(entry, event, attempt, start, new HandlerExecutionError(ctx, error), mode)
-    }
-    if (!isThenable(returned)) return this.#succeeded(entry, event, attempt, start, mode)
-    const { deadlines } = this.#deps
-    return new Promise((resolve) => {
-      ctx.onExpire = (timeout) => resolve(this.#failed(entry, event, attempt, start, timeout, mode))
-      deadlines.track(ctx)
-      returned.then(
-        () => {
-          if (deadlines.untrack(ctx)) resolve(this.#succeeded(entry, event, attempt, start, mode))
-        },
-        (error: unknown) => {
-          if (deadlines.untrack(ctx)) {
-            resolve(this.#failed(entry, event, attempt, start, new HandlerExecutionError(ctx, error), mode))
-          }
-        },
-      )
-    })
+  ): Promise<RunResult> | DeliveryOutcome {
+    const result = this.#attempt(entry, event, attempt, start, mode)
+    if (!(result instanceof AttemptContext)) return result
+    const promise = new Promise<RunResult>(capture)
+    result.resolve = captured
+    return promise
+  }
+
+  /** Runs a delivery like `run` from its first attempt, handing the result to `sink.put(index, result)`. */
+  runInto(
+    entry: HandlerEntry,
+    event: Event,
+    start: number,
+    mode: RunMode,
+    sink: RunSink,
+    index: number,
+  ): void {
+    const result = this.#attempt(entry, event, 1, start, mode)
+    if (result instanceof AttemptContext) {
+      result.sink = sink
+      result.index = index
+    } else if (result instanceof Promise) void result.then((settled) => sink.put(index, settled))
+    else sink.put(index, result)
   }
 
   /** Reports an outcome to observers and returns it. */
@@ -104,39 +120,74 @@ export class AttemptRunner {
     return outcome
   }
 
-  #succeeded(
-    entry: HandlerEntry,
-    event: Event,
-    attempts: number,
-    start: number,
-    mode: RunMode,
-  ): DeliveryOutcome | Promise<DeliveryOutcome> {
-    if (entry.policy.idempotent) return this.#settle(entry, event, attempts, start, mode, undefined)
-    if (mode.owned) release(entry)
-    const durationMs = performance.now() - start
-    return this.report(event, { handler: entry.name, status: 'succeeded', attempts, durationMs })
-  }
-
-  async #failed(
+  /** Calls the handler: its result when known now, else the pending attempt (its result goes to `#deliver`). */
+  #attempt(
     entry: HandlerEntry,
     event: Event,
     attempt: number,
     start: number,
-    error: Error,
     mode: RunMode,
-  ): Promise<DeliveryOutcome | Retry> {
+  ): DeliveryOutcome | Promise<RunResult> | AttemptContext {
+    const { shutdown, deadlines } = this.#deps
+    const ctx = new AttemptContext(entry, event, attempt, start, mode)
+    if (shutdown.aborted) return this.#failed(ctx, shutdown.reason as Error)
+    let returned: unknown
+    try {
+      returned = entry.handler(event, ctx)
+    } catch (error) {
+      return this.#failed(ctx, new HandlerExecutionError(ctx, error))
+    }
+    if (!isThenable(returned)) return this.#succeeded(ctx)
+    ctx.onExpire = this.#expired
+    deadlines.track(ctx)
+    returned.then(
+      () => {
+        if (deadlines.untrack(ctx)) this.#deliver(ctx, this.#succeeded(ctx))
+      },
+      (error: unknown) => {
+        if (deadlines.untrack(ctx))
+          this.#deliver(ctx, this.#failed(ctx, new HandlerExecutionError(ctx, error)))
+      },
+    )
+    return ctx
+  }
+
+  /** Hands a pending attempt's result to its sink or its promise. */
+  #deliver(ctx: AttemptContext, result: RunResult | Promise<RunResult>): void {
+    if (result instanceof Promise) void result.then((settled) => this.#deliver(ctx, settled))
+    else if (ctx.sink === undefined) ctx.resolve?.(result)
+    else ctx.sink.put(ctx.index, result)
+  }
+
+  #succeeded(ctx: AttemptContext): DeliveryOutcome | Promise<DeliveryOutcome> {
+    const { entry, event } = ctx
+    if (entry.policy.idempotent) {
+      const { store } = this.#deps
+      if (store.markProcessedSync === undefined) return this.#settle(ctx, undefined)
+      try {
+        store.markProcessedSync(event.metadata.idempotencyKey, entry.name)
+      } catch (error) {
+        return this.#end(ctx, this.#storeFailed(ctx, error))
+      }
+    }
+    const durationMs = performance.now() - ctx.start
+    return this.#end(ctx, { handler: entry.name, status: 'succeeded', attempts: ctx.attempt, durationMs })
+  }
+
+  async #failed(ctx: AttemptContext, error: Error): Promise<RunResult> {
+    const { entry, event, attempt, start, mode } = ctx
     const { logger, shutdown } = this.#deps
     logger.debug({ err: error, handler: entry.name, eventId: event.id, attempt }, 'attempt failed')
-    if (shutdown.aborted) return this.#interrupted(entry, event, attempt, start, mode)
+    if (shutdown.aborted) return this.#interrupted(ctx)
     const { retry } = entry.policy
-    if (attempt >= retry.attempts) return this.#settle(entry, event, attempt, start, mode, error)
+    if (attempt >= retry.attempts) return this.#settle(ctx, error)
     const delay = retryDelay(retry, attempt)
     if (!mode.inline) return { retryAfterMs: delay, attempts: attempt, error: error.message }
     mode.progress?.()
     try {
       await sleep(delay, undefined, { signal: shutdown })
     } catch {
-      return this.#interrupted(entry, event, attempt, start, mode)
+      return this.#interrupted(ctx)
     }
     mode.progress?.()
     return this.run(entry, event, attempt + 1, start, mode)
@@ -146,55 +197,50 @@ export class AttemptRunner {
    * Ends a run the bus shutdown interrupted: a transport delivery is handed back for redelivery; a publish
    * reports `failed` with the shutdown as its error, neither dead-lettered nor recorded as processed.
    */
-  #interrupted(
-    entry: HandlerEntry,
-    event: Event,
-    attempts: number,
-    start: number,
-    mode: RunMode,
-  ): Retry | Promise<DeliveryOutcome> {
+  #interrupted(ctx: AttemptContext): Retry | Promise<DeliveryOutcome> {
     const reason = this.#deps.shutdown.reason as Error
-    if (mode.redeliverable) return { retryAfterMs: 0, attempts, error: reason.message }
-    return this.#settle(entry, event, attempts, start, mode, reason)
+    if (ctx.mode.redeliverable) return { retryAfterMs: 0, attempts: ctx.attempt, error: reason.message }
+    return this.#settle(ctx, reason)
   }
 
   /** Ends a run: records idempotency after success, dead-letters after the last failure. */
-  async #settle(
-    entry: HandlerEntry,
-    event: Event,
-    attempts: number,
-    start: number,
-    mode: RunMode,
-    error: Error | undefined,
-  ): Promise<DeliveryOutcome> {
-    const { store, logger } = this.#deps
+  async #settle(ctx: AttemptContext, error: Error | undefined): Promise<DeliveryOutcome> {
+    const { entry, event, attempt: attempts, mode } = ctx
+    const { store, logger, shutdown } = this.#deps
     const handler = entry.name
+    let outcome: DeliveryOutcome
     try {
       if (error === undefined) {
         await store.markProcessed(event.metadata.idempotencyKey, handler)
-        return this.report(event, {
-          handler,
-          status: 'succeeded',
-          attempts,
-          durationMs: performance.now() - start,
-        })
+        outcome = { handler, status: 'succeeded', attempts, durationMs: performance.now() - ctx.start }
+      } else {
+        logger.warn({ err: error, handler, eventId: event.id, attempts }, 'delivery failed')
+        let status: DeliveryStatus = error instanceof HandlerTimeoutError ? 'timed_out' : 'failed'
+        if (entry.policy.deadLetter !== false && !mode.replay && !shutdown.aborted) {
+          await this.#deadLetter(entry, event, attempts, error)
+          status = 'dead_lettered'
+        }
+        const durationMs = performance.now() - ctx.start
+        outcome = { handler, status, attempts, durationMs, error: error.message }
       }
-      logger.warn({ err: error, handler, eventId: event.id, attempts }, 'delivery failed')
-      let status: DeliveryStatus = error instanceof HandlerTimeoutError ? 'timed_out' : 'failed'
-      if (entry.policy.deadLetter !== false && !mode.replay && !this.#deps.shutdown.aborted) {
-        await this.#deadLetter(entry, event, attempts, error)
-        status = 'dead_lettered'
-      }
-      const durationMs = performance.now() - start
-      return this.report(event, { handler, status, attempts, durationMs, error: error.message })
     } catch (storeError) {
-      // Handler failures are results; only the store throws here. Report it rather than reject publish.
-      logger.error({ err: storeError, handler, eventId: event.id }, 'delivery failed in the store')
-      const message = `store: ${(storeError as Error).message}`
-      return this.report(event, { handler, status: 'failed', attempts, durationMs: 0, error: message })
-    } finally {
-      if (mode.owned) release(entry)
+      outcome = this.#storeFailed(ctx, storeError)
     }
+    return this.#end(ctx, outcome)
+  }
+
+  /** Handler failures are results; only the store throws here. Report it rather than reject publish. */
+  #storeFailed(ctx: AttemptContext, storeError: unknown): DeliveryOutcome {
+    const { handler, eventId, attempt: attempts } = ctx
+    this.#deps.logger.error({ err: storeError, handler, eventId }, 'delivery failed in the store')
+    const error = `store: ${(storeError as Error).message}`
+    return { handler, status: 'failed', attempts, durationMs: 0, error }
+  }
+
+  /** Gives back what an owned run holds, then reports the outcome. */
+  #end(ctx: AttemptContext, outcome: DeliveryOutcome): DeliveryOutcome {
+    if (ctx.mode.owned) release(ctx)
+    return this.report(ctx.event, outcome)
   }
 
   async #deadLetter(entry: HandlerEntry, event: Event, attempts: number, error: Error): Promise<void> {
@@ -205,9 +251,10 @@ export class AttemptRunner {
   }
 }
 
-function release(entry: HandlerEntry): void {
+function release({ entry, event, mode }: AttemptContext): void {
   entry.release()
   entry.end()
+  if (mode.ownsKey) entry.releaseKey(event.metadata.idempotencyKey)
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

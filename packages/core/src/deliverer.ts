@@ -1,5 +1,11 @@
 import { performance } from 'node:perf_hooks'
-import { AttemptRunner, type Retry, type RunMode, type RunnerDeps } from './attempt-runner.js'
+import {
+  AttemptRunner,
+  type RunMode,
+  type RunnerDeps,
+  type RunResult,
+  type RunSink,
+} from './attempt-runner.js'
 import type { DeliveryOutcome, DeliveryStatus } from './delivery.js'
 import type { Reach } from './dispatch-plan.js'
 import type { Event } from './event.js'
@@ -18,18 +24,21 @@ export interface DelivererDeps extends RunnerDeps {
 
 /** Publish with nothing to wait for: the run owns the concurrency slot it took. */
 const FAST: RunMode = Object.freeze({ replay: false, inline: true, owned: true, redeliverable: false })
+/** The same for an idempotent handler: the run also owns the claim on the idempotency key. */
+const FAST_KEYED: RunMode = Object.freeze({ ...FAST, ownsKey: true })
 const GATED: RunMode = Object.freeze({ replay: false, inline: true, owned: false, redeliverable: false })
 const REPLAY: RunMode = Object.freeze({ replay: true, inline: true, owned: false, redeliverable: false })
 
 /**
  * Delivers events to handlers through the same gates on both paths: hold, orderingKey chain, concurrency,
  * idempotency, then the attempts. `direct` (publish) retries inline and skips every gate it can: an event with no
- * orderingKey to a handler that is not held, not idempotent and has a free slot goes straight to its attempt.
+ * orderingKey to a handler that is not held and has a free slot goes straight to its attempt (for an idempotent
+ * handler, when the Store answers idempotency synchronously and no duplicate is in flight).
  * `fromTransport` acks, or naks to retry later unless the event is ordered.
  *
  * @example
  * ```ts
- * const outcome = await deliverer.direct(slot, event)
+ * const outcome = await deliverer.direct(slot, event, performance.now())
  * ```
  */
 export class Deliverer {
@@ -55,19 +64,20 @@ export class Deliverer {
     start: number,
     replay = false,
   ): Promise<DeliveryOutcome> | DeliveryOutcome {
-    const entry = slot.entry
-    if (
-      !replay &&
-      entry !== undefined &&
-      !slot.held &&
-      event.metadata.orderingKey === undefined &&
-      !entry.policy.idempotent &&
-      entry.tryAcquire()
-    ) {
-      entry.begin()
-      return this.#runner.run(entry, event, 1, start, FAST) as Promise<DeliveryOutcome> | DeliveryOutcome
-    }
-    return this.#gatedDirect(slot, event, replay)
+    const fast = replay ? undefined : this.#tryFast(slot, event)
+    if (fast === undefined) return this.#gatedDirect(slot, event, replay)
+    if ('status' in fast) return fast
+    // Inline modes never end in a Retry.
+    return this.#runner.run(slot.entry!, event, 1, start, fast) as Promise<DeliveryOutcome> | DeliveryOutcome
+  }
+
+  /** `direct` for one of several handlers of a publish: the outcome goes to `sink.put(index, outcome)`. */
+  directInto(slot: HandlerSlot, event: Event, start: number, sink: RunSink, index: number): void {
+    const fast = this.#tryFast(slot, event)
+    if (fast === undefined)
+      void this.#gatedDirect(slot, event, false).then((outcome) => sink.put(index, outcome))
+    else if ('status' in fast) sink.put(index, fast)
+    else this.#runner.runInto(slot.entry!, event, start, fast, sink, index)
   }
 
   /** Handles one transport message for the slot's handler; `reaches` re-checks selection, routes and filter. */
@@ -118,6 +128,40 @@ export class Deliverer {
     return this.#runner.report(event, outcome)
   }
 
+  /**
+   * Takes the ungated way when nothing is to wait for: the mode to run in (the slot, in-flight count and key
+   * taken), the outcome when the Store already knows the key, or undefined for the gated way.
+   */
+  #tryFast(slot: HandlerSlot, event: Event): RunMode | DeliveryOutcome | undefined {
+    const entry = slot.entry
+    if (entry === undefined || slot.held || event.metadata.orderingKey !== undefined) return undefined
+    if (!entry.policy.idempotent) {
+      if (!entry.tryAcquire()) return undefined
+      entry.begin()
+      return FAST
+    }
+    const store = this.#store
+    const key = event.metadata.idempotencyKey
+    if (store.isProcessedSync === undefined || !entry.claimKey(key)) return undefined
+    if (!entry.tryAcquire()) {
+      entry.releaseKey(key)
+      return undefined
+    }
+    let processed: boolean | undefined
+    try {
+      processed = store.isProcessedSync(key, entry.name)
+    } catch {
+      // The gated way asks again and reports the store's error.
+    }
+    if (processed === false) {
+      entry.begin()
+      return FAST_KEYED
+    }
+    entry.release()
+    entry.releaseKey(key)
+    return processed ? this.#runner.report(event, duplicate(entry.name)) : undefined
+  }
+
   async #gatedDirect(slot: HandlerSlot, event: Event, replay: boolean): Promise<DeliveryOutcome> {
     const mode = replay ? REPLAY : GATED
     const outcome = await this.#gated(slot, event, (entry) => this.#once(entry, event, 1, mode))
@@ -160,28 +204,14 @@ export class Deliverer {
   }
 
   /** Skips an idempotencyKey already handled (waiting for a concurrent duplicate first), else runs the attempts. */
-  async #once(
-    entry: HandlerEntry,
-    event: Event,
-    first: number,
-    mode: RunMode,
-  ): Promise<DeliveryOutcome | Retry> {
+  async #once(entry: HandlerEntry, event: Event, first: number, mode: RunMode): Promise<RunResult> {
     if (!entry.policy.idempotent) return this.#runner.run(entry, event, first, performance.now(), mode)
     const key = event.metadata.idempotencyKey
-    const previous = entry.keysInFlight.get(key)
-    let finished!: () => void
-    const mine = new Promise<void>((resolve) => (finished = resolve))
-    entry.keysInFlight.set(key, mine)
+    while (!entry.claimKey(key)) await entry.keyReleased(key)
     try {
-      await previous
-      if (await this.#store.isProcessed(key, entry.name)) {
-        return this.#runner.report(event, {
-          handler: entry.name,
-          status: 'skipped_duplicate',
-          attempts: 0,
-          durationMs: 0,
-        })
-      }
+      const store = this.#store
+      const processed = store.isProcessedSync?.(key, entry.name) ?? (await store.isProcessed(key, entry.name))
+      if (processed) return this.#runner.report(event, duplicate(entry.name))
       return await this.#runner.run(entry, event, first, performance.now(), mode)
     } catch (error) {
       const message = `store: ${(error as Error).message}`
@@ -193,8 +223,7 @@ export class Deliverer {
         error: message,
       })
     } finally {
-      if (entry.keysInFlight.get(key) === mine) entry.keysInFlight.delete(key)
-      finished()
+      entry.releaseKey(key)
     }
   }
 
@@ -219,4 +248,8 @@ export class Deliverer {
     const finished = status !== 'retrying' && this.#reportsCompletion() ? event : undefined
     this.#ledger.write(record, finished)
   }
+}
+
+function duplicate(handler: string): DeliveryOutcome {
+  return { handler, status: 'skipped_duplicate', attempts: 0, durationMs: 0 }
 }

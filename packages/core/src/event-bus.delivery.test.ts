@@ -153,6 +153,60 @@ describe('EventBus delivery policy', () => {
     ])
   })
 
+  it('lets concurrent duplicates run one at a time until one succeeds', async () => {
+    const bus = new EventBus({ defaults: { retry: { attempts: 1 } } })
+    let calls = 0
+    let running = 0
+    bus.subscribe(
+      'order.created',
+      async () => {
+        expect(++running).toBe(1)
+        await sleep(5)
+        running--
+        if (++calls === 1) throw new Error('first fails')
+      },
+      { name: 'once', idempotent: true },
+    )
+    const reports = await Promise.all([1, 2, 3].map(() => bus.publish(event({}, { idempotencyKey: 'same' }))))
+    expect(calls).toBe(2)
+    expect(reports.map((r) => r.outcomes[0]?.status)).toEqual([
+      'dead_lettered',
+      'succeeded',
+      'skipped_duplicate',
+    ])
+  })
+
+  it('uses the async idempotency methods of a store that has no sync ones', async () => {
+    const asked: string[] = []
+    // A real MemoryStore seen without its sync methods, recording the async idempotency calls.
+    const store = new Proxy(new MemoryStore(), {
+      get(target, property) {
+        if (property === 'isProcessedSync' || property === 'markProcessedSync') return undefined
+        const value = Reflect.get(target, property)
+        if (typeof value !== 'function') return value
+        return (...args: string[]) => {
+          if (property === 'isProcessed' || property === 'markProcessed') asked.push(`${property} ${args[0]}`)
+          return value.apply(target, args)
+        }
+      },
+    })
+    const bus = new EventBus({ store })
+    bus.subscribe('order.created', async () => {}, { name: 'once', idempotent: true })
+    bus.subscribe('order.created', () => {}, { name: 'also_once', idempotent: true })
+    const statuses = async () =>
+      (await bus.publish(event({}, { idempotencyKey: 'k' }))).outcomes.map((o) => o.status)
+    expect(await statuses()).toEqual(['succeeded', 'succeeded'])
+    expect(await statuses()).toEqual(['skipped_duplicate', 'skipped_duplicate'])
+    expect(asked).toEqual([
+      'isProcessed k',
+      'isProcessed k',
+      'markProcessed k',
+      'markProcessed k',
+      'isProcessed k',
+      'isProcessed k',
+    ])
+  })
+
   it('does not mark a failed delivery as processed', async () => {
     const bus = new EventBus({ defaults: { retry: { attempts: 1 } } })
     let fail = true

@@ -30,12 +30,13 @@ import { assertEventType } from './event-type.js'
 import { builtinExtensionPoints } from './extension-point.js'
 import { ExtensionRegistry } from './extension-registry.js'
 import { HandlerEntry } from './handler-entry.js'
-import { HandlerSlot } from './handler-slot.js'
+import { HandlerSlots } from './handler-slots.js'
 import { InProcessTransport } from './in-process-transport.js'
 import { LedgerWriter } from './ledger-writer.js'
 import type { Logger } from './logger.js'
 import { MemoryStore } from './memory-store.js'
 import { noopLogger } from './noop-logger.js'
+import { OutcomeCollector } from './outcome-collector.js'
 import { compilePattern } from './pattern.js'
 import type { RouteTable } from './route-table.js'
 import type { Store } from './store.js'
@@ -68,7 +69,7 @@ export class EventBus<M extends EventMap = EventMap> {
   readonly transport: Transport
   #logger: Logger
   #defaults: DeliveryPolicy
-  #slots = new Map<string, HandlerSlot>()
+  #slots = new HandlerSlots()
   #planner = new DispatchPlanner()
   #observers: BusObservers
   #ledger: LedgerWriter
@@ -131,12 +132,8 @@ export class EventBus<M extends EventMap = EventMap> {
     if (typeof name !== 'string' || !HANDLER_NAME.test(name)) throw new InvalidHandlerNameError(String(name))
     compilePattern(pattern)
     const policy = resolvePolicy(this.#defaults, overrides, `subscription ${name}`)
-    let slot = this.#slots.get(name)
-    if (slot?.entry !== undefined) throw new DuplicateHandlerError(name)
-    if (slot === undefined) {
-      slot = new HandlerSlot(name)
-      this.#slots.set(name, slot)
-    }
+    if (this.#slots.get(name)?.entry !== undefined) throw new DuplicateHandlerError(name)
+    const slot = this.#slots.claim(name)
     const entry = new HandlerEntry({
       slot,
       name,
@@ -169,7 +166,10 @@ export class EventBus<M extends EventMap = EventMap> {
       // The common case of one handler: no array of promises and no Promise.all.
       const outcome = this.#deliverer.direct(plan.entries[0]!.slot, accepted, performance.now())
       outcomes = [outcome instanceof Promise ? await outcome : outcome]
-    } else outcomes = await this.#dispatch(plan, accepted)
+    } else {
+      const dispatched = this.#dispatch(plan, accepted)
+      outcomes = dispatched instanceof Promise ? await dispatched : dispatched
+    }
     const report: DeliveryReport = { eventId: accepted.id, outcomes }
     if (this.#hasAfterDispatch) await this.extensions.runAction(afterDispatch, { event: accepted, report })
     return report
@@ -205,9 +205,7 @@ export class EventBus<M extends EventMap = EventMap> {
     for (;;) {
       await this.#consumers.ready()
       await this.transport.idle?.()
-      const busy = [...this.#slots.values()].flatMap((slot) =>
-        slot.entry?.inFlight ? [slot.entry.idle()] : [],
-      )
+      const busy = this.#slots.busy()
       if (busy.length > 0) await Promise.all(busy)
       else if (this.#ledger.idle && this.#completion.idle) return
       else {
@@ -281,17 +279,8 @@ export class EventBus<M extends EventMap = EventMap> {
    */
   setDefaults(defaults: DeliveryPolicyOverrides): void {
     const base = resolvePolicy(defaultDeliveryPolicy, defaults, 'delivery defaults')
-    const updates: [HandlerSlot, HandlerEntry, DeliveryPolicy][] = []
-    for (const slot of this.#slots.values()) {
-      const { entry } = slot
-      if (entry !== undefined)
-        updates.push([slot, entry, resolvePolicy(base, entry.overrides, `subscription ${entry.name}`)])
-    }
+    this.#slots.rebase(base, (slot) => this.#consumers.reconcile(slot))
     this.#defaults = base
-    for (const [slot, entry, policy] of updates) {
-      entry.setPolicy(policy)
-      if (!slot.held) this.#consumers.reconcile(slot)
-    }
   }
 
   /** Replaces the route table at runtime; a malformed table throws `ConfigError` and the old one stays. */
@@ -320,29 +309,7 @@ export class EventBus<M extends EventMap = EventMap> {
    * deliveries go to it.
    */
   hold(names: readonly string[]): HandlerHold {
-    const slots = names.map((name) => {
-      let slot = this.#slots.get(name)
-      if (slot === undefined) {
-        slot = new HandlerSlot(name)
-        this.#slots.set(name, slot)
-      }
-      slot.hold()
-      return slot
-    })
-    let released = false
-    return {
-      settled: Promise.all(slots.map((slot) => slot.entry?.idle())).then(() => undefined),
-      release: () => {
-        if (released) return
-        released = true
-        for (const slot of slots) {
-          slot.release()
-          if (slot.held) continue
-          if (slot.entry === undefined) this.#slots.delete(slot.name)
-          this.#consumers.reconcile(slot)
-        }
-      },
-    }
+    return this.#slots.hold(names, (slot) => this.#consumers.reconcile(slot))
   }
 
   /** Runs a dead letter's handler again (with its retries, without dead-lettering again); deletes it on success. */
@@ -358,19 +325,7 @@ export class EventBus<M extends EventMap = EventMap> {
   }
 
   subscriptions(): SubscriptionInfo[] {
-    return [...this.#slots.values()].flatMap(({ entry }) =>
-      entry === undefined
-        ? []
-        : [
-            {
-              name: entry.name,
-              pattern: entry.pattern,
-              ...(entry.owner === undefined ? {} : { owner: entry.owner }),
-              policy: entry.policy,
-              inFlight: entry.inFlight,
-            },
-          ],
-    )
+    return this.#slots.subscriptions()
   }
 
   /** Registers an observer; the returned function removes it. */
@@ -404,15 +359,16 @@ export class EventBus<M extends EventMap = EventMap> {
 
   #dispatch(plan: TypePlan, event: Event): Promise<DeliveryOutcome[]> | DeliveryOutcome[] {
     const { entries } = plan
-    const outcomes: (DeliveryOutcome | Promise<DeliveryOutcome>)[] = []
+    const collector = new OutcomeCollector(entries.length)
     const start = performance.now()
     for (const entry of entries) {
       const reach = plan.direct ? undefined : this.#planner.reach(entry, event, plan.route)
       if (reach === undefined || reach.reached)
-        outcomes.push(this.#deliverer.direct(entry.slot, event, start))
-      else if (reach.status !== undefined) outcomes.push(this.#deliverer.skipped(event, entry.name, reach))
+        this.#deliverer.directInto(entry.slot, event, start, collector, collector.reserve())
+      else if (reach.status !== undefined)
+        collector.put(collector.reserve(), this.#deliverer.skipped(event, entry.name, reach))
     }
-    return Promise.all(outcomes)
+    return collector.done()
   }
 
   async #unsubscribe(entry: HandlerEntry): Promise<void> {

@@ -16,6 +16,11 @@ export class Fifo<T> {
     return this.#items.length - this.#head
   }
 
+  /** The first item, left in place. */
+  peek(): T | undefined {
+    return this.#head === this.#items.length ? undefined : this.#items[this.#head]
+  }
+
   push(item: T): void {
     this.#items.push(item)
   }

@@ -40,12 +40,12 @@ export class HandlerEntry implements HandlerSpec {
   readonly filter: ((event: Event) => boolean) | undefined
   /** Deliveries begun and not finished (waiting in a gate or running). */
   inFlight = 0
-  /** Idempotency keys being delivered now, so a concurrent duplicate waits for the first to finish. */
-  readonly keysInFlight = new Map<string, Promise<void>>()
   #active = 0
   #waiting = new Fifo<() => void>()
   #chains = new Map<string, Promise<void>>()
   #idle: (() => void)[] = []
+  /** Idempotency keys being delivered now, with the deliveries waiting for each (undefined: none yet). */
+  #keys = new Map<string, (() => void)[] | undefined>()
 
   constructor(spec: HandlerSpec) {
     this.slot = spec.slot
@@ -114,5 +114,30 @@ export class HandlerEntry implements HandlerSpec {
     })
     this.#chains.set(orderingKey, mine)
     return { previous, done }
+  }
+
+  /**
+   * Claims an idempotency key for one delivery: false when another delivery of the key is in flight (wait with
+   * `keyReleased`, then claim again), so a concurrent duplicate waits for the first one's result.
+   */
+  claimKey(key: string): boolean {
+    if (this.#keys.has(key)) return false
+    this.#keys.set(key, undefined)
+    return true
+  }
+
+  /** Resolves when the delivery holding `key` releases it. Call only after `claimKey` returned false. */
+  keyReleased(key: string): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = this.#keys.get(key)
+      if (waiting === undefined) this.#keys.set(key, [resolve])
+      else waiting.push(resolve)
+    })
+  }
+
+  releaseKey(key: string): void {
+    const waiting = this.#keys.get(key)
+    this.#keys.delete(key)
+    if (waiting !== undefined) for (const wake of waiting) wake()
   }
 }

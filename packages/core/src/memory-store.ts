@@ -1,5 +1,7 @@
 import { isFinalStatus } from './delivery-status.js'
 import type { Event } from './event.js'
+import { Fifo } from './fifo.js'
+import { IdempotencyKeys } from './idempotency-keys.js'
 import { MemoryKv } from './memory-kv.js'
 import type {
   DeadLetter,
@@ -44,10 +46,12 @@ export class MemoryStore implements Store {
   #ttlMs: number
   #maxDeadLetters: number
   #ledger = new Map<string, LedgerEntry>()
+  /** Ledger event ids oldest first, for eviction (nothing else deletes from the ledger). */
+  #ledgerOrder = new Fifo<string>()
   /** Ids of accepted events with a handler not yet final, oldest first. */
   #unfinished = new Set<string>()
-  /** Per handler (nested, so the hot lookup builds no composite key): idempotency key -> expiry time. */
-  #processed = new Map<string, Map<string, number>>()
+  /** Per handler (nested, so the hot lookup builds no composite key). */
+  #processed = new Map<string, IdempotencyKeys>()
   #deadLetters = new Map<string, DeadLetter>()
   #plugins = new Map<string, PluginState>()
   #kv = new MemoryKv()
@@ -104,24 +108,26 @@ export class MemoryStore implements Store {
   }
 
   async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
-    const keys = this.#processed.get(handler)
-    const expiresAt = keys?.get(idempotencyKey)
-    if (expiresAt === undefined) return false
-    if (expiresAt > Date.now()) return true
-    keys!.delete(idempotencyKey)
-    return false
+    return this.isProcessedSync(idempotencyKey, handler)
   }
 
   async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
+    this.markProcessedSync(idempotencyKey, handler)
+  }
+
+  /** `isProcessed` without a promise: the bus uses it to skip an await per idempotent delivery. */
+  isProcessedSync(idempotencyKey: string, handler: string): boolean {
+    return this.#processed.get(handler)?.has(idempotencyKey, Date.now()) ?? false
+  }
+
+  /** `markProcessed` without a promise. */
+  markProcessedSync(idempotencyKey: string, handler: string): void {
     let keys = this.#processed.get(handler)
     if (keys === undefined) {
-      keys = new Map()
+      keys = new IdempotencyKeys(this.#maxKeys, this.#ttlMs)
       this.#processed.set(handler, keys)
     }
-    // Re-inserting moves the key to the newest end, so eviction drops the least recently marked.
-    keys.delete(idempotencyKey)
-    keys.set(idempotencyKey, Date.now() + this.#ttlMs)
-    evictOldest(keys, this.#maxKeys)
+    keys.add(idempotencyKey, Date.now())
   }
 
   async addDeadLetter(deadLetter: DeadLetter): Promise<void> {
@@ -197,8 +203,9 @@ export class MemoryStore implements Store {
     if (entry === undefined) {
       entry = { event: undefined, records: new Map() }
       this.#ledger.set(eventId, entry)
+      this.#ledgerOrder.push(eventId)
       if (this.#ledger.size > this.#maxEvents) {
-        const oldest = this.#ledger.keys().next().value!
+        const oldest = this.#ledgerOrder.shift()!
         this.#ledger.delete(oldest)
         this.#unfinished.delete(oldest)
       }

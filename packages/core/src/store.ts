@@ -92,6 +92,13 @@ export interface Store {
   isProcessed(idempotencyKey: string, handler: string): Promise<boolean>
   /** Remembers that `handler` succeeded for `idempotencyKey`. */
   markProcessed(idempotencyKey: string, handler: string): Promise<void>
+  /**
+   * Optional, for stores that keep idempotency records in memory: `isProcessed` answered synchronously. When
+   * both sync methods are present the bus uses them instead of the async pair (an await less per delivery).
+   */
+  isProcessedSync?(idempotencyKey: string, handler: string): boolean
+  /** Optional: `markProcessed` done synchronously (see `isProcessedSync`). */
+  markProcessedSync?(idempotencyKey: string, handler: string): void
 
   addDeadLetter(deadLetter: DeadLetter): Promise<void>
   listDeadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]>

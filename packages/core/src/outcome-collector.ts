@@ -1,0 +1,47 @@
+import type { RunResult, RunSink } from './attempt-runner.js'
+import type { DeliveryOutcome } from './delivery.js'
+
+/**
+ * The outcomes of one publish to several handlers, each put at the position reserved for it, in subscription
+ * order: one array and at most one promise per publish, instead of a promise per handler and `Promise.all`.
+ *
+ * @example
+ * ```ts
+ * const collector = new OutcomeCollector(entries.length)
+ * deliverer.directInto(slot, event, start, collector, collector.reserve())
+ * const outcomes = await collector.done()
+ * ```
+ */
+export class OutcomeCollector implements RunSink {
+  readonly outcomes: DeliveryOutcome[]
+  #reserved = 0
+  /** Outcomes still to come, plus one until `done` (so outcomes put during dispatch cannot end it early). */
+  #pending = 1
+  #resolve: ((outcomes: DeliveryOutcome[]) => void) | undefined
+
+  /** `capacity`: at most this many outcomes will be reserved. */
+  constructor(capacity: number) {
+    this.outcomes = new Array(capacity)
+  }
+
+  /** Reserves the next position. */
+  reserve(): number {
+    this.#pending++
+    return this.#reserved++
+  }
+
+  /** Publish runs retry inline, so a result here is always an outcome. */
+  put(index: number, result: RunResult): void {
+    this.outcomes[index] = result as DeliveryOutcome
+    if (--this.#pending === 0) this.#resolve?.(this.outcomes)
+  }
+
+  /** No more reservations: the outcomes, at once when all are in. */
+  done(): DeliveryOutcome[] | Promise<DeliveryOutcome[]> {
+    this.outcomes.length = this.#reserved
+    if (--this.#pending === 0) return this.outcomes
+    return new Promise((resolve) => {
+      this.#resolve = resolve
+    })
+  }
+}
