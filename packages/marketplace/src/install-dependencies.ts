@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DependencyInstallError } from './errors.js'
 import { pathExists } from './path-exists.js'
@@ -17,8 +17,9 @@ export interface DependencyInstallOptions {
 
 /**
  * Installs a staged plugin's runtime dependencies (less those the host provides) into its `node_modules`:
- * `npm install --omit=dev --ignore-scripts` in `workDir` beside it, then a rename. Nothing to install, or a
- * package that ships its own `node_modules`, runs nothing.
+ * `npm install --omit=dev --ignore-scripts` in `workDir` beside it, the provided packages npm brought in as
+ * dependencies of dependencies taken out again, then a rename. Nothing to install, or a package that ships its
+ * own `node_modules`, runs nothing.
  *
  * @example
  * ```ts
@@ -50,6 +51,12 @@ export async function installDependencies(
       await writeFile(join(workDir, '.npmrc'), npmrc(options.registry, options.token), { mode: 0o600 })
   }
   await run(options.npmCommand, args, workDir, options.timeoutMs, manifest.name)
+  // A dependency (another first-party package) may pull in the host's packages: the plugin must share the host's.
+  await Promise.all(
+    options.provided.map((pattern) =>
+      rm(join(workDir, 'node_modules', pattern.replace(/\/\*$/, '')), { recursive: true, force: true }),
+    ),
+  )
   await rename(join(workDir, 'node_modules'), join(pluginDir, 'node_modules'))
 }
 

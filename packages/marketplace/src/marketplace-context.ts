@@ -28,7 +28,11 @@ export interface MarketplaceOptions {
   cwd?: string
   /** Hooks used when a call passes none of its own. */
   hooks?: MarketplaceHooks
-  /** Dependencies the host provides and npm must not install; `['@switchyard/*']` by default. */
+  /**
+   * Dependencies the host provides and npm must not install (exact names, or `@scope/*`): the packages plugins
+   * must share with the host, `['@switchyard/core', '@switchyard/plugin-sdk']` by default. Other packages of the
+   * scope (a plugin importing `@switchyard/plugin-webhooks` as a library) are installed like any dependency.
+   */
   providedPackages?: readonly string[]
   /** npmrc files searched for the registry token; `<cwd>/.npmrc` and `~/.npmrc` by default. */
   npmrcFiles?: readonly string[]
@@ -85,7 +89,7 @@ export function createContext(options: MarketplaceOptions): MarketplaceContext {
       if (config.registry === null) return null
       return new RegistryClient(config.registry, { ...fetch, token: await getToken() })
     },
-    provided: options.providedPackages ?? ['@switchyard/*'],
+    provided: options.providedPackages ?? ['@switchyard/core', '@switchyard/plugin-sdk'],
     npmCommand: options.npmCommand ?? 'npm',
     allows(source) {
       const allowed = config.allowed_sources
