@@ -88,7 +88,7 @@ afterAll(async () => {
   await registry?.close()
 })
 
-describe('marketplace API with hostile inputs', () => {
+describe('marketplace API with hostile inputs', { timeout: 30_000 }, () => {
   it('installs a good archive first, so there is a lockfile and a running plugin to keep', async () => {
     const body = { download_url: files.url('/tally.tgz'), checksum_sha256: sha256(good) }
     const installed = await app.call('POST', '/api/v1/plugins/install', body)

@@ -9,7 +9,7 @@ import { startTestRegistry, type TestRegistry } from '@switchyard/marketplace/te
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type MarketplaceApp, publishFixture, startMarketplaceApp } from './support/marketplace-app.js'
 import { runCli } from './support/run-cli.js'
-import { TOKENS, waitFor } from './support/test-server.js'
+import { TOKENS } from './support/test-server.js'
 
 const exec = promisify(execFile)
 const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url))
@@ -17,6 +17,7 @@ const FIRST_PARTY = ['audit-log', 'health-checks', 'order-notifications', 'reque
 const TALLY = 'switchyard-plugin-tally'
 const REPORT = 'switchyard-plugin-tally-report'
 const WEBHOOKS = '@switchyard/plugin-webhooks'
+const TALLIED = { type: 'tally.added' }
 
 let registry: TestRegistry
 let app: MarketplaceApp
@@ -50,22 +51,11 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve))
 })
 
-/** Publishes an event over the API and waits until `handler`'s ledger entry is final. */
-async function deliver(type: string, handler: string): Promise<Record<string, unknown>> {
-  const accepted = await app.call('POST', '/api/v1/events', { type, data: { n: 1 } }, 'publish')
-  expect(accepted.status).toBe(202)
-  return waitFor(async () => {
-    const { status, body } = await app.call('GET', `/api/v1/events/${accepted.body.id}/deliveries`)
-    if (status !== 200) return undefined
-    const entry = (body.deliveries as Record<string, unknown>[]).find((d) => d.handler === handler)
-    return entry && !['pending', 'retrying'].includes(entry.status as string) ? entry : undefined
-  }, 10_000)
-}
-
 const get = async (path: string) => (await app.call('GET', path, undefined, 'read')).body
 const stateOf = async (plugin: string) => (await app.plugins()).find((p) => p.name === plugin)?.state
 
-describe('marketplace over HTTP against a real registry', () => {
+// Installs run npm against the registry and its uplink: seconds each, more on a loaded machine.
+describe('marketplace over HTTP against a real registry', { timeout: 60_000 }, () => {
   it('lists the published plugins with their versions and compatibility', async () => {
     const { status, body } = await app.call('GET', '/api/v1/plugins/marketplace', undefined, 'read')
     expect(status).toBe(200)
@@ -103,10 +93,8 @@ describe('marketplace over HTTP against a real registry', () => {
     const subscription = { pattern: 'order.**', url, secret: 'whsec_0123456789abcdef' }
     const created = await app.call('POST', '/plugins/webhooks/subscriptions', subscription)
     expect(created.status).toBe(201)
-    expect(await deliver('order.status_changed', 'webhook_dispatcher')).toMatchObject({
-      status: 'succeeded',
-      attempts: 1,
-    })
+    const order = { type: 'order.status_changed', data: { n: 1 } }
+    expect(await app.deliver(order, 'webhook_dispatcher')).toMatchObject({ status: 'succeeded', attempts: 1 })
     expect(received).toHaveLength(1)
     expect(JSON.parse(received[0]!.body)).toMatchObject({ type: 'order.status_changed', data: { n: 1 } })
     expect(received[0]!.headers['switchyard-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/)
@@ -115,7 +103,7 @@ describe('marketplace over HTTP against a real registry', () => {
   it('installs a plugin at a given version, and one that depends on it', async () => {
     const installed = await app.call('POST', '/api/v1/plugins/install', { name: TALLY, version: '0.1.0' })
     expect(installed.status, JSON.stringify(installed.body)).toBe(201)
-    expect(await deliver('tally.added', 'tally_counter')).toMatchObject({ status: 'succeeded' })
+    expect(await app.deliver(TALLIED, 'tally_counter')).toMatchObject({ status: 'succeeded' })
     expect(await get('/plugins/tally/count')).toEqual({ version: '0.1.0', count: 1 })
     expect((await app.call('POST', '/api/v1/plugins/install', { name: REPORT })).status).toBe(201)
     expect(await get('/plugins/tally-report/ok')).toEqual({ ok: true })
@@ -149,7 +137,7 @@ describe('marketplace over HTTP against a real registry', () => {
     })
     expect(await app.snapshot()).toEqual(before.files)
     expect(await app.plugins()).toEqual(before.plugins)
-    expect(await deliver('tally.added', 'tally_counter')).toMatchObject({ status: 'succeeded' })
+    expect(await app.deliver(TALLIED, 'tally_counter')).toMatchObject({ status: 'succeeded' })
     expect(await get('/plugins/tally/count')).toEqual({ version: '0.1.1', count: 2 })
   })
 
@@ -193,7 +181,7 @@ describe('marketplace over HTTP against a real registry', () => {
   })
 })
 
-describe('marketplace section on reload-config', () => {
+describe('marketplace section on reload-config', { timeout: 30_000 }, () => {
   const installByUrl = () =>
     app.call('POST', '/api/v1/plugins/install', { download_url: `${registry.url}nowhere.tgz` })
 

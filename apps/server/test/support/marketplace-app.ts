@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TestRegistry } from '@switchyard/marketplace/testing'
 import { snapshotTree } from '@switchyard/marketplace/testing'
-import { startTestServer, type TestServer, testConfig } from './test-server.js'
+import { startTestServer, type TestServer, testConfig, waitFor } from './test-server.js'
 
 /** The fixture plugin packages of the marketplace tests. */
 export const MARKETPLACE_FIXTURES = fileURLToPath(new URL('../fixtures/marketplace', import.meta.url))
@@ -27,6 +27,8 @@ export interface MarketplaceApp {
     body?: unknown,
     as?: 'admin' | 'publish' | 'read',
   ): Promise<{ status: number; body: Record<string, unknown> }>
+  /** Publishes `{ type, data }` over the API and waits until `handler`'s ledger entry is final; returns it. */
+  deliver(event: { type: string; data?: unknown }, handler: string): Promise<Record<string, unknown>>
   /** Every file of the app folder with its digest (install directory, lockfile, staging leftovers). */
   snapshot(): Promise<Record<string, string>>
   /** The lockfile's plugins by name, `{}` when there is none. */
@@ -80,6 +82,16 @@ export async function startMarketplaceApp(marketplace: Record<string, unknown>):
     installDir,
     marketplace: section,
     call,
+    async deliver(event, handler) {
+      const accepted = await call('POST', '/api/v1/events', event, 'publish')
+      if (accepted.status !== 202) throw new Error(`publish answered ${accepted.status}`)
+      return waitFor(async () => {
+        const { status, body } = await call('GET', `/api/v1/events/${accepted.body.id}/deliveries`)
+        if (status !== 200) return undefined
+        const entry = (body.deliveries as Record<string, unknown>[]).find((d) => d.handler === handler)
+        return entry && !['pending', 'retrying'].includes(entry.status as string) ? entry : undefined
+      }, 10_000)
+    },
     snapshot: () => snapshotTree(dir),
     async reconfigure(changes, overrides) {
       await t.writeConfig(configOf(changes, overrides))
