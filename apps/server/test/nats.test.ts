@@ -3,6 +3,8 @@ import { NATS_URL, natsReachable, TestNats } from './support/test-nats.js'
 import { startTestServer, type TestServer, testConfig, waitFor } from './support/test-server.js'
 
 const up = await natsReachable()
+// Starting a server on JetStream (stream, consumers, five KV buckets) can outlast the 10 s default on a busy machine.
+const HOOK_MS = 30_000
 
 /** A server whose bus runs on `stream` with the recorder plugin alone. */
 const startOnNats = (stream: string) =>
@@ -34,12 +36,12 @@ describe.skipIf(!up)('server on transport.driver: nats', () => {
     nats = await TestNats.connect()
     await nats.removeStaleStreams()
     t = await startOnNats(stream)
-  })
+  }, HOOK_MS)
   afterAll(async () => {
     await t?.close()
     await nats?.removeRun(stream, published)
     await nats?.close()
-  })
+  }, HOOK_MS)
 
   it('publishes over JetStream and records the delivery in the NATS store', async () => {
     const id = await publish(t!, 1)
