@@ -1,4 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { median } from '../lib/stats.js'
@@ -19,6 +22,7 @@ const MODES = {
   bare: 'bare Hono route',
   switchyard: 'switchyard POST /api/v1/events',
   'switchyard-handler': 'switchyard + 1 no-op handler',
+  'switchyard-sqlite': 'switchyard on SQLite (storage: sqlite)',
 } as const
 type Mode = keyof typeof MODES
 
@@ -31,8 +35,8 @@ const affinityOf = (pid: number) =>
     .trim()
 
 /** Starts a target on CPU 1 and resolves to its port once it listens. */
-function startTarget(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', target, mode], {
+function startTarget(mode: Mode, args: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', target, mode, ...args], {
     cwd: benchDir,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'info', BENCH_TOKEN: TOKEN },
@@ -69,14 +73,19 @@ async function load(port: number, seconds: number): Promise<CannonResult> {
   return result
 }
 
-/** One round of one target: a fresh server, a warm-up, then the measured run. */
+/** One round of one target: a fresh server (on a new database file for SQLite), a warm-up, then the measured run. */
 async function round(mode: Mode, seconds: number): Promise<CannonResult> {
-  const { child, port } = await startTarget(mode)
+  const dir = mode === 'switchyard-sqlite' ? mkdtempSync(join(tmpdir(), 'switchyard-bench-http-')) : undefined
   try {
-    await load(port, 1)
-    return await load(port, seconds)
+    const { child, port } = await startTarget(mode, dir ? [join(dir, 'switchyard.db')] : [])
+    try {
+      await load(port, 1)
+      return await load(port, seconds)
+    } finally {
+      await stopTarget(child)
+    }
   } finally {
-    await stopTarget(child)
+    if (dir) rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -129,6 +138,12 @@ export const httpSuite: Suite = {
           findRow(group, MODES.bare),
           { min: 0.7 },
         ),
+        ratioTarget(
+          'switchyard ingest on SQLite vs on the memory store',
+          findRow(group, MODES['switchyard-sqlite']),
+          findRow(group, MODES.switchyard),
+          { min: 0.5 },
+        ),
       ],
       notes: [
         `**switchyard** is the real server (\`startServer\`) with bearer-token auth (SHA-256 + timingSafeEqual), the
@@ -137,6 +152,10 @@ accepted and kept; no plugin subscribes), request ids and one pino request log l
 what the issue's bar is about. **switchyard + 1 no-op handler** also dispatches every event to a handler (delivery
 ledger, metrics) on the same core. **bare Hono route** parses the same JSON with \`c.req.json()\` and answers 202
 with an id.`,
+        `**switchyard on SQLite** is the real server on the embedded default store (\`storage: { driver: sqlite }\`, a
+new database file in the temporary folder each round, WAL, \`synchronous = FULL\`): the 202 is sent only once the
+event is committed to the file (group commit of the events that arrive together). No plugin subscribes, so it is
+the memory-store row plus durability; its target compares it with that row.`,
         `**Method**: autocannon (${CONNECTIONS} connections, no pipelining) runs in the bench process pinned to CPU 0
 (\`taskset\`); each server runs in a child process pinned to CPU 1. Each round starts a fresh server, loads it for
 1 s untimed, then ${seconds} s measured; the targets alternate for ${rounds} round(s) and each row is the median.

@@ -1,9 +1,10 @@
 /**
  * The server side of `pnpm bench -- http`, run in a child process: `BENCH_TOKEN=<token> node --import tsx
- * http-target.ts <mode>` listens on a free port of 127.0.0.1 and writes `PORT <n>` to stderr. Modes: `bare`, a
- * Hono route that parses the same JSON and answers 202; `switchyard`, the real server (auth with the token,
- * validation, enqueue on the memory store, request logs at info to stdout) with no plugin; `switchyard-handler`,
- * the same with one no-op handler every event is dispatched to.
+ * http-target.ts <mode> [database file]` listens on a free port of 127.0.0.1 and writes `PORT <n>` to stderr.
+ * Modes: `bare`, a Hono route that parses the same JSON and answers 202; `switchyard`, the real server (auth with
+ * the token, validation, enqueue on the memory store, request logs at info to stdout) with no plugin;
+ * `switchyard-handler`, the same with one no-op handler every event is dispatched to; `switchyard-sqlite`, the real
+ * server on the SQLite store (the embedded default) in the given database file, with no plugin.
  */
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
@@ -22,7 +23,7 @@ async function bare(): Promise<number> {
   })
 }
 
-async function switchyard(options: { handler: boolean }): Promise<number> {
+async function switchyard(options: { handler: boolean; sqliteFile?: string }): Promise<number> {
   const token = process.env.BENCH_TOKEN
   if (!token) throw new Error('http-target.ts: set BENCH_TOKEN')
   const plugins = fileURLToPath(new URL('plugins', import.meta.url))
@@ -31,14 +32,14 @@ async function switchyard(options: { handler: boolean }): Promise<number> {
       server: { host: '127.0.0.1', port: 0 },
       auth: { tokens: [{ name: 'bench', token, scopes: ['publish'] }] },
       plugin_directories: options.handler ? [plugins] : [],
-      storage: { driver: 'memory' },
+      storage: options.sqliteFile ? { driver: 'sqlite', path: options.sqliteFile } : { driver: 'memory' },
       transport: { driver: 'memory' },
     },
   })
   return server.port
 }
 
-async function start(mode: string): Promise<number> {
+async function start(mode: string, sqliteFile: string | undefined): Promise<number> {
   switch (mode) {
     case 'bare':
       return bare()
@@ -46,10 +47,15 @@ async function start(mode: string): Promise<number> {
       return switchyard({ handler: false })
     case 'switchyard-handler':
       return switchyard({ handler: true })
+    case 'switchyard-sqlite':
+      if (!sqliteFile) throw new Error('usage: http-target.ts switchyard-sqlite <database file>')
+      return switchyard({ handler: false, sqliteFile })
     default:
-      throw new Error(`usage: http-target.ts bare|switchyard|switchyard-handler, got ${mode}`)
+      throw new Error(
+        `usage: http-target.ts bare|switchyard|switchyard-handler|switchyard-sqlite [file], got ${mode}`,
+      )
   }
 }
 
-const port = await start(process.argv[2] ?? '')
+const port = await start(process.argv[2] ?? '', process.argv[3])
 process.stderr.write(`PORT ${port}\n`)
