@@ -1,4 +1,5 @@
 import type { RunMode, RunResult, RunSink } from './attempt-runner.js'
+import type { DeadlineLane } from './deadline-list.js'
 import type { HandlerContext } from './delivery.js'
 import type { Event } from './event.js'
 import type { HandlerEntry } from './handler-entry.js'
@@ -17,8 +18,6 @@ import type { HandlerEntry } from './handler-entry.js'
  */
 export class AttemptContext implements HandlerContext {
   readonly attempt: number
-  readonly handler: string
-  readonly eventId: string
   readonly timeoutMs: number
   readonly entry: HandlerEntry
   readonly event: Event
@@ -29,21 +28,19 @@ export class AttemptContext implements HandlerContext {
   deadline = 0
   prev: AttemptContext | undefined = undefined
   next: AttemptContext | undefined = undefined
-  /** Whether the node is linked into a deadline list. */
-  tracked = false
+  /** The deadline lane the attempt is linked into, while it is tracked. */
+  lane: DeadlineLane | undefined = undefined
   /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
   onExpire: ((ctx: AttemptContext, reason: Error) => void) | undefined = undefined
   /** Where a result known only later goes: `sink.put(index, result)`, else `resolve(result)`. */
   sink: RunSink | undefined = undefined
   index = 0
   resolve: ((result: RunResult) => void) | undefined = undefined
-  #controller: AbortController | undefined
-  #reason: Error | undefined
+  /** The AbortController once the handler read `signal`; before that, the reason if the attempt expired. */
+  #abort: AbortController | Error | undefined
 
   constructor(entry: HandlerEntry, event: Event, attempt: number, start: number, mode: RunMode) {
     this.attempt = attempt
-    this.handler = entry.name
-    this.eventId = event.id
     this.timeoutMs = entry.policy.timeoutMs
     this.entry = entry
     this.event = event
@@ -51,18 +48,27 @@ export class AttemptContext implements HandlerContext {
     this.mode = mode
   }
 
+  get handler(): string {
+    return this.entry.name
+  }
+
+  get eventId(): string {
+    return this.event.id
+  }
+
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController()
-      if (this.#reason !== undefined) this.#controller.abort(this.#reason)
+    if (!(this.#abort instanceof AbortController)) {
+      const reason = this.#abort
+      this.#abort = new AbortController()
+      if (reason !== undefined) this.#abort.abort(reason)
     }
-    return this.#controller.signal
+    return this.#abort.signal
   }
 
   /** Aborts the signal (if one was handed out) and reports the reason: a timeout, or the bus shutting down. */
   expire(reason: Error): void {
-    this.#reason = reason
-    this.#controller?.abort(reason)
+    if (this.#abort instanceof AbortController) this.#abort.abort(reason)
+    else this.#abort = reason
     this.onExpire?.(this, reason)
   }
 }

@@ -1,7 +1,11 @@
 import type { AttemptContext } from './attempt-context.js'
 import { HandlerTimeoutError } from './errors.js'
 
-interface Lane {
+/** The attempts of one timeout length, in deadline order. */
+export interface DeadlineLane {
+  readonly timeoutMs: number
+  /** Ticks from start to expiry. */
+  readonly ticks: number
   head: AttemptContext | undefined
   tail: AttemptContext | undefined
 }
@@ -24,20 +28,19 @@ const TICK_MS = 10
  * ```
  */
 export class DeadlineList {
-  #lanes = new Map<number, Lane>()
+  #lanes = new Map<number, DeadlineLane>()
+  /** The lane used last: most attempts in a row share their timeout, so this spares a map lookup. */
+  #last: DeadlineLane | undefined
   #tick = 0
   #tracked = 0
   #timer: ReturnType<typeof setInterval> | undefined
 
   /** Starts the clock of an attempt. */
   track(ctx: AttemptContext): void {
-    let lane = this.#lanes.get(ctx.timeoutMs)
-    if (lane === undefined) {
-      lane = { head: undefined, tail: undefined }
-      this.#lanes.set(ctx.timeoutMs, lane)
-    }
-    ctx.deadline = this.#tick + Math.ceil(ctx.timeoutMs / TICK_MS) + 1
-    ctx.tracked = true
+    let lane = this.#last
+    if (lane?.timeoutMs !== ctx.timeoutMs) lane = this.#lane(ctx.timeoutMs)
+    ctx.deadline = this.#tick + lane.ticks
+    ctx.lane = lane
     ctx.prev = lane.tail
     ctx.next = undefined
     if (lane.tail === undefined) lane.head = ctx
@@ -52,20 +55,29 @@ export class DeadlineList {
 
   /** Stops the clock; false when the attempt had already expired. */
   untrack(ctx: AttemptContext): boolean {
-    if (!ctx.tracked) return false
-    this.#unlink(ctx)
+    if (ctx.lane === undefined) return false
+    this.#unlink(ctx, ctx.lane)
     return true
   }
 
-  #unlink(ctx: AttemptContext): void {
-    const lane = this.#lanes.get(ctx.timeoutMs)!
+  #lane(timeoutMs: number): DeadlineLane {
+    let lane = this.#lanes.get(timeoutMs)
+    if (lane === undefined) {
+      lane = { timeoutMs, ticks: Math.ceil(timeoutMs / TICK_MS) + 1, head: undefined, tail: undefined }
+      this.#lanes.set(timeoutMs, lane)
+    }
+    this.#last = lane
+    return lane
+  }
+
+  #unlink(ctx: AttemptContext, lane: DeadlineLane): void {
     if (ctx.prev === undefined) lane.head = ctx.next
     else ctx.prev.next = ctx.next
     if (ctx.next === undefined) lane.tail = ctx.prev
     else ctx.next.prev = ctx.prev
     ctx.prev = undefined
     ctx.next = undefined
-    ctx.tracked = false
+    ctx.lane = undefined
     this.#tracked--
   }
 
@@ -73,7 +85,7 @@ export class DeadlineList {
   expireAll(reason: Error): void {
     for (const lane of this.#lanes.values()) {
       for (let ctx = lane.head; ctx !== undefined; ctx = lane.head) {
-        this.#unlink(ctx)
+        this.#unlink(ctx, lane)
         ctx.expire(reason)
       }
     }
@@ -84,7 +96,7 @@ export class DeadlineList {
     for (const lane of this.#lanes.values()) {
       while (lane.head !== undefined && lane.head.deadline <= tick) {
         const ctx = lane.head
-        this.#unlink(ctx)
+        this.#unlink(ctx, lane)
         ctx.expire(new HandlerTimeoutError(ctx, ctx.timeoutMs))
       }
     }
