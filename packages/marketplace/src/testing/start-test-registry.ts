@@ -56,7 +56,11 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     self_path: dir,
     storage,
     auth: { htpasswd: { file: join(dir, 'htpasswd'), max_users: 10 } },
-    uplinks: options.uplink ? { upstream: { url: options.uplink } } : {},
+    // Verdaccio takes an uplink offline for 5 minutes after 2 failures (404s for everything it proxies); a
+    // slow answer on a loaded machine must not fail the rest of a test file.
+    uplinks: options.uplink
+      ? { upstream: { url: options.uplink, timeout: '60s', max_fails: 20, fail_timeout: '2s' } }
+      : {},
     packages: {
       '@switchyard/*': own,
       '**': options.uplink ? { ...own, proxy: 'upstream' } : own,
