@@ -131,8 +131,8 @@ describe('marketplace API with hostile inputs', { timeout: 30_000 }, () => {
       422,
       'E_PLUGIN_VERIFY',
     ],
-    // 502: the request was fine, the remote failed (retrying may help)
-    ['an unreachable URL', () => ({ download_url: closedUrl }), 502, 'E_DOWNLOAD'],
+    // 424 Failed Dependency: the request was fine, the remote it names failed (retrying may help); DESIGN asks for a 4xx
+    ['an unreachable URL', () => ({ download_url: closedUrl }), 424, 'E_DOWNLOAD'],
     ['a registry 404', () => ({ name: 'switchyard-plugin-nowhere' }), 404, 'E_NOT_FOUND'],
     [
       'a version the registry lacks',
