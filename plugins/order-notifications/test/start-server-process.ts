@@ -49,7 +49,7 @@ export async function startServerProcess(config: Record<string, unknown>): Promi
   }
 }
 
-// The server logs pino JSON lines; the one with msg "switchyard listening" carries the URL.
+// The CLI prints `switchyard listening on <url>` on stdout once the server accepts requests.
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = ''
@@ -64,12 +64,10 @@ function listeningUrl(child: ChildProcess): Promise<string> {
     })
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      for (const line of output.split('\n')) {
-        if (!line.includes('switchyard listening')) continue
-        clearTimeout(timer)
-        resolve((JSON.parse(line) as { url: string }).url)
-        return
-      }
+      const listening = /^switchyard listening on (\S+)/m.exec(output)
+      if (listening === null) return
+      clearTimeout(timer)
+      resolve(listening[1]!)
     })
     child.once('exit', (code) => fail(new Error(`server exited with code ${code}`)))
   })
