@@ -43,6 +43,24 @@ export interface CloseOptions {
   timeoutMs?: number
 }
 
+/**
+ * What `EventBus.resume` takes.
+ *
+ * @example
+ * ```ts
+ * await bus.resume({ finalizeMissing: true }) // after every plugin started
+ * ```
+ */
+export interface ResumeOptions {
+  /**
+   * Ends as `unrouted` (error `handler no longer subscribed`) the unfinished deliveries of handler names that
+   * nothing on this bus subscribes or holds, instead of handing them back to the transport. Pass it only once
+   * every handler that should exist is subscribed, and only when this node runs every handler the Store has
+   * deliveries for (on a cluster sharing one Store, all nodes run the same plugins). Default false.
+   */
+  finalizeMissing?: boolean
+}
+
 /** Which handlers may run: `enabled` empty means all; `disabled` wins. */
 export interface HandlerSelection {
   enabled?: readonly string[]
@@ -59,7 +77,10 @@ export interface HandlerSelection {
  */
 export interface SubscribeOptions<T = unknown> extends DeliveryPolicyOverrides {
   name: string
-  /** Runs per event before the handler; false skips the handler for that event (no outcome). */
+  /**
+   * Runs per event before the handler; false skips the handler for that event (no outcome). An enqueued event
+   * the filter accepted, but rejects by the time the delivery is consumed, ends `unrouted` in the ledger.
+   */
   filter?: (event: Event<T>) => boolean
   /** The plugin that subscribed, for status and metrics. */
   owner?: string

@@ -7,6 +7,7 @@ import {
   type RunSink,
 } from './attempt-runner.js'
 import type { DeliveryOutcome, DeliveryStatus } from './delivery.js'
+import { isFinalStatus } from './delivery-status.js'
 import type { Reach } from './dispatch-plan.js'
 import type { Event } from './event.js'
 import type { HandlerEntry } from './handler-entry.js'
@@ -80,7 +81,11 @@ export class Deliverer {
     else this.#runner.runInto(slot.entry!, event, start, fast, sink, index)
   }
 
-  /** Handles one transport message for the slot's handler; `reaches` re-checks selection, routes and filter. */
+  /**
+   * Handles one transport message for the slot's handler; `reaches` re-checks selection, routes and filter. A
+   * handler that is filtered out or deselected now but has an unfinished ledger row (it was accepted at enqueue)
+   * ends `unrouted` with the reason as error, so the event completes; without a row the message is only acked.
+   */
   async fromTransport(
     slot: HandlerSlot,
     message: TransportMessage,
@@ -90,6 +95,8 @@ export class Deliverer {
     const handled = await this.#gated(slot, event, async (entry) => {
       const reach = reaches(entry, event)
       if (!reach.reached && reach.status === undefined) {
+        // The Store is read only here: such messages are rare unless a handler is deselected for a while.
+        if (await this.#awaited(event.id, entry.name)) this.unrouted(event, entry.name, reach.reason)
         await message.ack()
         return true
       }
@@ -126,6 +133,21 @@ export class Deliverer {
     }
     if (outcome.status === 'failed') outcome.error = reach.reason
     return this.#runner.report(event, outcome)
+  }
+
+  /**
+   * Ends as `unrouted` a delivery accepted for a handler that no longer wants it (filtered out, deselected, or
+   * no longer subscribed at `resume`), with `error` saying why; written to the ledger and reported to observers.
+   */
+  unrouted(event: Event, handler: string, error: string): void {
+    this.#runner.report(event, { handler, status: 'unrouted', attempts: 0, durationMs: 0, error })
+    this.#record(event, handler, 'unrouted', 0, 0, error)
+  }
+
+  /** Whether the ledger has an unfinished row of `handler` for the event (it was accepted for it). */
+  async #awaited(eventId: string, handler: string): Promise<boolean> {
+    const records = await this.#store.deliveries(eventId)
+    return records.some((record) => record.handler === handler && !isFinalStatus(record.status))
   }
 
   /**

@@ -7,6 +7,7 @@ import type {
   Explanation,
   HandlerHold,
   HandlerSelection,
+  ResumeOptions,
   SubscribeOptions,
   Subscription,
   SubscriptionInfo,
@@ -255,12 +256,36 @@ export class EventBus<M extends EventMap = EventMap> {
     void this.#consumers.stopAll()
   }
 
-  /** Hands the Store's unfinished events back to the transport, for the handlers not yet final. Call after subscribing. */
-  async resume(): Promise<number> {
+  /**
+   * Hands the Store's unfinished events back to the transport, for the handlers not yet final; resolves to how
+   * many events it handed back. Call after subscribing. By default a handler name nobody subscribes gets its
+   * deliveries too (the transport keeps them for the next consumer of the name). With `finalizeMissing`, its
+   * deliveries end `unrouted` with error `handler no longer subscribed` instead, and the event can complete:
+   * pass it once every plugin has started (a disabled or uninstalled plugin's handlers then count as gone).
+   *
+   * @example
+   * ```ts
+   * await bus.resume({ finalizeMissing: true })
+   * ```
+   */
+  async resume(options: ResumeOptions = {}): Promise<number> {
     const unfinished = await this.store.unfinishedEvents()
     await this.#consumers.ready()
-    for (const { event, handlers } of unfinished) await this.transport.publish(event, { handlers })
-    return unfinished.length
+    let resumed = 0
+    for (const { event, handlers } of unfinished) {
+      let targets = handlers
+      if (options.finalizeMissing) {
+        targets = handlers.filter((name) => this.#slots.has(name))
+        for (const name of handlers)
+          if (!this.#slots.has(name)) this.#deliverer.unrouted(event, name, 'handler no longer subscribed')
+      }
+      if (targets.length === 0) continue
+      await this.transport.publish(event, { handlers: targets })
+      resumed++
+    }
+    // The finalised rows are in the Store when resume resolves (unfinishedEvents no longer lists them).
+    await this.#ledger.flush()
+    return resumed
   }
 
   /**

@@ -5,6 +5,7 @@ export type {
   Explanation,
   HandlerHold,
   HandlerSelection,
+  ResumeOptions,
   SubscribeOptions,
   Subscription,
   SubscriptionInfo,
