@@ -52,7 +52,10 @@ export interface DeliveryOutcome {
   status: DeliveryStatus
   attempts: number
   durationMs: number
-  /** The last error's message, for failed, timed-out and dead-lettered deliveries. */
+  /**
+   * The last error's message, for failed, timed-out and dead-lettered deliveries; for an `unrouted` one ended
+   * after it was accepted (filtered out, deselected, or no longer subscribed at `resume`), why.
+   */
   error?: string
 }
 
