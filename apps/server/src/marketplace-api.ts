@@ -26,7 +26,8 @@ export interface ReloadableMarketplace extends MarketplaceApi {
 
 /**
  * Connects the marketplace to the running host: a staged package must load (`inspectPlugin`) before it is moved
- * into place, an installed one is added and started without a restart, an uninstalled one is stopped, removed
+ * into place, an installed one is added and started without a restart, an upgraded one is swapped in by
+ * `replacePlugin` without losing events (its files move inside the swap), an uninstalled one is stopped, removed
  * and its stored state and KV forgotten. Package names (`@acme/plugin-x`) are mapped to plugin names through
  * the folder the host loaded the plugin from. Operations run one at a time across configuration reloads.
  *
@@ -87,6 +88,20 @@ function hostHooks(host: PluginHost, installDir: string): MarketplaceHooks {
   return {
     verify: (staged) => host.inspectPlugin(staged.dir),
     start: (pkg) => host.addPlugin(pkg.dir),
+    // An upgrade: one drained swap in the host, the files moving while the plugin's deliveries are held.
+    async replace(pkg, steps) {
+      const plugin = pluginIn(pkg.name)
+      if (plugin !== undefined) {
+        await host.replacePlugin(plugin, pkg.dir, steps)
+        return
+      }
+      // The host holds no plugin from that folder: nothing runs, so nothing to drain.
+      await steps.prepare()
+      await host.addPlugin(pkg.dir).catch(async (error: unknown) => {
+        await steps.revert()
+        throw error
+      })
+    },
     async stop(pkg) {
       const plugin = pluginIn(pkg)
       if (plugin === undefined) return

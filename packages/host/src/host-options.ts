@@ -35,3 +35,18 @@ export interface HostOptions {
   /** The Prometheus registry for plugin and host metrics; a new one by default. */
   registry?: Registry
 }
+
+/**
+ * What `replacePlugin` runs inside its drained swap, around the new version's start; both optional.
+ *
+ * @example
+ * ```ts
+ * const steps: ReplaceSteps = { prepare: () => rename(staged, target), revert: () => rename(target, staged) }
+ * ```
+ */
+export interface ReplaceSteps {
+  /** Runs once the old version stopped, before the new one is imported: put the new files in place. */
+  prepare?(): unknown
+  /** Runs when `prepare` or the new version failed, before the old version starts again: undo `prepare`. */
+  revert?(): unknown
+}

@@ -27,6 +27,6 @@ export {
   formatConfigIssue,
   PluginNotFoundError,
 } from './errors.js'
-export type { HostOptions } from './host-options.js'
+export type { HostOptions, ReplaceSteps } from './host-options.js'
 export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-record.js'
 export { PluginHost } from './plugin-host.js'

@@ -33,7 +33,7 @@ import type { PluginCandidate } from './discovery/plugin-candidate.js'
 import { readPluginPackage } from './discovery/read-plugin-package.js'
 import { ConfigError, PluginNotFoundError } from './errors.js'
 import { registerHostMetrics } from './host-metrics.js'
-import type { HostOptions } from './host-options.js'
+import type { HostOptions, ReplaceSteps } from './host-options.js'
 import { type PluginRecord, type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
 import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
 
@@ -192,7 +192,43 @@ export class PluginHost {
       }
       const parsed = this.#configure(descriptor, this.#loaded)
       if (!parsed.ok) throw this.#keep(record, parsed.error)
-      await this.#plugins.swap(record, descriptor, parsed.config)
+      await this.#plugins.swap(record, { incoming: () => ({ descriptor, config: parsed.config }) })
+      return toPluginStatus(record)
+    })
+  }
+
+  /**
+   * Replaces a plugin with the package at `path` (an upgrade in place) in one drained swap, the one `reload`
+   * makes: deliveries to its handlers wait while in-flight ones finish and the old version stops; then
+   * `steps.prepare` runs (the marketplace moves the new files into place), the new version is imported from
+   * `path`, configured and started, and the waiting deliveries reach it. Published and enqueued events are
+   * neither lost nor dead-lettered meanwhile. If any of that fails, `steps.revert` runs (the old files come
+   * back), the old version starts again and receives the waiting deliveries, and the error is thrown. A plugin
+   * that was not running is swapped the same way and started if it may run.
+   *
+   * @example
+   * ```ts
+   * await host.replacePlugin('audit-log', '.switchyard/plugins/@acme/audit-log', {
+   *   prepare: () => moveNewFilesIn(),
+   *   revert: () => putOldFilesBack(),
+   * })
+   * ```
+   */
+  replacePlugin(name: string, path: string, steps: ReplaceSteps = {}): Promise<PluginStatus> {
+    return this.#exclusive(async () => {
+      const record = this.#record(name)
+      const incoming = async () => {
+        await steps.prepare?.()
+        const candidate = await this.#candidateAt(path)
+        const descriptor = await importPlugin(candidate, { fresh: true })
+        if (descriptor.name !== name)
+          throw new PluginLoadError(`${candidate.entry} names itself "${descriptor.name}", not "${name}"`)
+        const parsed = this.#configure(descriptor, this.#loaded)
+        if (!parsed.ok) throw parsed.error
+        return { descriptor, config: parsed.config, candidate }
+      }
+      await this.#plugins.swap(record, { incoming, ...(steps.revert ? { revert: steps.revert } : {}) })
+      if (record.state === 'started') await this.#plugins.unblock(name)
       return toPluginStatus(record)
     })
   }
@@ -374,7 +410,8 @@ export class PluginHost {
     }
     const changed = JSON.stringify(entry?.config ?? {}) !== JSON.stringify(was?.config ?? {})
     if (changed && record.state === 'started' && record.descriptor) {
-      await this.#plugins.swap(record, record.descriptor, config)
+      const descriptor = record.descriptor
+      await this.#plugins.swap(record, { incoming: () => ({ descriptor, config }) })
     }
   }
 

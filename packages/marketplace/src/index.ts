@@ -41,5 +41,5 @@ export {
   parseMarketplaceConfig,
 } from './marketplace-config.js'
 export type { MarketplaceOptions } from './marketplace-context.js'
-export type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
+export type { MarketplaceHooks, PluginPackage, ReplaceSteps } from './marketplace-hooks.js'
 export { PLUGIN_KEYWORD } from './registry-client.js'

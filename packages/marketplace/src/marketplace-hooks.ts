@@ -10,6 +10,14 @@ export interface PluginPackage {
   manifest: Readonly<Record<string, unknown>>
 }
 
+/** The file work of an upgrade, run by a `replace` hook while no version of the plugin runs. */
+export interface ReplaceSteps {
+  /** Moves the old files aside and the new ones into place, and records the new version in the lockfile. */
+  prepare(): Promise<void>
+  /** Puts the old files and lock entry back (a no-op unless `prepare` completed). */
+  revert(): Promise<void>
+}
+
 /**
  * What the marketplace asks of the host around an install, upgrade or uninstall; every hook is optional
  * and may be async. A hook that throws aborts the operation and the marketplace puts the files and the
@@ -21,6 +29,7 @@ export interface PluginPackage {
  *   verify: (staged) => host.checkPlugin(staged.dir),
  *   start: (plugin) => host.addPlugin(plugin.dir),
  *   stop: (name) => host.removePlugin(name),
+ *   replace: (plugin, steps) => host.replacePlugin(plugin.name, plugin.dir, steps),
  *   dependents: (name) => host.dependentsOf(name),
  * }
  * ```
@@ -32,6 +41,13 @@ export interface MarketplaceHooks {
   start?(plugin: PluginPackage): unknown
   /** Stop a running plugin (before an upgrade swaps its files, or before uninstall). */
   stop?(name: string): unknown
+  /**
+   * Upgrade a running plugin in one step instead of `stop` then `start`, so no event is lost in between: stop
+   * the old version (holding its deliveries), call `steps.prepare()` (the new files move into `plugin.dir` and
+   * the lockfile is written), start the new version. If that fails, call `steps.revert()` (old files and lock
+   * back), start the old version again and throw.
+   */
+  replace?(plugin: PluginPackage, steps: ReplaceSteps): unknown
   /** Names of the plugins that depend on this one; uninstall refuses while there are any, unless forced. */
   dependents?(name: string): readonly string[] | Promise<readonly string[]>
   /** Forget the plugin's state (config, KV, status) after uninstall removed its files. */

@@ -146,6 +146,29 @@ describe('Marketplace against a Verdaccio registry', () => {
     expect(await readdir(cwd)).toEqual(['plugins'])
   })
 
+  it('upgrades through a replace hook: files move inside it, and a failed start is reverted there', async () => {
+    const { marketplace, installDir, cwd } = await setup()
+    const host = fakeHost({ replace: true })
+    await marketplace.install({ name: 'switchyard-demo', version: '1.0.0' }, host.hooks)
+    const upgraded = await marketplace.upgrade('switchyard-demo', '^1.0.0', host.hooks)
+    expect(upgraded).toMatchObject({ changed: true, plugin: { version: '1.1.0' } })
+    expect(host.running.get('switchyard-demo')).toBe('1.1.0')
+    expect((await lockOf(installDir)).plugins['switchyard-demo'].version).toBe('1.1.0')
+
+    const before = await snapshotTree(cwd)
+    host.calls.length = 0
+    const error = await marketplace.upgrade('switchyard-demo', '2.0.0', host.hooks).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'E_PLUGIN_START', rolledBack: true })
+    expect(await snapshotTree(cwd)).toEqual(before)
+    expect(host.running.get('switchyard-demo')).toBe('1.1.0')
+    // no separate stop and start: the hook swaps the running plugin itself
+    expect(host.calls).toEqual([
+      'verify switchyard-demo@2.0.0',
+      'replace switchyard-demo@2.0.0',
+      'revert switchyard-demo',
+    ])
+  })
+
   it('installs the dependencies of a plugin, except the packages the host provides', async () => {
     const { marketplace, installDir } = await setup()
     await marketplace.install({ name: 'switchyard-needs-lib' })

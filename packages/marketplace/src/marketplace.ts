@@ -28,7 +28,7 @@ export interface UpgradeResult {
 /**
  * Finds, installs, upgrades and removes plugins at runtime. Operations run one at a time; each one either
  * completes or leaves the install directory and the lockfile as they were. The host plugs in through
- * `MarketplaceHooks` (verify in staging, start, stop, dependents, forget).
+ * `MarketplaceHooks` (verify in staging, start, stop, replace, dependents, forget).
  *
  * @example
  * ```ts
@@ -97,7 +97,8 @@ export class Marketplace {
 
   /**
    * Replaces an installed plugin with the newest version matching `range` (the `latest` tag by default) from
-   * the registry or the indexes. The old one is stopped, the new one started; if that fails the old files,
+   * the registry or the indexes. With a `replace` hook the host swaps the running plugin in one drained step
+   * (no event lost); otherwise the old one is stopped and the new one started. If that fails the old files,
    * lock entry and running plugin come back (`E_PLUGIN_START` with `rolledBack`).
    */
   upgrade(name: string, range?: string, hooks: MarketplaceHooks = this.#hooks): Promise<UpgradeResult> {

@@ -9,10 +9,26 @@ import {
 import semver from 'semver'
 import { importPlugin } from '../discovery/import-plugin.js'
 import type { PluginCandidate } from '../discovery/plugin-candidate.js'
+import { HandlerHandover } from './handler-handover.js'
 import { type PluginRecord, provisionalName } from './plugin-record.js'
 
 /** A plugin's parsed config, or why it is invalid. */
 export type ConfigureResult = { ok: true; config: unknown } | { ok: false; error: Error }
+
+/** The version a swap starts: its descriptor and parsed config, and its new candidate when its files moved. */
+export interface IncomingVersion {
+  descriptor: PluginDescriptor
+  config: unknown
+  candidate?: PluginCandidate
+}
+
+/** What `PluginSet.swap` installs, and how to undo what `incoming` changed outside the host. */
+export interface SwapPlan {
+  /** Runs once the old version stopped (its handlers held). */
+  incoming(): IncomingVersion | Promise<IncomingVersion>
+  /** Runs when `incoming` or the new version's start failed, before the old version starts again. */
+  revert?(): unknown
+}
 
 /** What the plugin set needs from its host. */
 export interface PluginSetOptions {
@@ -204,37 +220,93 @@ export class PluginSet {
   }
 
   /**
-   * Replaces a running record's runtime without losing events: deliveries to its handlers are held, in-flight
-   * ones finish, the old version stops, the new one starts, then held deliveries go to the new handlers. If the
-   * new version fails to start, the old one is started again and the error is rethrown.
+   * Replaces a record's version without losing events (reload, config change, upgrade): deliveries to its
+   * handlers are held, in-flight ones finish, the old version stops, `plan.incoming()` gives the new one (an
+   * upgrade moves its files in there), it starts, then the held deliveries go to the new handlers. If anything
+   * fails, `plan.revert` runs, the record is put back as it was (the old version started again, from the module
+   * already loaded, and given the held deliveries) and the error is rethrown. A record that was not running has
+   * nothing to hold: the new version is started if it may run.
    */
-  async swap(record: PluginRecord, descriptor: PluginDescriptor, config: unknown): Promise<void> {
+  async swap(record: PluginRecord, plan: SwapPlan): Promise<void> {
     const old = record.runtime
-    if (old === undefined) throw new PluginLoadError(`plugin "${record.name}" is not running`)
-    const hold = this.#options.services.bus.hold(old.handlers())
+    const before = { ...record }
+    const names = old?.handlers() ?? []
+    const hold = this.#options.services.bus.hold(names)
+    const handover = new HandlerHandover(this.#options.services.bus, names)
+    const services = { ...this.#options.services, bus: handover.bus }
     try {
       await hold.settled
-      await this.stop(record, 'stopped')
-      const next = new PluginRuntime(descriptor, config, this.#options.services)
+      if (old !== undefined) {
+        const stopping = this.stop(record, 'stopped')
+        // Unsubscribing is synchronous in the old version's stop: cover the names at once, and again after it.
+        handover.cover()
+        await stopping
+        handover.cover()
+      }
       try {
-        await next.start(this.#options.startTimeoutMs(record.name))
-        Object.assign(record, { descriptor, runtime: next, state: 'started', error: undefined })
+        const next = await plan.incoming()
+        const { descriptor, candidate = record.candidate } = next
+        Object.assign(record, { descriptor, candidate, state: 'loaded', error: undefined, reason: undefined })
+        if (old !== undefined) await this.#run(record, next.config, services)
+        else if (!(await this.start(record)) && record.state === 'failed') throw record.error
       } catch (error) {
-        const previous = new PluginRuntime(old.descriptor, old.config, this.#options.services)
-        await previous.start(this.#options.startTimeoutMs(record.name)).then(
-          () => Object.assign(record, { runtime: previous, state: 'started', error }),
-          (restartError: Error) => void this.#fail(record, restartError),
-        )
+        try {
+          await plan.revert?.()
+        } catch (revertError) {
+          this.#options.logger.error({ err: revertError, plugin: record.name }, 'swap: revert failed')
+        }
+        Object.assign(record, before, { runtime: undefined })
+        if (old !== undefined) await this.#restart(record, old.config, services, error as Error)
         throw error
       }
     } finally {
+      handover.close()
       hold.release()
     }
+    await this.#failMismatchedDependents(record)
   }
 
   /** Forgets a record (it must be stopped). */
   delete(name: string): void {
     this.#records.delete(name)
+  }
+
+  // Starts a new runtime for a record's descriptor; throws when setup fails (the record is left unchanged).
+  async #run(record: PluginRecord, config: unknown, services: RuntimeServices): Promise<void> {
+    const runtime = new PluginRuntime(record.descriptor as PluginDescriptor, config, services)
+    await runtime.start(this.#options.startTimeoutMs(record.name))
+    Object.assign(record, { runtime, state: 'started', error: undefined })
+  }
+
+  // Starts the old version again after a failed swap, keeping why the swap failed; fails the record if it cannot.
+  async #restart(
+    record: PluginRecord,
+    config: unknown,
+    services: RuntimeServices,
+    why: Error,
+  ): Promise<void> {
+    try {
+      await this.#run(record, config, services)
+      record.error = why
+    } catch (error) {
+      this.#fail(record, error as Error)
+    }
+  }
+
+  // Dependents keep running across a swap while the new version satisfies their range; the others fail.
+  async #failMismatchedDependents(record: PluginRecord): Promise<void> {
+    const version = record.descriptor?.version
+    if (record.state !== 'started' || version === undefined) return
+    for (const dependent of this.dependents(record.name)) {
+      const wanted = pluginDependencies(dependent.descriptor as PluginDescriptor).find(
+        (dependency) => dependency.name === record.name,
+      )
+      if (wanted === undefined || semver.satisfies(version, wanted.range, { includePrerelease: true }))
+        continue
+      const reason = `requires "${record.name}" ${wanted.range}, found ${version}`
+      await this.disable(dependent, reason)
+      this.#fail(dependent, new PluginDependencyError([dependent.name, record.name], reason))
+    }
   }
 
   #fail(record: PluginRecord, error: Error): false {

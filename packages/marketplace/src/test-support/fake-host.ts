@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url'
-import type { MarketplaceHooks, PluginPackage } from '../marketplace-hooks.js'
+import type { MarketplaceHooks, PluginPackage, ReplaceSteps } from '../marketplace-hooks.js'
 
 let generation = 0
 
@@ -19,7 +19,8 @@ export interface FakeHost {
 
 /**
  * Hooks that import each plugin for real: `verify` imports it and runs setup when `setupInVerify` is set,
- * `start` runs setup and records it as running, `stop` and `forget` record the call.
+ * `start` runs setup and records it as running, `stop` and `forget` record the call. With `replace`, upgrades
+ * go through a `replace` hook that moves the files in (`prepare`), runs setup, and reverts when it throws.
  *
  * @example
  * ```ts
@@ -27,7 +28,7 @@ export interface FakeHost {
  * await marketplace.install({ name: 'demo' }, host.hooks)
  * ```
  */
-export function fakeHost(options: { setupInVerify?: boolean } = {}): FakeHost {
+export function fakeHost(options: { setupInVerify?: boolean; replace?: boolean } = {}): FakeHost {
   const running = new Map<string, string>()
   const calls: string[] = []
   const dependents = new Map<string, string[]>()
@@ -51,6 +52,22 @@ export function fakeHost(options: { setupInVerify?: boolean } = {}): FakeHost {
       running.delete(name)
     },
     dependents: (name) => dependents.get(name) ?? [],
+    ...(options.replace
+      ? {
+          async replace(plugin: PluginPackage, steps: ReplaceSteps) {
+            calls.push(`replace ${plugin.name}@${plugin.version}`)
+            await steps.prepare()
+            try {
+              await setUp(plugin)
+            } catch (error) {
+              calls.push(`revert ${plugin.name}`)
+              await steps.revert()
+              throw error
+            }
+            running.set(plugin.name, plugin.version)
+          },
+        }
+      : {}),
     forget(name) {
       calls.push(`forget ${name}`)
     },
