@@ -27,12 +27,14 @@ async function copyRelease(fixtureName: string, dir: string, version: string): P
   await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), version }))
 }
 
-// A host running relay at `version` from <app>/plugins/relay.
-async function startApp(version: string): Promise<{ host: PluginHost; dir: string }> {
+// A host running relay at `version` from <app>/plugins/relay, and the `others` fixtures beside it.
+async function startApp(version: string, others: string[] = []): Promise<{ host: PluginHost; dir: string }> {
   fixture.relayLog = []
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-replace-'))
   cleanup.push(() => rm(dir, { recursive: true, force: true }))
   await copyRelease('relay', join(dir, 'plugins', 'relay'), version)
+  for (const other of others)
+    await cp(join(FIXTURES, other), join(dir, 'plugins', other), { recursive: true })
   const host = await createHost({
     cwd: dir,
     config: { plugin_directories: ['plugins'] },
@@ -170,5 +172,41 @@ describe('PluginHost.replacePlugin', { timeout: 20_000 }, () => {
     const report = await host.bus.publish(createEvent('relay.sent', {}))
     expect(report.outcomes.map((o) => o.status)).toEqual(['succeeded'])
     expect(fixture.relayLog?.map((entry) => entry.version)).toEqual(['1.0.0'])
+  })
+
+  it('reloads under the same traffic without losing a published or enqueued event', async () => {
+    const { host, dir } = await startApp('1.0.0')
+    const traffic = startTraffic(host.bus)
+    await traffic.more(20)
+    await copyRelease('relay', join(dir, 'plugins', 'relay'), '1.1.0')
+    await host.reload('relay')
+    await traffic.more(20)
+    const { reports, ids } = await traffic.stop()
+    expect(host.plugin('relay').version).toBe('1.1.0')
+    await expectEachHandledOnce(host, reports, ids)
+  })
+
+  it('keeps dependents running while their range holds, fails them when it breaks', async () => {
+    const { host, dir } = await startApp('1.0.0', ['relay-watcher'])
+    const target = join(dir, 'plugins', 'relay')
+    await host.replacePlugin('relay', target, await stageRelease(dir, 'relay', '1.1.0'))
+    expect(host.plugin('relay-watcher').state).toBe('started')
+    await host.replacePlugin('relay', target, await stageRelease(dir, 'relay', '2.0.0'))
+    expect(host.plugin('relay-watcher')).toMatchObject({
+      state: 'failed',
+      reason: 'relay-watcher -> relay: requires "relay" ^1.0.0, found 2.0.0',
+    })
+  })
+
+  it('upgrades a disabled plugin without starting it', async () => {
+    const { host, dir } = await startApp('1.0.0')
+    await host.disable('relay')
+    const target = join(dir, 'plugins', 'relay')
+    const status = await host.replacePlugin('relay', target, await stageRelease(dir, 'relay', '2.0.0'))
+    expect(status).toMatchObject({ version: '2.0.0', state: 'disabled', handlers: [] })
+    await host.enable('relay')
+    const report = await host.bus.publish(createEvent('relay.sent', {}))
+    expect(report.outcomes.map((o) => o.status)).toEqual(['succeeded'])
+    expect(fixture.relayLog?.map((entry) => entry.version)).toEqual(['2.0.0'])
   })
 })
