@@ -227,7 +227,7 @@ export class PluginHost {
         if (!parsed.ok) throw parsed.error
         return { descriptor, config: parsed.config, candidate }
       }
-      await this.#plugins.swap(record, { incoming, ...(steps.revert ? { revert: steps.revert } : {}) })
+      await this.#plugins.swap(record, { incoming, revert: () => steps.revert?.() })
       if (record.state === 'started') await this.#plugins.unblock(name)
       return toPluginStatus(record)
     })
