@@ -188,13 +188,12 @@ export class Deliverer {
     const mode = replay ? REPLAY : GATED
     const outcome = await this.#gated(slot, event, (entry) => this.#once(entry, event, 1, mode))
     if (outcome !== undefined) return outcome as DeliveryOutcome
-    const error = `handler ${slot.name} is no longer subscribed`
     return this.#runner.report(event, {
       handler: slot.name,
-      status: 'failed',
+      status: 'unrouted',
       attempts: 0,
       durationMs: 0,
-      error,
+      error: 'handler no longer subscribed',
     })
   }
 

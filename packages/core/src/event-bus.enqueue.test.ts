@@ -166,7 +166,7 @@ describe('EventBus.hold', () => {
     expect(log.sort()).toEqual(['new 1', 'new 2', 'old 0'])
   })
 
-  it('reports a held delivery whose handler is gone at release as failed', async () => {
+  it('reports a held delivery whose handler is gone at release as unrouted', async () => {
     const bus = new EventBus()
     const sub = bus.subscribe('order.*', () => {}, { name: 'going' })
     const hold = bus.hold(['going'])
@@ -175,8 +175,8 @@ describe('EventBus.hold', () => {
     await sub.unsubscribe()
     hold.release()
     expect((await publishing).outcomes[0]).toMatchObject({
-      status: 'failed',
-      error: 'handler going is no longer subscribed',
+      status: 'unrouted',
+      error: 'handler no longer subscribed',
     })
   })
 })

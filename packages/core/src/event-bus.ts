@@ -31,6 +31,7 @@ import { assertEventType } from './event-type.js'
 import { builtinExtensionPoints } from './extension-point.js'
 import { ExtensionRegistry } from './extension-registry.js'
 import { HandlerEntry } from './handler-entry.js'
+import type { HandlerSlot } from './handler-slot.js'
 import { HandlerSlots } from './handler-slots.js'
 import { InProcessTransport } from './in-process-transport.js'
 import { LedgerWriter } from './ledger-writer.js'
@@ -135,6 +136,7 @@ export class EventBus<M extends EventMap = EventMap> {
     const policy = resolvePolicy(this.#defaults, overrides, `subscription ${name}`)
     if (this.#slots.get(name)?.entry !== undefined) throw new DuplicateHandlerError(name)
     const slot = this.#slots.claim(name)
+    this.#unretire(slot)
     const entry = new HandlerEntry({
       slot,
       name,
@@ -330,11 +332,26 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /**
    * Holds new deliveries to the named handlers (publish waits too) while those in flight finish (`settled`).
-   * While held, a handler may be unsubscribed and another subscribed under its name; on `release` the waiting
-   * deliveries go to it.
+   * While held, a handler may be unsubscribed and another subscribed under its name: the name stays routed in
+   * that gap (with the unsubscribed handler's pattern and filter), so events published or enqueued meanwhile
+   * wait too, and on `release` every waiting delivery goes to the handler subscribed then. If none is, a
+   * waiting publish delivery ends `unrouted` with error `handler no longer subscribed`, and an enqueued one
+   * stays with the transport for the next consumer of the name.
+   *
+   * @example
+   * ```ts
+   * const hold = bus.hold(['audit_log'])
+   * await hold.settled
+   * await oldSubscription.unsubscribe()
+   * bus.subscribe('order.*', newHandler, { name: 'audit_log' })
+   * hold.release()
+   * ```
    */
   hold(names: readonly string[]): HandlerHold {
-    return this.#slots.hold(names, (slot) => this.#consumers.reconcile(slot))
+    return this.#slots.hold(names, (slot) => {
+      this.#unretire(slot)
+      this.#consumers.reconcile(slot)
+    })
   }
 
   /** Runs a dead letter's handler again (with its retries, without dead-lettering again); deletes it on success. */
@@ -400,13 +417,23 @@ export class EventBus<M extends EventMap = EventMap> {
     const { slot } = entry
     if (slot.entry === entry) {
       slot.entry = undefined
-      this.#planner.remove(entry)
-      if (!slot.held) {
+      if (slot.held) {
+        // The name stays routed (old pattern) until release: events of the gap wait for the next subscription.
+        slot.retired = entry
+      } else {
+        this.#planner.remove(entry)
         this.#slots.delete(slot.name)
         await this.#consumers.stop(slot)
       }
     }
     await entry.idle()
+  }
+
+  /** Takes a retired subscription out of the dispatch plan (replaced, or its hold ended). */
+  #unretire(slot: HandlerSlot): void {
+    if (slot.retired === undefined) return
+    this.#planner.remove(slot.retired)
+    slot.retired = undefined
   }
 
   #assertOpen(): void {

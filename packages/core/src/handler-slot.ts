@@ -15,6 +15,12 @@ import type { HandlerEntry } from './handler-entry.js'
 export class HandlerSlot {
   readonly name: string
   entry: HandlerEntry | undefined = undefined
+  /**
+   * The subscription unsubscribed while the name is held: it stays in the dispatch plan (its pattern and filter
+   * still match) so events published or enqueued in the gap wait for the name, until a new subscription takes
+   * its place or the hold ends.
+   */
+  retired: HandlerEntry | undefined = undefined
   #holds = 0
   #gate: Promise<void> | undefined
   #open: (() => void) | undefined
