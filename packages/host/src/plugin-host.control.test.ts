@@ -162,6 +162,21 @@ describe('PluginHost runtime control', () => {
     expect(host.plugin('worker').state).toBe('started')
   })
 
+  it('applies a reloaded delivery section to the running subscriptions', async () => {
+    const base = 'plugin_directories: [plugins]\n'
+    const { host, file } = await startApp(base)
+    const policy = (name: string) => host.bus.subscriptions().find((s) => s.name === name)?.policy
+    expect(policy('worker_handler')).toMatchObject({ timeoutMs: 5000, retry: { attempts: 1 } })
+    await writeFile(file, `${base}delivery: { timeout_ms: 1234, retry: { attempts: 7, initial_ms: 50 } }\n`)
+    await host.reloadConfig()
+    // The handler's own retry.attempts stays; the rest comes from the reloaded defaults.
+    expect(policy('worker_handler')).toMatchObject({ timeoutMs: 1234, retry: { attempts: 1, initialMs: 50 } })
+    expect(policy('reporter_handler')).toMatchObject({
+      timeoutMs: 1234,
+      retry: { attempts: 7, initialMs: 50 },
+    })
+  })
+
   it('serves the declared event catalog as JSON Schema and rejects payloads that break it', async () => {
     const { host } = await startApp('plugin_directories: [plugins]\n')
     const { events } = host.eventCatalog()

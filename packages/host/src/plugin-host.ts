@@ -257,6 +257,7 @@ export class PluginHost {
       }
       if (issues.length > 0) throw new ConfigError(issues)
       const settings = busSettings(next.config)
+      this.bus.setDefaults(settings.defaults)
       this.bus.setRoutes(settings.routes)
       this.bus.setHandlerSelection(settings.handlerSelection)
       const previous = this.#loaded

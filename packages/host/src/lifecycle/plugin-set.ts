@@ -9,7 +9,6 @@ import {
 import semver from 'semver'
 import { importPlugin } from '../discovery/import-plugin.js'
 import type { PluginCandidate } from '../discovery/plugin-candidate.js'
-import { HandlerHandover } from './handler-handover.js'
 import { type PluginRecord, provisionalName } from './plugin-record.js'
 
 /** A plugin's parsed config, or why it is invalid. */
@@ -231,18 +230,12 @@ export class PluginSet {
     const old = record.runtime
     const before = { ...record }
     const names = old?.handlers() ?? []
+    // While held, the names stay routed after the old version unsubscribes: events of the gap wait for the new one.
     const hold = this.#options.services.bus.hold(names)
-    const handover = new HandlerHandover(this.#options.services.bus, names)
-    const services = { ...this.#options.services, bus: handover.bus }
+    const services = this.#options.services
     try {
       await hold.settled
-      if (old !== undefined) {
-        const stopping = this.stop(record, 'stopped')
-        // Unsubscribing is synchronous in the old version's stop: cover the names at once, and again after it.
-        handover.cover()
-        await stopping
-        handover.cover()
-      }
+      if (old !== undefined) await this.stop(record, 'stopped')
       try {
         const next = await plan.incoming()
         const { descriptor, candidate = record.candidate } = next
@@ -260,7 +253,6 @@ export class PluginSet {
         throw error
       }
     } finally {
-      handover.close()
       hold.release()
     }
     await this.#failMismatchedDependents(record)
