@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { extname, resolve } from 'node:path'
 import {
   EventBus,
   type ExtensionPointInfo,
@@ -9,14 +8,12 @@ import {
   noopLogger,
   type Store,
 } from '@switchyard/core'
-import { type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
+import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import {
   attachCatalog,
-  collectHealth,
   createPluginsApp,
   EventCatalog,
   type HealthReport,
-  parsePluginConfig,
   type RuntimeServices,
   renderMetrics,
 } from '@switchyard/plugin-sdk/runtime'
@@ -24,18 +21,19 @@ import type { Hono } from 'hono'
 import { Registry } from 'prom-client'
 import { type CatalogEventJson, catalogJsonSchema } from './catalog-json-schema.js'
 import { busSettings } from './config/bus-settings.js'
+import { applyBusSettings, pluginConfigChanges } from './config/config-changes.js'
 import type { SwitchyardConfig, SwitchyardConfigInput } from './config/config-schema.js'
+import { configurePlugin } from './config/configure-plugin.js'
 import { type LoadedConfig, loadConfig, parseConfig, validateConfig } from './config/load-config.js'
-import { toConfigIssue } from './config/to-config-issue.js'
+import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
 import { importPlugin } from './discovery/import-plugin.js'
-import type { PluginCandidate } from './discovery/plugin-candidate.js'
-import { readPluginPackage } from './discovery/read-plugin-package.js'
-import { ConfigError, PluginNotFoundError } from './errors.js'
+import { hostHealth, pluginHealth } from './host-health.js'
 import { registerHostMetrics } from './host-metrics.js'
 import type { HostOptions, ReplaceSteps } from './host-options.js'
-import { type PluginRecord, type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
-import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
+import { PluginControl } from './lifecycle/plugin-control.js'
+import { type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
+import { PluginSet } from './lifecycle/plugin-set.js'
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
@@ -64,6 +62,7 @@ export class PluginHost {
   #ownsBus: boolean
   #services: RuntimeServices
   #plugins: PluginSet
+  #control: PluginControl
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(options: HostOptions = {}) {
@@ -100,9 +99,15 @@ export class PluginHost {
       startTimeoutMs: (name) =>
         this.config.plugins[name]?.start_timeout_ms ?? options.startTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       stopTimeoutMs: options.stopTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-      configure: (descriptor) => this.#configure(descriptor, this.#loaded),
+      configure: (descriptor) => configurePlugin(descriptor, this.#loaded),
       wanted: async (name) =>
         (await this.store.getPluginState(name))?.enabled ?? this.config.plugins[name]?.enabled ?? true,
+    })
+    this.#control = new PluginControl({
+      plugins: this.#plugins,
+      store: this.store,
+      loaded: () => this.#loaded,
+      cwd: this.#cwd(),
     })
     registerHostMetrics(this.registry, () => this.#plugins.list())
     this.app = createPluginsApp((name) => this.#plugins.get(name)?.runtime)
@@ -148,33 +153,17 @@ export class PluginHost {
 
   /** Status of one plugin; throws `PluginNotFoundError` (E_NOT_FOUND). */
   plugin(name: string): PluginStatus {
-    return toPluginStatus(this.#record(name))
+    return toPluginStatus(this.#control.record(name))
   }
 
   /** Enables a plugin (persisted), starts it, then the plugins its disabling had disabled. */
   enable(name: string): Promise<PluginStatus> {
-    return this.#exclusive(async () => {
-      const record = this.#record(name)
-      record.enabled = true
-      await this.#persist(name, true)
-      if (record.state === 'failed' || record.state === 'disabled') {
-        Object.assign(record, { state: record.descriptor ? 'loaded' : 'discovered', reason: undefined })
-        if (record.descriptor === undefined) await this.#refresh(record)
-        if (await this.#plugins.start(record)) await this.#plugins.unblock(name)
-      }
-      return toPluginStatus(record)
-    })
+    return this.#exclusive(() => this.#control.enable(name))
   }
 
   /** Disables a plugin (persisted): its dependents first, then its handlers drain and its routes unmount. */
   disable(name: string): Promise<PluginStatus> {
-    return this.#exclusive(async () => {
-      const record = this.#record(name)
-      record.enabled = false
-      await this.#persist(name, false)
-      await this.#plugins.disable(record, 'disabled')
-      return toPluginStatus(record)
-    })
+    return this.#exclusive(() => this.#control.disable(name))
   }
 
   /**
@@ -183,18 +172,7 @@ export class PluginHost {
    * running and the error is thrown (and kept in its status).
    */
   reload(name: string): Promise<PluginStatus> {
-    return this.#exclusive(async () => {
-      const record = this.#record(name)
-      const descriptor = await this.#refresh(record)
-      if (record.state !== 'started') {
-        if (record.enabled && record.state !== 'disabled') await this.#plugins.start(record)
-        return toPluginStatus(record)
-      }
-      const parsed = this.#configure(descriptor, this.#loaded)
-      if (!parsed.ok) throw this.#keep(record, parsed.error)
-      await this.#plugins.swap(record, { incoming: () => ({ descriptor, config: parsed.config }) })
-      return toPluginStatus(record)
-    })
+    return this.#exclusive(() => this.#control.reload(name))
   }
 
   /**
@@ -215,22 +193,7 @@ export class PluginHost {
    * ```
    */
   replacePlugin(name: string, path: string, steps: ReplaceSteps = {}): Promise<PluginStatus> {
-    return this.#exclusive(async () => {
-      const record = this.#record(name)
-      const incoming = async () => {
-        await steps.prepare?.()
-        const candidate = await this.#candidateAt(path)
-        const descriptor = await importPlugin(candidate, { fresh: true })
-        if (descriptor.name !== name)
-          throw new PluginLoadError(`${candidate.entry} names itself "${descriptor.name}", not "${name}"`)
-        const parsed = this.#configure(descriptor, this.#loaded)
-        if (!parsed.ok) throw parsed.error
-        return { descriptor, config: parsed.config, candidate }
-      }
-      await this.#plugins.swap(record, { incoming, revert: () => steps.revert?.() })
-      if (record.state === 'started') await this.#plugins.unblock(name)
-      return toPluginStatus(record)
-    })
+    return this.#exclusive(() => this.#control.replace(name, path, steps))
   }
 
   /**
@@ -247,22 +210,11 @@ export class PluginHost {
           : path !== undefined
             ? await loadConfig(path, { env: this.#options.env ?? process.env })
             : validateConfig(this.#options.config)
-      const changes: { record: PluginRecord; config?: unknown }[] = []
-      const issues = []
-      for (const record of this.#plugins.list()) {
-        if (record.descriptor === undefined) continue
-        const parsed = this.#configure(record.descriptor, next)
-        if (!parsed.ok) issues.push(...(parsed.error as ConfigError).issues)
-        else changes.push({ record, config: parsed.config })
-      }
-      if (issues.length > 0) throw new ConfigError(issues)
-      const settings = busSettings(next.config)
-      this.bus.setDefaults(settings.defaults)
-      this.bus.setRoutes(settings.routes)
-      this.bus.setHandlerSelection(settings.handlerSelection)
-      const previous = this.#loaded
+      const changes = pluginConfigChanges(this.#plugins.list(), next)
+      applyBusSettings(this.bus, next.config)
+      const previous = this.#loaded.config
       this.#loaded = next
-      for (const { record, config } of changes) await this.#applyPluginConfig(record, config, previous.config)
+      for (const { record, config } of changes) await this.#control.applyConfig(record, config, previous)
       this.#warnRoutes()
       return next.config
     })
@@ -274,54 +226,27 @@ export class PluginHost {
    * and the error is thrown.
    */
   addPlugin(path: string): Promise<PluginStatus> {
-    return this.#exclusive(async () => {
-      // fresh: an upgrade or a reinstall puts new code at a path Node has cached
-      const [record] = await this.#plugins.load([await this.#candidateAt(path)], { fresh: true })
-      if (record === undefined) throw new PluginLoadError(`no plugin at ${path}`)
-      if (record.state !== 'failed') await this.#plugins.start(record)
-      if (record.state === 'failed') {
-        this.#plugins.delete(record.name)
-        throw record.error
-      }
-      // An upgrade removes the old version (disabling its dependents) then adds the new: they start again.
-      if (record.state === 'started') await this.#plugins.unblock(record.name)
-      return toPluginStatus(record)
-    })
+    return this.#exclusive(() => this.#control.add(path))
   }
 
   /** Stops a plugin (its dependents are disabled first) and forgets it; with `forget`, its Store state and KV too. */
   removePlugin(name: string, options: { forget?: boolean } = {}): Promise<void> {
-    return this.#exclusive(async () => {
-      const record = this.#record(name)
-      await this.#plugins.disable(record, 'removed')
-      this.#plugins.delete(name)
-      if (options.forget) await this.store.forgetPlugin(name)
-    })
+    return this.#exclusive(() => this.#control.remove(name, options.forget ?? false))
   }
 
   /** Imports a plugin without starting it and returns its descriptor: lets an installer check a package loads. */
   async inspectPlugin(path: string): Promise<PluginDescriptor> {
-    return importPlugin(await this.#candidateAt(path), { fresh: true })
+    return importPlugin(await candidateAt(path, this.#cwd()), { fresh: true })
   }
 
   /** Health of the running plugins and `health.check` contributions; enabled plugins that failed degrade it. */
   health(): Promise<HealthReport> {
-    const running = this.#plugins.list().flatMap((record) => (record.runtime ? [record.runtime] : []))
-    const failed = Object.fromEntries(
-      this.#plugins
-        .list()
-        .filter((record) => record.state === 'failed' && record.enabled)
-        .map((record) => [record.name, record.reason ?? 'failed']),
-    )
-    return collectHealth(running, this.bus.extensions, failed)
+    return hostHealth(this.#plugins.list(), this.bus.extensions)
   }
 
   /** Health of one plugin: its checks when running, `error` with the reason when failed, else its state. */
-  async pluginHealth(name: string): Promise<HealthResult & { state: string }> {
-    const record = this.#record(name)
-    if (record.runtime) return { ...(await record.runtime.health()), state: record.state }
-    const status = record.state === 'failed' ? 'error' : 'degraded'
-    return { status, state: record.state, ...(record.reason ? { message: record.reason } : {}) }
+  pluginHealth(name: string): Promise<HealthResult & { state: string }> {
+    return pluginHealth(this.#control.record(name))
   }
 
   /** Prometheus text: the host's and plugins' metrics and the `metrics.collect` contributions. */
@@ -351,78 +276,7 @@ export class PluginHost {
     return run
   }
 
-  #record(name: string): PluginRecord {
-    const record = this.#plugins.get(name)
-    if (record === undefined) throw new PluginNotFoundError(name)
-    return record
-  }
-
   #cwd(): string {
     return this.#options.cwd ?? process.cwd()
-  }
-
-  async #persist(name: string, enabled: boolean): Promise<void> {
-    await this.store.setPluginState(name, { enabled, updatedAt: new Date().toISOString() })
-  }
-
-  // A plugin's config is checked by its own schema; issues are placed under plugins.<name>.config in the file.
-  #configure(descriptor: PluginDescriptor, loaded: LoadedConfig): ConfigureResult {
-    const result = parsePluginConfig(descriptor, loaded.config.plugins[descriptor.name]?.config)
-    if (result.ok) return result
-    const prefix = ['plugins', descriptor.name, 'config']
-    const issues = result.issues.map((issue) => toConfigIssue(issue, loaded.file, loaded.locate, prefix))
-    return { ok: false, error: new ConfigError(issues, { cause: result.error }) }
-  }
-
-  async #refresh(record: PluginRecord): Promise<PluginDescriptor> {
-    const descriptor = await importPlugin(record.candidate, { fresh: true }).catch((error: Error) => {
-      throw this.#keep(record, error)
-    })
-    if (descriptor.name !== record.name && record.descriptor !== undefined) {
-      throw this.#keep(
-        record,
-        new PluginLoadError(
-          `${record.candidate.entry} now names itself "${descriptor.name}", not "${record.name}"`,
-        ),
-      )
-    }
-    record.reloads += 1
-    if (record.state !== 'started') Object.assign(record, { descriptor, state: 'loaded', error: undefined })
-    return descriptor
-  }
-
-  // Records an error on a plugin that keeps running as it was (a refused reload), and returns it to throw.
-  #keep(record: PluginRecord, error: Error): Error {
-    record.error = error
-    return error
-  }
-
-  async #applyPluginConfig(record: PluginRecord, config: unknown, previous: SwitchyardConfig): Promise<void> {
-    const entry = this.config.plugins[record.name]
-    const was = previous.plugins[record.name]
-    const enabled = entry?.enabled ?? true
-    if (enabled !== (was?.enabled ?? true)) {
-      record.enabled = enabled
-      await this.#persist(record.name, enabled)
-      if (!enabled) return this.#plugins.disable(record, 'disabled by config')
-      Object.assign(record, { state: 'loaded', reason: undefined })
-      if (await this.#plugins.start(record)) await this.#plugins.unblock(record.name)
-      return
-    }
-    const changed = JSON.stringify(entry?.config ?? {}) !== JSON.stringify(was?.config ?? {})
-    if (changed && record.state === 'started' && record.descriptor) {
-      const descriptor = record.descriptor
-      await this.#plugins.swap(record, { incoming: () => ({ descriptor, config }) })
-    }
-  }
-
-  async #candidateAt(path: string): Promise<PluginCandidate> {
-    const absolute = resolve(this.#cwd(), path)
-    if (['.js', '.mjs'].includes(extname(absolute)))
-      return { dir: resolve(absolute, '..'), entry: absolute, source: 'file' }
-    const candidate = await readPluginPackage(absolute, 'directory')
-    if (candidate === undefined)
-      throw new PluginLoadError(`${absolute} has no package.json with an eventPlugin field`)
-    return candidate
   }
 }

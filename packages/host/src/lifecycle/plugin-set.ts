@@ -6,28 +6,14 @@ import {
   type RuntimeServices,
   resolveStartOrder,
 } from '@switchyard/plugin-sdk/runtime'
-import semver from 'semver'
 import { importPlugin } from '../discovery/import-plugin.js'
 import type { PluginCandidate } from '../discovery/plugin-candidate.js'
+import { checkDependencies } from './dependency-check.js'
 import { type PluginRecord, provisionalName } from './plugin-record.js'
+import { type SwapPlan, swapPlugin } from './plugin-swap.js'
 
 /** A plugin's parsed config, or why it is invalid. */
 export type ConfigureResult = { ok: true; config: unknown } | { ok: false; error: Error }
-
-/** The version a swap starts: its descriptor and parsed config, and its new candidate when its files moved. */
-export interface IncomingVersion {
-  descriptor: PluginDescriptor
-  config: unknown
-  candidate?: PluginCandidate
-}
-
-/** What `PluginSet.swap` installs, and how to undo what `incoming` changed outside the host. */
-export interface SwapPlan {
-  /** Runs once the old version stopped (its handlers held). */
-  incoming(): IncomingVersion | Promise<IncomingVersion>
-  /** Runs when `incoming` or the new version's start failed, before the old version starts again. */
-  revert?(): unknown
-}
 
 /** What the plugin set needs from its host. */
 export interface PluginSetOptions {
@@ -98,11 +84,11 @@ export class PluginSet {
       if (taken !== undefined) {
         name = `${name}@${candidate.entry}`
         Object.assign(record, { name })
-        this.#fail(
+        this.fail(
           record,
           new PluginLoadError(`duplicate plugin name "${taken.name}": also at ${taken.candidate.entry}`),
         )
-      } else if (descriptor === undefined) this.#fail(record, error as Error)
+      } else if (descriptor === undefined) this.fail(record, error as Error)
       else Object.assign(record, { descriptor, state: 'loaded', enabled: await this.#options.wanted(name) })
       this.#records.set(name, record)
       added.push(record)
@@ -120,7 +106,7 @@ export class PluginSet {
       this.#options.logger.warn({ warning }, 'optional plugin dependency unavailable')
     for (const [name, failure] of failures) {
       const record = this.#records.get(name) as PluginRecord
-      this.#fail(record, new PluginDependencyError(failure.chain, failure.reason))
+      this.fail(record, new PluginDependencyError(failure.chain, failure.reason))
     }
     for (const name of order) await this.start(this.#records.get(name) as PluginRecord)
   }
@@ -131,39 +117,21 @@ export class PluginSet {
     if (record.state === 'started') return true
     if (descriptor === undefined) return false
     if (!record.enabled) return this.#park(record, record.reason ?? 'disabled')
-    record.warnings = []
-    for (const dependency of pluginDependencies(descriptor)) {
-      const found = this.#records.get(dependency.name)
-      const version = found?.descriptor?.version
-      const running = found?.state === 'started' && version !== undefined
-      if (running && semver.satisfies(version, dependency.range, { includePrerelease: true })) continue
-      const problem = !running
-        ? found?.state === 'disabled'
-          ? undefined
-          : `dependency "${dependency.name}" ${found === undefined ? 'is missing' : `is ${found.state}`}`
-        : `requires "${dependency.name}" ${dependency.range}, found ${version}`
-      if (dependency.optional) {
-        record.warnings.push(`optional dependency "${dependency.name}" is not running`)
-      } else if (problem === undefined) {
-        record.blockedBy = dependency.name
-        return this.#park(record, `dependency "${dependency.name}" is disabled`)
-      } else {
-        const cause = found?.error
-        const { chain, reason } =
-          cause instanceof PluginDependencyError
-            ? cause
-            : { chain: [dependency.name], reason: cause?.message ?? problem }
-        return this.#fail(record, new PluginDependencyError([record.name, ...chain], reason))
-      }
+    const check = checkDependencies(record, (name) => this.#records.get(name))
+    record.warnings = check.warnings
+    if (check.blockedBy !== undefined) {
+      record.blockedBy = check.blockedBy
+      return this.#park(record, `dependency "${check.blockedBy}" is disabled`)
     }
+    if (check.error !== undefined) return this.fail(record, check.error)
     const parsed = this.#options.configure(descriptor)
-    if (!parsed.ok) return this.#fail(record, parsed.error)
+    if (!parsed.ok) return this.fail(record, parsed.error)
     record.state = 'configured'
     const runtime = new PluginRuntime(descriptor, parsed.config, this.#options.services)
     try {
       await runtime.start(this.#options.startTimeoutMs(record.name))
     } catch (error) {
-      return this.#fail(record, error as Error)
+      return this.fail(record, error as Error)
     }
     Object.assign(record, {
       runtime,
@@ -218,44 +186,9 @@ export class PluginSet {
     }
   }
 
-  /**
-   * Replaces a record's version without losing events (reload, config change, upgrade): deliveries to its
-   * handlers are held, in-flight ones finish, the old version stops, `plan.incoming()` gives the new one (an
-   * upgrade moves its files in there), it starts, then the held deliveries go to the new handlers. If anything
-   * fails, `plan.revert` runs, the record is put back as it was (the old version started again, from the module
-   * already loaded, and given the held deliveries) and the error is rethrown. A record that was not running has
-   * nothing to hold: the new version is started if it may run.
-   */
-  async swap(record: PluginRecord, plan: SwapPlan): Promise<void> {
-    const old = record.runtime
-    const before = { ...record }
-    const names = old?.handlers() ?? []
-    // While held, the names stay routed after the old version unsubscribes: events of the gap wait for the new one.
-    const hold = this.#options.services.bus.hold(names)
-    const services = this.#options.services
-    try {
-      await hold.settled
-      if (old !== undefined) await this.stop(record, 'stopped')
-      try {
-        const next = await plan.incoming()
-        const { descriptor, candidate = record.candidate } = next
-        Object.assign(record, { descriptor, candidate, state: 'loaded', error: undefined, reason: undefined })
-        if (old !== undefined) await this.#run(record, next.config, services)
-        else if (!(await this.start(record)) && record.state === 'failed') throw record.error
-      } catch (error) {
-        try {
-          await plan.revert?.()
-        } catch (revertError) {
-          this.#options.logger.error({ err: revertError, plugin: record.name }, 'swap: revert failed')
-        }
-        Object.assign(record, before, { runtime: undefined })
-        if (old !== undefined) await this.#restart(record, old.config, services, error as Error)
-        throw error
-      }
-    } finally {
-      hold.release()
-    }
-    await this.#failMismatchedDependents(record)
+  /** A drained swap of the record's version (see `swapPlugin`). */
+  swap(record: PluginRecord, plan: SwapPlan): Promise<void> {
+    return swapPlugin(this, this.#options, record, plan)
   }
 
   /** Forgets a record (it must be stopped). */
@@ -263,45 +196,8 @@ export class PluginSet {
     this.#records.delete(name)
   }
 
-  // Starts a new runtime for a record's descriptor; throws when setup fails (the record is left unchanged).
-  async #run(record: PluginRecord, config: unknown, services: RuntimeServices): Promise<void> {
-    const runtime = new PluginRuntime(record.descriptor as PluginDescriptor, config, services)
-    await runtime.start(this.#options.startTimeoutMs(record.name))
-    Object.assign(record, { runtime, state: 'started', error: undefined })
-  }
-
-  // Starts the old version again after a failed swap, keeping why the swap failed; fails the record if it cannot.
-  async #restart(
-    record: PluginRecord,
-    config: unknown,
-    services: RuntimeServices,
-    why: Error,
-  ): Promise<void> {
-    try {
-      await this.#run(record, config, services)
-      record.error = why
-    } catch (error) {
-      this.#fail(record, error as Error)
-    }
-  }
-
-  // Dependents keep running across a swap while the new version satisfies their range; the others fail.
-  async #failMismatchedDependents(record: PluginRecord): Promise<void> {
-    const version = record.descriptor?.version
-    if (record.state !== 'started' || version === undefined) return
-    for (const dependent of this.dependents(record.name)) {
-      const wanted = pluginDependencies(dependent.descriptor as PluginDescriptor).find(
-        (dependency) => dependency.name === record.name,
-      )
-      if (wanted === undefined || semver.satisfies(version, wanted.range, { includePrerelease: true }))
-        continue
-      const reason = `requires "${record.name}" ${wanted.range}, found ${version}`
-      await this.disable(dependent, reason)
-      this.#fail(dependent, new PluginDependencyError([dependent.name, record.name], reason))
-    }
-  }
-
-  #fail(record: PluginRecord, error: Error): false {
+  /** Marks a record failed with `error` (kept in its status) and logs it. */
+  fail(record: PluginRecord, error: Error): false {
     Object.assign(record, { state: 'failed', error, reason: error.message, runtime: undefined })
     this.#options.logger.error({ plugin: record.name, err: error }, 'plugin failed')
     return false

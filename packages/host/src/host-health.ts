@@ -1,0 +1,38 @@
+import type { ExtensionRegistry, HealthResult } from '@switchyard/core'
+import { collectHealth, type HealthReport } from '@switchyard/plugin-sdk/runtime'
+import type { PluginRecord } from './lifecycle/plugin-record.js'
+
+/**
+ * Health of the running plugins and the `health.check` contributions; enabled plugins that failed degrade it.
+ *
+ * @example
+ * ```ts
+ * const report = await hostHealth(plugins.list(), bus.extensions)
+ * ```
+ */
+export function hostHealth(
+  records: readonly PluginRecord[],
+  extensions: ExtensionRegistry,
+): Promise<HealthReport> {
+  const running = records.flatMap((record) => (record.runtime ? [record.runtime] : []))
+  const failed = Object.fromEntries(
+    records
+      .filter((record) => record.state === 'failed' && record.enabled)
+      .map((record) => [record.name, record.reason ?? 'failed']),
+  )
+  return collectHealth(running, extensions, failed)
+}
+
+/**
+ * Health of one plugin: its checks when running, `error` with the reason when failed, else its state.
+ *
+ * @example
+ * ```ts
+ * const { status, state } = await pluginHealth(record)
+ * ```
+ */
+export async function pluginHealth(record: PluginRecord): Promise<HealthResult & { state: string }> {
+  if (record.runtime) return { ...(await record.runtime.health()), state: record.state }
+  const status = record.state === 'failed' ? 'error' : 'degraded'
+  return { status, state: record.state, ...(record.reason ? { message: record.reason } : {}) }
+}
