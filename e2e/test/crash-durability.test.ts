@@ -50,6 +50,7 @@ describe('crash durability on the SQLite default', () => {
         if (count === KILL_AFTER) {
           stopTaking.abort()
           void first.kill()
+          scope.step(`SIGKILL after ${count} accepted`)
         }
       },
     })
@@ -61,6 +62,7 @@ describe('crash durability on the SQLite default', () => {
     const handledBeforeKill = (await readHandled(logDir, 'e2e_every')).map((h) => h.eventId)
     expect(missing(publisher.acceptedIds(), handledBeforeKill).length).toBeGreaterThanOrEqual(MIN_BACKLOG)
 
+    scope.step(`${cut.failed.length + cut.untried.length} keys left to send`)
     const second = await scope.startServer(options)
     // The client retries what got no answer, sends the rest, and resends some accepted keys by mistake.
     const resend = [...cut.failed, ...cut.untried, ...acceptedBeforeKill.slice(0, RESENT)]
@@ -69,6 +71,7 @@ describe('crash durability on the SQLite default', () => {
       untried: [],
     })
 
+    scope.step(`published: ${publisher.acceptedCount} accepted`)
     const acceptedIds = publisher.acceptedIds()
     const acceptedKeys = [...publisher.accepted.keys()]
     await waitForHandled(
@@ -79,6 +82,7 @@ describe('crash durability on the SQLite default', () => {
       ],
       { stallMs: 15_000 },
     )
+    scope.step('every accepted event handled')
     // A graceful stop drains what is still queued, so the logs read below are final.
     expect(await second.stop()).toEqual({ code: 0, signal: null })
 

@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest'
+import { afterEach, beforeEach } from 'vitest'
 import { Publisher } from './publisher.js'
 import { ServerProcess, type ServerProcessOptions } from './server-process.js'
 import { makeTempDir, type TempDir } from './temp-dir.js'
@@ -18,13 +18,37 @@ import { makeTempDir, type TempDir } from './temp-dir.js'
  */
 export function testScope(): TestScope {
   const scope = new TestScope()
-  afterEach(() => scope.release())
+  beforeEach(() => scope.begin())
+  afterEach(async ({ task }) => {
+    // A timed-out test says only that it timed out: the steps it reached say where it was.
+    if (task.result?.state === 'fail' || process.env.E2E_STEPS)
+      console.error(`steps of "${task.name}":\n${scope.steps()}`)
+    await scope.release()
+  })
   return scope
 }
 
 /** See `testScope`. */
 export class TestScope {
   readonly #releases: (() => unknown)[] = []
+  readonly #steps: string[] = []
+  #startedAt = Date.now()
+
+  /** Starts the clock of the steps (each test). */
+  begin(): void {
+    this.#steps.length = 0
+    this.#startedAt = Date.now()
+  }
+
+  /** Notes that the test reached `name` (printed with the elapsed time when the test fails). */
+  step(name: string): void {
+    this.#steps.push(`${String(Date.now() - this.#startedAt).padStart(7)} ms  ${name}`)
+  }
+
+  /** The steps reached so far, one a line. */
+  steps(): string {
+    return this.#steps.join('\n')
+  }
 
   /** Runs `release` after the test. */
   defer(release: () => unknown): void {
@@ -41,6 +65,7 @@ export class TestScope {
   async startServer(options: ServerProcessOptions): Promise<ServerProcess> {
     const server = await ServerProcess.start(options)
     this.defer(() => server.kill())
+    this.step(`server ${options.node ?? ''} listening at ${server.url} (pid ${server.pid})`)
     return server
   }
 
