@@ -11,7 +11,7 @@ import { type MarketplaceApp, publishFixture, startMarketplaceApp } from './supp
 import { runCli } from './support/run-cli.js'
 import { TOKENS } from './support/test-server.js'
 
-const exec = promisify(execFile)
+const _exec = promisify(execFile)
 const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url))
 const FIRST_PARTY = ['audit-log', 'health-checks', 'order-notifications', 'request-tracing', 'webhooks']
 const TALLY = 'switchyard-plugin-tally'
@@ -25,9 +25,9 @@ let receiver: Server
 const received: { headers: IncomingHttpHeaders; body: string }[] = []
 
 beforeAll(async () => {
-  // The plugins' third-party dependencies (valibot, hono) come through the uplink, as from a real registry.
-  const { stdout } = await exec('npm', ['config', 'get', 'registry'])
-  registry = await startTestRegistry({ uplink: stdout.trim() })
+  registry = await startTestRegistry()
+  // The plugins' third-party dependencies, from the workspace's installed copies: no uplink to the public registry.
+  await registry.publishInstalled(['valibot', 'hono'], join(REPOSITORY, 'plugins', 'webhooks'))
   // The release flow's publishing step: `pnpm publish` of each built package (workspace ranges rewritten).
   await Promise.all(FIRST_PARTY.map((name) => registry.publishDir(join(REPOSITORY, 'plugins', name))))
   for (const version of ['0.1.0', '0.1.1']) await publishFixture(registry, 'tally', version)
@@ -54,7 +54,7 @@ afterAll(async () => {
 const get = async (path: string) => (await app.call('GET', path, undefined, 'read')).body
 const stateOf = async (plugin: string) => (await app.plugins()).find((p) => p.name === plugin)?.state
 
-// Installs run npm against the registry and its uplink: seconds each, more on a loaded machine.
+// Installs run npm against the loopback registry: seconds each, more on a loaded machine.
 describe('marketplace over HTTP against a real registry', { timeout: 60_000 }, () => {
   it('lists the published plugins with their versions and compatibility', async () => {
     const { status, body } = await app.call('GET', '/api/v1/plugins/marketplace', undefined, 'read')

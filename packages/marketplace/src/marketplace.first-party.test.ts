@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process'
 import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join, sep } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Marketplace } from './marketplace.js'
 import { startTestRegistry, type TestRegistry } from './testing/start-test-registry.js'
@@ -17,19 +14,8 @@ let cwd: string
 beforeAll(async () => {
   registry = await startTestRegistry()
   for (const name of firstParty) await registry.publishDir(join(repository, 'plugins', name))
-  // The plugins' third-party dependency is published from the workspace's own copy rather than proxied from
-  // the public registry, so the test depends on nothing beyond this machine.
-  const valibotEntry = createRequire(join(repository, 'plugins', 'audit-log', 'package.json')).resolve(
-    'valibot',
-  )
-  const valibotDir = valibotEntry.slice(
-    0,
-    valibotEntry.lastIndexOf(`${sep}valibot${sep}`) + '/valibot'.length,
-  )
-  await promisify(execFile)('npm', ['publish', '--ignore-scripts', '--registry', registry.url], {
-    cwd: valibotDir,
-    env: { ...process.env, npm_config_userconfig: registry.npmrc },
-  })
+  // The plugins' third-party dependency, from the workspace's installed copy: no uplink to the public registry.
+  await registry.publishInstalled(['valibot'], join(repository, 'plugins', 'audit-log'))
   cwd = await mkdtemp(join(tmpdir(), 'switchyard-first-party-'))
 }, 120_000)
 

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { access, cp, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { runServer } from 'verdaccio'
 import { type PluginSpec, writePlugin } from './plugin-fixture.js'
@@ -22,6 +22,11 @@ export interface TestRegistry {
   publish(spec: PluginSpec): Promise<void>
   /** Publishes a package folder as a release does: `pnpm publish` (workspace ranges rewritten). */
   publishDir(dir: string): Promise<void>
+  /**
+   * Publishes the copies of third-party packages installed for `fromDir`, with their production dependencies
+   * (a plugin's valibot, say), so installs resolve them here without an uplink to the public registry.
+   */
+  publishInstalled(names: readonly string[], fromDir: string): Promise<void>
   /** Where Verdaccio keeps a published tarball (tests tamper with it). */
   tarballPath(name: string, version: string): string
   close(): Promise<void>
@@ -31,8 +36,6 @@ export interface TestRegistry {
 export interface TestRegistryOptions {
   /** Reading packages needs the token. */
   authenticated?: boolean
-  /** A registry to proxy packages not published here (a plugin's third-party dependencies). */
-  uplink?: string
 }
 
 /**
@@ -56,14 +59,9 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     self_path: dir,
     storage,
     auth: { htpasswd: { file: join(dir, 'htpasswd'), max_users: 10 } },
-    // Verdaccio takes an uplink offline for 5 minutes after 2 failures (404s for everything it proxies); a
-    // slow answer on a loaded machine must not fail the rest of a test file.
-    uplinks: options.uplink
-      ? { upstream: { url: options.uplink, timeout: '60s', max_fails: 20, fail_timeout: '2s' } }
-      : {},
     packages: {
       '@switchyard/*': own,
-      '**': options.uplink ? { ...own, proxy: 'upstream' } : own,
+      '**': own,
     },
     logs: { type: 'stdout', format: 'pretty', level: 'fatal' },
     web: { enable: false },
@@ -81,6 +79,23 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
   await writeFile(npmrc, `${url.replace(/^http:/, '')}:_authToken=${token}\n`)
   const env = { ...process.env, npm_config_userconfig: npmrc }
   let published = 0
+  const publishedInstalled = new Set<string>()
+  // Publishes an installed package and, first, its production dependencies (found as Node finds them from
+  // where it is installed); workspace packages are left to the test.
+  async function publishClosure(name: string, fromDir: string): Promise<void> {
+    if (publishedInstalled.has(name) || name.startsWith('@switchyard/')) return
+    publishedInstalled.add(name)
+    const installed = await installedPackageDir(name, fromDir)
+    const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>
+    }
+    for (const dependency of Object.keys(manifest.dependencies ?? {}))
+      await publishClosure(dependency, installed)
+    // npm cannot pack a folder inside pnpm's store layout (it walks up into the workspace): publish a copy.
+    const copy = join(dir, 'installed', name)
+    await cp(installed, copy, { recursive: true, dereference: true })
+    await run('npm', ['publish', '--ignore-scripts', '--registry', url], { cwd: copy, env })
+  }
   return {
     url,
     token,
@@ -93,10 +108,26 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     async publishDir(packageDir) {
       await run('pnpm', ['publish', '--registry', url, '--no-git-checks'], { cwd: packageDir, env })
     },
+    async publishInstalled(names, fromDir) {
+      for (const name of names) await publishClosure(name, fromDir)
+    },
     tarballPath: (name, version) => join(storage, name, `${name.replace(/^@.*\//, '')}-${version}.tgz`),
     async close() {
       await new Promise((resolve) => server.close(resolve))
       await rm(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/** The folder of `name` as Node resolves it from `fromDir`: the nearest `node_modules/<name>` up the tree. */
+async function installedPackageDir(name: string, fromDir: string): Promise<string> {
+  for (let dir = await realpath(fromDir); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name)
+    try {
+      await access(join(candidate, 'package.json'))
+      return await realpath(candidate)
+    } catch {
+      if (dirname(dir) === dir) throw new Error(`${name} is not installed for ${fromDir}`)
+    }
   }
 }
