@@ -67,6 +67,7 @@ export { MemoryStore, type MemoryStoreOptions } from './memory-store.js'
 export { noopLogger } from './noop-logger.js'
 export { type CompiledPattern, compilePattern, matchesPattern, patternToSubject } from './pattern.js'
 export { PatternIndex } from './pattern-index.js'
+export { pendingRecord } from './pending-record.js'
 export { type CompiledRoute, compileRoutes, type RouteTable } from './route-table.js'
 export type {
   DeadLetter,

@@ -3,6 +3,7 @@ import type { Event } from './event.js'
 import { Fifo } from './fifo.js'
 import { IdempotencyKeys } from './idempotency-keys.js'
 import { MemoryKv } from './memory-kv.js'
+import { pendingRecord } from './pending-record.js'
 import type {
   DeadLetter,
   DeadLetterQuery,
@@ -68,16 +69,7 @@ export class MemoryStore implements Store {
     entry.event = event
     const updatedAt = new Date().toISOString()
     for (const handler of handlers) {
-      if (!entry.records.has(handler)) {
-        entry.records.set(handler, {
-          eventId: event.id,
-          handler,
-          status: 'pending',
-          attempts: 0,
-          durationMs: 0,
-          updatedAt,
-        })
-      }
+      if (!entry.records.has(handler)) entry.records.set(handler, pendingRecord(event.id, handler, updatedAt))
     }
     this.#track(event.id, entry)
   }

@@ -8,9 +8,9 @@ import { LOCKFILE_NAME, type LockEntry, Lockfile } from './lockfile.js'
 import { createContext, type MarketplaceContext, type MarketplaceOptions } from './marketplace-context.js'
 import type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
 import { readPluginManifest } from './plugin-manifest.js'
-import { resolveArtifact } from './resolve-artifact.js'
+import { type Artifact, resolveArtifact } from './resolve-artifact.js'
 import { Rollback } from './rollback.js'
-import { stagePlugin } from './stage-plugin.js'
+import { type StagedPlugin, stagePlugin } from './stage-plugin.js'
 import { swapIntoPlace } from './swap-into-place.js'
 
 /** An installed plugin: its lockfile entry and its folder. */
@@ -78,20 +78,8 @@ export class Marketplace {
       const lock = await this.#lockfile.read()
       if ('name' in parsed) this.#refuseInstalled(lock, parsed.name)
       const artifact = await resolveArtifact(parsed, this.#context)
-      const staged = await stagePlugin(artifact, this.#context, hooks)
-      try {
-        this.#refuseInstalled(lock, staged.plugin.name)
-        const plan = {
-          staged,
-          source: artifact.source,
-          installDir: this.installDir,
-          lockfile: this.#lockfile,
-          lock,
-        }
-        return this.#withDir(await swapIntoPlace(plan, hooks))
-      } finally {
-        await rm(staged.root, { recursive: true, force: true })
-      }
+      const check = (staged: StagedPlugin) => this.#refuseInstalled(lock, staged.plugin.name)
+      return this.#withDir(await this.#stageAndSwap(artifact, lock, hooks, { check }))
     })
   }
 
@@ -113,20 +101,8 @@ export class Marketplace {
       if (target === current.version || (range === undefined && semver.lt(target, current.version)))
         return unchanged
       const previous = await this.#packageAt(name)
-      const staged = await stagePlugin(artifact, this.#context, hooks)
-      try {
-        const plan = {
-          staged,
-          source: artifact.source,
-          installDir: this.installDir,
-          lockfile: this.#lockfile,
-          lock,
-        }
-        const entry = await swapIntoPlace({ ...plan, previous }, hooks)
-        return { plugin: this.#withDir(entry), previousVersion: current.version, changed: true }
-      } finally {
-        await rm(staged.root, { recursive: true, force: true })
-      }
+      const entry = await this.#stageAndSwap(artifact, lock, hooks, { previous })
+      return { plugin: this.#withDir(entry), previousVersion: current.version, changed: true }
     })
   }
 
@@ -173,6 +149,33 @@ export class Marketplace {
   #refuseInstalled(lock: ReadonlyMap<string, LockEntry>, name: string): void {
     const existing = lock.get(name)
     if (existing !== undefined) throw new AlreadyInstalledError(name, { version: existing.version })
+  }
+
+  /**
+   * Stages `artifact` and swaps it into place over `previous` (when upgrading); `check` may refuse the staged
+   * plugin first. The staging folder is removed either way.
+   */
+  async #stageAndSwap(
+    artifact: Artifact,
+    lock: ReadonlyMap<string, LockEntry>,
+    hooks: MarketplaceHooks,
+    options: { previous?: PluginPackage; check?: (staged: StagedPlugin) => void },
+  ): Promise<LockEntry> {
+    const staged = await stagePlugin(artifact, this.#context, hooks)
+    try {
+      options.check?.(staged)
+      const { previous } = options
+      const plan = {
+        staged,
+        source: artifact.source,
+        installDir: this.installDir,
+        lockfile: this.#lockfile,
+        lock,
+      }
+      return await swapIntoPlace(previous === undefined ? plan : { ...plan, previous }, hooks)
+    } finally {
+      await rm(staged.root, { recursive: true, force: true })
+    }
   }
 
   async #packageAt(name: string): Promise<PluginPackage> {

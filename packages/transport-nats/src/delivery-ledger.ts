@@ -1,4 +1,10 @@
-import { type DeliveryRecord, type Event, isFinalStatus, type UnfinishedEvent } from '@switchyard/core'
+import {
+  type DeliveryRecord,
+  type Event,
+  isFinalStatus,
+  pendingRecord,
+  type UnfinishedEvent,
+} from '@switchyard/core'
 import type { JsonBucket } from './json-bucket.js'
 import { fromKeyToken, toKeyToken } from './key-token.js'
 
@@ -25,16 +31,7 @@ export class DeliveryLedger {
 
   async accept(event: Event, handlers: readonly string[]): Promise<void> {
     const updatedAt = new Date().toISOString()
-    const pending = handlers.map(
-      (handler): DeliveryRecord => ({
-        eventId: event.id,
-        handler,
-        status: 'pending',
-        attempts: 0,
-        durationMs: 0,
-        updatedAt,
-      }),
-    )
+    const pending = handlers.map((handler) => pendingRecord(event.id, handler, updatedAt))
     const eventKey = `e.${toKeyToken(event.id)}`
     // the usual case is a new event: one create and the marker, written side by side
     const [created] = await Promise.all([

@@ -5,6 +5,9 @@ import type { ServerRuntime } from '../server-runtime.js'
 
 const DEFAULT_LIMIT = 100
 
+/** The 404 of the routes that take a dead letter's id. */
+const noSuchDeadLetter = (id: string) => new NotFoundError(`dead letter "${id}"`)
+
 /**
  * `GET /api/v1/dead-letters` (paged, oldest first), `GET /api/v1/dead-letters/{id}`,
  * `POST /api/v1/dead-letters/{id}/replay` and `DELETE /api/v1/dead-letters/{id}`.
@@ -46,7 +49,7 @@ export function deadLetterRoutes(api: ApiBuilder, runtime: ServerRuntime): void 
     async (c) => {
       const id = c.req.param('id')!
       const deadLetter = await runtime.store.getDeadLetter(id)
-      if (!deadLetter) throw new NotFoundError(`dead letter "${id}"`)
+      if (!deadLetter) throw noSuchDeadLetter(id)
       return c.json(deadLetter)
     },
   )
@@ -74,7 +77,7 @@ export function deadLetterRoutes(api: ApiBuilder, runtime: ServerRuntime): void 
     },
     async (c) => {
       const id = c.req.param('id')!
-      if (!(await runtime.store.deleteDeadLetter(id))) throw new NotFoundError(`dead letter "${id}"`)
+      if (!(await runtime.store.deleteDeadLetter(id))) throw noSuchDeadLetter(id)
       return c.body(null, 204)
     },
   )

@@ -12,6 +12,8 @@ import type {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 type Kind = 'counter' | 'gauge' | 'histogram'
 type Labelled = { labels(labels: Record<string, string | number>): unknown }
+/** What prom-client's metric constructors take here. */
+type MetricConfig = { name: string; help: string; labelNames: string[]; registers: Registry[] }
 
 /**
  * The `ctx.metrics` of one plugin over a prom-client Registry. Every series gets `plugin="<name>"`; names
@@ -25,88 +27,68 @@ type Labelled = { labels(labels: Record<string, string | number>): unknown }
  * ```
  */
 export function createPluginMetrics(registry: Registry, plugin: string): PluginMetrics {
-  const find = <M extends Metric>(
+  /** The metric `name`, made by `make` or, when registered already with the same kind and labels, shared. */
+  const register = <M extends Metric>(
     kind: Kind,
     name: string,
     help: string,
     options: MetricOptions,
-    make: () => M,
+    make: (config: MetricConfig) => M,
   ): M => {
     if (!METRIC_NAME.test(name) || name.startsWith('switchyard_')) {
       throw new PluginLoadError(
         `plugin "${plugin}": metric name "${name}" is invalid; expected [a-zA-Z_:][a-zA-Z0-9_:]* not starting with switchyard_`,
       )
     }
+    const labelNames = ['plugin', ...(options.labelNames ?? [])]
     const existing = registry.getSingleMetric(name)
-    if (existing === undefined) return make()
-    const labelNames = ['plugin', ...(options.labelNames ?? [])].sort().join(',')
+    if (existing === undefined) return make({ name, help, labelNames, registers: [registry] })
     const known = existing as unknown as { type?: string; labelNames?: string[] }
     const type = (existing as unknown as { get(): unknown }).constructor.name.toLowerCase()
-    if (type !== kind || [...(known.labelNames ?? [])].sort().join(',') !== labelNames) {
+    if (type !== kind || [...(known.labelNames ?? [])].sort().join(',') !== labelNames.sort().join(',')) {
       throw new PluginLoadError(
         `plugin "${plugin}": metric "${name}" already exists as a ${type} with other labels; pick another name (${help})`,
       )
     }
     return existing as M
   }
-  const labelNames = (options: MetricOptions) => ['plugin', ...(options.labelNames ?? [])]
-  const series = (metric: Labelled, args: unknown[]) => {
-    const labels = typeof args[0] === 'object' ? (args[0] as MetricLabels) : {}
-    const value = typeof args[0] === 'object' ? args[1] : args[0]
-    return { child: metric.labels({ ...labels, plugin }), value: value as number | undefined }
-  }
+  /** `method` of the series of `metric` named by the call's labels (first argument, optional) plus `plugin`. */
+  const seriesCall =
+    (metric: Labelled, method: string, fallback?: number) =>
+    (...args: unknown[]): void => {
+      const labelled = typeof args[0] === 'object'
+      const labels = labelled ? (args[0] as MetricLabels) : {}
+      const value = (labelled ? args[1] : args[0]) as number | undefined
+      const child = metric.labels({ ...labels, plugin }) as Record<string, (value: number) => void>
+      child[method]!(value ?? (fallback as number))
+    }
   return {
     counter(name, help, options = {}): CounterMetric {
-      const metric = find(
-        'counter',
-        name,
-        help,
-        options,
-        () => new Counter({ name, help, labelNames: labelNames(options), registers: [registry] }),
-      )
-      return {
-        inc: (...args: unknown[]) => {
-          const { child, value } = series(metric, args)
-          ;(child as Counter).inc(value ?? 1)
-        },
-      } as CounterMetric
+      const metric = register('counter', name, help, options, (config) => new Counter(config))
+      return { inc: seriesCall(metric, 'inc', 1) } as CounterMetric
     },
     gauge(name, help, options = {}): GaugeMetric {
-      const metric = find(
-        'gauge',
-        name,
-        help,
-        options,
-        () => new Gauge({ name, help, labelNames: labelNames(options), registers: [registry] }),
-      )
-      const call =
-        (method: 'set' | 'inc' | 'dec', fallback: number | undefined) =>
-        (...args: unknown[]) => {
-          const { child, value } = series(metric, args)
-          ;(child as Gauge)[method](value ?? (fallback as number))
-        }
-      return { set: call('set', undefined), inc: call('inc', 1), dec: call('dec', 1) } as GaugeMetric
+      const metric = register('gauge', name, help, options, (config) => new Gauge(config))
+      return {
+        set: seriesCall(metric, 'set'),
+        inc: seriesCall(metric, 'inc', 1),
+        dec: seriesCall(metric, 'dec', 1),
+      } as GaugeMetric
     },
     histogram(name, help, options = {}): HistogramMetric {
-      const metric = find(
+      const metric = register(
         'histogram',
         name,
         help,
         options,
-        () =>
+        (config) =>
           new Histogram({
-            name,
-            help,
-            labelNames: labelNames(options),
-            registers: [registry],
+            ...config,
             ...(options.buckets === undefined ? {} : { buckets: [...options.buckets] }),
           }),
       )
       return {
-        observe: (...args: unknown[]) => {
-          const { child, value } = series(metric, args)
-          ;(child as Histogram).observe(value as number)
-        },
+        observe: seriesCall(metric, 'observe'),
         startTimer: (labels: MetricLabels = {}) => metric.startTimer({ ...labels, plugin }),
       } as HistogramMetric
     },
