@@ -1,17 +1,14 @@
-import { execFile } from 'node:child_process'
 import { access, readdir } from 'node:fs/promises'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { startTestRegistry, type TestRegistry } from '@switchyard/marketplace/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type MarketplaceApp, publishFixture, startMarketplaceApp } from './support/marketplace-app.js'
 import { runCli } from './support/run-cli.js'
 import { TOKENS } from './support/test-server.js'
 
-const _exec = promisify(execFile)
 const REPOSITORY = fileURLToPath(new URL('../../..', import.meta.url))
 const FIRST_PARTY = ['audit-log', 'health-checks', 'order-notifications', 'request-tracing', 'webhooks']
 const TALLY = 'switchyard-plugin-tally'
