@@ -133,10 +133,7 @@ describe('crash durability on the SQLite default', () => {
     )
   })
 
-  // Known bug (reported): apps/server open-backends.ts creates the directory itself before the store opens,
-  // so a file standing where the directory must be fails with a bare ENOTDIR naming only that directory.
-  // When it is fixed this expectation starts to pass and `it.fails` turns red: make it a plain `it`.
-  it.fails('refuses to start when a file stands where the database directory must be, naming it', async () => {
+  it('refuses to start when a file stands where the database directory must be, naming it', async () => {
     await expectRefusedStart('data/switchyard.db', (dir) => writeFile(join(dir, 'data'), 'not a directory'))
   })
 })

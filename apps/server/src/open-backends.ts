@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { InProcessTransport, type Logger, MemoryStore, type Store, type Transport } from '@switchyard/core'
 import type { SwitchyardConfig } from '@switchyard/host'
 import { openSqliteStore } from '@switchyard/store-sqlite'
@@ -15,6 +14,7 @@ export interface Backends {
  * Opens the Store and Transport the configuration names. `transport.driver: nats` runs the whole bus on
  * JetStream, store included (ledger, dead letters, idempotency and plugin data shared by every node), so
  * `storage` applies to the embedded (memory transport) setup. A relative sqlite path is taken from `baseDir`.
+ * The KV buckets of a NATS cluster are prefixed with its stream name in lower case (`SWITCHYARD` -> `switchyard_*`).
  *
  * @example
  * ```ts
@@ -34,7 +34,9 @@ export async function openBackends(
       logger: options.logger,
     })
     try {
-      return { transport: nats, store: await connectNatsStore(connection) }
+      // Buckets named after the stream: clusters sharing one NATS server keep their ledgers apart.
+      const bucketPrefix = transport.stream.toLowerCase()
+      return { transport: nats, store: await connectNatsStore({ ...connection, bucketPrefix }) }
     } catch (error) {
       await nats.close()
       throw error
@@ -42,7 +44,7 @@ export async function openBackends(
   }
   const { storage } = config
   if (storage.driver === 'memory') return { store: new MemoryStore(), transport: new InProcessTransport() }
+  // The store creates missing folders itself and names the database path in every error it reports.
   const path = resolve(options.baseDir, storage.path)
-  await mkdir(dirname(path), { recursive: true })
   return { store: await openSqliteStore({ path }), transport: new InProcessTransport() }
 }

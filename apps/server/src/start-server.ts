@@ -89,16 +89,23 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const metrics = new ServerMetrics({ pluginStates: () => host?.status() ?? [] })
   const marketplaceSettings = { hostVersion: versionOf('@switchyard/core/package.json'), cwd: baseDir }
   const marketplace = new Marketplace({ ...marketplaceSettings, config: config.marketplace })
-  host = await createHost({
-    ...(configFile ? { configPath: configFile } : { config: options.config ?? {} }),
-    cwd: baseDir,
-    store: backends.store,
-    transport: backends.transport,
-    logger,
-    registry: metrics.registry,
-    // Plugins installed in an earlier run start with the others.
-    pluginDirectories: [marketplace.installDir],
-  })
+  try {
+    host = await createHost({
+      ...(configFile ? { configPath: configFile } : { config: options.config ?? {} }),
+      cwd: baseDir,
+      store: backends.store,
+      transport: backends.transport,
+      logger,
+      registry: metrics.registry,
+      // Plugins installed in an earlier run start with the others.
+      pluginDirectories: [marketplace.installDir],
+    })
+  } catch (error) {
+    // The host never started (a plugin directory unreadable, resume timing out...): release the store and
+    // transport so a failed start exits rather than hanging on their open connections.
+    await Promise.allSettled([backends.store.close(), backends.transport.close()])
+    throw error
+  }
   const started = host
   const unobserve = metrics.observe(started.bus)
   const closing = new AbortController()

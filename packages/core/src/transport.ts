@@ -58,6 +58,11 @@ export interface Transport {
    * flight or waiting for redelivery. `EventBus.drain` uses it when present.
    */
   idle?(): Promise<void>
+  /**
+   * True when the transport itself keeps every accepted event until each consumer acked it, across restarts
+   * (JetStream): the host then does not resume unfinished deliveries from the Store, which would run them twice.
+   */
+  readonly keepsUnacked?: boolean
   /** False while the transport cannot reach its cluster (reported by `/readyz`). */
   isReady(): boolean
   /** Stops every consumer (draining in-flight messages) and releases resources. */

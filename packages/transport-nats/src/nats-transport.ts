@@ -41,6 +41,8 @@ export class NatsTransport implements Transport {
   readonly connection: NatsConnection
   readonly stream: string
   readonly subjects: SubjectScheme
+  /** The stream keeps every event until each handler's consumer acked it, across node restarts. */
+  readonly keepsUnacked = true
   readonly #js: JetStreamClient
   readonly #jsm: JetStreamManager
   readonly #options: ResolvedTransportOptions
