@@ -29,7 +29,6 @@ async function publish(t: TestServer, n: number): Promise<string> {
 
 describe.skipIf(!up)('server on transport.driver: nats', () => {
   const stream = TestNats.streamName()
-  const published: string[] = []
   let nats: TestNats | undefined
   let t: TestServer | undefined
   beforeAll(async () => {
@@ -39,13 +38,12 @@ describe.skipIf(!up)('server on transport.driver: nats', () => {
   }, HOOK_MS)
   afterAll(async () => {
     await t?.close()
-    await nats?.removeRun(stream, published)
+    await nats?.removeRun(stream)
     await nats?.close()
   }, HOOK_MS)
 
   it('publishes over JetStream and records the delivery in the NATS store', async () => {
     const id = await publish(t!, 1)
-    published.push(id)
     const ledger = await waitFor(async () => {
       const body = (await (await t!.request(`/api/v1/events/${id}/deliveries`, { as: 'read' })).json()) as {
         deliveries?: { handler: string; status: string }[]
@@ -58,26 +56,26 @@ describe.skipIf(!up)('server on transport.driver: nats', () => {
 })
 
 describe.skipIf(!up)('TestNats, the cleanup of the server-on-NATS tests', () => {
-  it("removes a run's stream and ledger entries, and its stream once older than an hour", async () => {
+  it("removes a run's stream and KV buckets, and both once older than an hour", async () => {
     const nats = await TestNats.connect()
     const stream = TestNats.streamName()
     let t: TestServer | undefined
     try {
       t = await startOnNats(stream)
       const id = await publish(t, 2)
-      await waitFor(async () => ((await nats.ledgerMessages(id)) > 0 ? true : undefined), 15_000)
+      await waitFor(async () => ((await nats.ledgerMessages(stream, id)) > 0 ? true : undefined), 15_000)
       await t.close()
       t = undefined
       expect(await nats.testStreams()).toContain(stream)
       expect(await nats.removeStaleStreams(stream)).toEqual([])
       // an hour from now, the run's stream is a leftover
-      expect(await nats.removeStaleStreams(stream, Date.now() + 61 * 60 * 1000)).toEqual([stream])
-      await nats.removeRun(stream, [id])
+      const stale = await nats.removeStaleStreams(stream, Date.now() + 61 * 60 * 1000)
+      expect(stale).toEqual(expect.arrayContaining([stream, `KV_${stream.toLowerCase()}_ledger`]))
       expect(await nats.testStreams()).not.toContain(stream)
-      expect(await nats.ledgerMessages(id)).toBe(0)
+      expect(await nats.ledgerMessages(stream, id)).toBe(0)
     } finally {
       await t?.close()
-      await nats.removeRun(stream, [])
+      await nats.removeRun(stream)
       await nats.close()
     }
   }, 30_000)

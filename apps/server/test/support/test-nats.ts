@@ -11,12 +11,8 @@ export const TEST_STREAM_PREFIX = 'SY_SERVER_'
 /** Streams of earlier runs older than this are leftovers of a run that died before its cleanup. */
 const STALE_MS = 60 * 60 * 1000
 
-/**
- * The delivery ledger bucket of the server's NatsStore. The server opens its buckets with the default prefix
- * `switchyard` whatever its stream, so they are shared with every other server and test on this NATS (the e2e
- * runs among them): a test removes its own entries from them, never the buckets.
- */
-const LEDGER_STREAM = 'KV_switchyard_ledger'
+/** The KV bucket streams of a server on `stream`: it prefixes its buckets with the stream name in lower case. */
+const bucketStreamsOf = (stream: string): string => `KV_${stream.toLowerCase()}`
 
 /**
  * Whether NATS answers at NATS_URL. When it does not and CI is set this throws: under CI the NATS tests fail
@@ -81,52 +77,54 @@ export class TestNats {
     return `${TEST_STREAM_PREFIX}${process.pid}_${Date.now()}`
   }
 
-  /** Names of the test streams on the server (any run's). */
+  /** Names of the test streams on the server (any run's), their KV bucket streams included. */
   async testStreams(): Promise<string[]> {
     const names: string[] = []
     for await (const info of this.#jsm.streams.list()) {
-      if (info.config.name.startsWith(TEST_STREAM_PREFIX)) names.push(info.config.name)
+      if (isOfRun(info.config.name, TEST_STREAM_PREFIX)) names.push(info.config.name)
     }
     return names
   }
 
   /**
-   * Deletes the streams named `prefix…` (default: every test stream) created more than an hour before `now`:
-   * runs that died before their cleanup. Younger ones may belong to a run going on now in another process.
-   * Resolves to the names deleted.
+   * Deletes the streams (and KV buckets) of runs named `prefix…` (default: every test run) created more than an
+   * hour before `now`: runs that died before their cleanup. Younger ones may belong to a run going on now in
+   * another process. Resolves to the names deleted.
    */
   async removeStaleStreams(prefix = TEST_STREAM_PREFIX, now = Date.now()): Promise<string[]> {
     const stale: string[] = []
     for await (const info of this.#jsm.streams.list()) {
       const { name } = info.config
-      if (name.startsWith(prefix) && now - Date.parse(info.created) > STALE_MS) stale.push(name)
+      if (isOfRun(name, prefix) && now - Date.parse(info.created) > STALE_MS) stale.push(name)
     }
     for (const name of stale) await this.#jsm.streams.delete(name)
     return stale
   }
 
-  /**
-   * Deletes the run's stream (its consumers go with it) and the ledger entries of its events (the event with
-   * its records, `e.<id>`, and the unfinished marker, `u.<id>`), purged by subject so no delete marker stays.
-   */
-  async removeRun(stream: string, eventIds: readonly string[]): Promise<void> {
-    await this.#jsm.streams.delete(stream).catch(() => false)
-    for (const id of eventIds) {
-      for (const key of [`e.${id}`, `u.${id}`]) {
-        await this.#jsm.streams.purge(LEDGER_STREAM, { filter: `$KV.switchyard_ledger.${key}` })
-      }
+  /** Deletes the run's stream (its consumers go with it) and its KV buckets (ledger, idempotency, ...). */
+  async removeRun(stream: string): Promise<void> {
+    const names: string[] = []
+    for await (const info of this.#jsm.streams.list()) {
+      if (isOfRun(info.config.name, stream)) names.push(info.config.name)
     }
+    for (const name of names) await this.#jsm.streams.delete(name).catch(() => false)
   }
 
-  /** How many messages the ledger holds for an event (0 once `removeRun` removed it). */
-  async ledgerMessages(eventId: string): Promise<number> {
-    const info = await this.#jsm.streams.info(LEDGER_STREAM, {
-      subjects_filter: `$KV.switchyard_ledger.*.${eventId}`,
-    })
-    return Object.values(info.state.subjects ?? {}).reduce((sum, count) => sum + count, 0)
+  /** How many messages the run's ledger holds for an event (0 once `removeRun` removed it). */
+  async ledgerMessages(stream: string, eventId: string): Promise<number> {
+    const bucket = `${stream.toLowerCase()}_ledger`
+    const info = await this.#jsm.streams
+      .info(`KV_${bucket}`, { subjects_filter: `$KV.${bucket}.*.${eventId}` })
+      .catch(() => undefined)
+    return Object.values(info?.state.subjects ?? {}).reduce((sum, count) => sum + count, 0)
   }
 
   close(): Promise<void> {
     return this.#nc.close()
   }
+}
+
+/** Whether a stream belongs to the run(s) named `prefix…`: their event stream or one of their KV buckets. */
+function isOfRun(name: string, prefix: string): boolean {
+  return name.startsWith(prefix) || name.startsWith(bucketStreamsOf(prefix))
 }
