@@ -39,6 +39,9 @@ export class EventLedger {
   readonly #insertStub: Statement<[string, number]>
   readonly #insertPending: Statement<[string, string, string]>
   readonly #upsertDelivery: Statement<[string, string, string, number, number, number, string | null, string]>
+  readonly #updateDelivery: Statement<
+    [string, number, number, number, string | null, string, string, string, number]
+  >
   readonly #selectDeliveries: Statement<[string], DeliveryRow>
   readonly #selectOpen: Statement<[], OpenRow>
   readonly #selectPrunable: Statement<[number, number], { seq: number; id: string }>
@@ -68,6 +71,11 @@ export class EventLedger {
          updated_at = excluded.updated_at
        WHERE deliveries.final = 0 OR excluded.final = 1`,
     )
+    // The common case, a record for a row accept wrote: one statement instead of the stub insert and the upsert.
+    this.#updateDelivery = db.prepare(
+      `UPDATE deliveries SET status = ?, final = ?, attempts = ?, duration_ms = ?, error = ?, updated_at = ?
+       WHERE event_id = ? AND handler = ? AND (final = 0 OR ? = 1)`,
+    )
     this.#selectDeliveries = db.prepare(
       'SELECT handler, status, attempts, duration_ms, error, updated_at FROM deliveries WHERE event_id = ? ORDER BY handler',
     )
@@ -90,18 +98,12 @@ export class EventLedger {
 
   record(records: readonly DeliveryRecord[], nowMs: number): void {
     for (const r of records) {
-      this.#insertStub.run(r.eventId, nowMs)
       const final = isFinalStatus(r.status) ? 1 : 0
-      this.#upsertDelivery.run(
-        r.eventId,
-        r.handler,
-        r.status,
-        final,
-        r.attempts,
-        r.durationMs,
-        r.error ?? null,
-        r.updatedAt,
-      )
+      const values = [r.status, final, r.attempts, r.durationMs, r.error ?? null, r.updatedAt] as const
+      if (this.#updateDelivery.run(...values, r.eventId, r.handler, final).changes > 0) continue
+      // No row yet, or a final row this record must not reopen (the upsert then leaves it as it is).
+      this.#insertStub.run(r.eventId, nowMs)
+      this.#upsertDelivery.run(r.eventId, r.handler, ...values)
     }
   }
 
