@@ -23,14 +23,16 @@ function sqliteStore(path: string, synchronous: 'full' | 'normal'): SqliteStore 
 /**
  * Bare better-sqlite3 writing the rows `acceptEvent` writes (the event as JSON, one pending delivery) into the
  * same schema (created by opening the file with SqliteStore first), `CALLERS` events per transaction, WAL and
- * `synchronous = FULL` like the store's default. An event's latency is its transaction's.
+ * `synchronous = FULL` like the store's default. An event's latency is its transaction's. With `final`, each
+ * batch is followed by a second transaction updating its deliveries to a final `succeeded` row, as the bus's
+ * ledger does once the handler ran: the same rows and commits as `EventBus.enqueue` then delivery.
  *
  * @example
  * ```ts
  * const row = bareCase('bare better-sqlite3')
  * ```
  */
-export function bareCase(name: string): IngestCase {
+export function bareCase(name: string, options: { final?: boolean } = {}): IngestCase {
   return {
     name,
     async setup(): Promise<IngestRunner> {
@@ -44,6 +46,10 @@ export function bareCase(name: string): IngestCase {
         `INSERT INTO deliveries (event_id, handler, status, final, attempts, duration_ms, error, updated_at)
          VALUES (?, ?, 'pending', 0, 0, 0, NULL, ?)`,
       )
+      const finishDelivery = db.prepare(
+        `UPDATE deliveries SET status = 'succeeded', final = 1, attempts = 1, duration_ms = 0, updated_at = ?
+         WHERE event_id = ? AND handler = ?`,
+      )
       const insertBatch = db.transaction((batch: readonly Event[]) => {
         const now = Date.now()
         const updatedAt = new Date(now).toISOString()
@@ -52,13 +58,19 @@ export function bareCase(name: string): IngestCase {
           insertDelivery.run(event.id, HANDLER, updatedAt)
         }
       })
+      const finishBatch = db.transaction((batch: readonly Event[]) => {
+        const updatedAt = new Date().toISOString()
+        for (const event of batch) finishDelivery.run(updatedAt, event.id, HANDLER)
+      })
       return {
         async ingest(events) {
           const latencies = new Float64Array(events.length)
           for (let start = 0; start < events.length; start += CALLERS) {
+            const batch = events.slice(start, start + CALLERS)
             const started = process.hrtime.bigint()
-            insertBatch(events.slice(start, start + CALLERS))
+            insertBatch(batch)
             latencies.fill(Number(process.hrtime.bigint() - started), start, start + CALLERS)
+            if (options.final) finishBatch(batch)
           }
           return latencies
         },
