@@ -3,6 +3,7 @@ import { EventValidationError } from './errors.js'
 import type { Event, EventInit, EventMetadata } from './event.js'
 import { assertEventType } from './event-type.js'
 import { freezeJson } from './freeze-json.js'
+import { isoNow } from './iso-now.js'
 
 const DEFAULT_SOURCE = 'switchyard'
 const STRING_METADATA = ['idempotencyKey', 'correlationId', 'causationId', 'orderingKey'] as const
@@ -44,7 +45,7 @@ export function createEvent<T, K extends string = string>(
 }
 
 function toTime(time: string | Date | undefined): string {
-  if (time === undefined) return new Date().toISOString()
+  if (time === undefined) return isoNow()
   const date = time instanceof Date ? time : new Date(time)
   if (Number.isNaN(date.getTime())) {
     throw new EventValidationError(

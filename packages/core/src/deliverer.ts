@@ -12,6 +12,7 @@ import type { Reach } from './dispatch-plan.js'
 import type { Event } from './event.js'
 import type { HandlerEntry } from './handler-entry.js'
 import type { HandlerSlot } from './handler-slot.js'
+import { isoNow } from './iso-now.js'
 import type { LedgerWriter } from './ledger-writer.js'
 import type { Store } from './store.js'
 import type { TransportMessage } from './transport.js'
@@ -256,7 +257,7 @@ export class Deliverer {
     durationMs: number,
     error: string | undefined,
   ): void {
-    const updatedAt = new Date().toISOString()
+    const updatedAt = isoNow()
     const record = {
       eventId: event.id,
       handler,

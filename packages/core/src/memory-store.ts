@@ -2,6 +2,7 @@ import { isFinalStatus } from './delivery-status.js'
 import type { Event } from './event.js'
 import { Fifo } from './fifo.js'
 import { IdempotencyKeys } from './idempotency-keys.js'
+import { isoNow } from './iso-now.js'
 import { MemoryKv } from './memory-kv.js'
 import { pendingRecord } from './pending-record.js'
 import type {
@@ -67,7 +68,7 @@ export class MemoryStore implements Store {
   async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
     const entry = this.#entry(event.id)
     entry.event = event
-    const updatedAt = new Date().toISOString()
+    const updatedAt = isoNow()
     for (const handler of handlers) {
       if (!entry.records.has(handler)) entry.records.set(handler, pendingRecord(event.id, handler, updatedAt))
     }
