@@ -1,11 +1,9 @@
-import { jetstreamManager } from '@nats-io/jetstream'
-import { connect } from '@nats-io/transport-node'
 import { connectNatsTransport } from '@switchyard/transport-nats'
+import { deleteStreams, NATS_URL } from '@switchyard/transport-nats/testing'
 import type { Suite, SuiteContext, SuiteResult } from '../lib/suite.js'
 import { findRow, ratioTarget } from '../lib/targets.js'
 import { measureE2e } from './nats/measure-e2e.js'
 import { type BenchTarget, busCase, CALLERS, rawCase } from './nats/nats-cases.js'
-import { NATS_URL } from './nats/nats-url.js'
 import { processCase } from './nats/process-case.js'
 
 const unit = 'events/s'
@@ -92,20 +90,7 @@ export const natsSuite: Suite = {
         notes,
       }
     } finally {
-      await deleteBenchStreams(target.stream, `KV_${target.bucketPrefix}`)
+      await deleteStreams(target.stream, `KV_${target.bucketPrefix}`)
     }
   },
-}
-
-/** Deletes the run's stream and the NatsStore buckets' streams. */
-async function deleteBenchStreams(...prefixes: string[]): Promise<void> {
-  const nc = await connect({ servers: NATS_URL })
-  try {
-    const jsm = await jetstreamManager(nc)
-    for await (const name of jsm.streams.names()) {
-      if (prefixes.some((prefix) => name.startsWith(prefix))) await jsm.streams.delete(name)
-    }
-  } finally {
-    await nc.close()
-  }
 }

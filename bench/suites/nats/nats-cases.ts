@@ -2,9 +2,9 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/
 import { connect } from '@nats-io/transport-node'
 import { createEvent, type Event, EventBus, MemoryStore, type Store } from '@switchyard/core'
 import { connectNatsStore, connectNatsTransport } from '@switchyard/transport-nats'
+import { NATS_URL } from '@switchyard/transport-nats/testing'
 import { concurrentCalls } from '../sqlite/measure-concurrent.js'
 import type { E2eCase, E2eRunner } from './measure-e2e.js'
-import { NATS_URL } from './nats-url.js'
 
 /** Concurrent publishers in every case: each publishes its next event once the previous one was acked. */
 export const CALLERS = 64

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { EventBus, MemoryStore } from '@switchyard/core'
 import { connectNatsTransport } from '@switchyard/transport-nats'
-import { NATS_URL } from './nats-url.js'
+import { NATS_URL } from '@switchyard/transport-nats/testing'
 
 /** What the parent tells a node process to run (JSON in argv[2]). */
 export interface NodeProcessConfig {

@@ -2,10 +2,10 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { EventBus, MemoryStore } from '@switchyard/core'
 import { connectNatsTransport } from '@switchyard/transport-nats'
+import { NATS_URL } from '@switchyard/transport-nats/testing'
 import { concurrentCalls } from '../sqlite/measure-concurrent.js'
 import type { E2eCase, E2eRunner } from './measure-e2e.js'
 import { type BenchTarget, Block, CALLERS, makeEvents } from './nats-cases.js'
-import { NATS_URL } from './nats-url.js'
 import type { NodeProcessConfig } from './node-process.js'
 
 const nodeProcess = fileURLToPath(new URL('./node-process.ts', import.meta.url))

@@ -3,8 +3,8 @@ import { createEvent, type TransportMessage } from '@switchyard/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { connectNatsTransport } from './nats-transport.js'
 import { consumerOptions, type Seen, until } from './test-support/collect.js'
-import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './test-support/nats-for-tests.js'
 import { startTcpProxy } from './test-support/tcp-proxy.js'
+import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
 
 const up = await natsReachable()
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectNatsStore } from './nats-store.js'
 import { connectNatsTransport } from './nats-transport.js'
 import { until } from './test-support/collect.js'
-import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './test-support/nats-for-tests.js'
+import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
 
 const up = await natsReachable()
 

@@ -3,7 +3,7 @@ import { createEvent, type TransportMessage } from '@switchyard/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectNatsTransport, type NatsTransport } from './nats-transport.js'
 import { acking, consumerOptions, type Seen, until } from './test-support/collect.js'
-import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './test-support/nats-for-tests.js'
+import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
 
 const up = await natsReachable()
 

@@ -2,7 +2,7 @@ import { createEvent } from '@switchyard/core'
 import { runStoreContract } from '@switchyard/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectNatsStore, type NatsStore } from './nats-store.js'
-import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './test-support/nats-for-tests.js'
+import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
 
 const up = await natsReachable()
 const bucketPrefix = uniqueName('store')

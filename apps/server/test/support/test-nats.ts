@@ -1,9 +1,9 @@
-import { connect as connectTcp } from 'node:net'
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 
-/** The NATS the project's machines run (`nats-server -js`). */
-export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
+import { NATS_URL } from '@switchyard/transport-nats/testing'
+
+export { NATS_URL, natsReachable } from '@switchyard/transport-nats/testing'
 
 /** Prefix of the streams the server tests create: `SY_SERVER_<pid>_<ms>`. */
 export const TEST_STREAM_PREFIX = 'SY_SERVER_'
@@ -13,37 +13,6 @@ const STALE_MS = 60 * 60 * 1000
 
 /** The KV bucket streams of a server on `stream`: it prefixes its buckets with the stream name in lower case. */
 const bucketStreamsOf = (stream: string): string => `KV_${stream.toLowerCase()}`
-
-/**
- * Whether NATS answers at NATS_URL. When it does not and CI is set this throws: under CI the NATS tests fail
- * rather than skip.
- *
- * @example
- * ```ts
- * const up = await natsReachable()
- * describe.skipIf(!up)('server on NATS', () => { ... })
- * ```
- */
-export async function natsReachable(): Promise<boolean> {
-  const { hostname, port } = new URL(NATS_URL)
-  const up = await new Promise<boolean>((resolve) => {
-    const socket = connectTcp({ host: hostname, port: Number(port) || 4222, timeout: 1000 })
-    const done = (result: boolean): void => {
-      socket.destroy()
-      resolve(result)
-    }
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-    socket.once('timeout', () => done(false))
-  })
-  if (!up && process.env.CI)
-    throw new Error(`NATS is not reachable at ${NATS_URL} and CI is set: start nats-server -js`)
-  if (!up)
-    console.warn(
-      `NATS is not reachable at ${NATS_URL}: skipping the server-on-NATS tests (they fail under CI)`,
-    )
-  return up
-}
 
 /**
  * The test's own connection to NATS, to remove what a run of the server left there.

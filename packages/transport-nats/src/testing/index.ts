@@ -3,11 +3,22 @@ import { connect as connectTcp } from 'node:net'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 
-/** The NATS every test uses (the project's machines run it there). */
+/**
+ * Helpers for tests and benchmarks that need a real NATS (`@switchyard/transport-nats/testing`).
+ * @packageDocumentation
+ */
+
+/** The NATS every test uses (the project's machines run it there); `NATS_URL` overrides it. */
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
 
 /**
  * Whether NATS answers. Under CI a missing NATS is a failure, not a skip: this throws, so the test file fails.
+ *
+ * @example
+ * ```ts
+ * const up = await natsReachable()
+ * describe.skipIf(!up)('on NATS', () => { ... })
+ * ```
  */
 export async function natsReachable(): Promise<boolean> {
   const { hostname, port } = new URL(NATS_URL)
@@ -28,12 +39,26 @@ export async function natsReachable(): Promise<boolean> {
   return up
 }
 
-/** A name no other test run uses, for streams, buckets and prefixes. */
+/**
+ * A name no other test run uses, for streams, buckets and prefixes.
+ *
+ * @example
+ * ```ts
+ * const stream = uniqueName('orders') // orders_lq3x9k_a1b2c3
+ * ```
+ */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
 }
 
-/** Deletes the streams whose names start with `prefix` (a test's stream and its KV buckets' streams). */
+/**
+ * Deletes the streams whose names start with one of `prefixes` (a test's stream and its KV buckets' streams).
+ *
+ * @example
+ * ```ts
+ * await deleteStreams(stream, `KV_${bucketPrefix}`)
+ * ```
+ */
 export async function deleteStreams(...prefixes: string[]): Promise<void> {
   const nc = await connect({ servers: NATS_URL })
   try {
