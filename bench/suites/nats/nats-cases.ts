@@ -57,6 +57,27 @@ export class Block {
  * Plain nats.js: `js.publish` with a message id from `CALLERS` callers, one durable pull consumer reading with
  * `consume()` (default batch), decoding the JSON and acking each message (`m.ack()`, not confirmed).
  */
+/**
+ * Enqueues `count` new events of `type` through `bus` from CALLERS concurrent callers, and resolves to each one's
+ * latency once every handler saw it. `onBlock` gets the block before the first enqueue, for the handlers to report to.
+ */
+export async function enqueueBlock(
+  bus: EventBus,
+  type: string,
+  count: number,
+  onBlock: (block: Block) => void,
+): Promise<Float64Array> {
+  const events = makeEvents(type, count)
+  const current = new Block(events)
+  onBlock(current)
+  await concurrentCalls(events, CALLERS, (event) => {
+    current.sent(event)
+    return bus.enqueue(event)
+  })
+  await current.done
+  return current.latencies
+}
+
 export function rawCase(name: string, target: BenchTarget): E2eCase {
   return {
     name,
@@ -138,17 +159,10 @@ export function busCase(name: string, tag: string, target: BenchTarget, options:
         concurrency: options.concurrency,
       })
       return {
-        async run(count) {
-          const events = makeEvents(`bench.${tag}`, count)
-          const current = new Block(events)
-          block = current
-          await concurrentCalls(events, CALLERS, (event) => {
-            current.sent(event)
-            return bus.enqueue(event)
-          })
-          await current.done
-          return current.latencies
-        },
+        run: (count) =>
+          enqueueBlock(bus, `bench.${tag}`, count, (current) => {
+            block = current
+          }),
         teardown: () => bus.close(),
       }
     },

@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { EventBus, MemoryStore } from '@switchyard/core'
 import { connectNatsTransport } from '@switchyard/transport-nats'
 import { NATS_URL } from '@switchyard/transport-nats/testing'
-import { concurrentCalls } from '../sqlite/measure-concurrent.js'
 import type { E2eCase, E2eRunner } from './measure-e2e.js'
-import { type BenchTarget, Block, CALLERS, makeEvents } from './nats-cases.js'
+import { type BenchTarget, type Block, enqueueBlock } from './nats-cases.js'
 import type { NodeProcessConfig } from './node-process.js'
 
 const nodeProcess = fileURLToPath(new URL('./node-process.ts', import.meta.url))
@@ -59,17 +58,10 @@ export function processCase(
       })
       const publisher = new EventBus({ transport, store: new MemoryStore() })
       return {
-        async run(count) {
-          const events = makeEvents(`bench.${tag}`, count)
-          const current = new Block(events)
-          block = current
-          await concurrentCalls(events, CALLERS, (event) => {
-            current.sent(event)
-            return publisher.enqueue(event)
-          })
-          await current.done
-          return current.latencies
-        },
+        run: (count) =>
+          enqueueBlock(publisher, `bench.${tag}`, count, (current) => {
+            block = current
+          }),
         async teardown() {
           await publisher.close()
           await Promise.all(
