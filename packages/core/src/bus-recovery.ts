@@ -11,7 +11,8 @@ export type RecoveryDeps = Pick<
 >
 
 /**
- * `EventBus.resume`: hands the Store's unfinished events back to the transport; resolves to how many.
+ * `EventBus.resume`: hands the Store's unfinished events back to the transport; resolves to how many (none when
+ * the transport keeps unacked events itself).
  *
  * @example
  * ```ts
@@ -19,6 +20,9 @@ export type RecoveryDeps = Pick<
  * ```
  */
 export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOptions): Promise<number> {
+  // A transport that keeps unacked events (JetStream) redelivers them itself; handing them out again from the
+  // Store would run events in flight on other nodes a second time.
+  if (deps.transport.keepsUnacked) return 0
   const { slots, deliverer } = deps
   const unfinished = await deps.store.unfinishedEvents()
   await deps.consumers.ready()

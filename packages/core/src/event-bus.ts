@@ -162,7 +162,7 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /**
    * Hands the Store's unfinished events back to the transport, for the handlers not yet final; resolves to how
-   * many events it handed back. Call after subscribing. By default a handler name nobody subscribes gets its
+   * many events it handed back (none on a transport that keeps unacked events itself, such as JetStream). Call after subscribing. By default a handler name nobody subscribes gets its
    * deliveries too (the transport keeps them for the next consumer of the name). With `finalizeMissing`, its
    * deliveries end `unrouted` with error `handler no longer subscribed` instead, and the event can complete:
    * pass it once every plugin has started (a disabled or uninstalled plugin's handlers then count as gone).

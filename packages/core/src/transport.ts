@@ -60,7 +60,7 @@ export interface Transport {
   idle?(): Promise<void>
   /**
    * True when the transport itself keeps every accepted event until each consumer acked it, across restarts
-   * (JetStream): the host then does not resume unfinished deliveries from the Store, which would run them twice.
+   * (JetStream): `EventBus.resume` then leaves unfinished deliveries in the Store alone, which would run them twice.
    */
   readonly keepsUnacked?: boolean
   /** False while the transport cannot reach its cluster (reported by `/readyz`). */

@@ -133,9 +133,7 @@ export class PluginHost {
       })
       await this.#plugins.startAll(await this.#plugins.load(candidates))
       this.#warnRoutes()
-      // A transport that keeps unacked events (JetStream) redelivers them itself; resuming from the Store too
-      // would hand in-flight events of other nodes out a second time.
-      if (!this.bus.transport.keepsUnacked) await this.bus.resume()
+      await this.bus.resume()
     })
   }
 
