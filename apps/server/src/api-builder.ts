@@ -1,11 +1,12 @@
-import type { Context, Hono, MiddlewareHandler } from 'hono'
+import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type * as v from 'valibot'
 import type { AccessControl } from './access-control.js'
 import { PayloadTooLargeError } from './errors.js'
+import { readBodyText } from './request-body.js'
 import type { ServerEnv } from './server-env.js'
 import type { Scope } from './token-auth.js'
-import { type AnySchema, parseInput, readJson } from './validate.js'
+import { type AnySchema, parseInput, parseJson } from './validate.js'
 
 /** One documented operation: what `/openapi.json` and the reference page are made of. */
 export interface ApiOperation {
@@ -31,6 +32,8 @@ type Output<S> = S extends AnySchema ? v.InferOutput<S> : undefined
 export interface ApiInput<B, Q> {
   body: Output<B>
   query: Output<Q>
+  /** The body as text, read within the body limit, for operations with a `body` or `media`; else `''`. */
+  text: string
 }
 
 /**
@@ -62,7 +65,10 @@ export class ApiBuilder {
     return this.#operations
   }
 
-  /** Middleware that answers 413 with `E_BODY_TOO_LARGE` past the configured body size. */
+  /**
+   * Middleware that answers 413 with `E_BODY_TOO_LARGE` past the configured body size, for plugin routes that
+   * get the request itself rather than its text.
+   */
   limitBody(): ReturnType<typeof bodyLimit> {
     const maxSize = this.#bodyLimitBytes
     return bodyLimit({
@@ -83,22 +89,16 @@ export class ApiBuilder {
     this.#operations.push(op)
     const { body, query, scope } = op
     const access = this.#access
-    const limit = this.limitBody()
-    // Auth then the body limit in one middleware: one layer less on the ingest path.
-    const front: MiddlewareHandler<ServerEnv> =
-      body || op.media
-        ? (c, next) => {
-            access.check(c, scope)
-            return limit(c, next)
-          }
-        : async (c, next) => {
-            access.check(c, scope)
-            await next()
-          }
-    this.#app.on(op.method.toUpperCase(), op.path, front, async (c) => {
+    const maxBytes = this.#bodyLimitBytes
+    const hasBody = body !== undefined || op.media !== undefined
+    // Auth before the body is read; the body limit is enforced while reading it.
+    this.#app.on(op.method.toUpperCase(), op.path, async (c) => {
+      access.check(c, scope)
+      const text = hasBody ? await readBodyText(c, maxBytes) : ''
       const input = {
-        body: body ? parseInput(body, await readJson(c), 'body') : undefined,
+        body: body ? parseInput(body, parseJson(text), 'body') : undefined,
         query: query ? parseInput(query, c.req.query(), 'query') : undefined,
+        text,
       } as ApiInput<O['body'], O['query']>
       return handler(c, input)
     })

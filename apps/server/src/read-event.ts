@@ -2,7 +2,7 @@ import { createEvent, type Event, fromCloudEvent, fromCloudEventHttp } from '@sw
 import type { Context } from 'hono'
 import { UnsupportedMediaTypeError } from './errors.js'
 import { CloudEventBody, PlainEventBody } from './schemas.js'
-import { parseInput, readJson } from './validate.js'
+import { parseInput, parseJson } from './validate.js'
 
 /** Media types of the event body; the request bodies the OpenAPI document lists for publish and explain. */
 export const EVENT_MEDIA = {
@@ -16,26 +16,26 @@ const mediaType = (c: Context): string =>
   (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
 
 /**
- * Turns a request into an event: a plain `{ type, data, source?, metadata? }` JSON body, a CloudEvent in
+ * Turns a request and its body text (read within the body limit) into an event: a plain `{ type, data, source?, metadata? }` JSON body, a CloudEvent in
  * structured mode (`application/cloudevents+json`) or in binary mode (`ce-*` headers, data as the body).
  * Validation failures are 400s naming the field; any other content type is a 415.
  *
  * @example
  * ```ts
- * const event = await readEvent(c)
+ * const event = readEvent(c, await readBodyText(c, maxBytes))
  * await bus.enqueue(event)
  * ```
  */
-export async function readEvent(c: Context): Promise<Event> {
+export function readEvent(c: Context, text: string): Event {
   if (c.req.header('ce-specversion') !== undefined) {
-    return fromCloudEventHttp(c.req.header(), await c.req.text())
+    return fromCloudEventHttp(c.req.header(), text)
   }
   const type = mediaType(c)
   if (type === 'application/cloudevents+json') {
-    return fromCloudEvent(parseInput(CloudEventBody, await readJson(c), 'body'))
+    return fromCloudEvent(parseInput(CloudEventBody, parseJson(text), 'body'))
   }
   if (type === 'application/json' || type === '') {
-    const body = parseInput(PlainEventBody, await readJson(c), 'body')
+    const body = parseInput(PlainEventBody, parseJson(text), 'body')
     return createEvent(body.type, body.data ?? null, {
       ...(body.source === undefined ? {} : { source: body.source }),
       ...(body.metadata === undefined ? {} : { metadata: body.metadata }),

@@ -1,3 +1,5 @@
+import type { HttpBindings } from '@hono/node-server'
+
 /**
  * The Hono environment of the server app: what middleware puts on the context for the handlers.
  *
@@ -8,6 +10,8 @@
  * ```
  */
 export interface ServerEnv {
+  /** What `@hono/node-server` passes for a request that came over a socket; absent for `app.fetch(request)`. */
+  Bindings: Partial<HttpBindings>
   Variables: {
     /** From `X-Request-Id` when the client sent a sane one, else a new UUID; echoed in the response. */
     requestId: string

@@ -1,4 +1,3 @@
-import type { Context } from 'hono'
 import * as v from 'valibot'
 import { InvalidJsonError, RequestValidationError } from './errors.js'
 
@@ -11,7 +10,7 @@ export type AnySchema = v.GenericSchema
  *
  * @example
  * ```ts
- * const body = parseInput(v.object({ type: v.string() }), await readJson(c), 'body')
+ * const body = parseInput(v.object({ type: v.string() }), parseJson(text), 'body')
  * ```
  */
 export function parseInput<S extends AnySchema>(schema: S, value: unknown, where: string): v.InferOutput<S> {
@@ -28,16 +27,15 @@ export function parseInput<S extends AnySchema>(schema: S, value: unknown, where
 }
 
 /**
- * Reads the request body as JSON; a body that is not JSON is an `InvalidJsonError` (400) that quotes the
+ * Parses a request body as JSON; a body that is not JSON is an `InvalidJsonError` (400) that quotes the
  * parser's reason.
  *
  * @example
  * ```ts
- * const value = await readJson(c)
+ * const value = parseJson(await readBodyText(c, maxBytes))
  * ```
  */
-export async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text()
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {

@@ -28,8 +28,8 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
         422: 'Rejected by event.before_publish or the event catalog',
       },
     },
-    async (c) => {
-      const { id } = await runtime.bus.enqueue(await readEvent(c))
+    async (c, { text }) => {
+      const { id } = await runtime.bus.enqueue(readEvent(c, text))
       return c.json({ id }, 202)
     },
   )
@@ -44,7 +44,7 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       media: EVENT_MEDIA,
       responses: { 200: '{ eventId, type, handlers: [{ handler, pattern, owner, reached, reason }] }' },
     },
-    async (c) => c.json(runtime.bus.explain(await readEvent(c))),
+    (c, { text }) => c.json(runtime.bus.explain(readEvent(c, text))),
   )
 
   api.route(
