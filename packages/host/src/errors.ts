@@ -50,6 +50,46 @@ export function formatConfigIssue(issue: ConfigIssue): string {
   return [where, issue.path, issue.message].filter((part) => part !== '' && part !== undefined).join(': ')
 }
 
+/**
+ * A `config.load` contribution failed while a plugin was being configured (E_CONFIG): it threw, did not finish in
+ * time, or returned something other than `{ plugin, config }` with `config` an object (or undefined). `plugin`
+ * is the plugin being configured, which does not start; `source` the plugin that made the contribution.
+ *
+ * @example
+ * ```ts
+ * // plugins.orders.config: config.load contribution of plugin "vault" failed for plugin "orders": it threw: sealed
+ * if (error instanceof ConfigSourceError) console.log(error.source, error.plugin) // 'vault' 'orders'
+ * ```
+ */
+export class ConfigSourceError extends ConfigError {
+  readonly plugin: string
+  readonly source: string | undefined
+
+  constructor(
+    where: { plugin: string; source: string | undefined; file?: string | undefined },
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
+    const { plugin, source, file } = where
+    const by =
+      source === undefined
+        ? 'a config.load contribution registered outside any plugin'
+        : `config.load contribution of plugin "${source}"`
+    super(
+      [
+        {
+          file,
+          path: `plugins.${plugin}.config`,
+          message: `${by} failed for plugin "${plugin}": ${problem}`,
+        },
+      ],
+      options,
+    )
+    this.plugin = plugin
+    this.source = source
+  }
+}
+
 /** The host has no plugin of that name. */
 export class PluginNotFoundError extends SwitchyardError {
   constructor(name: string) {

@@ -17,6 +17,7 @@ export {
   validateConfig,
 } from './config/load-config.js'
 export type { SourcePosition } from './config/locate-path.js'
+export type { ConfigLoadValue } from './config/run-config-load.js'
 export { createHost } from './create-host.js'
 export { type DiscoveryOptions, discoverPlugins, scanDirectory } from './discovery/discover-plugins.js'
 export { importPlugin } from './discovery/import-plugin.js'
@@ -24,6 +25,7 @@ export type { PluginCandidate, PluginSourceKind } from './discovery/plugin-candi
 export {
   ConfigError,
   type ConfigIssue,
+  ConfigSourceError,
   formatConfigIssue,
   PluginNotFoundError,
 } from './errors.js'

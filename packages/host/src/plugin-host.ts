@@ -23,7 +23,7 @@ import { type CatalogEventJson, catalogJsonSchema } from './catalog-json-schema.
 import { busSettings } from './config/bus-settings.js'
 import { applyBusSettings, pluginConfigChanges } from './config/config-changes.js'
 import type { SwitchyardConfig, SwitchyardConfigInput } from './config/config-schema.js'
-import { configurePlugin } from './config/configure-plugin.js'
+import { type ConfigureContext, configurePlugin } from './config/configure-plugin.js'
 import { type LoadedConfig, loadConfig, parseConfig, validateConfig } from './config/load-config.js'
 import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
@@ -33,7 +33,7 @@ import { registerHostMetrics } from './host-metrics.js'
 import type { HostOptions, ReplaceSteps } from './host-options.js'
 import { PluginControl } from './lifecycle/plugin-control.js'
 import { type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
-import { PluginSet } from './lifecycle/plugin-set.js'
+import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
@@ -96,10 +96,9 @@ export class PluginHost {
     this.#plugins = new PluginSet({
       services: this.#services,
       logger: this.logger,
-      startTimeoutMs: (name) =>
-        this.config.plugins[name]?.start_timeout_ms ?? options.startTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      startTimeoutMs: (name) => this.#startTimeoutMs(name),
       stopTimeoutMs: options.stopTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-      configure: (descriptor) => configurePlugin(descriptor, this.#loaded),
+      configure: (descriptor) => this.#configure(descriptor),
       wanted: async (name) =>
         (await this.store.getPluginState(name))?.enabled ?? this.config.plugins[name]?.enabled ?? true,
     })
@@ -107,6 +106,7 @@ export class PluginHost {
       plugins: this.#plugins,
       store: this.store,
       loaded: () => this.#loaded,
+      configure: (descriptor) => this.#configure(descriptor),
       cwd: this.#cwd(),
     })
     registerHostMetrics(this.registry, () => this.#plugins.list())
@@ -210,7 +210,9 @@ export class PluginHost {
           : path !== undefined
             ? await loadConfig(path, { env: this.#options.env ?? process.env })
             : validateConfig(this.#options.config)
-      const changes = pluginConfigChanges(this.#plugins.list(), next)
+      const changes = await pluginConfigChanges(this.#plugins.list(), next, (name) =>
+        this.#configureContext(name),
+      )
       applyBusSettings(this.bus, next.config)
       const previous = this.#loaded.config
       this.#loaded = next
@@ -268,6 +270,20 @@ export class PluginHost {
   #warnRoutes(): void {
     for (const warning of this.bus.routeWarnings())
       this.logger.warn({ warning }, 'route names an unknown handler')
+  }
+
+  // A plugin's config goes through the `config.load` contributions of running plugins, then its schema.
+  #configure(descriptor: PluginDescriptor): Promise<ConfigureResult> {
+    return configurePlugin(descriptor, this.#loaded, this.#configureContext(descriptor.name))
+  }
+
+  // Each config.load contribution may take as long as the configured plugin may take to start.
+  #configureContext(name: string): ConfigureContext {
+    return { extensions: this.bus.extensions, timeoutMs: this.#startTimeoutMs(name) }
+  }
+
+  #startTimeoutMs(name: string): number {
+    return this.config.plugins[name]?.start_timeout_ms ?? this.#options.startTimeoutMs ?? DEFAULT_TIMEOUT_MS
   }
 
   #exclusive<T>(work: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import type { EventBus } from '@switchyard/core'
 import { ConfigError, type ConfigIssue } from '../errors.js'
 import type { PluginRecord } from '../lifecycle/plugin-record.js'
 import { busSettings } from './bus-settings.js'
-import { configurePlugin } from './configure-plugin.js'
+import { type ConfigureContext, configurePlugin } from './configure-plugin.js'
 import type { LoadedConfig } from './load-config.js'
 
 /** A plugin and its config parsed from a reloaded configuration. */
@@ -12,23 +12,24 @@ export interface PluginConfigChange {
 }
 
 /**
- * Parses every loaded plugin's config from `next`; throws one `ConfigError` with all the issues when any is
- * invalid, so a reload applies all or nothing.
+ * Configures every loaded plugin from `next` (`config.load`, then its schema); throws one `ConfigError` with all
+ * the issues when any fails, so a reload applies all or nothing.
  *
  * @example
  * ```ts
- * const changes = pluginConfigChanges(plugins.list(), next)
+ * const changes = await pluginConfigChanges(plugins.list(), next, (name) => ({ extensions, timeoutMs: 10_000 }))
  * ```
  */
-export function pluginConfigChanges(
+export async function pluginConfigChanges(
   records: readonly PluginRecord[],
   next: LoadedConfig,
-): PluginConfigChange[] {
+  context: (name: string) => ConfigureContext,
+): Promise<PluginConfigChange[]> {
   const changes: PluginConfigChange[] = []
   const issues: ConfigIssue[] = []
   for (const record of records) {
     if (record.descriptor === undefined) continue
-    const parsed = configurePlugin(record.descriptor, next)
+    const parsed = await configurePlugin(record.descriptor, next, context(record.name))
     if (!parsed.ok) issues.push(...(parsed.error as ConfigError).issues)
     else changes.push({ record, config: parsed.config })
   }

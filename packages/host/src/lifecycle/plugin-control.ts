@@ -1,14 +1,13 @@
 import type { Store } from '@switchyard/core'
 import { type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
 import type { SwitchyardConfig } from '../config/config-schema.js'
-import { configurePlugin } from '../config/configure-plugin.js'
 import type { LoadedConfig } from '../config/load-config.js'
 import { candidateAt } from '../discovery/candidate-at.js'
 import { importPlugin } from '../discovery/import-plugin.js'
 import { PluginNotFoundError } from '../errors.js'
 import type { ReplaceSteps } from '../host-options.js'
 import { type PluginRecord, type PluginStatus, toPluginStatus } from './plugin-record.js'
-import type { PluginSet } from './plugin-set.js'
+import type { ConfigureResult, PluginSet } from './plugin-set.js'
 
 /** What runtime control needs from its host. */
 export interface PluginControlOptions {
@@ -16,6 +15,8 @@ export interface PluginControlOptions {
   store: Store
   /** The running configuration (it changes on reload). */
   loaded(): LoadedConfig
+  /** Configures a plugin from the running configuration (`config.load`, then its schema). */
+  configure(descriptor: PluginDescriptor): Promise<ConfigureResult>
   cwd: string
 }
 
@@ -26,7 +27,7 @@ export interface PluginControlOptions {
  *
  * @example
  * ```ts
- * const control = new PluginControl({ plugins, store, loaded: () => loaded, cwd })
+ * const control = new PluginControl({ plugins, store, loaded: () => loaded, configure, cwd })
  * await control.reload('audit-log')
  * ```
  */
@@ -70,7 +71,7 @@ export class PluginControl {
       if (record.enabled && record.state !== 'disabled') await this.#options.plugins.start(record)
       return toPluginStatus(record)
     }
-    const parsed = configurePlugin(descriptor, this.#options.loaded())
+    const parsed = await this.#options.configure(descriptor)
     if (!parsed.ok) throw this.#keep(record, parsed.error)
     await this.#options.plugins.swap(record, { incoming: () => ({ descriptor, config: parsed.config }) })
     return toPluginStatus(record)
@@ -84,7 +85,7 @@ export class PluginControl {
       const descriptor = await importPlugin(candidate, { fresh: true })
       if (descriptor.name !== name)
         throw new PluginLoadError(`${candidate.entry} names itself "${descriptor.name}", not "${name}"`)
-      const parsed = configurePlugin(descriptor, this.#options.loaded())
+      const parsed = await this.#options.configure(descriptor)
       if (!parsed.ok) throw parsed.error
       return { descriptor, config: parsed.config, candidate }
     }

@@ -21,8 +21,8 @@ export interface PluginSetOptions {
   logger: Logger
   startTimeoutMs(name: string): number
   stopTimeoutMs: number
-  /** Parses a plugin's config from the current configuration, placing issues in the file. */
-  configure(descriptor: PluginDescriptor): ConfigureResult
+  /** Configures a plugin from the current configuration (`config.load`, then its schema), placing issues in the file. */
+  configure(descriptor: PluginDescriptor): Promise<ConfigureResult>
   /** Whether a plugin should run when first seen (persisted state, else config). */
   wanted(name: string): Promise<boolean>
 }
@@ -124,7 +124,7 @@ export class PluginSet {
       return this.#park(record, `dependency "${check.blockedBy}" is disabled`)
     }
     if (check.error !== undefined) return this.fail(record, check.error)
-    const parsed = this.#options.configure(descriptor)
+    const parsed = await this.#options.configure(descriptor)
     if (!parsed.ok) return this.fail(record, parsed.error)
     record.state = 'configured'
     const runtime = new PluginRuntime(descriptor, parsed.config, this.#options.services)
