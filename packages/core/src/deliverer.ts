@@ -145,6 +145,22 @@ export class Deliverer {
     this.#record(event, handler, 'unrouted', 0, 0, error)
   }
 
+  /**
+   * Ends as `skipped_duplicate` every `pending` ledger row of an enqueued event that the transport dropped as a
+   * duplicate of another event with its idempotencyKey (no handler will receive it), so it completes as it
+   * would for idempotent handlers on a transport that delivers it. Rows already past `pending` keep their
+   * state. Resolves once the rows are in the Store.
+   */
+  async droppedDuplicate(event: Event): Promise<void> {
+    const error = `dropped by the transport: idempotencyKey "${event.metadata.idempotencyKey}" already accepted`
+    for (const { handler, status } of await this.#store.deliveries(event.id)) {
+      if (status !== 'pending') continue
+      this.#runner.report(event, { ...duplicate(handler), error })
+      this.#record(event, handler, 'skipped_duplicate', 0, 0, error)
+    }
+    await this.#ledger.flush()
+  }
+
   /** Whether the ledger has an unfinished row of `handler` for the event (it was accepted for it). */
   async #awaited(eventId: string, handler: string): Promise<boolean> {
     const records = await this.#store.deliveries(eventId)

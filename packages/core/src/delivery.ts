@@ -54,7 +54,8 @@ export interface DeliveryOutcome {
   durationMs: number
   /**
    * The last error's message, for failed, timed-out and dead-lettered deliveries; for an `unrouted` one ended
-   * after it was accepted (filtered out, deselected, or no longer subscribed at `resume`), why.
+   * after it was accepted (filtered out, deselected, or no longer subscribed at `resume`), why; for a
+   * `skipped_duplicate` one whose event the transport dropped as a duplicate, that it did.
    */
   error?: string
 }

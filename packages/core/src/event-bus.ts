@@ -123,7 +123,9 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /**
    * Accepts the event into the Store and the Transport, then returns; handlers run in the background. Once all of
-   * them reached a final state, `event.after_dispatch` runs with the report made of their ledger records.
+   * them reached a final state, `event.after_dispatch` runs with the report made of their ledger records. When
+   * the transport drops the event as a duplicate of another one with its idempotencyKey (JetStream), its
+   * deliveries end `skipped_duplicate` before this resolves.
    */
   async enqueue<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<{ id: string }> {
     this.#assertOpen()
@@ -131,7 +133,9 @@ export class EventBus<M extends EventMap = EventMap> {
     const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)
     await this.store.acceptEvent(accepted, handlers)
     await this.#parts.consumers.ready()
-    await this.transport.publish(accepted)
+    const published = await this.transport.publish(accepted)
+    if (published?.duplicate === true && handlers.length > 0)
+      await this.#parts.deliverer.droppedDuplicate(accepted)
     if (handlers.length === 0 && this.#publishing.hasAfterDispatch)
       this.#parts.completion.report(accepted, { eventId: accepted.id, outcomes: [] })
     return { id: accepted.id }

@@ -79,5 +79,11 @@ export type {
   Store,
   UnfinishedEvent,
 } from './store.js'
-export type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from './transport.js'
+export type {
+  ConsumerOptions,
+  Transport,
+  TransportConsumer,
+  TransportMessage,
+  TransportPublishResult,
+} from './transport.js'
 export type { EventOf, EventTypeOf, MatchesPattern, PatternData } from './typed-events.js'

@@ -34,6 +34,22 @@ export interface TransportConsumer {
 }
 
 /**
+ * What `Transport.publish` may answer. `duplicate: true` means the transport dropped the event because it had
+ * already accepted another event with the same `metadata.idempotencyKey` (JetStream's duplicate window): no
+ * handler will receive it, so the bus ends its pending deliveries `skipped_duplicate`, as an idempotent
+ * handler's own check would. A transport that delivers every event (the in-process one) answers nothing.
+ *
+ * @example
+ * ```ts
+ * const result = await transport.publish(event)
+ * if (result?.duplicate) console.log(`${event.id} was dropped as a duplicate`)
+ * ```
+ */
+export interface TransportPublishResult {
+  readonly duplicate?: boolean
+}
+
+/**
  * Moves accepted events to the handlers that consume them: in process by default, across nodes with
  * `@switchyard/transport-nats`. Every implementation runs `runTransportContract` from `@switchyard/core/testing`.
  *
@@ -45,9 +61,12 @@ export interface TransportConsumer {
 export interface Transport {
   /**
    * Hands an event to every consumer whose pattern matches it (only to `handlers` when given, which is how the
-   * bus resumes unfinished deliveries). Resolves once accepted; waits while the transport is full.
+   * bus resumes unfinished deliveries). Resolves once accepted; waits while the transport is full. Resolves to
+   * `{ duplicate: true }` when it dropped the event as a duplicate of another one (see `TransportPublishResult`);
+   * re-publishing the very same event (same id) is not such a duplicate.
    */
-  publish(event: Event, options?: { handlers?: readonly string[] }): Promise<void>
+  // biome-ignore lint/suspicious/noConfusingVoidType: transports written before the result resolve to void
+  publish(event: Event, options?: { handlers?: readonly string[] }): Promise<TransportPublishResult | void>
   /** Starts consuming for one handler. `onMessage` must end every message with ack or nak. */
   consume(
     options: ConsumerOptions,

@@ -74,6 +74,43 @@ describe.skipIf(!up)('EventBus on NatsTransport and NatsStore, two nodes', () =>
     ])
   })
 
+  it('ends a second event with a used idempotencyKey skipped_duplicate in the shared ledger, handled once', async () => {
+    const metadata = { idempotencyKey: uniqueName('order') }
+    const first = createEvent('order.placed', { n: 1 }, { metadata })
+    const second = createEvent('order.placed', { n: 2 }, { metadata })
+    await buses[0]!.enqueue(first)
+    await buses[1]!.enqueue(second)
+    // final as soon as enqueue resolved: JetStream dropped it, no node will receive it
+    const ledger = await buses[0]!.store.deliveries(second.id)
+    expect(ledger.map((r) => [r.handler, r.status]).sort()).toEqual([
+      ['audit_log', 'skipped_duplicate'],
+      ['notify', 'skipped_duplicate'],
+    ])
+    expect(ledger[0]?.error).toMatch(/dropped by the transport: idempotencyKey "order_/)
+    expect((await buses[0]!.store.unfinishedEvents()).map((u) => u.event.id)).not.toContain(second.id)
+    await until(
+      () => calls.has(`audit_log:${first.id}`) && calls.has(`notify:${first.id}`),
+      'the first event',
+    )
+    await Promise.all(buses.map((bus) => bus.drain()))
+    expect([...calls.keys()].filter((call) => call.endsWith(second.id))).toEqual([])
+  })
+
+  it('keeps the ledger of an event handled before when the same event is enqueued again', async () => {
+    const event = createEvent('order.placed', { n: 1 })
+    await buses[0]!.enqueue(event)
+    await until(() => calls.has(`audit_log:${event.id}`) && calls.has(`notify:${event.id}`), 'the event')
+    await Promise.all(buses.map((bus) => bus.drain()))
+    await buses[1]!.enqueue(event)
+    await Promise.all(buses.map((bus) => bus.drain()))
+    expect(calls.get(`audit_log:${event.id}`)).toHaveLength(1)
+    const ledger = await buses[1]!.store.deliveries(event.id)
+    expect(ledger.map((r) => [r.handler, r.status]).sort()).toEqual([
+      ['audit_log', 'succeeded'],
+      ['notify', 'succeeded'],
+    ])
+  })
+
   it('dead-letters a failing event where every node can see it', async () => {
     const event = createEvent('order.broken', {})
     await buses[0]!.enqueue(event)

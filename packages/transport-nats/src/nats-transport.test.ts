@@ -16,13 +16,15 @@ describe.skipIf(!up)('NatsTransport', () => {
     quietMs: 300,
   })
 
-  it('lets the server drop a second event with the same idempotencyKey', async () => {
+  it('lets the server drop a second event with the same idempotencyKey and answers duplicate for it', async () => {
     const transport = await connectNatsTransport({ servers: NATS_URL, stream })
     const seen: Seen[] = []
     const consumer = await transport.consume(consumerOptions('dedup_handler', 'dedup.*'), acking(seen))
     const key = uniqueName('order')
     await transport.publish(createEvent('dedup.placed', { n: 1 }, { metadata: { idempotencyKey: key } }))
-    await transport.publish(createEvent('dedup.placed', { n: 2 }, { metadata: { idempotencyKey: key } }))
+    expect(
+      await transport.publish(createEvent('dedup.placed', { n: 2 }, { metadata: { idempotencyKey: key } })),
+    ).toEqual({ duplicate: true })
     await transport.publish(createEvent('dedup.placed', { n: 3 }))
     await until(() => seen.length === 2, 'two distinct events')
     await new Promise((resolve) => setTimeout(resolve, 300))

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type JetStreamClient, type JetStreamManager, jetstream } from '@nats-io/jetstream'
+import { type JetStreamClient, type JetStreamManager, jetstream, type PubAck } from '@nats-io/jetstream'
 import { headers, type NatsConnection } from '@nats-io/transport-node'
 import {
   type ConsumerOptions,
@@ -9,6 +9,7 @@ import {
   type Transport,
   type TransportConsumer,
   type TransportMessage,
+  type TransportPublishResult,
 } from '@switchyard/core'
 import { AckJournal } from './ack-journal.js'
 import { ConnectionState } from './connection-state.js'
@@ -24,6 +25,8 @@ import { SubjectScheme } from './subject-scheme.js'
 const ATTEMPT_TIMEOUT_MS = 2500
 /** Pause between the checks of `idle`. */
 const IDLE_POLL_MS = 25
+/** The answer of a publish the server dropped as a duplicate of another event. */
+const DUPLICATE: TransportPublishResult = Object.freeze({ duplicate: true })
 
 /**
  * The core `Transport` over NATS JetStream: several nodes share one logical bus. Events are published to the
@@ -79,8 +82,13 @@ export class NatsTransport implements Transport {
    * Publishes to `<prefix>.<type>` (or the event's ordering partition) and resolves on the JetStream ack.
    * With `handlers`, only those handlers' consumers handle it (the others ack it unseen). While disconnected
    * it waits for the reconnect, retrying until `publishTimeoutMs`: the message id makes retries safe.
+   * Resolves to `{ duplicate: true }` when the server dropped it as a duplicate of another event (another id)
+   * with its idempotencyKey, published within `duplicateWindowMs`.
    */
-  async publish(event: Event, options?: { handlers?: readonly string[] }): Promise<void> {
+  async publish(
+    event: Event,
+    options?: { handlers?: readonly string[] },
+  ): Promise<TransportPublishResult | undefined> {
     if (this.#closing) throw new TransportClosedError('transport')
     const subject = this.subjects.subjectOf(event)
     const payload = JSON.stringify(event)
@@ -95,8 +103,9 @@ export class NatsTransport implements Transport {
       Object.assign(publishOptions, { msgID, headers: hdrs })
     }
     const deadline = Date.now() + this.#options.publishTimeoutMs
+    let ack: PubAck
     try {
-      await this.#state.retry(
+      ack = await this.#state.retry(
         deadline,
         (left) =>
           this.#js.publish(subject, payload, {
@@ -108,6 +117,29 @@ export class NatsTransport implements Transport {
       )
     } catch (cause) {
       throw new TransportPublishError(subject, cause)
+    }
+    if (!ack.duplicate) return undefined
+    return (await this.#storedIsOther(ack.seq, event.id)) ? DUPLICATE : undefined
+  }
+
+  /**
+   * Whether the message the server kept under the same message id is another event. It is the same event when
+   * an earlier try of this publish got through unacknowledged, or the same event was published again: then it
+   * is delivered, not dropped. A message no longer in the stream (every consumer acked it, or it aged out) is
+   * taken for another event; the bus only ends deliveries still `pending`, which an event handled before has not.
+   */
+  async #storedIsOther(seq: number, eventId: string): Promise<boolean> {
+    try {
+      const stored = await this.#jsm.streams.getMessage(this.stream, { seq })
+      return stored === null || stored.json<Partial<Event>>().id !== eventId
+    } catch (error) {
+      // a wrong "duplicate" costs a skipped_duplicate row that the real delivery overwrites; a wrong "not
+      // duplicate" leaves the event's deliveries pending for ever
+      this.#logger.warn(
+        { err: error, eventId, seq },
+        'could not read the message a duplicate publish matched',
+      )
+      return true
     }
   }
 

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEvent } from '../create-event.js'
+import type { DeliveryReport } from '../delivery.js'
 import type { Event } from '../event.js'
+import { EventBus } from '../event-bus.js'
 import type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from '../transport.js'
 import { delay, uniqueName, waitFor } from './wait-for.js'
 
@@ -18,8 +20,10 @@ export interface TransportContractOptions {
 
 /**
  * The conformance suite every `Transport` passes: matching by pattern, one copy per handler, ack, nak with
- * delayed redelivery, ack-wait redelivery, concurrency, stop, targeted publish and durable names. Handler names
- * and event types are unique per test, so a backend that keeps state between tests (JetStream) works too.
+ * delayed redelivery, ack-wait redelivery, concurrency, stop, targeted publish, durable names, and a second event
+ * with a used idempotencyKey either delivered or answered `{ duplicate: true }` (never dropped unannounced), so
+ * that an `EventBus` on it ends such an event `skipped_duplicate`. Handler names and event types are unique per
+ * test, so a backend that keeps state between tests (JetStream) works too.
  *
  * @example
  * ```ts
@@ -80,6 +84,14 @@ export function runTransportContract(
     }
     const event = (type: string, data: unknown = { n: 1 }): Event =>
       createEvent(`${prefix}.${type}`, data, { metadata: { correlationId: 'c-1' } })
+    /** Two distinct events (two ids) of one type sharing one idempotencyKey. */
+    const sameKey = (type: string): [Event, Event] => {
+      const metadata = { idempotencyKey: uniqueName('key') }
+      return [
+        createEvent(`${prefix}.${type}`, { n: 1 }, { metadata }),
+        createEvent(`${prefix}.${type}`, { n: 2 }, { metadata }),
+      ]
+    }
 
     it('is ready once created', () => {
       expect(transport.isReady()).toBe(true)
@@ -213,6 +225,60 @@ export function runTransportContract(
       const next = await collect(`${prefix}.created`, { handler })
       await waitFor(() => next.received.length >= 1, 'the redelivery to the new consumer', timeout)
       expect(next.received[0]?.attempt).toBeGreaterThan(1)
+    })
+
+    it('delivers a second event with a used idempotencyKey or answers that it dropped it as a duplicate', async () => {
+      const received: TransportMessage[] = []
+      let release!: () => void
+      const released = new Promise<void>((resolve) => (release = resolve))
+      // messages stay unacked until the end, so a backend still holds the first one when it is published again
+      await consume(`${prefix}.placed`, async (message) => {
+        received.push(message)
+        await released
+        await message.ack()
+      })
+      const [first, second] = sameKey('placed')
+      expect((await transport.publish(first))?.duplicate).not.toBe(true)
+      const answer = await transport.publish(second)
+      // the very same event again is not a duplicate of another event, whether delivered again or not
+      expect((await transport.publish(first))?.duplicate).not.toBe(true)
+      await waitFor(() => received.length >= 1, 'the first event', timeout)
+      release()
+      if (answer?.duplicate === true) {
+        await delay(quietMs)
+        expect(received.map((m) => m.event.id)).not.toContain(second.id)
+      } else {
+        await waitFor(() => received.some((m) => m.event.id === second.id), 'the second event', timeout)
+      }
+    })
+
+    it('lets an EventBus end a second event with a used idempotencyKey skipped_duplicate, handled once', async () => {
+      const bus = new EventBus({ transport })
+      const reports: DeliveryReport[] = []
+      bus.extensions.contribute('event.after_dispatch', ({ report }: { report: DeliveryReport }) => {
+        reports.push(report)
+      })
+      const handled: string[] = []
+      bus.subscribe(`${prefix}.placed`, (e) => void handled.push(e.id), {
+        name: uniqueName('h'),
+        idempotent: true,
+      })
+      const [first, second] = sameKey('placed')
+      await bus.enqueue(first)
+      await bus.enqueue(second)
+      await bus.drain()
+      expect(handled).toEqual([first.id])
+      const statuses = async (e: Event) => (await bus.store.deliveries(e.id)).map((r) => r.status)
+      expect(await statuses(first)).toEqual(['succeeded'])
+      expect(await statuses(second)).toEqual(['skipped_duplicate'])
+      expect(await bus.store.unfinishedEvents()).toEqual([])
+      expect(reports.map((r) => [r.eventId, r.outcomes.map((o) => o.status)]).sort()).toEqual(
+        [
+          [first.id, ['succeeded']],
+          [second.id, ['skipped_duplicate']],
+        ].sort(),
+      )
+      await bus.close()
     })
 
     it('redelivers a message not acked within ackWaitMs', async () => {
