@@ -30,7 +30,12 @@ beforeAll(async () => {
   for (const version of ['0.1.0', '0.1.1']) await publishFixture(registry, 'tally', version)
   await publishFixture(registry, 'tally-broken')
   await publishFixture(registry, 'tally-report')
-  app = await startMarketplaceApp({ registry: registry.url, token: registry.token })
+  // The webhook receiver below is on loopback, which the webhooks plugin refuses unless allowed.
+  const webhooks = { config: { allowed_hosts: ['127.0.0.1'] } }
+  app = await startMarketplaceApp(
+    { registry: registry.url, token: registry.token },
+    { plugins: { webhooks } },
+  )
   receiver = createServer((req, res) => {
     let body = ''
     req.on('data', (chunk) => (body += chunk))

@@ -37,7 +37,12 @@ beforeAll(async () => {
         },
       },
       webhooks: {
-        config: { timeout_ms: 2000, retry: { attempts: 3, initial_ms: 20, max_ms: 50, jitter: false } },
+        config: {
+          timeout_ms: 2000,
+          retry: { attempts: 3, initial_ms: 20, max_ms: 50, jitter: false },
+          // the receiver is on loopback, which the plugin refuses unless allowed
+          allowed_hosts: ['127.0.0.1'],
+        },
       },
       'audit-log': { config: {} },
       'request-tracing': { config: {} },

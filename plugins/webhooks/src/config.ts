@@ -1,14 +1,15 @@
 import * as v from 'valibot'
+import { canonicalHost } from './target-guard.js'
 
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1))
 
 /**
- * Config of the webhooks plugin: per-attempt timeout, retry schedule and how many deliveries each endpoint's
- * log keeps.
+ * Config of the webhooks plugin: per-attempt timeout, retry schedule, how many deliveries each endpoint's log
+ * keeps, and which non-public targets subscriptions may reach (none by default: see `TargetGuard`).
  *
  * @example
  * ```ts
- * v.parse(webhooksConfig, { timeout_ms: 3000, retry: { attempts: 3 } })
+ * v.parse(webhooksConfig, { timeout_ms: 3000, retry: { attempts: 3 }, allowed_hosts: ['hooks.internal'] })
  * ```
  */
 export const webhooksConfig = v.object({
@@ -24,6 +25,19 @@ export const webhooksConfig = v.object({
     {},
   ),
   delivery_log_limit: v.optional(positiveInt, 100),
+  allow_private_networks: v.optional(v.boolean(), false),
+  allowed_hosts: v.optional(
+    v.array(
+      v.pipe(
+        v.string(),
+        v.check(
+          (host) => canonicalHost(host) !== undefined,
+          'a host name or IP address without scheme, port or path, such as hooks.internal or 10.0.0.5',
+        ),
+      ),
+    ),
+    [],
+  ),
 })
 
 export type WebhooksConfig = v.InferOutput<typeof webhooksConfig>

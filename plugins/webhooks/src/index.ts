@@ -1,7 +1,7 @@
 export type { SubscriptionInput, WebhooksConfig } from './config.js'
 export { subscriptionInput, webhooksConfig } from './config.js'
 export type { DeliveryLogEntry } from './delivery-log.js'
-export { WebhookDeliveryError } from './errors.js'
+export { BlockedTargetError, UnresolvableHostError, WebhookDeliveryError } from './errors.js'
 export type {
   DeliveryAttempt,
   DeliveryResult,
@@ -13,4 +13,6 @@ export { sendWebhook } from './send-webhook.js'
 export type { VerifyOptions } from './sign-payload.js'
 export { SIGNATURE_HEADER, signPayload, verifySignature } from './sign-payload.js'
 export type { PublicSubscription, Subscription } from './subscription-registry.js'
+export type { TargetPolicy } from './target-guard.js'
+export { TargetGuard } from './target-guard.js'
 export { webhooksPlugin as default, webhooksPlugin } from './webhooks-plugin.js'

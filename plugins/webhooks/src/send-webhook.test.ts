@@ -1,5 +1,8 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendWebhook } from './send-webhook.js'
+import { TargetGuard } from './target-guard.js'
 import { startWebhookReceiver } from './testing/start-webhook-receiver.js'
 
 const secret = 'whsec_test_0123456789'
@@ -73,6 +76,38 @@ describe('sendWebhook', () => {
       { retry: { ...retry, attempts: 1 }, timeoutMs: 500 },
     )
     expect(result.status).toBe('failed')
-    expect(result.attempts[0]?.error).toMatch(/fetch failed/)
+    expect(result.attempts[0]?.error).toMatch(/ECONNREFUSED/)
+  })
+
+  it('does not follow a redirect: the 3xx ends the delivery and the other server gets nothing', async () => {
+    const hook = await receiver([200])
+    const redirector = createServer((_req, res) => res.writeHead(307, { location: hook.url }).end())
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve))
+    closers.push(() => new Promise((resolve) => redirector.close(() => resolve())))
+    const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/hook`
+    const result = await sendWebhook({ url, secret, body: '{}' }, { retry, timeoutMs: 2000 })
+    expect(result.status).toBe('rejected')
+    expect(result.attempts.map((a) => a.status)).toEqual([307])
+    expect(hook.received).toHaveLength(0)
+  })
+
+  it('with a guard, fails at once without retrying or connecting when the target is a refused address', async () => {
+    const hook = await receiver([200])
+    const guard = new TargetGuard({ allowPrivateNetworks: false, allowedHosts: [] })
+    const byName = hook.url.replace('127.0.0.1', 'localhost')
+    for (const url of [hook.url, byName]) {
+      const result = await sendWebhook({ url, secret, body: '{}' }, { retry, timeoutMs: 2000, guard })
+      expect(result.status).toBe('failed')
+      expect(result.attempts).toHaveLength(1)
+      expect(result.attempts[0]?.error).toMatch(/127\.0\.0\.1.* loopback address/)
+    }
+    expect(hook.received).toHaveLength(0)
+    const allowed = new TargetGuard({ allowPrivateNetworks: false, allowedHosts: ['localhost'] })
+    const result = await sendWebhook(
+      { url: byName, secret, body: '{}' },
+      { retry, timeoutMs: 2000, guard: allowed },
+    )
+    expect(result.status).toBe('delivered')
+    expect(hook.received).toHaveLength(1)
   })
 })

@@ -1,5 +1,8 @@
 import { type RetryPolicy, retryDelay } from '@switchyard/core'
+import { BlockedTargetError } from './errors.js'
+import { httpPost } from './http-post.js'
 import { SIGNATURE_HEADER, signPayload } from './sign-payload.js'
+import type { TargetGuard } from './target-guard.js'
 
 /** One HTTP attempt of a delivery. */
 export interface DeliveryAttempt {
@@ -14,8 +17,8 @@ export interface DeliveryAttempt {
 }
 
 /**
- * `delivered`: a 2xx answer. `rejected`: a 4xx answer other than 408/429, never retried. `failed`: 5xx, timeouts
- * or network errors until the attempts ran out.
+ * `delivered`: a 2xx answer. `rejected`: a 3xx or a 4xx answer other than 408/429, never retried. `failed`: 5xx,
+ * timeouts or network errors until the attempts ran out, or at once a target the guard refused.
  */
 export type DeliveryStatus = 'delivered' | 'rejected' | 'failed'
 
@@ -40,12 +43,18 @@ export interface SendOptions {
   timeoutMs: number
   /** Ends the delivery early (the bus aborts a handler that runs past its own timeout). */
   signal?: AbortSignal
+  /**
+   * Refuses targets that are, or now resolve to, private addresses (checked at every connection, so DNS
+   * rebinding cannot slip past it). Without one, any address is reached.
+   */
+  guard?: TargetGuard
 }
 
 /**
  * POSTs a signed JSON body, retrying with exponential backoff on 5xx, 408, 429, timeouts and network errors,
- * and stopping at once on any other 4xx. Each attempt is signed afresh, so a late retry carries a current
- * timestamp. Never throws for HTTP or network failures: they are in the result.
+ * and stopping at once on any other 4xx, on a 3xx (redirects are not followed) and on a target the `guard`
+ * refuses. Each attempt is signed afresh, so a late retry carries a current timestamp. Never throws for HTTP or
+ * network failures: they are in the result.
  *
  * @example
  * ```ts
@@ -59,8 +68,10 @@ export interface SendOptions {
 export async function sendWebhook(request: WebhookRequest, options: SendOptions): Promise<DeliveryResult> {
   const attempts: DeliveryAttempt[] = []
   for (let attempt = 1; attempt <= options.retry.attempts; attempt++) {
-    const result = await attemptOnce(request, attempt, options)
+    const { result, blocked } = await attemptOnce(request, attempt, options)
     attempts.push(result)
+    // Retrying cannot help: the policy, not the network, refused the target.
+    if (blocked) return { status: 'failed', attempts }
     if (result.status !== undefined && result.status < 300) return { status: 'delivered', attempts }
     if (result.status !== undefined && !isRetryableStatus(result.status))
       return { status: 'rejected', attempts }
@@ -79,15 +90,15 @@ async function attemptOnce(
   request: WebhookRequest,
   attempt: number,
   options: SendOptions,
-): Promise<DeliveryAttempt> {
+): Promise<{ result: DeliveryAttempt; blocked: boolean }> {
   const at = new Date()
   const started = performance.now()
   const timeout = AbortSignal.timeout(options.timeoutMs)
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000
   try {
-    const response = await fetch(request.url, {
-      method: 'POST',
+    options.guard?.checkLiteral(request.url)
+    const status = await httpPost(new URL(request.url), {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'switchyard-webhooks',
@@ -96,14 +107,15 @@ async function attemptOnce(
       },
       body: request.body,
       signal,
-      redirect: 'manual',
+      ...(options.guard ? { lookup: options.guard.lookup } : {}),
     })
-    // The body is not kept; reading it frees the connection for the next delivery.
-    await response.arrayBuffer().catch(() => undefined)
-    return { attempt, at: at.toISOString(), status: response.status, durationMs: elapsed() }
+    return { result: { attempt, at: at.toISOString(), status, durationMs: elapsed() }, blocked: false }
   } catch (error) {
     const message = timeout.aborted ? `timed out after ${options.timeoutMs}ms` : describeError(error)
-    return { attempt, at: at.toISOString(), error: message, durationMs: elapsed() }
+    return {
+      result: { attempt, at: at.toISOString(), error: message, durationMs: elapsed() },
+      blocked: error instanceof BlockedTargetError,
+    }
   }
 }
 

@@ -3,7 +3,9 @@ import type { Context, Hono } from 'hono'
 import * as v from 'valibot'
 import { subscriptionInput } from './config.js'
 import type { DeliveryLog } from './delivery-log.js'
+import { BlockedTargetError, UnresolvableHostError } from './errors.js'
 import { type SubscriptionRegistry, toPublic } from './subscription-registry.js'
+import type { TargetGuard } from './target-guard.js'
 
 const listQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(1000)), '50'),
@@ -12,22 +14,33 @@ const listQuery = v.object({
 /**
  * Mounts the subscription API on the plugin's Hono app (served under `/plugins/webhooks`):
  * `POST /subscriptions`, `GET /subscriptions`, `GET|DELETE /subscriptions/:id` and
- * `GET /subscriptions/:id/deliveries?limit=`. Secrets are accepted, never returned.
+ * `GET /subscriptions/:id/deliveries?limit=`. Secrets are accepted, never returned. A URL the `guard` refuses
+ * (a private address, or a host that does not resolve) is a 400 with the guard's error code.
  *
  * @example
  * ```ts
- * mountSubscriptionRoutes(ctx.routes, registry, log)
+ * mountSubscriptionRoutes(ctx.routes, registry, log, new TargetGuard({ allowPrivateNetworks: false, allowedHosts: [] }))
  * ```
  */
-export function mountSubscriptionRoutes(app: Hono, registry: SubscriptionRegistry, log: DeliveryLog): void {
+export function mountSubscriptionRoutes(
+  app: Hono,
+  registry: SubscriptionRegistry,
+  log: DeliveryLog,
+  guard: TargetGuard,
+): void {
   app.post('/subscriptions', async (c) => {
     const body = await c.req.json().catch(() => undefined)
     const parsed = v.safeParse(subscriptionInput, body)
     if (!parsed.success) return invalid(c, describeIssues(parsed.issues))
     try {
+      await guard.check(parsed.output.url)
       return c.json(toPublic(await registry.create(parsed.output)), 201)
     } catch (error) {
       if (error instanceof InvalidPatternError) return invalid(c, `pattern: ${error.message}`)
+      if (error instanceof BlockedTargetError || error instanceof UnresolvableHostError) {
+        const message = `url: ${parsed.output.url} is refused: ${error.message}`
+        return c.json({ error: { code: error.code, message } }, 400)
+      }
       throw error
     }
   })

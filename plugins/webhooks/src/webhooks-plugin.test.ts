@@ -7,17 +7,17 @@ import { startWebhookReceiver } from './testing/start-webhook-receiver.js'
 import { webhooksPlugin } from './webhooks-plugin.js'
 
 const secret = 'whsec_plugin_test_0123'
-const config = {
-  webhooks: { timeout_ms: 1000, retry: { attempts: 3, initial_ms: 10, max_ms: 20, jitter: false } },
-}
+const settings = { timeout_ms: 1000, retry: { attempts: 3, initial_ms: 10, max_ms: 20, jitter: false } }
+// The receivers listen on loopback, which the plugin refuses by default: these tests opt in to it.
+const config = { webhooks: { ...settings, allowed_hosts: ['127.0.0.1'] } }
 const cleanup: Array<() => Promise<void>> = []
 
 afterEach(async () => {
   for (const close of cleanup.splice(0).reverse()) await close()
 })
 
-async function startHost(store = new MemoryStore()): Promise<TestHost> {
-  const host = await createTestHost({ plugins: [webhooksPlugin], config, store })
+async function startHost(store = new MemoryStore(), webhooks: object = config.webhooks): Promise<TestHost> {
+  const host = await createTestHost({ plugins: [webhooksPlugin], config: { webhooks }, store })
   cleanup.push(() => host.stop())
   return host
 }
@@ -153,5 +153,79 @@ describe('webhooks plugin: delivery on a real bus', () => {
     expect(good.received).toHaveLength(1)
     expect(bad.received).toHaveLength(4)
     expect((await deliveries(host, badSub.id)).map((d) => d.status)).toEqual(['delivered', 'failed'])
+  })
+})
+
+describe('webhooks plugin: private targets', () => {
+  async function refusal(host: TestHost, url: string) {
+    const res = await subscribe(host, { pattern: '**', url })
+    expect(res.status, url).toBe(400)
+    return ((await res.json()) as { error: { code: string; message: string } }).error
+  }
+
+  it('refuses loopback, metadata and private URLs by default, naming the URL and the reason', async () => {
+    const host = await startHost(new MemoryStore(), settings)
+    const cases = {
+      'http://127.0.0.1:9/hook': /127\.0\.0\.1 is a loopback address/,
+      'http://[::1]:9/hook': /::1 is a loopback address/,
+      'http://169.254.169.254/latest/meta-data': /169\.254\.169\.254 is a link-local address/,
+      'http://10.0.0.1/hook': /10\.0\.0\.1 is a private address/,
+      'http://[::ffff:127.0.0.1]/hook': /::ffff:7f00:1 is a loopback address/,
+      'http://localhost:9/hook': /localhost resolves to 127\.0\.0\.1, a loopback address/,
+    }
+    for (const [url, reason] of Object.entries(cases)) {
+      const error = await refusal(host, url)
+      expect(error.code).toBe('E_WEBHOOK_TARGET_BLOCKED')
+      expect(error.message).toContain(`url: ${url} is refused: `)
+      expect(error.message).toMatch(reason)
+      expect(error.message).toMatch(/allowed_hosts|allow_private_networks/)
+    }
+    const unresolvable = await refusal(host, 'https://hooks.example.invalid/hook')
+    expect(unresolvable).toMatchObject({ code: 'E_WEBHOOK_HOST_UNRESOLVABLE' })
+    expect(unresolvable.message).toMatch(/hooks\.example\.invalid does not resolve/)
+    const { subscriptions } = (await (await host.request('/plugins/webhooks/subscriptions')).json()) as {
+      subscriptions: unknown[]
+    }
+    expect(subscriptions).toEqual([])
+  })
+
+  it('delivers to loopback with allow_private_networks, and to a host named in allowed_hosts', async () => {
+    for (const webhooks of [
+      { ...settings, allow_private_networks: true },
+      { ...settings, allowed_hosts: ['localhost'] },
+    ]) {
+      const host = await startHost(new MemoryStore(), webhooks)
+      const hook = await receiver([200])
+      const sub = await subscribed(host, '**', hook.url.replace('127.0.0.1', 'localhost'))
+      const report = await host.publish('order.created', { orderId: 'o-5' })
+      expect(report.outcomes[0]?.status).toBe('succeeded')
+      expect(hook.received).toHaveLength(1)
+      expect((await deliveries(host, sub.id))[0]?.status).toBe('delivered')
+    }
+  })
+
+  it('refuses the config key allowed_hosts with a port or a path, naming the entry', async () => {
+    const started = createTestHost({
+      plugins: [webhooksPlugin],
+      config: { webhooks: { allowed_hosts: ['hooks.internal:8080'] } },
+    })
+    await expect(started).rejects.toThrow(/allowed_hosts.*hooks\.internal:8080/)
+  })
+
+  it('checks again at delivery: a target allowed when subscribed but refused now is failed, not retried', async () => {
+    const store = new MemoryStore()
+    const open = await startHost(store, { ...settings, allow_private_networks: true })
+    const hook = await receiver([200])
+    const sub = await subscribed(open, '**', hook.url.replace('127.0.0.1', 'localhost'))
+    await open.stop()
+
+    const strict = await startHost(store, settings)
+    const report = await strict.publish('order.created', { orderId: 'o-6' })
+    expect(report.outcomes[0]?.status).not.toBe('succeeded')
+    expect(hook.received).toHaveLength(0)
+    const [entry] = await deliveries(strict, sub.id)
+    expect(entry?.status).toBe('failed')
+    expect(entry?.attempts).toHaveLength(1)
+    expect(entry?.attempts[0]?.error).toMatch(/localhost resolves to 127\.0\.0\.1, a loopback address/)
   })
 })

@@ -5,10 +5,12 @@ import { createDispatcher } from './create-dispatcher.js'
 import { DeliveryLog } from './delivery-log.js'
 import { SubscriptionRegistry } from './subscription-registry.js'
 import { mountSubscriptionRoutes } from './subscription-routes.js'
+import { TargetGuard } from './target-guard.js'
 
 /**
  * The webhooks plugin: delivers every event that matches a registered subscription to its URL, signed with
- * HMAC-SHA256, retried with backoff on 5xx and timeouts, with a delivery log per endpoint.
+ * HMAC-SHA256, retried with backoff on 5xx and timeouts, with a delivery log per endpoint. Targets on loopback,
+ * private or link-local addresses are refused unless `allow_private_networks` or `allowed_hosts` allows them.
  *
  * @example
  * ```yaml
@@ -35,13 +37,17 @@ export const webhooksPlugin = definePlugin({
     const deliveries = ctx.metrics.counter('webhook_deliveries_total', 'Webhook deliveries by final status', {
       labelNames: ['status'],
     })
-    mountSubscriptionRoutes(ctx.routes, registry, log)
+    const guard = new TargetGuard({
+      allowPrivateNetworks: ctx.config.allow_private_networks,
+      allowedHosts: ctx.config.allowed_hosts,
+    })
+    mountSubscriptionRoutes(ctx.routes, registry, log, guard)
     await ctx.on(
       '**',
       createDispatcher({
         registry,
         log,
-        send: { retry, timeoutMs: ctx.config.timeout_ms },
+        send: { retry, timeoutMs: ctx.config.timeout_ms, guard },
         logger: ctx.logger,
         onDelivery: (status) => deliveries.inc({ status }),
       }),

@@ -49,7 +49,8 @@ export interface MarketplaceApp {
 /**
  * Starts a real server (memory store, no plugin directories) whose marketplace is enabled with `marketplace`
  * and installs into a temporary app folder. Installed plugins resolve `@switchyard/*` from that folder's
- * node_modules, as in an app that depends on `@switchyard/server`.
+ * node_modules, as in an app that depends on `@switchyard/server`. `base` adds top-level config keys (such as
+ * `plugins`) that every `reconfigure` keeps.
  *
  * @example
  * ```ts
@@ -57,14 +58,17 @@ export interface MarketplaceApp {
  * await app.call('POST', '/api/v1/plugins/install', { name: 'switchyard-plugin-tally' })
  * ```
  */
-export async function startMarketplaceApp(marketplace: Record<string, unknown>): Promise<MarketplaceApp> {
+export async function startMarketplaceApp(
+  marketplace: Record<string, unknown>,
+  base: Record<string, unknown> = {},
+): Promise<MarketplaceApp> {
   const dir = await mkdtemp(join(tmpdir(), 'switchyard-market-app-'))
   await mkdir(join(dir, 'node_modules'))
   await symlink(SERVER_PACKAGES, join(dir, 'node_modules', '@switchyard'))
   const installDir = join(dir, '.switchyard', 'plugins')
   const section = { enabled: true, install_dir: installDir, ...marketplace }
   const configOf = (changes: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}) =>
-    testConfig({ plugin_directories: [], marketplace: { ...section, ...changes }, ...overrides })
+    testConfig({ plugin_directories: [], ...base, marketplace: { ...section, ...changes }, ...overrides })
   const t = await startTestServer(configOf())
   const call: MarketplaceApp['call'] = async (method, path, body, as = 'admin') => {
     const init: RequestInit & { as: typeof as } = { method, as }
