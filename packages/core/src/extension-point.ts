@@ -48,6 +48,17 @@ export interface HealthResult {
 }
 
 /**
+ * What each `config.load` contribution receives, and returns when it changes the config (undefined keeps it).
+ * The host runs the chain over one plugin's raw config right before that plugin's schema checks it.
+ */
+export interface ConfigLoadValue {
+  /** The plugin being configured. */
+  readonly plugin: string
+  /** Its raw config: the file's `plugins.<name>.config` as changed by earlier contributions. */
+  config: Record<string, unknown>
+}
+
+/**
  * The extension points every registry defines.
  *
  * @example
@@ -82,9 +93,9 @@ export const builtinExtensionPoints = {
     kind: 'collect',
     description: 'Metrics gathered by /metrics',
   }),
-  configLoad: defineExtensionPoint<Record<string, unknown>, Record<string, unknown>>({
+  configLoad: defineExtensionPoint<ConfigLoadValue, ConfigLoadValue | undefined>({
     name: 'config.load',
     kind: 'filter',
-    description: 'Transform the configuration after it is loaded',
+    description: "Add to or change a plugin's configuration before its schema checks it",
   }),
 } as const

@@ -54,6 +54,7 @@ export { EventBus } from './event-bus.js'
 export { isValidEventType } from './event-type.js'
 export {
   builtinExtensionPoints,
+  type ConfigLoadValue,
   defineExtensionPoint,
   type ExtensionFn,
   type ExtensionKind,

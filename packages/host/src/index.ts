@@ -17,7 +17,6 @@ export {
   validateConfig,
 } from './config/load-config.js'
 export type { SourcePosition } from './config/locate-path.js'
-export type { ConfigLoadValue } from './config/run-config-load.js'
 export { createHost } from './create-host.js'
 export { type DiscoveryOptions, discoverPlugins, scanDirectory } from './discovery/discover-plugins.js'
 export { importPlugin } from './discovery/import-plugin.js'

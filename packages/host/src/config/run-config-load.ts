@@ -1,17 +1,6 @@
-import { builtinExtensionPoints, type ExtensionRegistry } from '@switchyard/core'
+import { builtinExtensionPoints, type ConfigLoadValue, type ExtensionRegistry } from '@switchyard/core'
 import { withDeadline } from '@switchyard/plugin-sdk/runtime'
 import { ConfigSourceError } from '../errors.js'
-
-/**
- * What each `config.load` contribution receives and returns (or returns undefined to keep the config). A type,
- * not an interface, so it fits the `Record<string, unknown>` core declares for the point.
- */
-export type ConfigLoadValue = {
-  /** The plugin being configured. */
-  plugin: string
-  /** Its raw config: the file's `plugins.<name>.config` as changed by earlier contributions. */
-  config: Record<string, unknown>
-}
 
 /** The config after every contribution, or the first contribution that failed. */
 export type ConfigLoadResult =
