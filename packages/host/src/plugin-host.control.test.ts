@@ -177,6 +177,22 @@ describe('PluginHost runtime control', () => {
     })
   })
 
+  it('takes idempotency, concurrency and dead-lettering defaults from the delivery section', async () => {
+    const base = 'plugin_directories: [plugins]\n'
+    const { host, file } = await startApp(base)
+    const policy = (name: string) => host.bus.subscriptions().find((s) => s.name === name)?.policy
+    expect(policy('reporter_handler')).toMatchObject({ concurrency: 16, idempotent: false, deadLetter: true })
+    const again = (n: number) => createEvent('job.run', { n }, { metadata: { idempotencyKey: 'job-1' } })
+    await host.bus.publish(again(1))
+    expect(outcome(await host.bus.publish(again(2)), 'reporter_handler')).toBe('succeeded')
+
+    await writeFile(file, `${base}delivery: { idempotent: true, concurrency: 2, dead_letter: false }\n`)
+    await host.reloadConfig()
+    expect(policy('reporter_handler')).toMatchObject({ concurrency: 2, idempotent: true, deadLetter: false })
+    await host.bus.publish(again(3))
+    expect(outcome(await host.bus.publish(again(4)), 'reporter_handler')).toBe('skipped_duplicate')
+  })
+
   it('serves the declared event catalog as JSON Schema and rejects payloads that break it', async () => {
     const { host } = await startApp('plugin_directories: [plugins]\n')
     const { events } = host.eventCatalog()

@@ -14,10 +14,13 @@ export function busSettings(config: SwitchyardConfig): {
   routes: RouteTable
   handlerSelection: HandlerSelection
 } {
-  const { timeout_ms, retry } = config.delivery
+  const { timeout_ms, retry, concurrency, idempotent, dead_letter } = config.delivery
   return {
     defaults: {
       timeoutMs: timeout_ms,
+      concurrency,
+      idempotent,
+      deadLetter: dead_letter,
       retry: {
         attempts: retry.attempts,
         initialMs: retry.initial_ms,

@@ -48,6 +48,10 @@ const retrySchema = v.strictObject({
 const deliverySchema = v.strictObject({
   timeout_ms: v.optional(positiveInt, 5000),
   retry: v.optional(retrySchema, {}),
+  concurrency: v.optional(positiveInt, 16),
+  // Off by default: skipping a key a handler already handled costs a store write per delivery.
+  idempotent: v.optional(v.boolean(), false),
+  dead_letter: v.optional(v.boolean(), true),
 })
 
 const storageSchema = v.variant('driver', [
