@@ -108,6 +108,7 @@ export class PluginHost {
       loaded: () => this.#loaded,
       configure: (descriptor) => this.#configure(descriptor),
       cwd: this.#cwd(),
+      logger: this.logger,
     })
     registerHostMetrics(this.registry, () => this.#plugins.list())
     this.app = createPluginsApp((name) => this.#plugins.get(name)?.runtime)
@@ -238,7 +239,7 @@ export class PluginHost {
 
   /** Imports a plugin without starting it and returns its descriptor: lets an installer check a package loads. */
   async inspectPlugin(path: string): Promise<PluginDescriptor> {
-    return importPlugin(await candidateAt(path, this.#cwd()), { fresh: true })
+    return importPlugin(await candidateAt(path, this.#cwd()), { fresh: true, logger: this.logger })
   }
 
   /** Health of the running plugins and `health.check` contributions; enabled plugins that failed degrade it. */

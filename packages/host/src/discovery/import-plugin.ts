@@ -1,27 +1,37 @@
 import { pathToFileURL } from 'node:url'
+import { type Logger, noopLogger } from '@switchyard/core'
 import { type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
 import { toPluginDescriptor } from '@switchyard/plugin-sdk/runtime'
+import { followReloads, RELOAD_PARAMETER } from './follow-reloads.js'
+import { forgetRequired } from './forget-required.js'
 import type { PluginCandidate } from './plugin-candidate.js'
 
 let generation = 0
 
 /**
  * Imports a candidate's entry and finds the plugin in it (every export shape `toPluginDescriptor` accepts).
- * With `fresh`, the URL carries a query string that no earlier import used, so Node evaluates the file again:
- * that is how a reload picks up new code (modules the entry imports stay cached).
+ * With `fresh`, Node evaluates the plugin again — the entry and the plugin's own files it imports, while its
+ * packages (`node_modules`) and Node's built-ins stay shared: that is how a reload picks up new code. The entry's
+ * URL carries a query parameter that no earlier import used, and module hooks registered on the first fresh import
+ * pass it on to the plugin's files (see `followReloads`; `logger` gets its one warning where Node cannot);
+ * a CommonJS plugin's files are dropped from the `require` cache instead.
  *
  * @example
  * ```ts
- * const plugin = await importPlugin(candidate, { fresh: true })
+ * const plugin = await importPlugin(candidate, { fresh: true, logger })
  * ```
  */
 export async function importPlugin(
   candidate: PluginCandidate,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; logger?: Logger } = {},
 ): Promise<PluginDescriptor> {
   if (candidate.problem !== undefined) throw new PluginLoadError(candidate.problem)
   const url = pathToFileURL(candidate.entry)
-  if (options.fresh) url.search = `reload=${++generation}`
+  if (options.fresh) {
+    followReloads(options.logger ?? noopLogger)
+    await forgetRequired(candidate)
+    url.searchParams.set(RELOAD_PARAMETER, String(++generation))
+  }
   let module: Record<string, unknown>
   try {
     module = await import(url.href)

@@ -1,4 +1,4 @@
-import type { Store } from '@switchyard/core'
+import type { Logger, Store } from '@switchyard/core'
 import { type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
 import type { SwitchyardConfig } from '../config/config-schema.js'
 import type { LoadedConfig } from '../config/load-config.js'
@@ -18,6 +18,7 @@ export interface PluginControlOptions {
   /** Configures a plugin from the running configuration (`config.load`, then its schema). */
   configure(descriptor: PluginDescriptor): Promise<ConfigureResult>
   cwd: string
+  logger: Logger
 }
 
 /**
@@ -27,7 +28,7 @@ export interface PluginControlOptions {
  *
  * @example
  * ```ts
- * const control = new PluginControl({ plugins, store, loaded: () => loaded, configure, cwd })
+ * const control = new PluginControl({ plugins, store, loaded: () => loaded, configure, cwd, logger })
  * await control.reload('audit-log')
  * ```
  */
@@ -82,7 +83,7 @@ export class PluginControl {
     const incoming = async () => {
       await steps.prepare?.()
       const candidate = await candidateAt(path, this.#options.cwd)
-      const descriptor = await importPlugin(candidate, { fresh: true })
+      const descriptor = await importPlugin(candidate, { fresh: true, logger: this.#options.logger })
       if (descriptor.name !== name)
         throw new PluginLoadError(`${candidate.entry} names itself "${descriptor.name}", not "${name}"`)
       const parsed = await this.#options.configure(descriptor)
@@ -144,7 +145,8 @@ export class PluginControl {
   }
 
   async #refresh(record: PluginRecord): Promise<PluginDescriptor> {
-    const descriptor = await importPlugin(record.candidate, { fresh: true }).catch((error: Error) => {
+    const { logger } = this.#options
+    const descriptor = await importPlugin(record.candidate, { fresh: true, logger }).catch((error: Error) => {
       throw this.#keep(record, error)
     })
     if (descriptor.name !== record.name && record.descriptor !== undefined) {

@@ -63,7 +63,7 @@ export class PluginSet {
   ): Promise<PluginRecord[]> {
     const imported = await Promise.all(
       candidates.map((candidate) =>
-        importPlugin(candidate, options).then(
+        importPlugin(candidate, { ...options, logger: this.#options.logger }).then(
           (descriptor) => ({ candidate, descriptor, error: undefined }),
           (error: Error) => ({ candidate, descriptor: undefined, error }),
         ),
