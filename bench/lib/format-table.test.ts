@@ -28,6 +28,11 @@ describe('groupCells', () => {
     ])
   })
 
+  it('shows a zero latency from a whole-millisecond clock as under 1 ms', () => {
+    const coarse: GroupResult = { ...group, rows: [{ name: 'base', opsPerSec: 10, p50Ms: 0, p99Ms: 3 }] }
+    expect(groupCells(coarse)[1]).toEqual(['base', '10', '1.00x', '< 1 ms', '3.00 ms'])
+  })
+
   it('has only wall-clock throughput when no row measured CPU time', () => {
     const wall: GroupResult = { ...group, rows: [{ name: 'base', opsPerSec: 10, p50Ms: 1, p99Ms: 2 }] }
     expect(groupCells(wall)[0]).toEqual(['case', 'events/s', 'vs base', 'p50', 'p99'])

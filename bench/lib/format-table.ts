@@ -106,6 +106,8 @@ function formatShort(value: number): string {
 /** Milliseconds in the unit that keeps three significant digits readable. */
 function formatDuration(ms: number): string {
   if (Number.isNaN(ms)) return 'n/a'
+  // Only a whole-millisecond clock (autocannon's) reads exactly 0.
+  if (ms === 0) return '< 1 ms'
   if (ms < 1) return `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs`
   if (ms < 1000) return `${ms.toFixed(2)} ms`
   return `${(ms / 1000).toFixed(2)} s`

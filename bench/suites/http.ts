@@ -168,7 +168,7 @@ the memory-store row plus durability; its target compares it with that row.`,
         `**Method**: autocannon (${CONNECTIONS} connections, no pipelining) runs in the bench process pinned to CPU 0
 (\`taskset\`); each server runs in a child process pinned to CPU 1. Each round starts a fresh server, loads it for
 1 s untimed, then ${seconds} s measured; the targets alternate for ${rounds} round(s) and each row is the median.
-Any non-2xx answer fails the run. Latency is autocannon's, per request, in ms.`,
+Any non-2xx answer fails the run. Latency is autocannon's, per request, in whole milliseconds.`,
       ],
     }
   },
