@@ -34,7 +34,11 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     const given = c.req.header('x-request-id')
     const reqId = given !== undefined && SAFE_ID.test(given) ? given : randomUUID()
     c.set('requestId', reqId)
-    c.header('x-request-id', reqId)
+    // Straight onto the Node response when there is one (Node merges it into every answer, errors and streams
+    // included): a second header through c.header() makes Hono build a WHATWG Headers object per response.
+    const outgoing = c.env?.outgoing
+    if (outgoing) outgoing.setHeader('x-request-id', reqId)
+    else c.header('x-request-id', reqId)
     if (closing.aborted) {
       const { status, body } = toErrorBody(new ShuttingDownError())
       c.header('connection', 'close')

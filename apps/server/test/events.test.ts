@@ -207,5 +207,23 @@ describe('unknown routes and request ids', () => {
     expect(mine.headers.get('x-request-id')).toBe('abc-123')
     const made = await t.request('/healthz', { headers: { 'x-request-id': 'bad id\twith spaces' } })
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    // On accepted events, errors and plugin routes alike, once.
+    const answers = [
+      await t.request('/api/v1/events', {
+        as: 'publish',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'ingest-1' },
+        body: JSON.stringify({ type: 'order.created', data: {} }),
+      }),
+      await t.request('/api/v1/events', { as: null, method: 'POST', headers: { 'x-request-id': 'ingest-1' } }),
+      await t.request('/api/v1/nothing-here', { headers: { 'x-request-id': 'ingest-1' } }),
+      await t.request('/plugins/greeter/hello', { headers: { 'x-request-id': 'ingest-1' } }),
+    ]
+    expect(answers.map((res) => [res.status, res.headers.get('x-request-id')])).toEqual([
+      [202, 'ingest-1'],
+      [401, 'ingest-1'],
+      [404, 'ingest-1'],
+      [200, 'ingest-1'],
+    ])
   })
 })

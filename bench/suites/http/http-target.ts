@@ -6,12 +6,14 @@
  * server (auth with
  * the token, validation, enqueue on the memory store, request logs at info to stdout) with no plugin;
  * `switchyard-handler`, the same with one no-op handler every event is dispatched to; `switchyard-sqlite`, the real
- * server on the SQLite store (the embedded default) in the given database file, with no plugin.
+ * server on the SQLite store (the embedded default) in the given database file, with no plugin; `fastify`, the
+ * Fastify peer of `fastify-target.ts`.
  */
 import { fileURLToPath } from 'node:url'
 import { type HttpBindings, serve } from '@hono/node-server'
 import { startServer } from '@switchyard/server'
 import { Hono } from 'hono'
+import { fastifyIngest } from './fastify-target.js'
 
 /** The body from the Node request, without the web `Request` and stream that `c.req.json()` builds. */
 function nodeBody(incoming: HttpBindings['incoming']): Promise<string> {
@@ -37,9 +39,14 @@ async function bare(readBody: 'web' | 'node'): Promise<number> {
   })
 }
 
-async function switchyard(options: { handler: boolean; sqliteFile?: string }): Promise<number> {
+function benchToken(): string {
   const token = process.env.BENCH_TOKEN
   if (!token) throw new Error('http-target.ts: set BENCH_TOKEN')
+  return token
+}
+
+async function switchyard(options: { handler: boolean; sqliteFile?: string }): Promise<number> {
+  const token = benchToken()
   const plugins = fileURLToPath(new URL('plugins', import.meta.url))
   const server = await startServer({
     config: {
@@ -63,12 +70,14 @@ async function start(mode: string, sqliteFile: string | undefined): Promise<numb
       return switchyard({ handler: false })
     case 'switchyard-handler':
       return switchyard({ handler: true })
+    case 'fastify':
+      return fastifyIngest(benchToken())
     case 'switchyard-sqlite':
       if (!sqliteFile) throw new Error('usage: http-target.ts switchyard-sqlite <database file>')
       return switchyard({ handler: false, sqliteFile })
     default:
       throw new Error(
-        `usage: http-target.ts bare|bare-node-body|switchyard|switchyard-handler|switchyard-sqlite [file], got ${mode}`,
+        `usage: http-target.ts bare|bare-node-body|fastify|switchyard|switchyard-handler|switchyard-sqlite [file], got ${mode}`,
       )
   }
 }
