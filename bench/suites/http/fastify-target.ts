@@ -1,5 +1,5 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
-import Fastify from 'fastify'
+import Fastify, { LogController } from 'fastify'
 import { destination, pino } from 'pino'
 
 /**
@@ -9,10 +9,20 @@ import { destination, pino } from 'pino'
  * with the same buffered destination the server uses. It has no bus: nothing is enqueued.
  */
 export async function fastifyIngest(token: string): Promise<number> {
+  const app = fastifyApp(token)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('fastify did not bind a TCP port')
+  return address.port
+}
+
+/** The Fastify app of `fastifyIngest`, not yet listening. */
+export function fastifyApp(token: string) {
   const expected = createHash('sha256').update(token).digest()
   const app = Fastify({
     loggerInstance: pino(destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 200 })),
-    disableRequestLogging: true,
+    // Its own two lines per request off: the hook below writes one, as the server does.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1 << 20,
   })
   app.addHook('onRequest', async (request, reply) => {
@@ -26,8 +36,14 @@ export async function fastifyIngest(token: string): Promise<number> {
     }
   })
   app.addHook('onResponse', async (request, reply) => {
+    // request.log already carries reqId.
     request.log.info(
-      { reqId: request.id, method: request.method, path: request.url, status: reply.statusCode },
+      {
+        method: request.method,
+        path: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request',
     )
   })
@@ -50,8 +66,5 @@ export async function fastifyIngest(token: string): Promise<number> {
     },
     async (_request, reply) => reply.code(202).send({ id: randomUUID() }),
   )
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') throw new Error('fastify did not bind a TCP port')
-  return address.port
+  return app
 }
