@@ -35,7 +35,12 @@ export class AccessControl {
 
   /** Throws the 401/403 error unless the request's path is public or its token grants `scope`. */
   check(c: Context, scope: Scope): void {
-    if (!this.isPublic(c.req.path)) this.#tokens.authorize(c.req.header('authorization'), scope)
+    this.checkAuthorization(c.req.path, c.req.header('authorization'), scope)
+  }
+
+  /** `check` given the path and the `Authorization` header rather than a Hono context. */
+  checkAuthorization(path: string, authorization: string | undefined, scope: Scope): void {
+    if (!this.isPublic(path)) this.#tokens.authorize(authorization, scope)
   }
 
   /** Middleware that lets a request through when its path is public or its token grants `scope`. */

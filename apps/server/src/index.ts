@@ -21,7 +21,7 @@ export {
   UsageError,
 } from './errors.js'
 export { type HostRuntimeOptions, hostRuntime } from './host-runtime.js'
-export { type Listener, listen } from './listen.js'
+export { type Listener, type ListenOptions, listen } from './listen.js'
 export { type MarketplaceSettings, marketplaceApi, type ReloadableMarketplace } from './marketplace-api.js'
 export { type Backends, openBackends } from './open-backends.js'
 export { buildOpenApi, type OpenApiDocument, openApiPath } from './openapi.js'

@@ -1,8 +1,16 @@
-import type { Server } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createAdaptorServer } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 
 type FetchHandler = (request: Request) => Response | Promise<Response>
+
+/** Where and how to listen. */
+export interface ListenOptions {
+  hostname: string
+  port: number
+  /** Sees each request first and returns true when it answered it; the app gets the rest. */
+  handleFirst?: (req: IncomingMessage, res: ServerResponse) => boolean
+}
 
 /** A listening HTTP server. */
 export interface Listener {
@@ -27,9 +35,10 @@ export interface Listener {
  * await listener.close(5000)
  * ```
  */
-export function listen(fetch: FetchHandler, options: { hostname: string; port: number }): Promise<Listener> {
-  // Plain HTTP/1.1 (no http2/https options), so the server is a node:http Server.
-  const server = createAdaptorServer({ fetch, hostname: options.hostname }) as Server
+export function listen(fetch: FetchHandler, options: ListenOptions): Promise<Listener> {
+  const app = getRequestListener(fetch, { hostname: options.hostname })
+  const { handleFirst } = options
+  const server = createServer(handleFirst ? (req, res) => handleFirst(req, res) || app(req, res) : app)
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.hostname, () => {

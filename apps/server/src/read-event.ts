@@ -1,5 +1,4 @@
 import { createEvent, type Event, fromCloudEvent, fromCloudEventHttp } from '@switchyard/core'
-import type { Context } from 'hono'
 import { UnsupportedMediaTypeError } from './errors.js'
 import { CloudEventBody, PlainEventBody } from './schemas.js'
 import { parseInput, parseJson } from './validate.js'
@@ -12,25 +11,29 @@ export const EVENT_MEDIA = {
   '*/*': null,
 }
 
-const mediaType = (c: Context): string =>
-  (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+/** Request headers by lower-case name, as Node's `req.headers` or Hono's `c.req.header()` give them. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>
+
+const mediaType = (headers: RequestHeaders): string => {
+  const value = headers['content-type']
+  return ((Array.isArray(value) ? value[0] : value) ?? '').split(';')[0]!.trim().toLowerCase()
+}
 
 /**
- * Turns a request and its body text (read within the body limit) into an event: a plain `{ type, data, source?, metadata? }` JSON body, a CloudEvent in
- * structured mode (`application/cloudevents+json`) or in binary mode (`ce-*` headers, data as the body).
+ * Turns a request's headers and body text (read within the body limit) into an event: a plain `{ type, data,
+ * source?, metadata? }` JSON body, a CloudEvent in structured mode (`application/cloudevents+json`) or in binary
+ * mode (`ce-*` headers, data as the body).
  * Validation failures are 400s naming the field; any other content type is a 415.
  *
  * @example
  * ```ts
- * const event = readEvent(c, await readBodyText(c, maxBytes))
+ * const event = readEvent(c.req.header(), await readBodyText(c, maxBytes))
  * await bus.enqueue(event)
  * ```
  */
-export function readEvent(c: Context, text: string): Event {
-  if (c.req.header('ce-specversion') !== undefined) {
-    return fromCloudEventHttp(c.req.header(), text)
-  }
-  const type = mediaType(c)
+export function readEvent(headers: RequestHeaders, text: string): Event {
+  if (headers['ce-specversion'] !== undefined) return fromCloudEventHttp(headers, text)
+  const type = mediaType(headers)
   if (type === 'application/cloudevents+json') {
     return fromCloudEvent(parseInput(CloudEventBody, parseJson(text), 'body'))
   }

@@ -22,12 +22,11 @@ const tooLarge = (maxBytes: number) =>
  * ```
  */
 export async function readBodyText(c: Context<ServerEnv>, maxBytes: number): Promise<string> {
-  const declared = c.req.header('content-length')
-  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes)
   const incoming = c.env?.incoming
   if (incoming && !incoming.readableDidRead && incoming.readableFlowing === null) {
     return readNodeBody(incoming, maxBytes)
   }
+  refuseDeclaredOversize(c.req.header('content-length'), maxBytes)
   if (c.req.raw.bodyUsed) return c.req.text() // Hono keeps what an earlier reader got
   const stream = c.req.raw.body
   if (!stream) return ''
@@ -42,8 +41,22 @@ export async function readBodyText(c: Context<ServerEnv>, maxBytes: number): Pro
   return Buffer.concat(chunks, size).toString('utf8')
 }
 
-/** Collects a Node request body with plain events (no async iterator: one promise per body, not per chunk). */
-function readNodeBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+function refuseDeclaredOversize(declared: string | undefined, maxBytes: number): void {
+  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes)
+}
+
+/**
+ * Reads a Node request body as UTF-8 text within `maxBytes`, like `readBodyText`: a declared length past it is
+ * refused before anything is read, a longer body as soon as it passes it. Plain events, no async iterator: one
+ * promise per body, not per chunk.
+ *
+ * @example
+ * ```ts
+ * const text = await readNodeBody(req, 1 << 20)
+ * ```
+ */
+export async function readNodeBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+  refuseDeclaredOversize(incoming.headers['content-length'], maxBytes)
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

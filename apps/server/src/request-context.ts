@@ -18,6 +18,18 @@ export interface RequestContextOptions {
 const SAFE_ID = /^[\w\-=]{1,255}$/
 
 /**
+ * The id of a request: the client's `X-Request-Id` when it is sane, else a new UUID.
+ *
+ * @example
+ * ```ts
+ * requestIdOf('abc-123') // 'abc-123'; requestIdOf('bad id') is a new UUID
+ * ```
+ */
+export function requestIdOf(given: string | undefined): string {
+  return given !== undefined && SAFE_ID.test(given) ? given : randomUUID()
+}
+
+/**
  * The one middleware in front of every route, kept to one for the ingest hot path: sets the request id (the
  * client's `X-Request-Id` when sane, else a UUID) and echoes it, refuses work during shutdown, runs the plugins'
  * `http.middleware` contributions (lowest priority number outermost), and logs one line per answered request.
@@ -31,8 +43,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
   const { logger, closing, extensions } = options
   return async (c, next) => {
     const started = performance.now()
-    const given = c.req.header('x-request-id')
-    const reqId = given !== undefined && SAFE_ID.test(given) ? given : randomUUID()
+    const reqId = requestIdOf(c.req.header('x-request-id'))
     c.set('requestId', reqId)
     // Straight onto the Node response when there is one (Node merges it into every answer, errors and streams
     // included): a second header through c.header() makes Hono build a WHATWG Headers object per response.

@@ -14,6 +14,7 @@ import { createApp } from './create-app.js'
 import { hostRuntime } from './host-runtime.js'
 import { type Listener, listen } from './listen.js'
 import { marketplaceApi } from './marketplace-api.js'
+import { nodeIngest } from './node-ingest.js'
 import { openBackends } from './open-backends.js'
 import { ServerMetrics } from './server-metrics.js'
 import { tokenResolver } from './token-resolver.js'
@@ -131,6 +132,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     listener = await listen(app.fetch, {
       hostname: config.server.host,
       port: options.port ?? config.server.port,
+      handleFirst: nodeIngest({
+        runtime,
+        access,
+        logger,
+        bodyLimitBytes: config.server.body_limit_bytes,
+        closing: closing.signal,
+        extensions: started.bus.extensions,
+      }),
     })
   } catch (error) {
     await started.stop()

@@ -14,25 +14,68 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
   body: JSON.stringify(body),
 })
 
-async function ledger(id: string) {
+async function ledger(id: string, on: TestServer = t) {
   return waitFor(async () => {
-    const res = await t.request(`/api/v1/events/${id}/deliveries`, { as: 'read' })
+    const res = await on.request(`/api/v1/events/${id}/deliveries`, { as: 'read' })
     if (res.status !== 200) return undefined
     const body = (await res.json()) as { deliveries: { handler: string; status: string }[] }
     return body.deliveries.every((d) => d.status !== 'pending' && d.status !== 'retrying') ? body : undefined
   })
 }
 
-describe('POST /api/v1/events', () => {
+// Ingest is answered on the Node request unless a plugin contributes http.middleware (greeter does): every
+// behaviour is checked on both paths.
+const INGEST_PATHS = [
+  { path: 'through the Hono app, inside plugin http.middleware', greeter: {}, wrapped: true },
+  { path: 'on the Node ingest path', greeter: { enabled: false }, wrapped: false },
+]
+
+describe.each(INGEST_PATHS)('POST /api/v1/events $path', ({ greeter, wrapped }) => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer(testConfig({ plugins: { recorder: {}, greeter, flaky: { enabled: false } } }))
+  })
+  afterAll(() => s.close())
+
+  it('takes the expected path: plugin middleware wraps ingest only when one is contributed', async () => {
+    const res = await s.request('/api/v1/events', { as: 'publish', ...json({ type: 'order.created' }) })
+    expect(res.status).toBe(202)
+    expect(res.headers.get('x-greeter')).toBe(wrapped ? 'hello' : null)
+  })
+
+  it('answers 401 without or with an unknown token and 403 with a token lacking publish', async () => {
+    const body = json({ type: 'order.created' })
+    const answers = [
+      await s.request('/api/v1/events', { as: null, ...body }),
+      await s.request('/api/v1/events', {
+        as: null,
+        ...body,
+        headers: { ...body.headers, authorization: 'Bearer nope' },
+      }),
+      await s.request('/api/v1/events', { as: 'read', ...body }),
+    ]
+    const codes = await Promise.all(
+      answers.map(async (res) => [
+        res.status,
+        ((await res.json()) as { error: { code: string } }).error.code,
+      ]),
+    )
+    expect(codes).toEqual([
+      [401, 'E_UNAUTHORIZED'],
+      [401, 'E_UNAUTHORIZED'],
+      [403, 'E_FORBIDDEN'],
+    ])
+  })
+
   it('accepts a plain JSON event with 202 and its id, then delivers it', async () => {
-    const res = await t.request('/api/v1/events', {
+    const res = await s.request('/api/v1/events', {
       as: 'publish',
       ...json({ type: 'order.created', data: { n: 1 } }),
     })
     expect(res.status).toBe(202)
     const { id } = (await res.json()) as { id: string }
     expect(id).toMatch(/^[0-9a-f-]{36}$/)
-    const body = await ledger(id)
+    const body = await ledger(id, s)
     expect(body.deliveries).toEqual([
       expect.objectContaining({ handler: 'recorder', status: 'succeeded', attempts: 1 }),
     ])
@@ -46,7 +89,7 @@ describe('POST /api/v1/events', () => {
       type: 'order.paid',
       data: { total: 3 },
     }
-    const res = await t.request('/api/v1/events', {
+    const res = await s.request('/api/v1/events', {
       as: 'publish',
       method: 'POST',
       headers: { 'content-type': 'application/cloudevents+json' },
@@ -54,8 +97,8 @@ describe('POST /api/v1/events', () => {
     })
     expect(res.status).toBe(202)
     expect(await res.json()).toEqual({ id: 'ce-structured-1' })
-    await ledger('ce-structured-1')
-    const recorded = (await (await t.request('/plugins/recorder/events', { as: 'read' })).json()) as {
+    await ledger('ce-structured-1', s)
+    const recorded = (await (await s.request('/plugins/recorder/events', { as: 'read' })).json()) as {
       events: { id: string; source: string; data: unknown }[]
     }
     expect(recorded.events.find((e) => e.id === 'ce-structured-1')).toMatchObject({
@@ -65,7 +108,7 @@ describe('POST /api/v1/events', () => {
   })
 
   it('accepts a CloudEvent in binary mode (ce-* headers, data as the body)', async () => {
-    const res = await t.request('/api/v1/events', {
+    const res = await s.request('/api/v1/events', {
       as: 'publish',
       method: 'POST',
       headers: {
@@ -80,7 +123,7 @@ describe('POST /api/v1/events', () => {
     expect(res.status).toBe(202)
     expect(await res.json()).toEqual({ id: 'ce-binary-1' })
     const recorded = await waitFor(async () => {
-      const body = (await (await t.request('/plugins/recorder/events', { as: 'read' })).json()) as {
+      const body = (await (await s.request('/plugins/recorder/events', { as: 'read' })).json()) as {
         events: { id: string; type: string; data: unknown }[]
       }
       return body.events.find((e) => e.id === 'ce-binary-1')
@@ -89,7 +132,7 @@ describe('POST /api/v1/events', () => {
   })
 
   it('answers 400 E_INVALID_JSON for a malformed body', async () => {
-    const res = await t.request('/api/v1/events', {
+    const res = await s.request('/api/v1/events', {
       as: 'publish',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -102,7 +145,7 @@ describe('POST /api/v1/events', () => {
   })
 
   it('answers 400 E_VALIDATION naming the path of a body that breaks the schema', async () => {
-    const res = await t.request('/api/v1/events', { as: 'publish', ...json({ type: 42, extra: true }) })
+    const res = await s.request('/api/v1/events', { as: 'publish', ...json({ type: 42, extra: true }) })
     expect(res.status).toBe(400)
     const { error } = (await res.json()) as { error: { code: string; message: string } }
     expect(error.code).toBe('E_VALIDATION')
@@ -110,10 +153,10 @@ describe('POST /api/v1/events', () => {
   })
 
   it('answers 400 E_EVENT_VALIDATION for a bad event type and for a bad binary CloudEvent', async () => {
-    const res = await t.request('/api/v1/events', { as: 'publish', ...json({ type: 'Not A Type' }) })
+    const res = await s.request('/api/v1/events', { as: 'publish', ...json({ type: 'Not A Type' }) })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('E_EVENT_VALIDATION')
-    const binary = await t.request('/api/v1/events', {
+    const binary = await s.request('/api/v1/events', {
       as: 'publish',
       method: 'POST',
       headers: { 'ce-specversion': '1.0', 'ce-type': 'order.x', 'content-type': 'application/json' },
@@ -124,7 +167,7 @@ describe('POST /api/v1/events', () => {
 
   it('answers 413 E_BODY_TOO_LARGE past server.body_limit_bytes, with and without content-length', async () => {
     const big = JSON.stringify({ type: 'order.created', data: 'x'.repeat(5000) })
-    const res = await t.request('/api/v1/events', {
+    const res = await s.request('/api/v1/events', {
       as: 'publish',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -138,7 +181,7 @@ describe('POST /api/v1/events', () => {
         controller.close()
       },
     })
-    const streamed = await t.request('/api/v1/events', {
+    const streamed = await s.request('/api/v1/events', {
       as: 'publish',
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -149,7 +192,7 @@ describe('POST /api/v1/events', () => {
   })
 
   it('answers 415 for a content type it does not take', async () => {
-    const res = await t.request('/api/v1/events', {
+    const res = await s.request('/api/v1/events', {
       as: 'publish',
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
@@ -215,7 +258,11 @@ describe('unknown routes and request ids', () => {
         headers: { 'content-type': 'application/json', 'x-request-id': 'ingest-1' },
         body: JSON.stringify({ type: 'order.created', data: {} }),
       }),
-      await t.request('/api/v1/events', { as: null, method: 'POST', headers: { 'x-request-id': 'ingest-1' } }),
+      await t.request('/api/v1/events', {
+        as: null,
+        method: 'POST',
+        headers: { 'x-request-id': 'ingest-1' },
+      }),
       await t.request('/api/v1/nothing-here', { headers: { 'x-request-id': 'ingest-1' } }),
       await t.request('/plugins/greeter/hello', { headers: { 'x-request-id': 'ingest-1' } }),
     ]
