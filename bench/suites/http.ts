@@ -156,7 +156,8 @@ export const httpSuite: Suite = {
       notes: [
         `**switchyard** is the real server (\`startServer\`) with bearer-token auth (SHA-256 + timingSafeEqual), the
 body limit, valibot validation, \`createEvent\`, \`bus.enqueue\` on the memory store and transport (the event is
-accepted and kept; no plugin subscribes), request ids and one pino request log line per request (to /dev/null):
+accepted and kept; no plugin subscribes), request ids and one pino request log line per request (to /dev/null),
+answered on the Node request in front of the Hono app (\`nodeIngest\`; no plugin contributes http.middleware):
 what the issue's bar is about. **switchyard + 1 no-op handler** also dispatches every event to a handler (delivery
 ledger, metrics) on the same core. **bare Hono route** parses the same JSON with \`c.req.json()\` and answers 202
 with an id: the baseline of the issue's bar.`,
