@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startAppHost } from '../test/start-app-host.js'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
-import { createHost } from './create-host.js'
 import { ConfigError } from './errors.js'
 import type { PluginHost } from './plugin-host.js'
 
@@ -31,14 +31,7 @@ async function startApp(plugins: SwitchyardConfigInput['plugins']): Promise<Plug
   await cp(FIXTURES, join(dir, 'plugins'), { recursive: true })
   await mkdir(join(dir, 'node_modules'))
   await symlink(await realpath(VALIBOT), join(dir, 'node_modules', 'valibot'), 'dir')
-  const host = await createHost({
-    cwd: dir,
-    config: { plugin_directories: ['plugins'], plugins },
-    appPackageJson: false,
-    env: {},
-  })
-  cleanup.push(() => host.stop())
-  return host
+  return startAppHost(dir, cleanup, plugins)
 }
 
 const lastOrdersConfig = () => fixture.ordersConfigs?.at(-1)

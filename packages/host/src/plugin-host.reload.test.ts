@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createEvent } from '@switchyard/core'
 import { PluginLoadError } from '@switchyard/plugin-sdk'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createHost } from './create-host.js'
+import { startAppHost } from '../test/start-app-host.js'
 import type { PluginHost } from './plugin-host.js'
 
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/reload/', import.meta.url))
@@ -29,14 +29,7 @@ async function startApp(): Promise<{ host: PluginHost; plugins: string }> {
   await cp(join(FIXTURES, 'dependency'), join(plugins, 'greeter/node_modules/counted'), { recursive: true })
   await cp(join(FIXTURES, 'dependency'), join(dir, 'linked'), { recursive: true })
   await symlink(join(dir, 'linked'), join(plugins, 'greeter/node_modules/linked'), 'dir')
-  const host = await createHost({
-    cwd: dir,
-    config: { plugin_directories: ['plugins'] },
-    appPackageJson: false,
-    env: {},
-  })
-  cleanup.push(() => host.stop())
-  return { host, plugins }
+  return { host: await startAppHost(dir, cleanup), plugins }
 }
 
 async function get(host: PluginHost, path: string): Promise<unknown> {

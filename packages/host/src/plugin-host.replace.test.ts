@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createEvent, type DeliveryReport, type EventBus } from '@switchyard/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createHost } from './create-host.js'
+import { startAppHost } from '../test/start-app-host.js'
 import type { ReplaceSteps } from './host-options.js'
 import type { PluginHost } from './plugin-host.js'
 
@@ -35,14 +35,7 @@ async function startApp(version: string, others: string[] = []): Promise<{ host:
   await copyRelease('relay', join(dir, 'plugins', 'relay'), version)
   for (const other of others)
     await cp(join(FIXTURES, other), join(dir, 'plugins', other), { recursive: true })
-  const host = await createHost({
-    cwd: dir,
-    config: { plugin_directories: ['plugins'] },
-    appPackageJson: false,
-    env: {},
-  })
-  cleanup.push(() => host.stop())
-  return { host, dir }
+  return { host: await startAppHost(dir, cleanup), dir }
 }
 
 // Stages a release and moves it over plugins/relay inside the swap (and back on revert), as the marketplace
