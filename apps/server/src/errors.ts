@@ -21,6 +21,13 @@ export class PayloadTooLargeError extends SwitchyardError {
   }
 }
 
+/** The client closed the connection before the request body ended (400, though nobody is left to read it). */
+export class RequestAbortedError extends SwitchyardError {
+  constructor(options?: { cause?: unknown }) {
+    super('E_REQUEST_ABORTED', 'the client closed the connection before the request body ended', options)
+  }
+}
+
 /** The request body is not JSON (400). */
 export class InvalidJsonError extends SwitchyardError {
   constructor(message: string) {

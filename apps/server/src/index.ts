@@ -13,6 +13,7 @@ export {
   InvalidJsonError,
   MarketplaceDisabledError,
   PayloadTooLargeError,
+  RequestAbortedError,
   RequestValidationError,
   RouteNotFoundError,
   ShuttingDownError,

@@ -73,6 +73,8 @@ export function nodeIngest(
     readNodeBody(req, bodyLimitBytes)
       .then((text) => runtime.bus.enqueue(readEvent(req.headers, text)))
       .then(({ id }) => answer(202, { id }), fail)
+      // Writing the answer itself failed (the socket is gone): nothing left to tell the client.
+      .catch((error: unknown) => logger.warn({ err: error, reqId }, 'could not send the ingest answer'))
     return true
   }
 }

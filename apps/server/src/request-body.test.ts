@@ -4,6 +4,7 @@ import { noopLogger } from '@switchyard/core'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { errorHandler } from './error-response.js'
+import { RequestAbortedError } from './errors.js'
 import { readBodyText } from './request-body.js'
 import type { ServerEnv } from './server-env.js'
 
@@ -90,7 +91,7 @@ describe('readBodyText over a socket', () => {
     socket.write('POST /slow HTTP/1.1\r\nhost: x\r\ncontent-length: 50\r\n\r\n{"half":')
     await new Promise((resolve) => setTimeout(resolve, 50))
     socket.destroy()
-    await expect.poll(() => failure).toBeInstanceOf(Error)
+    await expect.poll(() => failure).toBeInstanceOf(RequestAbortedError)
     expect(await (await fetch(`${url}/echo`, { method: 'POST', body: 'after' })).text()).toBe('after')
   })
 })

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Context } from 'hono'
-import { PayloadTooLargeError } from './errors.js'
+import { PayloadTooLargeError, RequestAbortedError } from './errors.js'
 import type { ServerEnv } from './server-env.js'
 
 const tooLarge = (maxBytes: number) =>
@@ -77,12 +77,12 @@ export async function readNodeBody(incoming: IncomingMessage, maxBytes: number):
         chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'),
       )
     }
-    const onError = (error: Error) => {
+    // An error on the request stream ("aborted", ECONNRESET), or 'close' before 'end': the client went away mid-body.
+    const onError = (cause?: Error) => {
       finish()
-      reject(error)
+      reject(new RequestAbortedError({ cause }))
     }
-    // No 'end' before 'close': the client went away mid-body.
-    const onClose = () => onError(new Error('the client closed the connection before the request body ended'))
+    const onClose = () => onError()
     const finish = () => {
       incoming.off('data', onData)
       incoming.off('end', onEnd)
