@@ -64,6 +64,25 @@ export function toErrorBody(error: unknown): { status: ContentfulStatusCode; bod
 }
 
 /**
+ * Maps an error to its answer like `toErrorBody`, and logs it when it is a server fault (5xx) with the request id:
+ * what every failed request goes through, in the Hono app and on the Node ingest path.
+ *
+ * @example
+ * ```ts
+ * const { status, body } = errorAnswer(error, logger, reqId)
+ * ```
+ */
+export function errorAnswer(
+  error: unknown,
+  logger: Logger,
+  reqId: string | undefined,
+): { status: ContentfulStatusCode; body: ErrorBody } {
+  const answer = toErrorBody(error)
+  if (answer.status >= 500) logger.error({ err: error, reqId }, 'request failed')
+  return answer
+}
+
+/**
  * Makes the app's one `onError`: answers with the mapped JSON error and logs server faults (5xx) with the
  * error and the request id.
  *
@@ -74,8 +93,7 @@ export function toErrorBody(error: unknown): { status: ContentfulStatusCode; bod
  */
 export function errorHandler(logger: Logger): (error: Error, c: Context<ServerEnv>) => Response {
   return (error, c) => {
-    const { status, body } = toErrorBody(error)
-    if (status >= 500) logger.error({ err: error, reqId: c.get('requestId') }, 'request failed')
+    const { status, body } = errorAnswer(error, logger, c.get('requestId'))
     return c.json(body, status)
   }
 }

@@ -6,7 +6,7 @@ export type { CliCommand, CliIo } from './cli/parse-command.js'
 export { pluginTemplate, type TemplateVersions } from './cli/plugin-template.js'
 export { runCli } from './cli/run-cli.js'
 export { type AppOptions, createApp } from './create-app.js'
-export { type ErrorBody, errorHandler, toErrorBody } from './error-response.js'
+export { type ErrorBody, errorAnswer, errorHandler, toErrorBody } from './error-response.js'
 export {
   ApiRequestError,
   ForbiddenError,

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ExtensionRegistry, Logger } from '@switchyard/core'
 import type { AccessControl } from './access-control.js'
-import { toErrorBody } from './error-response.js'
+import { errorAnswer } from './error-response.js'
 import { ShuttingDownError } from './errors.js'
 import { readEvent } from './read-event.js'
 import { readNodeBody } from './request-body.js'
-import { requestIdOf } from './request-context.js'
+import { logRequest, requestIdOf } from './request-context.js'
 import type { ServerRuntime } from './server-runtime.js'
 
 /** What the Node ingest path needs: the same settings the Hono app gets. */
@@ -49,12 +49,10 @@ export function nodeIngest(
       const text = JSON.stringify(body)
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
       res.end(text)
-      const ms = Math.round(performance.now() - started)
-      logger.info({ reqId, method: 'POST', path: PATH, status, ms }, 'request')
+      logRequest(logger, { reqId, method: 'POST', path: PATH, status }, started)
     }
     const fail = (error: unknown) => {
-      const { status, body } = toErrorBody(error)
-      if (status >= 500) logger.error({ err: error, reqId }, 'request failed')
+      const { status, body } = errorAnswer(error, logger, reqId)
       // A body left unread (refused before or while reading it) would stall the next request on this connection.
       if (!req.complete) res.setHeader('connection', 'close')
       answer(status, body)

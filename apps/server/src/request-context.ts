@@ -59,9 +59,25 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     } else {
       await next()
     }
-    const ms = Math.round(performance.now() - started)
-    logger.info({ reqId, method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request')
+    logRequest(logger, { reqId, method: c.req.method, path: c.req.path, status: c.res.status }, started)
   }
+}
+
+/**
+ * Writes the one log line of an answered request, with its duration since `started` (`performance.now()`), in
+ * the Hono app and on the Node ingest path alike.
+ *
+ * @example
+ * ```ts
+ * logRequest(logger, { reqId, method: 'POST', path: '/api/v1/events', status: 202 }, started)
+ * ```
+ */
+export function logRequest(
+  logger: Logger,
+  request: { reqId: string; method: string; path: string; status: number },
+  started: number,
+): void {
+  logger.info({ ...request, ms: Math.round(performance.now() - started) }, 'request')
 }
 
 async function withPluginMiddleware(
