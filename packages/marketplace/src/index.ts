@@ -1,7 +1,6 @@
-export type { ArchiveEntry } from './archive-entry.js'
-export type { Catalog, CatalogEntry, CatalogProblem } from './build-catalog.js'
-export { type Compatibility, compatibilityOf, hostRangeOf } from './compatibility.js'
-export { integrityOf, verifyIntegrity, verifySha256 } from './digest.js'
+export type { ArchiveEntry } from './archive/archive-entry.js'
+export { integrityOf, verifyIntegrity, verifySha256 } from './archive/digest.js'
+export { extractArchive } from './archive/extract-archive.js'
 export {
   AlreadyInstalledError,
   ArchiveFormatError,
@@ -24,14 +23,15 @@ export {
   UnsafeArchiveError,
   UpgradeSourceError,
 } from './errors.js'
-export { extractArchive } from './extract-archive.js'
+export { type Compatibility, compatibilityOf, hostRangeOf } from './install/compatibility.js'
 export {
   type InstallRequest,
   InstallRequestSchema,
   parseInstallRequest,
   UpgradeRequestSchema,
-} from './install-request.js'
-export { LOCKFILE_NAME, type LockEntry, type LockSource } from './lockfile.js'
+} from './install/install-request.js'
+export { LOCKFILE_NAME, type LockEntry, type LockSource } from './install/lockfile.js'
+export type { MarketplaceHooks, PluginPackage, ReplaceSteps } from './install/marketplace-hooks.js'
 export { type InstalledPlugin, Marketplace, type UpgradeResult } from './marketplace.js'
 export {
   type MarketplaceConfig,
@@ -41,5 +41,5 @@ export {
   parseMarketplaceConfig,
 } from './marketplace-config.js'
 export type { MarketplaceOptions } from './marketplace-context.js'
-export type { MarketplaceHooks, PluginPackage, ReplaceSteps } from './marketplace-hooks.js'
-export { PLUGIN_KEYWORD } from './registry-client.js'
+export type { Catalog, CatalogEntry, CatalogProblem } from './registry/build-catalog.js'
+export { PLUGIN_KEYWORD } from './registry/registry-client.js'

@@ -1,15 +1,15 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { FetchOptions } from './fetch-resource.js'
-import type { LockSource } from './lockfile.js'
+import type { LockSource } from './install/lockfile.js'
+import type { MarketplaceHooks } from './install/marketplace-hooks.js'
 import {
   type MarketplaceConfig,
   type MarketplaceConfigInput,
   parseMarketplaceConfig,
 } from './marketplace-config.js'
-import type { MarketplaceHooks } from './marketplace-hooks.js'
-import { readNpmrcToken } from './npmrc-token.js'
-import { RegistryClient } from './registry-client.js'
+import type { FetchOptions } from './registry/fetch-resource.js'
+import { readNpmrcToken } from './registry/npmrc-token.js'
+import { RegistryClient } from './registry/registry-client.js'
 
 /**
  * Options of `new Marketplace(...)`.

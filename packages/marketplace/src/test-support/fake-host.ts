@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url'
-import type { MarketplaceHooks, PluginPackage, ReplaceSteps } from '../marketplace-hooks.js'
+import type { MarketplaceHooks, PluginPackage, ReplaceSteps } from '../install/marketplace-hooks.js'
 
 let generation = 0
 

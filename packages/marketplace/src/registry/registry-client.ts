@@ -1,7 +1,7 @@
 import semver from 'semver'
 import * as v from 'valibot'
-import { describeIssues } from './describe-issues.js'
-import { DownloadError, PackageNotFoundError } from './errors.js'
+import { describeIssues } from '../describe-issues.js'
+import { DownloadError, PackageNotFoundError } from '../errors.js'
 import { type FetchOptions, fetchJson } from './fetch-resource.js'
 
 const VersionSchema = v.looseObject({

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { DependencyInstallError } from './errors.js'
+import { DependencyInstallError } from '../errors.js'
 import { pathExists } from './path-exists.js'
 import type { PluginManifest } from './plugin-manifest.js'
 

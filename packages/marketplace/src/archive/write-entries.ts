@@ -1,7 +1,7 @@
 import { mkdir, realpath, symlink, writeFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
+import { UnsafeArchiveError } from '../errors.js'
 import type { ArchiveEntry } from './archive-entry.js'
-import { UnsafeArchiveError } from './errors.js'
 
 /**
  * Writes checked entries under `root` (a fresh staging folder): folders, then files (never over an

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { ArchiveLimitError, DownloadError } from './errors.js'
+import { ArchiveLimitError, DownloadError } from '../errors.js'
 
 /** How to fetch one resource. */
 export interface FetchOptions {

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import semver from 'semver'
 import * as v from 'valibot'
-import { describeIssues } from './describe-issues.js'
-import { NotAPluginError } from './errors.js'
-import { PACKAGE_NAME } from './package-name.js'
+import { describeIssues } from '../describe-issues.js'
+import { NotAPluginError } from '../errors.js'
+import { PACKAGE_NAME } from '../registry/package-name.js'
 
 const ManifestSchema = v.looseObject({
   name: v.pipe(v.string(), v.regex(PACKAGE_NAME, 'a package name')),

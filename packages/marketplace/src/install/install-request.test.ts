@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
+import { parseMarketplaceConfig } from '../marketplace-config.js'
 import { InstallRequestSchema, parseInstallRequest } from './install-request.js'
-import { parseMarketplaceConfig } from './marketplace-config.js'
 
 describe('parseInstallRequest', () => {
   it('accepts a name with an optional range, or a URL with an optional sha256', () => {

@@ -1,15 +1,15 @@
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { integrityOf, verifyIntegrity, verifySha256 } from '../archive/digest.js'
+import { extractArchive } from '../archive/extract-archive.js'
+import { IncompatiblePluginError, NotAPluginError, PluginVerifyError } from '../errors.js'
+import type { MarketplaceContext } from '../marketplace-context.js'
+import { fetchBytes } from '../registry/fetch-resource.js'
+import type { Artifact } from '../registry/resolve-artifact.js'
 import { compatibilityOf, hostRangeOf } from './compatibility.js'
-import { integrityOf, verifyIntegrity, verifySha256 } from './digest.js'
-import { IncompatiblePluginError, NotAPluginError, PluginVerifyError } from './errors.js'
-import { extractArchive } from './extract-archive.js'
-import { fetchBytes } from './fetch-resource.js'
 import { installDependencies } from './install-dependencies.js'
-import type { MarketplaceContext } from './marketplace-context.js'
 import type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
 import { readPluginManifest } from './plugin-manifest.js'
-import type { Artifact } from './resolve-artifact.js'
 
 /** A plugin unpacked, checked and verified in a temporary folder beside the install directory. */
 export interface StagedPlugin {

@@ -1,7 +1,7 @@
 import { SwitchyardError } from '@switchyard/core'
 import semver from 'semver'
-import { type Compatibility, compatibilityOf, hostRangeOf } from './compatibility.js'
-import type { MarketplaceContext } from './marketplace-context.js'
+import { type Compatibility, compatibilityOf, hostRangeOf } from '../install/compatibility.js'
+import type { MarketplaceContext } from '../marketplace-context.js'
 import { type IndexEntry, indexUrl, loadIndex } from './plugin-index.js'
 import type { RegistryClient } from './registry-client.js'
 

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
-import { AlreadyInstalledError, PluginStartError } from './errors.js'
+import { AlreadyInstalledError, PluginStartError } from '../errors.js'
 import type { LockEntry, Lockfile, LockSource } from './lockfile.js'
 import type { MarketplaceHooks, PluginPackage, ReplaceSteps } from './marketplace-hooks.js'
 import { pathExists } from './path-exists.js'

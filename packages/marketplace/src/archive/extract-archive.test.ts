@@ -2,12 +2,12 @@ import { mkdtemp, readFile, readlink, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { parseMarketplaceConfig } from '../marketplace-config.js'
+import { packPlugin, zipPlugin } from '../testing/plugin-package.js'
+import { snapshotTree } from '../testing/snapshot-tree.js'
+import { type TarEntry, writeTar } from '../testing/write-tar.js'
+import { writeZip, type ZipEntry } from '../testing/write-zip.js'
 import { extractArchive } from './extract-archive.js'
-import { parseMarketplaceConfig } from './marketplace-config.js'
-import { packPlugin, zipPlugin } from './testing/plugin-package.js'
-import { snapshotTree } from './testing/snapshot-tree.js'
-import { type TarEntry, writeTar } from './testing/write-tar.js'
-import { writeZip, type ZipEntry } from './testing/write-zip.js'
 
 const limits = parseMarketplaceConfig({ limits: { max_unpacked_bytes: 1024 * 1024, max_files: 50 } }).limits
 const spec = { name: 'demo-plugin', version: '1.0.0' }

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream'
 import { SwitchyardError } from '@switchyard/core'
 import { type Entry, fromBuffer, type ZipFile } from 'yauzl'
+import { ArchiveFormatError, ArchiveLimitError, UnsafeArchiveError } from '../errors.js'
+import type { MarketplaceLimits } from '../marketplace-config.js'
 import { type ArchiveEntry, EntryChecker } from './archive-entry.js'
-import { ArchiveFormatError, ArchiveLimitError, UnsafeArchiveError } from './errors.js'
-import type { MarketplaceLimits } from './marketplace-config.js'
 
 const S_IFMT = 0o170000
 const S_IFDIR = 0o040000

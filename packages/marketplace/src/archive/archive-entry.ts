@@ -1,6 +1,6 @@
 import { posix } from 'node:path'
-import { ArchiveLimitError, UnsafeArchiveError } from './errors.js'
-import type { MarketplaceLimits } from './marketplace-config.js'
+import { ArchiveLimitError, UnsafeArchiveError } from '../errors.js'
+import type { MarketplaceLimits } from '../marketplace-config.js'
 
 /** One entry of an archive, read and checked, ready to be written under the plugin folder. */
 export type ArchiveEntry =

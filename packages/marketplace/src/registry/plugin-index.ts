@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as v from 'valibot'
-import { describeIssues } from './describe-issues.js'
-import { DownloadError } from './errors.js'
+import { describeIssues } from '../describe-issues.js'
+import { DownloadError } from '../errors.js'
 import { type FetchOptions, fetchJson } from './fetch-resource.js'
 import { PACKAGE_NAME } from './package-name.js'
 

@@ -1,8 +1,8 @@
 import semver from 'semver'
-import { PackageNotFoundError, SourceNotAllowedError } from './errors.js'
-import type { InstallRequest } from './install-request.js'
-import type { LockSource } from './lockfile.js'
-import type { MarketplaceContext } from './marketplace-context.js'
+import { PackageNotFoundError, SourceNotAllowedError } from '../errors.js'
+import type { InstallRequest } from '../install/install-request.js'
+import type { LockSource } from '../install/lockfile.js'
+import type { MarketplaceContext } from '../marketplace-context.js'
 import { type IndexEntry, indexUrl, loadIndex } from './plugin-index.js'
 
 /** An archive to download, with what it must hash to and what it must contain. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import * as v from 'valibot'
-import { describeIssues } from './describe-issues.js'
-import { LockfileError } from './errors.js'
+import { describeIssues } from '../describe-issues.js'
+import { LockfileError } from '../errors.js'
 
 const EntrySchema = v.object({
   name: v.string(),

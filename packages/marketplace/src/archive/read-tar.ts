@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib'
 import { Parser, type ReadEntry } from 'tar'
+import { ArchiveFormatError, ArchiveLimitError, UnsafeArchiveError } from '../errors.js'
+import type { MarketplaceLimits } from '../marketplace-config.js'
 import { type ArchiveEntry, EntryChecker } from './archive-entry.js'
-import { ArchiveFormatError, ArchiveLimitError, UnsafeArchiveError } from './errors.js'
-import type { MarketplaceLimits } from './marketplace-config.js'
 
 interface RawEntry {
   type: ReadEntry['type']

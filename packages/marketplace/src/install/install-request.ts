@@ -1,7 +1,7 @@
 import * as v from 'valibot'
-import { describeIssues } from './describe-issues.js'
-import { InvalidInstallRequestError } from './errors.js'
-import { PACKAGE_NAME } from './package-name.js'
+import { describeIssues } from '../describe-issues.js'
+import { InvalidInstallRequestError } from '../errors.js'
+import { PACKAGE_NAME } from '../registry/package-name.js'
 
 const ByName = v.strictObject({
   name: v.pipe(v.string(), v.regex(PACKAGE_NAME, 'a package name such as "audit-log" or "@scope/plugin-x"')),

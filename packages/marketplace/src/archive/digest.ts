@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { IntegrityError } from './errors.js'
+import { IntegrityError } from '../errors.js'
 
 const SRI_ALGORITHMS = ['sha512', 'sha384', 'sha256'] as const
 
