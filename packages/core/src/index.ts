@@ -1,4 +1,4 @@
-export type { BusObserver } from './bus-observers.js'
+export type { BusObserver } from './bus/bus-observers.js'
 export type {
   CloseOptions,
   EventBusOptions,
@@ -9,14 +9,8 @@ export type {
   SubscribeOptions,
   Subscription,
   SubscriptionInfo,
-} from './bus-types.js'
-export {
-  type CloudEventJson,
-  fromCloudEvent,
-  toCloudEvent,
-} from './cloud-event.js'
-export { fromCloudEventHttp, type HttpHeadersInput, toCloudEventHeaders } from './cloud-event-http.js'
-export { createEvent } from './create-event.js'
+} from './bus/bus-types.js'
+export { EventBus } from './bus/event-bus.js'
 export type {
   DeliveryOutcome,
   DeliveryPolicy,
@@ -26,14 +20,13 @@ export type {
   HandlerContext,
   PendingDeliveryStatus,
   RetryPolicy,
-} from './delivery.js'
+} from './delivery/delivery.js'
 export {
   type DeliveryPolicyOverrides,
   defaultDeliveryPolicy,
   resolvePolicy,
   retryDelay,
-} from './delivery-policy.js'
-export { isFinalStatus } from './delivery-status.js'
+} from './delivery/delivery-policy.js'
 export {
   type AttemptFields,
   ClosedError,
@@ -49,9 +42,16 @@ export {
   NotFoundError,
   SwitchyardError,
 } from './errors.js'
-export type { Event, EventInit, EventMap, EventMetadata } from './event.js'
-export { EventBus } from './event-bus.js'
-export { isValidEventType } from './event-type.js'
+export {
+  type CloudEventJson,
+  fromCloudEvent,
+  toCloudEvent,
+} from './event/cloud-event.js'
+export { fromCloudEventHttp, type HttpHeadersInput, toCloudEventHeaders } from './event/cloud-event-http.js'
+export { createEvent } from './event/create-event.js'
+export type { Event, EventInit, EventMap, EventMetadata } from './event/event.js'
+export { isValidEventType } from './event/event-type.js'
+export type { EventOf, EventTypeOf, MatchesPattern, PatternData } from './event/typed-events.js'
 export {
   builtinExtensionPoints,
   type ConfigLoadValue,
@@ -60,16 +60,20 @@ export {
   type ExtensionKind,
   type ExtensionPoint,
   type HealthResult,
-} from './extension-point.js'
-export { type CollectResult, type ExtensionPointInfo, ExtensionRegistry } from './extension-registry.js'
-export { InProcessTransport } from './in-process-transport.js'
+} from './extensions/extension-point.js'
+export {
+  type CollectResult,
+  type ExtensionPointInfo,
+  ExtensionRegistry,
+} from './extensions/extension-registry.js'
+export { isFinalStatus } from './ledger/delivery-status.js'
 export type { LogFn, Logger } from './logger.js'
-export { MemoryStore, type MemoryStoreOptions } from './memory-store.js'
 export { noopLogger } from './noop-logger.js'
-export { type CompiledPattern, compilePattern, matchesPattern, patternToSubject } from './pattern.js'
-export { PatternIndex } from './pattern-index.js'
-export { pendingRecord } from './pending-record.js'
-export { type CompiledRoute, compileRoutes, type RouteTable } from './route-table.js'
+export { type CompiledPattern, compilePattern, matchesPattern, patternToSubject } from './pattern/pattern.js'
+export { PatternIndex } from './pattern/pattern-index.js'
+export { type CompiledRoute, compileRoutes, type RouteTable } from './routing/route-table.js'
+export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js'
+export { pendingRecord } from './store/pending-record.js'
 export type {
   DeadLetter,
   DeadLetterQuery,
@@ -79,12 +83,12 @@ export type {
   PluginState,
   Store,
   UnfinishedEvent,
-} from './store.js'
+} from './store/store.js'
+export { InProcessTransport } from './transport/in-process-transport.js'
 export type {
   ConsumerOptions,
   Transport,
   TransportConsumer,
   TransportMessage,
   TransportPublishResult,
-} from './transport.js'
-export type { EventOf, EventTypeOf, MatchesPattern, PatternData } from './typed-events.js'
+} from './transport/transport.js'

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createEvent } from '../create-event.js'
-import type { DeliveryRecord, Store } from '../store.js'
+import { createEvent } from '../event/create-event.js'
+import type { DeliveryRecord, Store } from '../store/store.js'
 import { delay, uniqueName } from './wait-for.js'
 
 /** Tuning of `runStoreContract` for slower or coarser backends. */

@@ -1,9 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createEvent } from '../create-event.js'
-import type { DeliveryReport } from '../delivery.js'
-import type { Event } from '../event.js'
-import { EventBus } from '../event-bus.js'
-import type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from '../transport.js'
+import { EventBus } from '../bus/event-bus.js'
+import type { DeliveryReport } from '../delivery/delivery.js'
+import { createEvent } from '../event/create-event.js'
+import type { Event } from '../event/event.js'
+import type {
+  ConsumerOptions,
+  Transport,
+  TransportConsumer,
+  TransportMessage,
+} from '../transport/transport.js'
 import { delay, uniqueName, waitFor } from './wait-for.js'
 
 /** Tuning of `runTransportContract` for slower backends. */

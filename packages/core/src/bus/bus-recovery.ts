@@ -1,0 +1,66 @@
+import { performance } from 'node:perf_hooks'
+import type { DeliveryOutcome } from '../delivery/delivery.js'
+import { NotFoundError } from '../errors.js'
+import type { BusParts } from './bus-parts.js'
+import type { ResumeOptions } from './bus-types.js'
+
+/** What `resumeUnfinished` and `replayDeadLetter` need from their bus. */
+export type RecoveryDeps = Pick<
+  BusParts,
+  'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'ledger'
+>
+
+/**
+ * `EventBus.resume`: hands the Store's unfinished events back to the transport; resolves to how many (none when
+ * the transport keeps unacked events itself).
+ *
+ * @example
+ * ```ts
+ * const resumed = await resumeUnfinished(deps, { finalizeMissing: true })
+ * ```
+ */
+export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOptions): Promise<number> {
+  // A transport that keeps unacked events (JetStream) redelivers them itself; handing them out again from the
+  // Store would run events in flight on other nodes a second time.
+  if (deps.transport.keepsUnacked) return 0
+  const { slots, deliverer } = deps
+  const unfinished = await deps.store.unfinishedEvents()
+  await deps.consumers.ready()
+  let resumed = 0
+  for (const { event, handlers } of unfinished) {
+    let targets = handlers
+    if (options.finalizeMissing) {
+      targets = handlers.filter((name) => slots.has(name))
+      for (const name of handlers)
+        if (!slots.has(name)) deliverer.unrouted(event, name, 'handler no longer subscribed')
+    }
+    if (targets.length === 0) continue
+    await deps.transport.publish(event, { handlers: targets })
+    resumed++
+  }
+  // The finalised rows are in the Store when resume resolves (unfinishedEvents no longer lists them).
+  await deps.ledger.flush()
+  return resumed
+}
+
+/**
+ * `EventBus.replayDeadLetter`: runs a dead letter's handler again; deletes the dead letter on success.
+ *
+ * @example
+ * ```ts
+ * const outcome = await replayDeadLetter(deps, 'dl-1')
+ * ```
+ */
+export async function replayDeadLetter(
+  deps: Pick<RecoveryDeps, 'store' | 'slots' | 'deliverer'>,
+  id: string,
+): Promise<DeliveryOutcome> {
+  const deadLetter = await deps.store.getDeadLetter(id)
+  if (deadLetter === undefined) throw new NotFoundError(`dead letter ${id}`)
+  const slot = deps.slots.get(deadLetter.handler)
+  if (slot?.entry === undefined) throw new NotFoundError(`handler ${deadLetter.handler}`)
+  const outcome = await deps.deliverer.direct(slot, deadLetter.event, performance.now(), true)
+  if (outcome.status === 'succeeded' || outcome.status === 'skipped_duplicate')
+    await deps.store.deleteDeadLetter(id)
+  return outcome
+}

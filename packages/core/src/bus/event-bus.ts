@@ -1,0 +1,263 @@
+import { performance } from 'node:perf_hooks'
+import type { DeliveryOutcome, DeliveryReport, Handler } from '../delivery/delivery.js'
+import {
+  type DeliveryPolicyOverrides,
+  defaultDeliveryPolicy,
+  resolvePolicy,
+} from '../delivery/delivery-policy.js'
+import { ClosedError, ConfigError } from '../errors.js'
+import type { Event, EventMap } from '../event/event.js'
+import type { EventOf, EventTypeOf, PatternData } from '../event/typed-events.js'
+import { builtinExtensionPoints } from '../extensions/extension-point.js'
+import { ExtensionRegistry } from '../extensions/extension-registry.js'
+import { noopLogger } from '../noop-logger.js'
+import { DispatchPlanner } from '../routing/dispatch-plan.js'
+import type { RouteTable } from '../routing/route-table.js'
+import { MemoryStore } from '../store/memory-store.js'
+import type { Store } from '../store/store.js'
+import { InProcessTransport } from '../transport/in-process-transport.js'
+import type { Transport } from '../transport/transport.js'
+import { explainEvent, routeWarnings } from './bus-inspection.js'
+import { type BusObserver, BusObservers } from './bus-observers.js'
+import { type BusParts, createBusParts } from './bus-parts.js'
+import { replayDeadLetter, resumeUnfinished } from './bus-recovery.js'
+import { BusShutdown } from './bus-shutdown.js'
+import type {
+  CloseOptions,
+  EventBusOptions,
+  Explanation,
+  HandlerHold,
+  HandlerSelection,
+  ResumeOptions,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionInfo,
+} from './bus-types.js'
+import { PublishPath } from './publish-path.js'
+import { SubscriptionLifecycle } from './subscription-lifecycle.js'
+
+/** How long `close()` lets in-flight work finish before it aborts the handlers' signals. */
+const CLOSE_TIMEOUT_MS = 10_000
+const { afterDispatch } = builtinExtensionPoints
+
+/**
+ * The event bus: handlers subscribe to patterns under unique names; `publish` dispatches in this process and
+ * resolves to a `DeliveryReport`; `enqueue` accepts into the Store and dispatches in the background through the
+ * Transport. Handlers run concurrently and isolated, with timeout, retries with backoff, dead letters,
+ * idempotency, orderingKey serialisation, per-handler concurrency, routes and filters.
+ * Type it with an event map to have `publish` and `subscribe` check payloads at compile time.
+ *
+ * @example
+ * ```ts
+ * interface Events extends EventMap { 'order.created': { id: string } }
+ * const bus = new EventBus<Events>()
+ * bus.subscribe('order.*', async (event) => console.log(event.data.id), { name: 'order_logger' })
+ * const report = await bus.publish(createEvent('order.created', { id: 'o-1' }))
+ * ```
+ */
+export class EventBus<M extends EventMap = EventMap> {
+  readonly extensions: ExtensionRegistry
+  readonly store: Store
+  readonly transport: Transport
+  #planner = new DispatchPlanner()
+  #observers: BusObservers
+  #parts: BusParts
+  #publishing: PublishPath
+  #lifecycle: SubscriptionLifecycle
+  #end: BusShutdown
+  #closing: Promise<void> | undefined
+
+  constructor(options: EventBusOptions = {}) {
+    const logger = options.logger ?? noopLogger
+    this.store = options.store ?? new MemoryStore()
+    this.transport = options.transport ?? new InProcessTransport()
+    this.extensions = options.extensions ?? new ExtensionRegistry({ logger })
+    const defaults = resolvePolicy(defaultDeliveryPolicy, options.defaults ?? {}, 'delivery defaults')
+    if (options.routes !== undefined) this.#planner.setRoutes(options.routes)
+    if (options.handlerSelection !== undefined) this.#planner.setSelection(options.handlerSelection)
+    this.#observers = new BusObservers((error) => logger.error({ err: error }, 'bus observer threw'))
+    this.#parts = createBusParts({
+      store: this.store,
+      transport: this.transport,
+      logger,
+      extensions: this.extensions,
+      planner: this.#planner,
+      observers: this.#observers,
+      reportsCompletion: () => this.#publishing.reportsCompletion(),
+    })
+    const { slots, consumers, deliverer } = this.#parts
+    this.#publishing = new PublishPath(this.extensions, this.#observers, this.#planner, deliverer)
+    this.#lifecycle = new SubscriptionLifecycle(defaults, slots, this.#planner, consumers)
+    this.#end = new BusShutdown(this.#parts)
+  }
+
+  /**
+   * Subscribes `handler` to `pattern` under a unique snake_case name. Throws `InvalidHandlerNameError`,
+   * `DuplicateHandlerError`, `InvalidPatternError` or `ConfigError` (bad policy) synchronously.
+   */
+  subscribe<P extends string>(
+    pattern: P,
+    handler: Handler<PatternData<M, P>>,
+    options: SubscribeOptions<PatternData<M, P>>,
+  ): Subscription {
+    this.#assertOpen()
+    return this.#lifecycle.subscribe(pattern, handler as Handler, options as SubscribeOptions)
+  }
+
+  /** Dispatches in this process; resolves once every matched handler reached a final state. Never rejects for a handler's failure. */
+  async publish<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<DeliveryReport> {
+    this.#assertOpen()
+    const prepared = this.#publishing.prepare(event)
+    const accepted = prepared instanceof Promise ? await prepared : prepared
+    const plan = this.#planner.plan(accepted.type)
+    let outcomes: DeliveryOutcome[]
+    if (plan.direct && plan.entries.length === 1) {
+      // The common case of one handler: no array of promises and no Promise.all.
+      const outcome = this.#parts.deliverer.direct(plan.entries[0]!.slot, accepted, performance.now())
+      outcomes = [outcome instanceof Promise ? await outcome : outcome]
+    } else {
+      const dispatched = this.#publishing.dispatch(plan, accepted)
+      outcomes = dispatched instanceof Promise ? await dispatched : dispatched
+    }
+    const report: DeliveryReport = { eventId: accepted.id, outcomes }
+    if (this.#publishing.hasAfterDispatch)
+      await this.extensions.runAction(afterDispatch, { event: accepted, report })
+    return report
+  }
+
+  /**
+   * Accepts the event into the Store and the Transport, then returns; handlers run in the background. Once all of
+   * them reached a final state, `event.after_dispatch` runs with the report made of their ledger records. When
+   * the transport drops the event as a duplicate of another one with its idempotencyKey (JetStream), its
+   * deliveries end `skipped_duplicate` before this resolves.
+   */
+  async enqueue<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<{ id: string }> {
+    this.#assertOpen()
+    const accepted = await this.#publishing.prepare(event)
+    const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)
+    await this.store.acceptEvent(accepted, handlers)
+    await this.#parts.consumers.ready()
+    const published = await this.transport.publish(accepted)
+    if (published?.duplicate === true && handlers.length > 0)
+      await this.#parts.deliverer.droppedDuplicate(accepted)
+    if (handlers.length === 0 && this.#publishing.hasAfterDispatch)
+      this.#parts.completion.report(accepted, { eventId: accepted.id, outcomes: [] })
+    return { id: accepted.id }
+  }
+
+  /**
+   * Resolves when no delivery is in flight or queued in this process, the ledger is written and the
+   * `event.after_dispatch` actions of enqueued events have run.
+   */
+  drain(): Promise<void> {
+    return this.#end.drain()
+  }
+
+  /**
+   * Drains (handlers may still publish follow-up events meanwhile), then refuses new work, stops consumers and
+   * closes the transport and the store. Work still in flight after `timeoutMs` (default 10 s; `Infinity` waits
+   * for ever) is interrupted: every running attempt's `signal` aborts with a `ClosedError` and the attempt ends
+   * at once, no attempt or retry starts any more, transport deliveries are handed back for redelivery (their
+   * ledger row stays unfinished, so `resume` picks them up after a restart) and publish deliveries end `failed`
+   * (neither dead-lettered nor marked processed). Calling it again returns the same promise.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? CLOSE_TIMEOUT_MS
+    if (!(timeoutMs >= 0)) return Promise.reject(new ConfigError('close timeoutMs: expected a number >= 0'))
+    this.#closing ??= this.#end.close(timeoutMs)
+    return this.#closing
+  }
+
+  /**
+   * Hands the Store's unfinished events back to the transport, for the handlers not yet final; resolves to how
+   * many events it handed back (none on a transport that keeps unacked events itself, such as JetStream). Call after subscribing. By default a handler name nobody subscribes gets its
+   * deliveries too (the transport keeps them for the next consumer of the name). With `finalizeMissing`, its
+   * deliveries end `unrouted` with error `handler no longer subscribed` instead, and the event can complete:
+   * pass it once every plugin has started (a disabled or uninstalled plugin's handlers then count as gone).
+   *
+   * @example
+   * ```ts
+   * await bus.resume({ finalizeMissing: true })
+   * ```
+   */
+  resume(options: ResumeOptions = {}): Promise<number> {
+    return resumeUnfinished(this.#parts, options)
+  }
+
+  /**
+   * Replaces the bus delivery defaults (config `delivery` after a reload) as if the bus had been made with them,
+   * and re-resolves every subscription's policy. Precedence, member by member (`retry` too): what the
+   * subscription set > these defaults > `defaultDeliveryPolicy`. So a handler subscribed without overrides
+   * takes all of them, one that set `timeoutMs` keeps its timeout and takes the rest. New values apply from
+   * the next attempt; a changed `concurrency` applies at once (waiting deliveries go in when it is raised) and
+   * restarts the handler's transport consumer. Checked first: a bad value, or one that no longer fits a
+   * subscription's own overrides, throws `ConfigError` and nothing changes.
+   *
+   * @example
+   * ```ts
+   * bus.setDefaults({ timeoutMs: 2000, retry: { attempts: 5 } })
+   * ```
+   */
+  setDefaults(defaults: DeliveryPolicyOverrides): void {
+    this.#lifecycle.setDefaults(defaults)
+  }
+
+  /** Replaces the route table at runtime; a malformed table throws `ConfigError` and the old one stays. */
+  setRoutes(routes: RouteTable): void {
+    this.#planner.setRoutes(routes)
+  }
+
+  /** One warning per handler named by a route that no subscription provides. */
+  routeWarnings(): string[] {
+    return routeWarnings(this.#planner, this.#parts.slots)
+  }
+
+  /** Config `enabled_handlers` / `disabled_handlers`: a deselected handler is not matched at all. */
+  setHandlerSelection(selection: HandlerSelection): void {
+    this.#planner.setSelection(selection)
+  }
+
+  /** A dry run: which subscribed handlers `event` would reach, and why or why not. */
+  explain(event: Event): Explanation {
+    return explainEvent(this.#planner, this.#parts.slots, event)
+  }
+
+  /**
+   * Holds new deliveries to the named handlers (publish waits too) while those in flight finish (`settled`).
+   * While held, a handler may be unsubscribed and another subscribed under its name: the name stays routed in
+   * that gap (with the unsubscribed handler's pattern and filter), so events published or enqueued meanwhile
+   * wait too, and on `release` every waiting delivery goes to the handler subscribed then. If none is, a
+   * waiting publish delivery ends `unrouted` with error `handler no longer subscribed`, and an enqueued one
+   * stays with the transport for the next consumer of the name.
+   *
+   * @example
+   * ```ts
+   * const hold = bus.hold(['audit_log'])
+   * await hold.settled
+   * await oldSubscription.unsubscribe()
+   * bus.subscribe('order.*', newHandler, { name: 'audit_log' })
+   * hold.release()
+   * ```
+   */
+  hold(names: readonly string[]): HandlerHold {
+    return this.#lifecycle.hold(names)
+  }
+
+  /** Runs a dead letter's handler again (with its retries, without dead-lettering again); deletes it on success. */
+  replayDeadLetter(id: string): Promise<DeliveryOutcome> {
+    return replayDeadLetter(this.#parts, id)
+  }
+
+  subscriptions(): SubscriptionInfo[] {
+    return this.#parts.slots.subscriptions()
+  }
+
+  /** Registers an observer; the returned function removes it. */
+  observe(observer: BusObserver): () => void {
+    return this.#observers.add(observer)
+  }
+
+  #assertOpen(): void {
+    if (this.#end.closed) throw new ClosedError('the event bus')
+  }
+}

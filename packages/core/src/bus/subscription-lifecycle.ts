@@ -1,0 +1,115 @@
+import type { DeliveryPolicy, Handler } from '../delivery/delivery.js'
+import {
+  type DeliveryPolicyOverrides,
+  defaultDeliveryPolicy,
+  resolvePolicy,
+} from '../delivery/delivery-policy.js'
+import { HandlerEntry } from '../delivery/handler-entry.js'
+import type { HandlerSlot } from '../delivery/handler-slot.js'
+import type { HandlerSlots } from '../delivery/handler-slots.js'
+import { DuplicateHandlerError, InvalidHandlerNameError } from '../errors.js'
+import type { Event } from '../event/event.js'
+import { compilePattern } from '../pattern/pattern.js'
+import type { DispatchPlanner } from '../routing/dispatch-plan.js'
+import type { ConsumerManager } from '../transport/consumer-manager.js'
+import type { HandlerHold, SubscribeOptions, Subscription } from './bus-types.js'
+
+const HANDLER_NAME = /^[a-z][a-z0-9_]*$/
+
+/**
+ * The bus's subscriptions over time: subscribe, unsubscribe, holds (a name held across an unsubscribe stays
+ * routed with its old pattern until release) and re-resolving every policy over new delivery defaults. Keeps
+ * the handler slots, the dispatch plan and the transport consumers in step.
+ *
+ * @example
+ * ```ts
+ * const subscription = lifecycle.subscribe('order.*', handler, { name: 'audit_log' })
+ * const hold = lifecycle.hold(['audit_log'])
+ * ```
+ */
+export class SubscriptionLifecycle {
+  #defaults: DeliveryPolicy
+  #slots: HandlerSlots
+  #planner: DispatchPlanner
+  #consumers: ConsumerManager
+
+  constructor(
+    defaults: DeliveryPolicy,
+    slots: HandlerSlots,
+    planner: DispatchPlanner,
+    consumers: ConsumerManager,
+  ) {
+    this.#defaults = defaults
+    this.#slots = slots
+    this.#planner = planner
+    this.#consumers = consumers
+  }
+
+  /** See `EventBus.subscribe`; throws synchronously on a bad name, pattern or policy, or a taken name. */
+  subscribe(pattern: string, handler: Handler, options: SubscribeOptions): Subscription {
+    const { name, filter, owner, ...overrides } = options
+    if (typeof name !== 'string' || !HANDLER_NAME.test(name)) throw new InvalidHandlerNameError(String(name))
+    compilePattern(pattern)
+    const policy = resolvePolicy(this.#defaults, overrides, `subscription ${name}`)
+    if (this.#slots.get(name)?.entry !== undefined) throw new DuplicateHandlerError(name)
+    const slot = this.#slots.claim(name)
+    this.#unretire(slot)
+    const entry = new HandlerEntry({
+      slot,
+      name,
+      pattern,
+      owner,
+      handler,
+      overrides,
+      policy,
+      filter: filter as ((event: Event) => boolean) | undefined,
+    })
+    slot.entry = entry
+    this.#planner.add(entry)
+    if (!slot.held) this.#consumers.reconcile(slot)
+    return {
+      name,
+      pattern,
+      ...(owner === undefined ? {} : { owner }),
+      unsubscribe: () => this.#unsubscribe(entry),
+    }
+  }
+
+  /** See `EventBus.setDefaults`. */
+  setDefaults(defaults: DeliveryPolicyOverrides): void {
+    const base = resolvePolicy(defaultDeliveryPolicy, defaults, 'delivery defaults')
+    this.#slots.rebase(base, (slot) => this.#consumers.reconcile(slot))
+    this.#defaults = base
+  }
+
+  /** See `EventBus.hold`. */
+  hold(names: readonly string[]): HandlerHold {
+    return this.#slots.hold(names, (slot) => {
+      this.#unretire(slot)
+      this.#consumers.reconcile(slot)
+    })
+  }
+
+  async #unsubscribe(entry: HandlerEntry): Promise<void> {
+    const { slot } = entry
+    if (slot.entry === entry) {
+      slot.entry = undefined
+      if (slot.held) {
+        // The name stays routed (old pattern) until release: events of the gap wait for the next subscription.
+        slot.retired = entry
+      } else {
+        this.#planner.remove(entry)
+        this.#slots.delete(slot.name)
+        await this.#consumers.stop(slot)
+      }
+    }
+    await entry.idle()
+  }
+
+  /** Takes a retired subscription out of the dispatch plan (replaced, or its hold ended). */
+  #unretire(slot: HandlerSlot): void {
+    if (slot.retired === undefined) return
+    this.#planner.remove(slot.retired)
+    slot.retired = undefined
+  }
+}

@@ -1,0 +1,89 @@
+import type { Event } from '../event/event.js'
+
+/** Retry schedule: attempt n (1-based) waits `min(maxMs, initialMs * factor^(n-1))`, optionally jittered. */
+export interface RetryPolicy {
+  /** Total attempts, the first included. 1 means no retry. */
+  attempts: number
+  initialMs: number
+  maxMs: number
+  factor: number
+  /** Full jitter: the wait is a random value between half and all of the computed delay. */
+  jitter: boolean
+}
+
+/**
+ * How one handler receives events. Defaults come from the bus (config `delivery`); a subscription overrides them.
+ *
+ * @example
+ * ```ts
+ * const policy: DeliveryPolicy = { timeoutMs: 2000, retry: { attempts: 5, initialMs: 50, maxMs: 5000, factor: 2, jitter: true } }
+ * ```
+ */
+export interface DeliveryPolicy {
+  /** Per-attempt deadline; the handler's AbortSignal fires when it passes. */
+  timeoutMs: number
+  retry: RetryPolicy
+  /** At most this many deliveries to the handler in flight at once. */
+  concurrency: number
+  /** Skip an event whose idempotencyKey this handler already handled successfully. */
+  idempotent: boolean
+  /**
+   * Whether an event that exhausted its attempts goes to the Store's dead-letter queue (status `dead_lettered`);
+   * when false its final status is `failed` or `timed_out`. Default true.
+   */
+  deadLetter?: boolean
+}
+
+/** Final state of one (event, handler) delivery. */
+export type DeliveryStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'timed_out'
+  | 'skipped_duplicate'
+  | 'dead_lettered'
+  | 'unrouted'
+
+/** Non-final state kept in the ledger while a delivery is still being worked on. */
+export type PendingDeliveryStatus = 'pending' | 'retrying'
+
+/** The outcome of one handler for one event. */
+export interface DeliveryOutcome {
+  handler: string
+  status: DeliveryStatus
+  attempts: number
+  durationMs: number
+  /**
+   * The last error's message, for failed, timed-out and dead-lettered deliveries; for an `unrouted` one ended
+   * after it was accepted (filtered out, deselected, or no longer subscribed at `resume`), why; for a
+   * `skipped_duplicate` one whose event the transport dropped as a duplicate, that it did.
+   */
+  error?: string
+}
+
+/**
+ * What `EventBus.publish` resolves to once every matched handler reached a final state.
+ *
+ * @example
+ * ```ts
+ * const report = await bus.publish(createEvent('order.created', { id: 1 }))
+ * report.outcomes.every((o) => o.status === 'succeeded')
+ * ```
+ */
+export interface DeliveryReport {
+  eventId: string
+  outcomes: DeliveryOutcome[]
+}
+
+/** What a handler receives besides the event. */
+export interface HandlerContext {
+  /** 1-based attempt number. */
+  readonly attempt: number
+  /**
+   * Aborted when the attempt times out (reason: `HandlerTimeoutError`) or when the bus shuts down: `close()`
+   * aborts the attempts still running after its grace period (reason: `ClosedError`).
+   */
+  readonly signal: AbortSignal
+}
+
+/** An event handler. Its promise settling ends the attempt; a throw or rejection fails it. */
+export type Handler<T = unknown> = (event: Event<T>, ctx: HandlerContext) => unknown | Promise<unknown>

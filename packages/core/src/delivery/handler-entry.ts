@@ -1,0 +1,143 @@
+import type { Event } from '../event/event.js'
+import type { DeliveryPolicy, Handler } from './delivery.js'
+import type { DeliveryPolicyOverrides } from './delivery-policy.js'
+import { Fifo } from './fifo.js'
+import type { HandlerSlot } from './handler-slot.js'
+
+/** What the bus knows of one subscription. */
+export interface HandlerSpec {
+  slot: HandlerSlot
+  name: string
+  pattern: string
+  owner: string | undefined
+  handler: Handler
+  /** What the subscription itself set; the rest of `policy` comes from the bus defaults. */
+  overrides: DeliveryPolicyOverrides
+  policy: DeliveryPolicy
+  filter: ((event: Event) => boolean) | undefined
+}
+
+/**
+ * One subscribed handler and the gates its deliveries pass: the in-flight count (for drain and hold), a
+ * concurrency limit, and one chain per orderingKey so events with the same key reach it one at a time.
+ *
+ * @example
+ * ```ts
+ * const entry = new HandlerEntry(spec)
+ * const wait = entry.acquire() // undefined when a slot is free now
+ * entry.release()
+ * ```
+ */
+export class HandlerEntry implements HandlerSpec {
+  readonly slot: HandlerSlot
+  readonly name: string
+  readonly pattern: string
+  readonly owner: string | undefined
+  readonly handler: Handler
+  readonly overrides: DeliveryPolicyOverrides
+  /** Replaced when the bus defaults change (`EventBus.setDefaults`); each attempt reads the current one. */
+  policy: DeliveryPolicy
+  readonly filter: ((event: Event) => boolean) | undefined
+  /** Deliveries begun and not finished (waiting in a gate or running). */
+  inFlight = 0
+  #active = 0
+  #waiting = new Fifo<() => void>()
+  #chains = new Map<string, Promise<void>>()
+  #idle: (() => void)[] = []
+  /** Idempotency keys being delivered now, with the deliveries waiting for each (undefined: none yet). */
+  #keys = new Map<string, (() => void)[] | undefined>()
+
+  constructor(spec: HandlerSpec) {
+    this.slot = spec.slot
+    this.name = spec.name
+    this.pattern = spec.pattern
+    this.owner = spec.owner
+    this.handler = spec.handler
+    this.overrides = spec.overrides
+    this.policy = spec.policy
+    this.filter = spec.filter
+  }
+
+  begin(): void {
+    this.inFlight++
+  }
+
+  end(): void {
+    if (--this.inFlight === 0 && this.#idle.length > 0) for (const resolve of this.#idle.splice(0)) resolve()
+  }
+
+  /** Resolves once nothing is in flight. */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve))
+  }
+
+  /** Takes a free concurrency slot if there is one. */
+  tryAcquire(): boolean {
+    if (this.#active >= this.policy.concurrency) return false
+    this.#active++
+    return true
+  }
+
+  /** Takes a concurrency slot: undefined when one was free, else a promise of the slot. */
+  acquire(): Promise<void> | undefined {
+    return this.tryAcquire() ? undefined : new Promise((resolve) => this.#waiting.push(resolve))
+  }
+
+  /** Gives the slot to the next waiter, or frees it (when the limit was lowered meanwhile, frees it). */
+  release(): void {
+    const next = this.#active > this.policy.concurrency ? undefined : this.#waiting.shift()
+    if (next === undefined) this.#active--
+    else next()
+  }
+
+  /** Takes a new policy; a raised concurrency limit lets waiting deliveries in at once. */
+  setPolicy(policy: DeliveryPolicy): void {
+    this.policy = policy
+    while (this.#active < policy.concurrency && this.#waiting.length > 0) {
+      this.#active++
+      this.#waiting.shift()!()
+    }
+  }
+
+  /**
+   * Joins the chain of `orderingKey`: `previous` settles when the delivery before this one is done (undefined
+   * when there is none); call `done` when this one is. Must be called in publish order, before any await.
+   */
+  takeTurn(orderingKey: string): { previous: Promise<void> | undefined; done: () => void } {
+    const previous = this.#chains.get(orderingKey)
+    let done!: () => void
+    const mine = new Promise<void>((resolve) => {
+      done = () => {
+        if (this.#chains.get(orderingKey) === mine) this.#chains.delete(orderingKey)
+        resolve()
+      }
+    })
+    this.#chains.set(orderingKey, mine)
+    return { previous, done }
+  }
+
+  /**
+   * Claims an idempotency key for one delivery: false when another delivery of the key is in flight (wait with
+   * `keyReleased`, then claim again), so a concurrent duplicate waits for the first one's result.
+   */
+  claimKey(key: string): boolean {
+    if (this.#keys.has(key)) return false
+    this.#keys.set(key, undefined)
+    return true
+  }
+
+  /** Resolves when the delivery holding `key` releases it. Call only after `claimKey` returned false. */
+  keyReleased(key: string): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = this.#keys.get(key)
+      if (waiting === undefined) this.#keys.set(key, [resolve])
+      else waiting.push(resolve)
+    })
+  }
+
+  releaseKey(key: string): void {
+    const waiting = this.#keys.get(key)
+    this.#keys.delete(key)
+    if (waiting !== undefined) for (const wake of waiting) wake()
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest'
+import type { Logger } from '../logger.js'
+import { defineExtensionPoint } from './extension-point.js'
+import { ExtensionRegistry } from './extension-registry.js'
+
+describe('ExtensionRegistry', () => {
+  it('starts with the built-in points', () => {
+    expect(new ExtensionRegistry().list().map((p) => [p.name, p.kind])).toEqual([
+      ['event.before_publish', 'filter'],
+      ['event.after_dispatch', 'action'],
+      ['http.middleware', 'collect'],
+      ['health.check', 'collect'],
+      ['metrics.collect', 'collect'],
+      ['config.load', 'filter'],
+    ])
+  })
+
+  it('runs a filter as a waterfall, lowest priority first, undefined keeping the value', async () => {
+    const registry = new ExtensionRegistry()
+    const point = registry.define(defineExtensionPoint<string>({ name: 'text.transform', kind: 'filter' }))
+    registry.contribute(point, (s) => `${s}-late`, { priority: 200 })
+    registry.contribute(point, (s) => `${s}-early`, { priority: 1 })
+    registry.contribute(point, () => undefined as unknown as string)
+    registry.contribute(point, async (s) => `${s}-default`)
+    expect(await registry.runFilter(point, 'x')).toBe('x-early-default-late')
+  })
+
+  it('keeps contribution order for equal priorities', async () => {
+    const registry = new ExtensionRegistry()
+    registry.define({ name: 'a.collect', kind: 'collect' })
+    for (const n of [1, 2, 3]) registry.contribute('a.collect', () => n, { priority: 5 })
+    const results = await registry.runCollect('a.collect', undefined)
+    expect(results.map((r) => r.ok && r.value)).toEqual([1, 2, 3])
+  })
+
+  it('runs every action, logging failures without stopping the rest', async () => {
+    const errors: unknown[] = []
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (obj: object | string) => void errors.push(obj),
+      child: () => logger,
+    }
+    const registry = new ExtensionRegistry({ logger })
+    const ran: string[] = []
+    registry.define({ name: 'a.act', kind: 'action' })
+    registry.contribute(
+      'a.act',
+      () => {
+        throw new Error('boom')
+      },
+      { owner: 'broken' },
+    )
+    registry.contribute('a.act', (v: string) => void ran.push(v))
+    await registry.runAction('a.act', 'go')
+    expect(ran).toEqual(['go'])
+    expect(errors).toMatchObject([{ point: 'a.act', owner: 'broken' }])
+  })
+
+  it('collects results and errors per contribution with their owners', async () => {
+    const registry = new ExtensionRegistry()
+    registry.contribute('health.check', async () => ({ status: 'ok' as const }), { owner: 'db' })
+    registry.contribute('health.check', () => Promise.reject(new Error('down')), { owner: 'cache' })
+    const results = await registry.runCollect('health.check', undefined)
+    expect(results).toEqual([
+      { owner: 'db', ok: true, value: { status: 'ok' } },
+      { owner: 'cache', ok: false, error: new Error('down') },
+    ])
+  })
+
+  it('removes a contribution, or all of an owner', async () => {
+    const registry = new ExtensionRegistry()
+    const remove = registry.contribute('metrics.collect', () => 1, { owner: 'a' })
+    registry.contribute('health.check', () => ({ status: 'ok' as const }), { owner: 'a' })
+    registry.contribute('metrics.collect', () => 2, { owner: 'b', priority: 7 })
+    remove()
+    expect(registry.list().find((p) => p.name === 'metrics.collect')?.contributions).toEqual([
+      { owner: 'b', priority: 7 },
+    ])
+    expect(registry.removeOwner('a')).toBe(1)
+    expect(registry.has('health.check')).toBe(false)
+    expect(registry.contributions('metrics.collect').map((c) => c.owner)).toEqual(['b'])
+  })
+
+  it('refuses unknown points, kind mismatches and redefinition with another kind', async () => {
+    const registry = new ExtensionRegistry()
+    expect(() => registry.contribute('nope.point', () => 1)).toThrow(
+      /extension point "nope\.point" is not defined/,
+    )
+    await expect(registry.runFilter('health.check', 1)).rejects.toThrow(
+      /is a collect point, not a filter point/,
+    )
+    expect(() => registry.define({ name: 'health.check', kind: 'filter' })).toThrow(
+      /already defined as a collect/,
+    )
+    const same = registry.define({ name: 'health.check', kind: 'collect' })
+    expect(same.name).toBe('health.check')
+  })
+})

@@ -1,0 +1,202 @@
+import { ExtensionPointError } from '../errors.js'
+import type { Logger } from '../logger.js'
+import { noopLogger } from '../noop-logger.js'
+import {
+  builtinExtensionPoints,
+  type ExtensionFn,
+  type ExtensionKind,
+  type ExtensionPoint,
+} from './extension-point.js'
+
+interface Contribution {
+  fn: ExtensionFn<unknown, unknown>
+  priority: number
+  owner: string | undefined
+}
+
+interface PointState {
+  point: ExtensionPoint
+  /** Sorted by priority, lowest first; ties keep contribution order. */
+  contributions: Contribution[]
+}
+
+/** One contribution's result from `runCollect`. */
+export type CollectResult<Out> =
+  | { owner: string | undefined; ok: true; value: Out }
+  | { owner: string | undefined; ok: false; error: Error }
+
+/** What `ExtensionRegistry.list` shows of a point. */
+export interface ExtensionPointInfo {
+  name: string
+  kind: ExtensionKind
+  description?: string
+  contributions: { owner?: string; priority: number }[]
+}
+
+type PointRef<In, Out> = string | ExtensionPoint<In, Out>
+
+const DEFAULT_PRIORITY = 100
+
+/**
+ * Extension points and their contributions, ordered by priority (lowest number first). Starts with the built-in
+ * points: `event.before_publish`, `event.after_dispatch`, `http.middleware`, `health.check`, `metrics.collect`,
+ * `config.load`.
+ *
+ * @example
+ * ```ts
+ * const registry = new ExtensionRegistry()
+ * const remove = registry.contribute('event.before_publish', (event) => event, { priority: 10, owner: 'audit' })
+ * registry.removeOwner('audit')
+ * ```
+ */
+export class ExtensionRegistry {
+  #points = new Map<string, PointState>()
+  #logger: Logger
+  #revision = 0
+
+  constructor(options: { logger?: Logger } = {}) {
+    this.#logger = options.logger ?? noopLogger
+    for (const point of Object.values(builtinExtensionPoints)) this.define(point)
+  }
+
+  /** Defines a point; defining the same name again with the same kind returns the existing point. */
+  define<In, Out>(definition: ExtensionPoint<In, Out>): ExtensionPoint<In, Out> {
+    const existing = this.#points.get(definition.name)
+    if (existing !== undefined) {
+      if (existing.point.kind !== definition.kind) {
+        throw new ExtensionPointError(
+          `extension point "${definition.name}" is already defined as a ${existing.point.kind}, not a ${definition.kind}`,
+        )
+      }
+      return existing.point as ExtensionPoint<In, Out>
+    }
+    const point = Object.freeze({ ...definition })
+    this.#points.set(point.name, { point, contributions: [] })
+    return point
+  }
+
+  /** Adds a contribution; the returned function removes it. Throws `ExtensionPointError` for an unknown point. */
+  contribute<In, Out>(
+    point: PointRef<In, Out>,
+    fn: ExtensionFn<In, Out>,
+    options: { priority?: number; owner?: string } = {},
+  ): () => void {
+    const state = this.#state(point)
+    const contribution: Contribution = {
+      fn: fn as ExtensionFn<unknown, unknown>,
+      priority: options.priority ?? DEFAULT_PRIORITY,
+      owner: options.owner,
+    }
+    const at = state.contributions.findIndex((c) => c.priority > contribution.priority)
+    state.contributions.splice(at === -1 ? state.contributions.length : at, 0, contribution)
+    this.#revision++
+    return () => {
+      const index = state.contributions.indexOf(contribution)
+      if (index !== -1) state.contributions.splice(index, 1)
+      this.#revision++
+    }
+  }
+
+  /** Removes every contribution of `owner` (a plugin being stopped); resolves to how many were removed. */
+  removeOwner(owner: string): number {
+    let removed = 0
+    for (const state of this.#points.values()) {
+      const kept = state.contributions.filter((c) => c.owner !== owner)
+      removed += state.contributions.length - kept.length
+      state.contributions = kept
+    }
+    this.#revision++
+    return removed
+  }
+
+  /** Changes whenever a contribution is added or removed, so hot paths can cache `has` answers. */
+  get revision(): number {
+    return this.#revision
+  }
+
+  /** Whether anyone contributed to the point: lets hot paths skip it for free. */
+  has(point: string | { readonly name: string }): boolean {
+    const name = typeof point === 'string' ? point : point.name
+    return (this.#points.get(name)?.contributions.length ?? 0) > 0
+  }
+
+  /** Passes `value` through each contribution of a filter point in order; undefined results keep the value. */
+  async runFilter<T>(point: PointRef<T, T | undefined>, value: T): Promise<T> {
+    let current = value
+    for (const { fn } of this.#state(point, 'filter').contributions.slice()) {
+      const next = (await fn(current)) as T | undefined
+      if (next !== undefined) current = next
+    }
+    return current
+  }
+
+  /** Runs every contribution of an action point; a failing one is logged and does not stop the others. */
+  async runAction<T>(point: PointRef<T, unknown>, value: T): Promise<void> {
+    const state = this.#state(point, 'action')
+    const results = await this.#settle(state, value)
+    for (const result of results) {
+      if (!result.ok) {
+        this.#logger.error(
+          { err: result.error, point: state.point.name, owner: result.owner },
+          'extension failed',
+        )
+      }
+    }
+  }
+
+  /** Runs every contribution of a collect point concurrently; resolves to each one's result in priority order. */
+  runCollect<In, Out>(point: PointRef<In, Out>, value: In): Promise<CollectResult<Out>[]> {
+    return this.#settle(this.#state(point, 'collect'), value) as Promise<CollectResult<Out>[]>
+  }
+
+  /** The contributions of one point in priority order, for points of opaque values such as `http.middleware`. */
+  contributions<In, Out>(
+    point: PointRef<In, Out>,
+  ): { fn: ExtensionFn<In, Out>; priority: number; owner?: string }[] {
+    return this.#state(point).contributions.map(({ fn, priority, owner }) => ({
+      fn: fn as ExtensionFn<In, Out>,
+      priority,
+      ...(owner === undefined ? {} : { owner }),
+    }))
+  }
+
+  /** Every point with its contributions' owners and priorities. */
+  list(): ExtensionPointInfo[] {
+    return [...this.#points.values()].map(({ point, contributions }) => ({
+      name: point.name,
+      kind: point.kind,
+      ...(point.description === undefined ? {} : { description: point.description }),
+      contributions: contributions.map(({ owner, priority }) =>
+        owner === undefined ? { priority } : { owner, priority },
+      ),
+    }))
+  }
+
+  #state(point: string | { readonly name: string }, kind?: ExtensionKind): PointState {
+    const name = typeof point === 'string' ? point : point.name
+    const state = this.#points.get(name)
+    if (state === undefined) throw new ExtensionPointError(`extension point "${name}" is not defined`)
+    if (kind !== undefined && state.point.kind !== kind) {
+      throw new ExtensionPointError(
+        `extension point "${name}" is a ${state.point.kind} point, not a ${kind} point`,
+      )
+    }
+    return state
+  }
+
+  async #settle(state: PointState, value: unknown): Promise<CollectResult<unknown>[]> {
+    // A snapshot: contributions removed while these run must not shift the owners of the results.
+    const contributions = state.contributions.slice()
+    const settled = await Promise.allSettled(contributions.map(async ({ fn }) => fn(value)))
+    return settled.map((result, i) => {
+      const owner = contributions[i]?.owner
+      return result.status === 'fulfilled'
+        ? { owner, ok: true, value: result.value }
+        : { owner, ok: false, error: toError(result.reason) }
+    })
+  }
+}
+
+function toError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason))
+}

@@ -1,0 +1,220 @@
+import { Fifo } from '../delivery/fifo.js'
+import type { Event } from '../event/event.js'
+import { isoNow } from '../event/iso-now.js'
+import { isFinalStatus } from '../ledger/delivery-status.js'
+import { IdempotencyKeys } from './idempotency-keys.js'
+import { MemoryKv } from './memory-kv.js'
+import { pendingRecord } from './pending-record.js'
+import type {
+  DeadLetter,
+  DeadLetterQuery,
+  DeliveryRecord,
+  KvEntry,
+  KvListOptions,
+  PluginState,
+  Store,
+  UnfinishedEvent,
+} from './store.js'
+
+/** Bounds of a `MemoryStore`; the oldest entries are dropped first when one is reached. */
+export interface MemoryStoreOptions {
+  /** Events kept in the ledger. Default 10,000. */
+  maxEvents?: number
+  /** Idempotency records kept per handler. Default 100,000. */
+  maxIdempotencyKeys?: number
+  /** How long an idempotency record lasts. Default 24 hours. */
+  idempotencyTtlMs?: number
+  /** Dead letters kept. Default 10,000. */
+  maxDeadLetters?: number
+}
+
+interface LedgerEntry {
+  event: Event | undefined
+  records: Map<string, DeliveryRecord>
+}
+
+/**
+ * A `Store` in memory, bounded in size (and idempotency records in time). Nothing survives the process: use
+ * `@switchyard/store-sqlite` when accepted events must outlive a crash.
+ *
+ * @example
+ * ```ts
+ * const bus = new EventBus({ store: new MemoryStore({ maxEvents: 1_000, idempotencyTtlMs: 60_000 }) })
+ * ```
+ */
+export class MemoryStore implements Store {
+  #maxEvents: number
+  #maxKeys: number
+  #ttlMs: number
+  #maxDeadLetters: number
+  #ledger = new Map<string, LedgerEntry>()
+  /** Ledger event ids oldest first, for eviction (nothing else deletes from the ledger). */
+  #ledgerOrder = new Fifo<string>()
+  /** Ids of accepted events with a handler not yet final, oldest first. */
+  #unfinished = new Set<string>()
+  /** Per handler (nested, so the hot lookup builds no composite key). */
+  #processed = new Map<string, IdempotencyKeys>()
+  #deadLetters = new Map<string, DeadLetter>()
+  #plugins = new Map<string, PluginState>()
+  #kv = new MemoryKv()
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#maxEvents = options.maxEvents ?? 10_000
+    this.#maxKeys = options.maxIdempotencyKeys ?? 100_000
+    this.#ttlMs = options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000
+    this.#maxDeadLetters = options.maxDeadLetters ?? 10_000
+  }
+
+  async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
+    const entry = this.#entry(event.id)
+    entry.event = event
+    const updatedAt = isoNow()
+    for (const handler of handlers) {
+      if (!entry.records.has(handler)) entry.records.set(handler, pendingRecord(event.id, handler, updatedAt))
+    }
+    this.#track(event.id, entry)
+  }
+
+  async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+    for (const record of records) {
+      const entry = this.#entry(record.eventId)
+      entry.records.set(record.handler, { ...record })
+      this.#track(record.eventId, entry)
+    }
+  }
+
+  async deliveries(eventId: string): Promise<DeliveryRecord[]> {
+    const entry = this.#ledger.get(eventId)
+    return entry === undefined ? [] : [...entry.records.values()].map((record) => ({ ...record }))
+  }
+
+  async unfinishedEvents(): Promise<UnfinishedEvent[]> {
+    const result: UnfinishedEvent[] = []
+    for (const id of this.#unfinished) {
+      const entry = this.#ledger.get(id)!
+      const handlers = [...entry.records.values()]
+        .filter((r) => !isFinalStatus(r.status))
+        .map((r) => r.handler)
+      result.push({ event: entry.event!, handlers })
+    }
+    return result
+  }
+
+  async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
+    return this.isProcessedSync(idempotencyKey, handler)
+  }
+
+  async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
+    this.markProcessedSync(idempotencyKey, handler)
+  }
+
+  /** `isProcessed` without a promise: the bus uses it to skip an await per idempotent delivery. */
+  isProcessedSync(idempotencyKey: string, handler: string): boolean {
+    return this.#processed.get(handler)?.has(idempotencyKey, Date.now()) ?? false
+  }
+
+  /** `markProcessed` without a promise. */
+  markProcessedSync(idempotencyKey: string, handler: string): void {
+    let keys = this.#processed.get(handler)
+    if (keys === undefined) {
+      keys = new IdempotencyKeys(this.#maxKeys, this.#ttlMs)
+      this.#processed.set(handler, keys)
+    }
+    keys.add(idempotencyKey, Date.now())
+  }
+
+  async addDeadLetter(deadLetter: DeadLetter): Promise<void> {
+    this.#deadLetters.set(deadLetter.id, { ...deadLetter })
+    evictOldest(this.#deadLetters, this.#maxDeadLetters)
+  }
+
+  async listDeadLetters(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
+    const { handler, after, limit = Number.POSITIVE_INFINITY } = query
+    return [...this.#deadLetters.values()]
+      .filter(
+        (dl) => (handler === undefined || dl.handler === handler) && (after === undefined || dl.id > after),
+      )
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit)
+      .map((dl) => ({ ...dl }))
+  }
+
+  async getDeadLetter(id: string): Promise<DeadLetter | undefined> {
+    const deadLetter = this.#deadLetters.get(id)
+    return deadLetter === undefined ? undefined : { ...deadLetter }
+  }
+
+  async deleteDeadLetter(id: string): Promise<boolean> {
+    return this.#deadLetters.delete(id)
+  }
+
+  async purgeDeadLetters(before: Date): Promise<number> {
+    let purged = 0
+    for (const [id, deadLetter] of this.#deadLetters) {
+      if (Date.parse(deadLetter.failedAt) < before.getTime()) {
+        this.#deadLetters.delete(id)
+        purged++
+      }
+    }
+    return purged
+  }
+
+  async getPluginState(plugin: string): Promise<PluginState | undefined> {
+    const state = this.#plugins.get(plugin)
+    return state === undefined ? undefined : { ...state }
+  }
+
+  async setPluginState(plugin: string, state: PluginState): Promise<void> {
+    this.#plugins.set(plugin, { ...state })
+  }
+
+  async forgetPlugin(plugin: string): Promise<void> {
+    this.#plugins.delete(plugin)
+    this.#kv.dropNamespace(plugin)
+  }
+
+  async kvGet(namespace: string, key: string): Promise<unknown | undefined> {
+    return this.#kv.get(namespace, key)
+  }
+
+  async kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void> {
+    this.#kv.set(namespace, key, value, options?.ttlMs)
+  }
+
+  async kvDelete(namespace: string, key: string): Promise<boolean> {
+    return this.#kv.delete(namespace, key)
+  }
+
+  async kvList(namespace: string, options: KvListOptions = {}): Promise<KvEntry[]> {
+    return this.#kv.list(namespace, options)
+  }
+
+  async close(): Promise<void> {}
+
+  #entry(eventId: string): LedgerEntry {
+    let entry = this.#ledger.get(eventId)
+    if (entry === undefined) {
+      entry = { event: undefined, records: new Map() }
+      this.#ledger.set(eventId, entry)
+      this.#ledgerOrder.push(eventId)
+      if (this.#ledger.size > this.#maxEvents) {
+        const oldest = this.#ledgerOrder.shift()!
+        this.#ledger.delete(oldest)
+        this.#unfinished.delete(oldest)
+      }
+    }
+    return entry
+  }
+
+  #track(eventId: string, entry: LedgerEntry): void {
+    if (!this.#ledger.has(eventId)) return
+    const open =
+      entry.event !== undefined && [...entry.records.values()].some((r) => !isFinalStatus(r.status))
+    if (open) this.#unfinished.add(eventId)
+    else this.#unfinished.delete(eventId)
+  }
+}
+
+function evictOldest(map: Map<string, unknown>, max: number): void {
+  while (map.size > max) map.delete(map.keys().next().value!)
+}

@@ -1,0 +1,128 @@
+import type { DeliveryStatus, PendingDeliveryStatus } from '../delivery/delivery.js'
+import type { Event } from '../event/event.js'
+
+/** One (event, handler) row of the delivery ledger. */
+export interface DeliveryRecord {
+  eventId: string
+  handler: string
+  status: DeliveryStatus | PendingDeliveryStatus
+  attempts: number
+  durationMs: number
+  /** Message of the last error, if any. */
+  error?: string
+  /** RFC 3339. */
+  updatedAt: string
+}
+
+/** An event that one handler could not process after its last attempt. */
+export interface DeadLetter {
+  /** Id of the dead letter itself (UUID v7), the cursor for listing. */
+  id: string
+  event: Event
+  handler: string
+  attempts: number
+  error: string
+  /** RFC 3339. */
+  failedAt: string
+}
+
+/** Filter and page for `Store.listDeadLetters`; results are oldest first. */
+export interface DeadLetterQuery {
+  handler?: string
+  /** Return dead letters whose id sorts after this one (the last id of the previous page). */
+  after?: string
+  limit?: number
+}
+
+/** An accepted event with the handlers that have not reached a final state yet. */
+export interface UnfinishedEvent {
+  event: Event
+  handlers: string[]
+}
+
+/** Persisted runtime state of a plugin, so enable/disable survives a restart. */
+export interface PluginState {
+  enabled: boolean
+  /** RFC 3339. */
+  updatedAt: string
+}
+
+/** One key of a plugin's KV namespace. */
+export interface KvEntry {
+  key: string
+  value: unknown
+}
+
+/** Filter and page for `Store.kvList`. */
+export interface KvListOptions {
+  prefix?: string
+  /** Return keys that sort after this one (the last key of the previous page). */
+  after?: string
+  limit?: number
+}
+
+/**
+ * Where the bus keeps what must outlive one delivery: the outbox of accepted events, the per-handler delivery
+ * ledger, idempotency records, dead letters, plugin state and plugin KV. The in-memory store is the first
+ * implementation; `@switchyard/store-sqlite` and `@switchyard/transport-nats` provide durable ones. Every
+ * implementation runs `runStoreContract` from `@switchyard/core/testing`.
+ *
+ * @example
+ * ```ts
+ * const bus = new EventBus({ store: new MemoryStore({ maxEvents: 10_000 }) })
+ * ```
+ */
+export interface Store {
+  /**
+   * Accepts an event with the handlers it must reach. Resolves once the event is kept as durably as the store
+   * can keep it (on disk for a durable store): `enqueue` answers only after this.
+   */
+  acceptEvent(event: Event, handlers: readonly string[]): Promise<void>
+  /**
+   * Records progress or the final state of deliveries. Once every handler of an accepted event is final, the
+   * event no longer counts as unfinished. Batched: the bus passes all records it has ready at once.
+   */
+  recordDeliveries(records: readonly DeliveryRecord[]): Promise<void>
+  /** The ledger of one event, one record per handler, or an empty list when the event is unknown. */
+  deliveries(eventId: string): Promise<DeliveryRecord[]>
+  /** Accepted events with handlers not yet final, oldest first: what to resume after a restart. */
+  unfinishedEvents(): Promise<UnfinishedEvent[]>
+
+  /** Whether `handler` already succeeded for `idempotencyKey`. */
+  isProcessed(idempotencyKey: string, handler: string): Promise<boolean>
+  /** Remembers that `handler` succeeded for `idempotencyKey`. */
+  markProcessed(idempotencyKey: string, handler: string): Promise<void>
+  /**
+   * Optional, for stores that keep idempotency records in memory: `isProcessed` answered synchronously. When
+   * both sync methods are present the bus uses them instead of the async pair (an await less per delivery).
+   */
+  isProcessedSync?(idempotencyKey: string, handler: string): boolean
+  /** Optional: `markProcessed` done synchronously (see `isProcessedSync`). */
+  markProcessedSync?(idempotencyKey: string, handler: string): void
+
+  addDeadLetter(deadLetter: DeadLetter): Promise<void>
+  listDeadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]>
+  getDeadLetter(id: string): Promise<DeadLetter | undefined>
+  /** Resolves to false when there was no such dead letter. */
+  deleteDeadLetter(id: string): Promise<boolean>
+  /** Deletes dead letters that failed before `before`; resolves to how many were deleted. */
+  purgeDeadLetters(before: Date): Promise<number>
+
+  getPluginState(plugin: string): Promise<PluginState | undefined>
+  setPluginState(plugin: string, state: PluginState): Promise<void>
+  /** Forgets everything kept for a plugin: its state and its KV namespace (used by uninstall). */
+  forgetPlugin(plugin: string): Promise<void>
+
+  kvGet(namespace: string, key: string): Promise<unknown | undefined>
+  /** Stores a JSON-serialisable value; with `ttlMs` it expires after that long. */
+  kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void>
+  kvDelete(namespace: string, key: string): Promise<boolean>
+  /**
+   * Entries of a namespace in key order (JavaScript string order), optionally under a key prefix, only keys
+   * sorting after `after` (the last key of the previous page), at most `limit`.
+   */
+  kvList(namespace: string, options?: KvListOptions): Promise<KvEntry[]>
+
+  /** Flushes pending writes and releases resources. */
+  close(): Promise<void>
+}

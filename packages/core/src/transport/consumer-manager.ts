@@ -1,0 +1,112 @@
+import type { HandlerEntry } from '../delivery/handler-entry.js'
+import type { HandlerSlot } from '../delivery/handler-slot.js'
+import type { Logger } from '../logger.js'
+import type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from './transport.js'
+
+/** A message not acked within this long is presumed lost with its node; long enough for a slow gate and attempt. */
+const MIN_ACK_WAIT_MS = 30_000
+
+/**
+ * Keeps one transport consumer per handler name in step with the subscription bound to the name, and lets
+ * `enqueue` wait until consumers being started are ready.
+ *
+ * @example
+ * ```ts
+ * const consumers = new ConsumerManager(transport, logger, (slot, message) => deliverer.fromTransport(slot, message, reach))
+ * consumers.reconcile(slot)
+ * await consumers.ready()
+ * ```
+ */
+export class ConsumerManager {
+  #transport: Transport
+  #logger: Logger
+  #onMessage: (slot: HandlerSlot, message: TransportMessage) => Promise<void>
+  #consumers = new Map<
+    HandlerSlot,
+    { entry: HandlerEntry; options: ConsumerOptions; consumer: Promise<TransportConsumer | undefined> }
+  >()
+  #pending = new Set<Promise<unknown>>()
+
+  constructor(
+    transport: Transport,
+    logger: Logger,
+    onMessage: (slot: HandlerSlot, message: TransportMessage) => Promise<void>,
+  ) {
+    this.#transport = transport
+    this.#logger = logger
+    this.#onMessage = onMessage
+  }
+
+  /**
+   * Starts, restarts or stops the slot's consumer so it serves the slot's current subscription with options
+   * from its current policy (a policy change that alters them restarts the consumer).
+   */
+  reconcile(slot: HandlerSlot): void {
+    const current = this.#consumers.get(slot)
+    const entry = slot.entry
+    const options = entry === undefined ? undefined : consumerOptions(entry)
+    if (current !== undefined && current.entry === entry && sameOptions(current.options, options)) return
+    const stopped = current === undefined ? Promise.resolve() : this.#stop(slot)
+    if (entry === undefined || options === undefined) {
+      this.#track(stopped)
+      return
+    }
+    const consumer = stopped
+      .then(() => this.#transport.consume(options, (message) => this.#onMessage(slot, message)))
+      .catch((error: unknown) => {
+        this.#logger.error({ err: error, handler: entry.name }, 'could not start the transport consumer')
+        return undefined
+      })
+    this.#consumers.set(slot, { entry, options, consumer })
+    this.#track(consumer)
+  }
+
+  /** Stops the slot's consumer (in-flight messages finish first). */
+  stop(slot: HandlerSlot): Promise<void> {
+    const stopped = this.#stop(slot)
+    this.#track(stopped)
+    return stopped
+  }
+
+  /** Resolves when every start and stop begun so far is done. */
+  async ready(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all(this.#pending)
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#consumers.keys()].map((slot) => this.stop(slot)))
+  }
+
+  async #stop(slot: HandlerSlot): Promise<void> {
+    const current = this.#consumers.get(slot)
+    if (current === undefined) return
+    this.#consumers.delete(slot)
+    const consumer = await current.consumer
+    await consumer?.stop()
+  }
+
+  #track(work: Promise<unknown>): void {
+    this.#pending.add(work)
+    void work.finally(() => this.#pending.delete(work))
+  }
+}
+
+function consumerOptions(entry: HandlerEntry): ConsumerOptions {
+  return {
+    handler: entry.name,
+    pattern: entry.pattern,
+    concurrency: entry.policy.concurrency,
+    ackWaitMs: Math.max(MIN_ACK_WAIT_MS, entry.policy.timeoutMs * 3),
+    // The bus dead-letters after its last attempt; the margin covers redeliveries after an ack wait.
+    maxDeliveries: entry.policy.retry.attempts + 2,
+  }
+}
+
+function sameOptions(a: ConsumerOptions, b: ConsumerOptions | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.concurrency === b.concurrency &&
+    a.ackWaitMs === b.ackWaitMs &&
+    a.maxDeliveries === b.maxDeliveries
+  )
+}
