@@ -10,17 +10,17 @@ import type {
   UnfinishedEvent,
 } from '@switchyard/core'
 import type { Database } from 'better-sqlite3'
-import { DeadLetterTable } from './dead-letter-table.js'
 import { StoreClosedError } from './errors.js'
-import { EventLedger } from './event-ledger.js'
-import { IdempotencyRecords } from './idempotency-records.js'
-import { openDatabase } from './open-database.js'
-import { PluginData } from './plugin-data.js'
+import { openDatabase } from './schema/open-database.js'
 import {
   type ResolvedSqliteStoreOptions,
   resolveSqliteStoreOptions,
   type SqliteStoreOptions,
 } from './sqlite-store-options.js'
+import { DeadLetterTable } from './tables/dead-letter-table.js'
+import { EventLedger } from './tables/event-ledger.js'
+import { IdempotencyRecords } from './tables/idempotency-records.js'
+import { PluginData } from './tables/plugin-data.js'
 import { toJson } from './to-json.js'
 import { WriteQueue } from './write-queue.js'
 

@@ -1,9 +1,9 @@
 import { createEvent, type Event } from '@switchyard/core'
 import { describe, expect, it, vi } from 'vitest'
-import { SqliteStore } from './sqlite-store.js'
-import type { RetentionOptions } from './sqlite-store-options.js'
-import { sleep } from './test-support/sleep.js'
-import { useTempDir } from './test-support/temp-dir.js'
+import { SqliteStore } from '../sqlite-store.js'
+import type { RetentionOptions } from '../sqlite-store-options.js'
+import { sleep } from '../test-support/sleep.js'
+import { useTempDir } from '../test-support/temp-dir.js'
 
 const NO_AGE_LIMIT = Number.POSITIVE_INFINITY
 

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { StoreOpenError } from './errors.js'
-import { openSqliteStore } from './open-sqlite-store.js'
-import { useTempDir } from './test-support/temp-dir.js'
+import { StoreOpenError } from '../errors.js'
+import { openSqliteStore } from '../open-sqlite-store.js'
+import { useTempDir } from '../test-support/temp-dir.js'
 
 describe('openSqliteStore', () => {
   const temp = useTempDir()

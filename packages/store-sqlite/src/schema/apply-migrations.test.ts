@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { openSqliteStore } from '../open-sqlite-store.js'
+import { useTempDir } from '../test-support/temp-dir.js'
 import { applyMigrations } from './apply-migrations.js'
 import { migrations } from './migrations.js'
-import { openSqliteStore } from './open-sqlite-store.js'
-import { useTempDir } from './test-support/temp-dir.js'
 
 const latest = migrations.at(-1)!.version
 

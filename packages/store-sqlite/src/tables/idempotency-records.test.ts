@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { SqliteStore } from './sqlite-store.js'
-import { sleep } from './test-support/sleep.js'
-import { useTempDir } from './test-support/temp-dir.js'
+import { SqliteStore } from '../sqlite-store.js'
+import { sleep } from '../test-support/sleep.js'
+import { useTempDir } from '../test-support/temp-dir.js'
 
 describe('idempotency records', () => {
   const temp = useTempDir()

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
+import { StoreOpenError } from '../errors.js'
 import { applyMigrations } from './apply-migrations.js'
-import { StoreOpenError } from './errors.js'
 
 const IN_MEMORY = ':memory:'
 
