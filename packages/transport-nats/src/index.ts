@@ -1,3 +1,4 @@
+export type { NatsConnectionOptions } from './connection/open-connection.js'
 export {
   TransportClosedError,
   TransportConnectError,
@@ -8,4 +9,3 @@ export { connectNatsStore, NatsStore } from './nats-store.js'
 export type { NatsStoreOptions } from './nats-store-options.js'
 export { connectNatsTransport, NatsTransport } from './nats-transport.js'
 export type { NatsTransportOptions } from './nats-transport-options.js'
-export type { NatsConnectionOptions } from './open-connection.js'

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { connectionEntries, type NatsConnectionOptions } from './open-connection.js'
+import { connectionEntries, type NatsConnectionOptions } from './connection/open-connection.js'
 import { natsName, parseOptions, positiveInt } from './parse-options.js'
 
 /** Options of `connectNatsStore`. */

@@ -11,14 +11,14 @@ import type {
   Store,
   UnfinishedEvent,
 } from '@switchyard/core'
-import { DeadLetterBucket } from './dead-letter-bucket.js'
-import { DeliveryLedger } from './delivery-ledger.js'
+import { jetstreamManagerOf, openConnection } from './connection/open-connection.js'
 import { TransportClosedError } from './errors.js'
-import { JsonBucket } from './json-bucket.js'
-import { toKeyToken } from './key-token.js'
+import { DeadLetterBucket } from './kv/dead-letter-bucket.js'
+import { DeliveryLedger } from './kv/delivery-ledger.js'
+import { JsonBucket } from './kv/json-bucket.js'
+import { toKeyToken } from './kv/key-token.js'
+import { PluginKvBucket } from './kv/plugin-kv-bucket.js'
 import { type NatsStoreOptions, resolveStoreOptions } from './nats-store-options.js'
-import { jetstreamManagerOf, openConnection } from './open-connection.js'
-import { PluginKvBucket } from './plugin-kv-bucket.js'
 
 /** The buckets of one store. */
 interface Buckets {

@@ -1,6 +1,6 @@
 import type { Logger } from '@switchyard/core'
 import * as v from 'valibot'
-import { connectionEntries, type NatsConnectionOptions } from './open-connection.js'
+import { connectionEntries, type NatsConnectionOptions } from './connection/open-connection.js'
 import { natsName, parseOptions, positiveInt } from './parse-options.js'
 
 /** Options of `connectNatsTransport`. */

@@ -11,15 +11,15 @@ import {
   type TransportMessage,
   type TransportPublishResult,
 } from '@switchyard/core'
-import { AckJournal } from './ack-journal.js'
-import { ConnectionState } from './connection-state.js'
-import { ensureStream } from './ensure-stream.js'
+import { ConnectionState } from './connection/connection-state.js'
+import { jetstreamManagerOf, openConnection } from './connection/open-connection.js'
+import { AckJournal } from './consumer/ack-journal.js'
+import { HandlerConsumer, TARGET_HEADER } from './consumer/handler-consumer.js'
 import { TransportClosedError, TransportPublishError } from './errors.js'
-import { HandlerConsumer, TARGET_HEADER } from './handler-consumer.js'
 import type { NatsTransportOptions, ResolvedTransportOptions } from './nats-transport-options.js'
 import { resolveTransportOptions } from './nats-transport-options.js'
-import { jetstreamManagerOf, openConnection } from './open-connection.js'
-import { SubjectScheme } from './subject-scheme.js'
+import { ensureStream } from './stream/ensure-stream.js'
+import { SubjectScheme } from './stream/subject-scheme.js'
 
 /** One publish attempt waits this long for its ack before it is sent again (same message id: no duplicate). */
 const ATTEMPT_TIMEOUT_MS = 2500

@@ -7,7 +7,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
-import { TransportSetupError } from './errors.js'
+import { TransportSetupError } from '../errors.js'
 
 /** The parts of a durable pull consumer the transport decides. */
 export interface DurableSpec {

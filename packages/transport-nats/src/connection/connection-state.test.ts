@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createEvent, type TransportMessage } from '@switchyard/core'
 import { afterAll, describe, expect, it } from 'vitest'
-import { connectNatsTransport } from './nats-transport.js'
-import { consumerOptions, type Seen, until } from './test-support/collect.js'
-import { startTcpProxy } from './test-support/tcp-proxy.js'
-import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
+import { connectNatsTransport } from '../nats-transport.js'
+import { consumerOptions, type Seen, until } from '../test-support/collect.js'
+import { startTcpProxy } from '../test-support/tcp-proxy.js'
+import { deleteStreams, NATS_URL, natsReachable, uniqueName } from '../testing/index.js'
 
 const up = await natsReachable()
 

@@ -1,8 +1,8 @@
 import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import * as v from 'valibot'
-import { TransportConnectError } from './errors.js'
-import { positiveInt } from './parse-options.js'
+import { TransportConnectError } from '../errors.js'
+import { positiveInt } from '../parse-options.js'
 
 /** How to reach NATS; shared by `connectNatsTransport` and `connectNatsStore`. */
 export interface NatsConnectionOptions {

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream'
 import type { ConsumerOptions, Event, Logger, TransportConsumer, TransportMessage } from '@switchyard/core'
+import type { SubjectScheme } from '../stream/subject-scheme.js'
 import { type DurableSpec, ensureConsumer } from './ensure-consumer.js'
 import { type MessageLink, NatsTransportMessage } from './nats-transport-message.js'
 import { Slots } from './slots.js'
-import type { SubjectScheme } from './subject-scheme.js'
 
 /** Header naming the only handlers a resumed event is for (comma-separated); absent: every matching handler. */
 export const TARGET_HEADER = 'Switchyard-Handlers'

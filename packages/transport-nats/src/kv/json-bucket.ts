@@ -1,6 +1,6 @@
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream'
 import type { KV, Kvm } from '@nats-io/kv'
-import { TransportSetupError } from './errors.js'
+import { TransportSetupError } from '../errors.js'
 
 /** A value read from a bucket with the revision to update it against. */
 export interface Revisioned<T> {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createEvent, type TransportMessage } from '@switchyard/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectNatsTransport, type NatsTransport } from './nats-transport.js'
-import { acking, consumerOptions, type Seen, until } from './test-support/collect.js'
-import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
+import { connectNatsTransport, type NatsTransport } from '../nats-transport.js'
+import { acking, consumerOptions, type Seen, until } from '../test-support/collect.js'
+import { deleteStreams, NATS_URL, natsReachable, uniqueName } from '../testing/index.js'
 
 const up = await natsReachable()
 

@@ -1,8 +1,8 @@
 import type { JsMsg } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
 import type { Event, TransportMessage } from '@switchyard/core'
+import type { ConnectionState } from '../connection/connection-state.js'
 import type { AckJournal } from './ack-journal.js'
-import type { ConnectionState } from './connection-state.js'
 
 /** What a message needs to settle itself over a connection that may drop. */
 export interface MessageLink {

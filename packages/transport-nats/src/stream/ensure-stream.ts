@@ -8,7 +8,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
-import { TransportSetupError } from './errors.js'
+import { TransportSetupError } from '../errors.js'
 
 /** The stream settings the transport decides. */
 export interface StreamSpec {

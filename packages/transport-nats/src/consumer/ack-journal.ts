@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Logger } from '@switchyard/core'
-import type { ConnectionState } from './connection-state.js'
+import type { ConnectionState } from '../connection/connection-state.js'
 
 /** An ack or nak for one delivery: the subject JetStream reads it on, what it says, and when it stops mattering. */
 interface Entry {
