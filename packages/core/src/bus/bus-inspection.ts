@@ -1,3 +1,4 @@
+import type { HandlerEntry } from '../delivery/handler-entry.js'
 import type { HandlerSlot } from '../delivery/handler-slot.js'
 import type { Event } from '../event/event.js'
 import { assertEventType } from '../event/event-type.js'
@@ -16,7 +17,7 @@ import type { Explanation } from './bus-types.js'
  */
 export function explainEvent(
   planner: DispatchPlanner,
-  slots: ReadonlyMap<string, HandlerSlot>,
+  slots: ReadonlyMap<string, HandlerSlot<HandlerEntry>>,
   event: Event,
 ): Explanation {
   assertEventType(event.type)
@@ -49,7 +50,10 @@ export function explainEvent(
  * for (const warning of routeWarnings(planner, slots)) logger.warn(warning)
  * ```
  */
-export function routeWarnings(planner: DispatchPlanner, slots: ReadonlyMap<string, HandlerSlot>): string[] {
+export function routeWarnings(
+  planner: DispatchPlanner,
+  slots: ReadonlyMap<string, HandlerSlot<HandlerEntry>>,
+): string[] {
   const warnings: string[] = []
   for (const route of planner.routes().values()) {
     for (const name of route.named) {

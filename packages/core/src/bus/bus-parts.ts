@@ -1,12 +1,13 @@
+import type { AttemptContext } from '../delivery/attempt-context.js'
 import { DeadlineList } from '../delivery/deadline-list.js'
 import { Deliverer } from '../delivery/deliverer.js'
+import { DeliveryRecorder } from '../delivery/delivery-recorder.js'
 import type { HandlerEntry } from '../delivery/handler-entry.js'
 import { HandlerSlots } from '../delivery/handler-slots.js'
 import type { Event } from '../event/event.js'
 import { builtinExtensionPoints } from '../extensions/extension-point.js'
 import type { ExtensionRegistry } from '../extensions/extension-registry.js'
 import { DispatchCompletion } from '../ledger/dispatch-completion.js'
-import { LedgerWriter } from '../ledger/ledger-writer.js'
 import type { Logger } from '../logger.js'
 import type { DispatchPlanner, Reach } from '../routing/dispatch-plan.js'
 import type { Store } from '../store/store.js'
@@ -22,9 +23,9 @@ export interface BusParts {
   slots: HandlerSlots
   consumers: ConsumerManager
   deliverer: Deliverer
-  ledger: LedgerWriter
+  recorder: DeliveryRecorder
   completion: DispatchCompletion
-  deadlines: DeadlineList
+  deadlines: DeadlineList<AttemptContext>
   /** Aborted when the grace period of `close` is over. */
   shutdown: AbortController
 }
@@ -42,8 +43,8 @@ export interface BusPartsOptions {
 }
 
 /**
- * Wires one bus's delivery machinery: the ledger and the completion of enqueued events, the deliverer and the
- * transport consumers that feed it.
+ * Wires one bus's delivery machinery: the recorder (with the ledger) and the completion of enqueued events, the
+ * deliverer and the transport consumers that feed it.
  *
  * @example
  * ```ts
@@ -53,28 +54,24 @@ export interface BusPartsOptions {
 export function createBusParts(options: BusPartsOptions): BusParts {
   const { store, transport, logger, extensions, planner } = options
   const slots = new HandlerSlots()
-  const deadlines = new DeadlineList()
+  const deadlines = new DeadlineList<AttemptContext>()
   const shutdown = new AbortController()
   const completion = new DispatchCompletion(store, logger, (event, report) =>
     extensions.runAction(builtinExtensionPoints.afterDispatch, { event, report }),
   )
-  const ledger = new LedgerWriter(store, logger, (finished) => completion.written(finished))
-  const deliverer = new Deliverer({
+  const recorder = new DeliveryRecorder({
     store,
     logger,
-    deadlines,
     observers: options.observers,
     shutdown: shutdown.signal,
-    ledger,
+    onWritten: (finished) => completion.written(finished),
     reportsCompletion: options.reportsCompletion,
   })
+  const deliverer = new Deliverer({ store, logger, deadlines, shutdown: shutdown.signal, recorder })
   // A transport delivery checks the handler selection and the routes as they are when it is consumed.
-  const reach = (entry: HandlerEntry, event: Event): Reach =>
-    planner.isSelected(entry.name)
-      ? planner.reach(entry, event, planner.routes().get(event.type))
-      : { reached: false, reason: 'disabled' }
+  const reachNow = (entry: HandlerEntry, event: Event): Reach => planner.reachNow(entry, event)
   const consumers = new ConsumerManager(transport, logger, (slot, message) =>
-    deliverer.fromTransport(slot, message, reach),
+    deliverer.fromTransport(slot, message, reachNow),
   )
-  return { store, transport, logger, slots, consumers, deliverer, ledger, completion, deadlines, shutdown }
+  return { store, transport, logger, slots, consumers, deliverer, recorder, completion, deadlines, shutdown }
 }

@@ -7,7 +7,7 @@ import type { ResumeOptions } from './bus-types.js'
 /** What `resumeUnfinished` and `replayDeadLetter` need from their bus. */
 export type RecoveryDeps = Pick<
   BusParts,
-  'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'ledger'
+  'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'recorder'
 >
 
 /**
@@ -23,7 +23,7 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
   // A transport that keeps unacked events (JetStream) redelivers them itself; handing them out again from the
   // Store would run events in flight on other nodes a second time.
   if (deps.transport.keepsUnacked) return 0
-  const { slots, deliverer } = deps
+  const { slots, recorder } = deps
   const unfinished = await deps.store.unfinishedEvents()
   await deps.consumers.ready()
   let resumed = 0
@@ -32,14 +32,14 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
     if (options.finalizeMissing) {
       targets = handlers.filter((name) => slots.has(name))
       for (const name of handlers)
-        if (!slots.has(name)) deliverer.unrouted(event, name, 'handler no longer subscribed')
+        if (!slots.has(name)) recorder.unrouted(event, name, 'handler no longer subscribed')
     }
     if (targets.length === 0) continue
     await deps.transport.publish(event, { handlers: targets })
     resumed++
   }
   // The finalised rows are in the Store when resume resolves (unfinishedEvents no longer lists them).
-  await deps.ledger.flush()
+  await recorder.flush()
   return resumed
 }
 
@@ -52,7 +52,7 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
  * ```
  */
 export async function replayDeadLetter(
-  deps: Pick<RecoveryDeps, 'store' | 'slots' | 'deliverer'>,
+  deps: Pick<RecoveryDeps, 'store' | 'slots' | 'deliverer' | 'recorder'>,
   id: string,
 ): Promise<DeliveryOutcome> {
   const deadLetter = await deps.store.getDeadLetter(id)
@@ -61,6 +61,6 @@ export async function replayDeadLetter(
   if (slot?.entry === undefined) throw new NotFoundError(`handler ${deadLetter.handler}`)
   const outcome = await deps.deliverer.direct(slot, deadLetter.event, performance.now(), true)
   if (outcome.status === 'succeeded' || outcome.status === 'skipped_duplicate')
-    await deps.store.deleteDeadLetter(id)
+    await deps.recorder.replayed(id)
   return outcome
 }

@@ -26,16 +26,16 @@ export class BusShutdown {
 
   /** See `EventBus.drain`. */
   async drain(): Promise<void> {
-    const { consumers, transport, slots, ledger, completion } = this.#parts
+    const { consumers, transport, slots, recorder, completion } = this.#parts
     for (;;) {
       await consumers.ready()
       await transport.idle?.()
       const busy = slots.busy()
       if (busy.length > 0) await Promise.all(busy)
-      else if (ledger.idle && completion.idle) return
+      else if (recorder.idle && completion.idle) return
       else {
         // Writing the ledger can complete events, and their after_dispatch actions may enqueue more work.
-        await ledger.flush()
+        await recorder.flush()
         await completion.settled()
       }
     }

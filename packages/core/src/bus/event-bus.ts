@@ -135,11 +135,11 @@ export class EventBus<M extends EventMap = EventMap> {
     this.#assertOpen()
     const accepted = await this.#publishing.prepare(event)
     const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)
-    await this.store.acceptEvent(accepted, handlers)
+    await this.#parts.recorder.accept(accepted, handlers)
     await this.#parts.consumers.ready()
     const published = await this.transport.publish(accepted)
     if (published?.duplicate === true && handlers.length > 0)
-      await this.#parts.deliverer.droppedDuplicate(accepted)
+      await this.#parts.recorder.droppedDuplicate(accepted)
     if (handlers.length === 0 && this.#publishing.hasAfterDispatch)
       this.#parts.completion.report(accepted, { eventId: accepted.id, outcomes: [] })
     return { id: accepted.id }

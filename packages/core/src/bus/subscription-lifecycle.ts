@@ -107,7 +107,7 @@ export class SubscriptionLifecycle {
   }
 
   /** Takes a retired subscription out of the dispatch plan (replaced, or its hold ended). */
-  #unretire(slot: HandlerSlot): void {
+  #unretire(slot: HandlerSlot<HandlerEntry>): void {
     if (slot.retired === undefined) return
     this.#planner.remove(slot.retired)
     slot.retired = undefined

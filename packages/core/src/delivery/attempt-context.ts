@@ -1,45 +1,46 @@
+import { HandlerTimeoutError } from '../errors.js'
 import type { Event } from '../event/event.js'
-import type { RunMode, RunResult, RunSink } from './attempt-runner.js'
-import type { DeadlineLane } from './deadline-list.js'
+import type { AttemptResult } from './attempt-result.js'
+import type { Deadlined, DeadlineLane } from './deadline-list.js'
 import type { HandlerContext } from './delivery.js'
+import type { DeliveryMode } from './delivery-mode.js'
 import type { HandlerEntry } from './handler-entry.js'
+import type { OutcomeSink } from './outcome-collector.js'
 
 /**
- * One attempt of a delivery: the `HandlerContext` the handler gets, its node in a `DeadlineList`, and where its
- * result goes when the handler settles later (a sink slot or a promise). Keeping all of it in one object is
- * what lets an async attempt cost no closure besides its two promise callbacks. The AbortSignal is created
- * only when the handler reads it, so handlers that ignore it cost no AbortController.
+ * One attempt of a delivery: the `HandlerContext` the handler gets, its node in a `DeadlineList`, and where the
+ * delivery's result goes when the handler settles later (a sink slot or a promise). Keeping all of it in one
+ * object is what lets an async attempt cost no closure besides its two promise callbacks. The AbortSignal is
+ * created only when the handler reads it, so handlers that ignore it cost no AbortController.
  *
  * @example
  * ```ts
- * const ctx = new AttemptContext(entry, event, 1, performance.now(), mode)
+ * const ctx = new AttemptContext(entry, event, 1, performance.now(), { from: 'replay' })
  * ctx.signal.aborted // false
  * ```
  */
-export class AttemptContext implements HandlerContext {
+export class AttemptContext implements HandlerContext, Deadlined<AttemptContext> {
   readonly attempt: number
   readonly timeoutMs: number
   readonly entry: HandlerEntry
   readonly event: Event
   /** Clock reading when the delivery (not this attempt) began. */
   readonly start: number
-  readonly mode: RunMode
-  /** The tick of its `DeadlineList` at which the attempt times out. */
+  readonly mode: DeliveryMode
   deadline = 0
   prev: AttemptContext | undefined = undefined
   next: AttemptContext | undefined = undefined
-  /** The deadline lane the attempt is linked into, while it is tracked. */
-  lane: DeadlineLane | undefined = undefined
+  lane: DeadlineLane<AttemptContext> | undefined = undefined
   /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
   onExpire: ((ctx: AttemptContext, reason: Error) => void) | undefined = undefined
-  /** Where a result known only later goes: `sink.put(index, result)`, else `resolve(result)`. */
-  sink: RunSink | undefined = undefined
+  /** Where a delivery result known only later goes: `sink.put(index, outcome)`, else `resolve(result)`. */
+  sink: OutcomeSink | undefined = undefined
   index = 0
-  resolve: ((result: RunResult) => void) | undefined = undefined
+  resolve: ((result: AttemptResult) => void) | undefined = undefined
   /** The AbortController once the handler read `signal`; before that, the reason if the attempt expired. */
   #abort: AbortController | Error | undefined
 
-  constructor(entry: HandlerEntry, event: Event, attempt: number, start: number, mode: RunMode) {
+  constructor(entry: HandlerEntry, event: Event, attempt: number, start: number, mode: DeliveryMode) {
     this.attempt = attempt
     this.timeoutMs = entry.policy.timeoutMs
     this.entry = entry
@@ -65,8 +66,11 @@ export class AttemptContext implements HandlerContext {
     return this.#abort.signal
   }
 
-  /** Aborts the signal (if one was handed out) and reports the reason: a timeout, or the bus shutting down. */
-  expire(reason: Error): void {
+  /**
+   * Aborts the signal (if one was handed out) and reports the reason: the bus shutting down, or by default
+   * that the deadline passed.
+   */
+  expire(reason: Error = new HandlerTimeoutError(this, this.timeoutMs)): void {
     if (this.#abort instanceof AbortController) this.#abort.abort(reason)
     else this.#abort = reason
     this.onExpire?.(this, reason)

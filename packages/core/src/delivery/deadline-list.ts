@@ -1,13 +1,23 @@
-import { HandlerTimeoutError } from '../errors.js'
-import type { AttemptContext } from './attempt-context.js'
+/** What a `DeadlineList` tracks: an attempt with a timeout, linked into the lane of its timeout length. */
+export interface Deadlined<T extends Deadlined<T>> {
+  readonly timeoutMs: number
+  /** The tick of its `DeadlineList` at which it times out. */
+  deadline: number
+  prev: T | undefined
+  next: T | undefined
+  /** The lane it is linked into, while it is tracked. */
+  lane: DeadlineLane<T> | undefined
+  /** Called once when its deadline passes (no reason), or with the reason when `expireAll` ends it early. */
+  expire(reason?: Error): void
+}
 
-/** The attempts of one timeout length, in deadline order. */
-export interface DeadlineLane {
+/** The tracked items of one timeout length, in deadline order. */
+export interface DeadlineLane<T> {
   readonly timeoutMs: number
   /** Ticks from start to expiry. */
   readonly ticks: number
-  head: AttemptContext | undefined
-  tail: AttemptContext | undefined
+  head: T | undefined
+  tail: T | undefined
 }
 
 /** Length of one tick of the deadline clock; a timeout fires between one and two ticks after it is due. */
@@ -22,30 +32,30 @@ const TICK_MS = 10
  *
  * @example
  * ```ts
- * const deadlines = new DeadlineList()
- * deadlines.track(ctx)    // ctx.expire(...) runs if still tracked after ctx.timeoutMs
+ * const deadlines = new DeadlineList<AttemptContext>()
+ * deadlines.track(ctx)    // ctx.expire() runs if still tracked after ctx.timeoutMs
  * deadlines.untrack(ctx)  // true: it finished in time
  * ```
  */
-export class DeadlineList {
-  #lanes = new Map<number, DeadlineLane>()
+export class DeadlineList<T extends Deadlined<T>> {
+  #lanes = new Map<number, DeadlineLane<T>>()
   /** The lane used last: most attempts in a row share their timeout, so this spares a map lookup. */
-  #last: DeadlineLane | undefined
+  #last: DeadlineLane<T> | undefined
   #tick = 0
   #tracked = 0
   #timer: ReturnType<typeof setInterval> | undefined
 
   /** Starts the clock of an attempt. */
-  track(ctx: AttemptContext): void {
+  track(item: T): void {
     let lane = this.#last
-    if (lane?.timeoutMs !== ctx.timeoutMs) lane = this.#lane(ctx.timeoutMs)
-    ctx.deadline = this.#tick + lane.ticks
-    ctx.lane = lane
-    ctx.prev = lane.tail
-    ctx.next = undefined
-    if (lane.tail === undefined) lane.head = ctx
-    else lane.tail.next = ctx
-    lane.tail = ctx
+    if (lane?.timeoutMs !== item.timeoutMs) lane = this.#lane(item.timeoutMs)
+    item.deadline = this.#tick + lane.ticks
+    item.lane = lane
+    item.prev = lane.tail
+    item.next = undefined
+    if (lane.tail === undefined) lane.head = item
+    else lane.tail.next = item
+    lane.tail = item
     if (this.#tracked++ === 0 && this.#timer === undefined) {
       this.#timer = setInterval(() => this.#advance(), TICK_MS)
       // The timer must not keep the process alive on its own: a handler still running holds its own resources.
@@ -54,13 +64,23 @@ export class DeadlineList {
   }
 
   /** Stops the clock; false when the attempt had already expired. */
-  untrack(ctx: AttemptContext): boolean {
-    if (ctx.lane === undefined) return false
-    this.#unlink(ctx, ctx.lane)
+  untrack(item: T): boolean {
+    if (item.lane === undefined) return false
+    this.#unlink(item, item.lane)
     return true
   }
 
-  #lane(timeoutMs: number): DeadlineLane {
+  /** Expires every attempt tracked now with `reason`, whatever its deadline (the bus is shutting down). */
+  expireAll(reason: Error): void {
+    for (const lane of this.#lanes.values()) {
+      for (let item = lane.head; item !== undefined; item = lane.head) {
+        this.#unlink(item, lane)
+        item.expire(reason)
+      }
+    }
+  }
+
+  #lane(timeoutMs: number): DeadlineLane<T> {
     let lane = this.#lanes.get(timeoutMs)
     if (lane === undefined) {
       lane = { timeoutMs, ticks: Math.ceil(timeoutMs / TICK_MS) + 1, head: undefined, tail: undefined }
@@ -70,34 +90,24 @@ export class DeadlineList {
     return lane
   }
 
-  #unlink(ctx: AttemptContext, lane: DeadlineLane): void {
-    if (ctx.prev === undefined) lane.head = ctx.next
-    else ctx.prev.next = ctx.next
-    if (ctx.next === undefined) lane.tail = ctx.prev
-    else ctx.next.prev = ctx.prev
-    ctx.prev = undefined
-    ctx.next = undefined
-    ctx.lane = undefined
+  #unlink(item: T, lane: DeadlineLane<T>): void {
+    if (item.prev === undefined) lane.head = item.next
+    else item.prev.next = item.next
+    if (item.next === undefined) lane.tail = item.prev
+    else item.next.prev = item.prev
+    item.prev = undefined
+    item.next = undefined
+    item.lane = undefined
     this.#tracked--
-  }
-
-  /** Expires every attempt tracked now with `reason`, whatever its deadline (the bus is shutting down). */
-  expireAll(reason: Error): void {
-    for (const lane of this.#lanes.values()) {
-      for (let ctx = lane.head; ctx !== undefined; ctx = lane.head) {
-        this.#unlink(ctx, lane)
-        ctx.expire(reason)
-      }
-    }
   }
 
   #advance(): void {
     const tick = ++this.#tick
     for (const lane of this.#lanes.values()) {
       while (lane.head !== undefined && lane.head.deadline <= tick) {
-        const ctx = lane.head
-        this.#unlink(ctx, lane)
-        ctx.expire(new HandlerTimeoutError(ctx, ctx.timeoutMs))
+        const item = lane.head
+        this.#unlink(item, lane)
+        item.expire()
       }
     }
     if (this.#tracked === 0) {

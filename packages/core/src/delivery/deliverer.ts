@@ -1,39 +1,42 @@
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Event } from '../event/event.js'
-import { isoNow } from '../event/iso-now.js'
 import { isFinalStatus } from '../ledger/delivery-status.js'
-import type { LedgerWriter } from '../ledger/ledger-writer.js'
 import type { Reach } from '../routing/dispatch-plan.js'
 import type { Store } from '../store/store.js'
 import type { TransportMessage } from '../transport/transport.js'
-import {
-  AttemptRunner,
-  type RunMode,
-  type RunnerDeps,
-  type RunResult,
-  type RunSink,
-} from './attempt-runner.js'
-import type { DeliveryOutcome, DeliveryStatus } from './delivery.js'
+import { AttemptContext } from './attempt-context.js'
+import type { AttemptResult, Retry } from './attempt-result.js'
+import { AttemptRunner, type RunnerDeps } from './attempt-runner.js'
+import type { DeliveryOutcome } from './delivery.js'
+import type { DeliveryMode } from './delivery-mode.js'
+import type { DeliveryRecorder } from './delivery-recorder.js'
 import type { HandlerEntry } from './handler-entry.js'
 import type { HandlerSlot } from './handler-slot.js'
+import type { OutcomeSink } from './outcome-collector.js'
 
 /** What a delivery needs from its bus. */
 export interface DelivererDeps extends RunnerDeps {
-  ledger: LedgerWriter
-  /** Whether the ledger must report events whose handlers all finished (someone wants `event.after_dispatch`). */
-  reportsCompletion: () => boolean
+  /** Read for idempotency; every write goes through the recorder. */
+  store: Store
+  recorder: DeliveryRecorder
 }
 
-/** Publish with nothing to wait for: the run owns the concurrency slot it took. */
-const FAST: RunMode = Object.freeze({ replay: false, inline: true, owned: true, redeliverable: false })
-/** The same for an idempotent handler: the run also owns the claim on the idempotency key. */
-const FAST_KEYED: RunMode = Object.freeze({ ...FAST, ownsKey: true })
-const GATED: RunMode = Object.freeze({ replay: false, inline: true, owned: false, redeliverable: false })
-const REPLAY: RunMode = Object.freeze({ replay: true, inline: true, owned: false, redeliverable: false })
+const GATED: DeliveryMode = Object.freeze({ from: 'publish', holds: 'nothing' })
+const HOLDING_SLOT: DeliveryMode = Object.freeze({ from: 'publish', holds: 'slot' })
+const HOLDING_SLOT_AND_KEY: DeliveryMode = Object.freeze({ from: 'publish', holds: 'slot-and-key' })
+const REPLAY: DeliveryMode = Object.freeze({ from: 'replay' })
+
+let captured: ((result: AttemptResult) => void) | undefined
+/** A promise executor shared by every delivery: hands out the resolver without allocating a closure per promise. */
+const capture = (resolve: (result: AttemptResult) => void): void => {
+  captured = resolve
+}
 
 /**
- * Delivers events to handlers through the same gates on both paths: hold, orderingKey chain, concurrency,
- * idempotency, then the attempts. `direct` (publish) retries inline and skips every gate it can: an event with no
+ * Owns each delivery from its gates to its end: hold, orderingKey chain, concurrency, idempotency, then the
+ * attempts (each run by the `AttemptRunner`), the waits between them, and the end, recorded by the
+ * `DeliveryRecorder`. `direct` (publish) retries in place and skips every gate it can: an event with no
  * orderingKey to a handler that is not held and has a free slot goes straight to its attempt (for an idempotent
  * handler, when the Store answers idempotency synchronously and no duplicate is in flight).
  * `fromTransport` acks, or naks to retry later unless the event is ordered.
@@ -45,23 +48,23 @@ const REPLAY: RunMode = Object.freeze({ replay: true, inline: true, owned: false
  */
 export class Deliverer {
   #runner: AttemptRunner
-  #ledger: LedgerWriter
+  #recorder: DeliveryRecorder
   #store: Store
-  #reportsCompletion: () => boolean
+  #shutdown: AbortSignal
 
   constructor(deps: DelivererDeps) {
-    this.#runner = new AttemptRunner(deps)
-    this.#ledger = deps.ledger
+    this.#runner = new AttemptRunner(deps, (ctx, result) => this.#hand(ctx, this.#after(ctx, result)))
+    this.#recorder = deps.recorder
     this.#store = deps.store
-    this.#reportsCompletion = deps.reportsCompletion
+    this.#shutdown = deps.shutdown
   }
 
   /**
-   * One delivery with inline retries; never rejects. `start` is the clock reading of the publish (one read for
-   * all its handlers). `replay` skips dead-lettering (a dead letter's replay).
+   * One delivery with retries in place; never rejects. `start` is the clock reading of the publish (one read
+   * for all its handlers). `replay` runs a dead letter again (it is not dead-lettered again).
    */
   direct(
-    slot: HandlerSlot,
+    slot: HandlerSlot<HandlerEntry>,
     event: Event,
     start: number,
     replay = false,
@@ -69,17 +72,31 @@ export class Deliverer {
     const fast = replay ? undefined : this.#tryFast(slot, event)
     if (fast === undefined) return this.#gatedDirect(slot, event, replay)
     if ('status' in fast) return fast
-    // Inline modes never end in a Retry.
-    return this.#runner.run(slot.entry!, event, 1, start, fast) as Promise<DeliveryOutcome> | DeliveryOutcome
+    // A publish never ends in a Retry.
+    return this.#run(new AttemptContext(slot.entry!, event, 1, start, fast)) as
+      | Promise<DeliveryOutcome>
+      | DeliveryOutcome
   }
 
   /** `direct` for one of several handlers of a publish: the outcome goes to `sink.put(index, outcome)`. */
-  directInto(slot: HandlerSlot, event: Event, start: number, sink: RunSink, index: number): void {
+  directInto(
+    slot: HandlerSlot<HandlerEntry>,
+    event: Event,
+    start: number,
+    sink: OutcomeSink,
+    index: number,
+  ): void {
     const fast = this.#tryFast(slot, event)
     if (fast === undefined)
       void this.#gatedDirect(slot, event, false).then((outcome) => sink.put(index, outcome))
     else if ('status' in fast) sink.put(index, fast)
-    else this.#runner.runInto(slot.entry!, event, start, fast, sink, index)
+    else {
+      const ctx = new AttemptContext(slot.entry!, event, 1, start, fast)
+      ctx.sink = sink
+      ctx.index = index
+      const result = this.#runner.run(ctx)
+      if (result !== undefined) this.#hand(ctx, this.#after(ctx, result))
+    }
   }
 
   /**
@@ -88,7 +105,7 @@ export class Deliverer {
    * ends `unrouted` with the reason as error, so the event completes; without a row the message is only acked.
    */
   async fromTransport(
-    slot: HandlerSlot,
+    slot: HandlerSlot<HandlerEntry>,
     message: TransportMessage,
     reaches: (entry: HandlerEntry, event: Event) => Reach,
   ): Promise<void> {
@@ -97,68 +114,28 @@ export class Deliverer {
       const reach = reaches(entry, event)
       if (!reach.reached && reach.status === undefined) {
         // The Store is read only here: such messages are rare unless a handler is deselected for a while.
-        if (await this.#awaited(event.id, entry.name)) this.unrouted(event, entry.name, reach.reason)
+        if (await this.#awaited(event.id, entry.name))
+          this.#recorder.unrouted(event, entry.name, reach.reason)
         await message.ack()
         return true
       }
-      const mode: RunMode = {
-        replay: false,
-        inline: event.metadata.orderingKey !== undefined,
-        owned: false,
-        progress: () => message.working(),
-        redeliverable: true,
-      }
+      const mode: DeliveryMode = { from: 'transport', message }
       const result = reach.reached
         ? await this.#once(entry, event, message.attempt, mode)
-        : this.skipped(event, entry.name, reach)
+        : this.#recorder.skipped(event, mode, entry.name, reach)
       if ('retryAfterMs' in result) {
-        this.#record(event, entry.name, 'retrying', result.attempts, 0, result.error)
+        this.#recorder.retrying(event, entry.name, result)
         await message.nak(result.retryAfterMs)
-      } else {
-        this.#record(event, entry.name, result.status, result.attempts, result.durationMs, result.error)
-        await message.ack()
-      }
+      } else await message.ack()
       return true
     })
     // No handler under this name any more: leave the message to the next consumer of the name.
     if (handled === undefined) await message.nak(0)
   }
 
-  /** The outcome of a handler that matched but does not run (unrouted, or its filter threw). */
+  /** Ends the delivery of a handler that matched an event of a publish but does not run (unrouted, or its filter threw). */
   skipped(event: Event, handler: string, reach: Reach): DeliveryOutcome {
-    const outcome: DeliveryOutcome = {
-      handler,
-      status: reach.status ?? 'unrouted',
-      attempts: 0,
-      durationMs: 0,
-    }
-    if (outcome.status === 'failed') outcome.error = reach.reason
-    return this.#runner.report(event, outcome)
-  }
-
-  /**
-   * Ends as `unrouted` a delivery accepted for a handler that no longer wants it (filtered out, deselected, or
-   * no longer subscribed at `resume`), with `error` saying why; written to the ledger and reported to observers.
-   */
-  unrouted(event: Event, handler: string, error: string): void {
-    this.#runner.report(event, { handler, status: 'unrouted', attempts: 0, durationMs: 0, error })
-    this.#record(event, handler, 'unrouted', 0, 0, error)
-  }
-
-  /**
-   * Ends as `skipped_duplicate` every `pending` ledger row of an enqueued event that the transport dropped as a
-   * duplicate of another event with its idempotencyKey (no handler will receive it), so it completes as it
-   * would for idempotent handlers on a transport that delivers it. Rows already past `pending` keep their
-   * state. Resolves once the rows are in the Store.
-   */
-  async droppedDuplicate(event: Event): Promise<void> {
-    const error = `dropped by the transport: idempotencyKey "${event.metadata.idempotencyKey}" already accepted`
-    for (const { handler, status } of await this.#store.deliveries(event.id)) {
-      if (status !== 'pending') continue
-      this.#runner.report(event, { ...duplicate(handler), error })
-      this.#record(event, handler, 'skipped_duplicate', 0, 0, error)
-    }
-    await this.#ledger.flush()
+    return this.#recorder.skipped(event, GATED, handler, reach)
   }
 
   /** Whether the ledger has an unfinished row of `handler` for the event (it was accepted for it). */
@@ -171,13 +148,13 @@ export class Deliverer {
    * Takes the ungated way when nothing is to wait for: the mode to run in (the slot, in-flight count and key
    * taken), the outcome when the Store already knows the key, or undefined for the gated way.
    */
-  #tryFast(slot: HandlerSlot, event: Event): RunMode | DeliveryOutcome | undefined {
+  #tryFast(slot: HandlerSlot<HandlerEntry>, event: Event): DeliveryMode | DeliveryOutcome | undefined {
     const entry = slot.entry
     if (entry === undefined || slot.held || event.metadata.orderingKey !== undefined) return undefined
     if (!entry.policy.idempotent) {
       if (!entry.tryAcquire()) return undefined
       entry.begin()
-      return FAST
+      return HOLDING_SLOT
     }
     const store = this.#store
     const key = event.metadata.idempotencyKey
@@ -194,18 +171,22 @@ export class Deliverer {
     }
     if (processed === false) {
       entry.begin()
-      return FAST_KEYED
+      return HOLDING_SLOT_AND_KEY
     }
     entry.release()
     entry.releaseKey(key)
-    return processed ? this.#runner.report(event, duplicate(entry.name)) : undefined
+    return processed ? this.#recorder.duplicate(event, GATED, entry.name) : undefined
   }
 
-  async #gatedDirect(slot: HandlerSlot, event: Event, replay: boolean): Promise<DeliveryOutcome> {
+  async #gatedDirect(
+    slot: HandlerSlot<HandlerEntry>,
+    event: Event,
+    replay: boolean,
+  ): Promise<DeliveryOutcome> {
     const mode = replay ? REPLAY : GATED
     const outcome = await this.#gated(slot, event, (entry) => this.#once(entry, event, 1, mode))
     if (outcome !== undefined) return outcome as DeliveryOutcome
-    return this.#runner.report(event, {
+    return this.#recorder.end(event, mode, {
       handler: slot.name,
       status: 'unrouted',
       attempts: 0,
@@ -216,7 +197,7 @@ export class Deliverer {
 
   /** Waits out the hold, the orderingKey chain and the concurrency limit; undefined when the handler is gone. */
   async #gated<T>(
-    slot: HandlerSlot,
+    slot: HandlerSlot<HandlerEntry>,
     event: Event,
     work: (entry: HandlerEntry) => Promise<T>,
   ): Promise<T | undefined> {
@@ -242,52 +223,81 @@ export class Deliverer {
   }
 
   /** Skips an idempotencyKey already handled (waiting for a concurrent duplicate first), else runs the attempts. */
-  async #once(entry: HandlerEntry, event: Event, first: number, mode: RunMode): Promise<RunResult> {
-    if (!entry.policy.idempotent) return this.#runner.run(entry, event, first, performance.now(), mode)
+  async #once(entry: HandlerEntry, event: Event, first: number, mode: DeliveryMode): Promise<AttemptResult> {
+    if (!entry.policy.idempotent)
+      return this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
     const key = event.metadata.idempotencyKey
     while (!entry.claimKey(key)) await entry.keyReleased(key)
     try {
       const store = this.#store
       const processed = store.isProcessedSync?.(key, entry.name) ?? (await store.isProcessed(key, entry.name))
-      if (processed) return this.#runner.report(event, duplicate(entry.name))
-      return await this.#runner.run(entry, event, first, performance.now(), mode)
+      if (processed) return this.#recorder.duplicate(event, mode, entry.name)
+      return await this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
     } catch (error) {
-      const message = `store: ${(error as Error).message}`
-      return this.#runner.report(event, {
-        handler: entry.name,
-        status: 'failed',
-        attempts: 0,
-        durationMs: 0,
-        error: message,
-      })
+      return this.#recorder.unanswered(event, mode, entry.name, error)
     } finally {
       entry.releaseKey(key)
     }
   }
 
-  #record(
-    event: Event,
-    handler: string,
-    status: DeliveryStatus | 'retrying',
-    attempts: number,
-    durationMs: number,
-    error: string | undefined,
-  ): void {
-    const updatedAt = isoNow()
-    const record = {
-      eventId: event.id,
-      handler,
-      status,
-      attempts,
-      durationMs,
-      updatedAt,
-      ...(error && { error }),
+  /** Runs a delivery from the attempt `ctx` to its end, or to a retry the transport schedules. */
+  #run(ctx: AttemptContext): AttemptResult | Promise<AttemptResult> {
+    const result = this.#runner.run(ctx)
+    if (result !== undefined) return this.#after(ctx, result)
+    const promise = new Promise<AttemptResult>(capture)
+    ctx.resolve = captured
+    return promise
+  }
+
+  /** What follows an attempt: the next attempt after the retry wait, a retry for the transport, or the end. */
+  #after(ctx: AttemptContext, result: AttemptResult): AttemptResult | Promise<AttemptResult> {
+    if (!('retryAfterMs' in result)) return this.#end(ctx, result)
+    const { mode } = ctx
+    const handedBack =
+      mode.from === 'transport' && (ctx.event.metadata.orderingKey === undefined || this.#shutdown.aborted)
+    return handedBack ? result : this.#retry(ctx, result)
+  }
+
+  /** Waits out a retry's backoff in place, then runs the next attempt. */
+  async #retry(ctx: AttemptContext, retry: Retry): Promise<AttemptResult> {
+    const { entry, event, attempt, start, mode } = ctx
+    // A transport must not presume a long wait lost.
+    if (mode.from === 'transport') mode.message.working()
+    try {
+      await sleep(retry.retryAfterMs, undefined, { signal: this.#shutdown })
+    } catch {
+      return this.#after(ctx, this.#runner.interrupted(ctx))
     }
-    const finished = status !== 'retrying' && this.#reportsCompletion() ? event : undefined
-    this.#ledger.write(record, finished)
+    if (mode.from === 'transport') mode.message.working()
+    return this.#run(new AttemptContext(entry, event, attempt + 1, start, mode))
+  }
+
+  /** Ends a delivery with its outcome (recorded), then gives back what it held past the gates. */
+  #end(ctx: AttemptContext, outcome: DeliveryOutcome): DeliveryOutcome | Promise<DeliveryOutcome> {
+    const ended = this.#recorder.settle(ctx.entry, ctx.event, ctx.mode, outcome)
+    if (ctx.mode.from !== 'publish' || ctx.mode.holds === 'nothing') return ended
+    if (!(ended instanceof Promise)) {
+      release(ctx)
+      return ended
+    }
+    return ended.then((settled) => {
+      release(ctx)
+      return settled
+    })
+  }
+
+  /** Hands a delivery's result to its sink or its promise, once it is known. */
+  #hand(ctx: AttemptContext, result: AttemptResult | Promise<AttemptResult>): void {
+    if (result instanceof Promise) void result.then((settled) => this.#hand(ctx, settled))
+    else if (ctx.sink === undefined) ctx.resolve?.(result)
+    else ctx.sink.put(ctx.index, result as DeliveryOutcome)
   }
 }
 
-function duplicate(handler: string): DeliveryOutcome {
-  return { handler, status: 'skipped_duplicate', attempts: 0, durationMs: 0 }
+/** Gives back the slot, in-flight count and (for `slot-and-key`) the key claim of a publish past the gates. */
+function release({ entry, event, mode }: AttemptContext): void {
+  entry.release()
+  entry.end()
+  if (mode.from === 'publish' && mode.holds === 'slot-and-key')
+    entry.releaseKey(event.metadata.idempotencyKey)
 }

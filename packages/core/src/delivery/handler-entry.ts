@@ -6,7 +6,7 @@ import type { HandlerSlot } from './handler-slot.js'
 
 /** What the bus knows of one subscription. */
 export interface HandlerSpec {
-  slot: HandlerSlot
+  slot: HandlerSlot<HandlerEntry>
   name: string
   pattern: string
   owner: string | undefined
@@ -29,7 +29,7 @@ export interface HandlerSpec {
  * ```
  */
 export class HandlerEntry implements HandlerSpec {
-  readonly slot: HandlerSlot
+  readonly slot: HandlerSlot<HandlerEntry>
   readonly name: string
   readonly pattern: string
   readonly owner: string | undefined

@@ -1,26 +1,25 @@
-import type { HandlerEntry } from './handler-entry.js'
-
 /**
  * A handler name and what is bound to it: the current subscription and any holds.
  * A slot outlives its subscription while held, so deliveries waiting on the hold reach whichever handler is
- * subscribed under the name when it is released (plugin reload).
+ * subscribed under the name when it is released (plugin reload). `E` is the subscription type (`HandlerEntry`),
+ * a parameter so that the slot does not import the entry that points back to it.
  *
  * @example
  * ```ts
- * const slot = new HandlerSlot('audit_log')
+ * const slot = new HandlerSlot<HandlerEntry>('audit_log')
  * slot.hold()
  * slot.release()
  * ```
  */
-export class HandlerSlot {
+export class HandlerSlot<E> {
   readonly name: string
-  entry: HandlerEntry | undefined = undefined
+  entry: E | undefined = undefined
   /**
    * The subscription unsubscribed while the name is held: it stays in the dispatch plan (its pattern and filter
    * still match) so events published or enqueued in the gap wait for the name, until a new subscription takes
    * its place or the hold ends.
    */
-  retired: HandlerEntry | undefined = undefined
+  retired: E | undefined = undefined
   #holds = 0
   #gate: Promise<void> | undefined
   #open: (() => void) | undefined

@@ -15,12 +15,12 @@ import { HandlerSlot } from './handler-slot.js'
  * const hold = slots.hold(['audit_log'], (slot) => consumers.reconcile(slot))
  * ```
  */
-export class HandlerSlots extends Map<string, HandlerSlot> {
+export class HandlerSlots extends Map<string, HandlerSlot<HandlerEntry>> {
   /** The slot of `name`, made when there is none. */
-  claim(name: string): HandlerSlot {
+  claim(name: string): HandlerSlot<HandlerEntry> {
     let slot = this.get(name)
     if (slot === undefined) {
-      slot = new HandlerSlot(name)
+      slot = new HandlerSlot<HandlerEntry>(name)
       this.set(name, slot)
     }
     return slot
@@ -30,7 +30,7 @@ export class HandlerSlots extends Map<string, HandlerSlot> {
    * Holds the named slots; `release` ends the hold, forgets slots left without a subscription and calls
    * `released` for each slot no longer held.
    */
-  hold(names: readonly string[], released: (slot: HandlerSlot) => void): HandlerHold {
+  hold(names: readonly string[], released: (slot: HandlerSlot<HandlerEntry>) => void): HandlerHold {
     const slots = names.map((name) => {
       const slot = this.claim(name)
       slot.hold()
@@ -56,8 +56,8 @@ export class HandlerSlots extends Map<string, HandlerSlot> {
    * Re-resolves every subscription's policy over new defaults (all checked before any is changed: a policy that
    * does not resolve throws `ConfigError`); `changed` is called for each slot not held.
    */
-  rebase(defaults: DeliveryPolicy, changed: (slot: HandlerSlot) => void): void {
-    const updates: [HandlerSlot, HandlerEntry, DeliveryPolicy][] = []
+  rebase(defaults: DeliveryPolicy, changed: (slot: HandlerSlot<HandlerEntry>) => void): void {
+    const updates: [HandlerSlot<HandlerEntry>, HandlerEntry, DeliveryPolicy][] = []
     for (const slot of this.values()) {
       const { entry } = slot
       if (entry !== undefined)

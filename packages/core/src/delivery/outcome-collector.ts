@@ -1,5 +1,9 @@
-import type { RunResult, RunSink } from './attempt-runner.js'
 import type { DeliveryOutcome } from './delivery.js'
+
+/** Receives the outcomes of several deliveries, each at the position it was given (the handlers of one publish). */
+export interface OutcomeSink {
+  put(index: number, outcome: DeliveryOutcome): void
+}
 
 /**
  * The outcomes of one publish to several handlers, each put at the position reserved for it, in subscription
@@ -12,7 +16,7 @@ import type { DeliveryOutcome } from './delivery.js'
  * const outcomes = await collector.done()
  * ```
  */
-export class OutcomeCollector implements RunSink {
+export class OutcomeCollector implements OutcomeSink {
   readonly outcomes: DeliveryOutcome[]
   #reserved = 0
   /** Outcomes still to come, plus one until `done` (so outcomes put during dispatch cannot end it early). */
@@ -30,9 +34,8 @@ export class OutcomeCollector implements RunSink {
     return this.#reserved++
   }
 
-  /** Publish runs retry inline, so a result here is always an outcome. */
-  put(index: number, result: RunResult): void {
-    this.outcomes[index] = result as DeliveryOutcome
+  put(index: number, outcome: DeliveryOutcome): void {
+    this.outcomes[index] = outcome
     if (--this.#pending === 0) this.#resolve?.(this.outcomes)
   }
 

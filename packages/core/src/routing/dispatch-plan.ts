@@ -21,6 +21,8 @@ export interface Reach {
   status?: DeliveryStatus
 }
 
+const DESELECTED: Reach = Object.freeze({ reached: false, reason: 'disabled' })
+
 /**
  * Which handlers an event reaches: a trie of patterns, the handler selection (config enabled/disabled handlers)
  * and the route table, with one cached `TypePlan` per event type.
@@ -78,6 +80,15 @@ export class DispatchPlanner {
       this.#plans.set(type, plan)
     }
     return plan
+  }
+
+  /**
+   * Whether a subscribed handler whose pattern matches runs for this event now: its selection, then `reach`
+   * with the route of the event's type (a transport delivery checks this when it is consumed).
+   */
+  reachNow(entry: HandlerEntry, event: Event): Reach {
+    if (!this.isSelected(entry.name)) return DESELECTED
+    return this.reach(entry, event, this.#routes.get(event.type))
   }
 
   /** Whether a handler whose pattern matched runs for this event, after the route table and its filter. */

@@ -20,9 +20,9 @@ const MIN_ACK_WAIT_MS = 30_000
 export class ConsumerManager {
   #transport: Transport
   #logger: Logger
-  #onMessage: (slot: HandlerSlot, message: TransportMessage) => Promise<void>
+  #onMessage: (slot: HandlerSlot<HandlerEntry>, message: TransportMessage) => Promise<void>
   #consumers = new Map<
-    HandlerSlot,
+    HandlerSlot<HandlerEntry>,
     { entry: HandlerEntry; options: ConsumerOptions; consumer: Promise<TransportConsumer | undefined> }
   >()
   #pending = new Set<Promise<unknown>>()
@@ -30,7 +30,7 @@ export class ConsumerManager {
   constructor(
     transport: Transport,
     logger: Logger,
-    onMessage: (slot: HandlerSlot, message: TransportMessage) => Promise<void>,
+    onMessage: (slot: HandlerSlot<HandlerEntry>, message: TransportMessage) => Promise<void>,
   ) {
     this.#transport = transport
     this.#logger = logger
@@ -41,7 +41,7 @@ export class ConsumerManager {
    * Starts, restarts or stops the slot's consumer so it serves the slot's current subscription with options
    * from its current policy (a policy change that alters them restarts the consumer).
    */
-  reconcile(slot: HandlerSlot): void {
+  reconcile(slot: HandlerSlot<HandlerEntry>): void {
     const current = this.#consumers.get(slot)
     const entry = slot.entry
     const options = entry === undefined ? undefined : consumerOptions(entry)
@@ -62,7 +62,7 @@ export class ConsumerManager {
   }
 
   /** Stops the slot's consumer (in-flight messages finish first). */
-  stop(slot: HandlerSlot): Promise<void> {
+  stop(slot: HandlerSlot<HandlerEntry>): Promise<void> {
     const stopped = this.#stop(slot)
     this.#track(stopped)
     return stopped
@@ -77,7 +77,7 @@ export class ConsumerManager {
     await Promise.all([...this.#consumers.keys()].map((slot) => this.stop(slot)))
   }
 
-  async #stop(slot: HandlerSlot): Promise<void> {
+  async #stop(slot: HandlerSlot<HandlerEntry>): Promise<void> {
     const current = this.#consumers.get(slot)
     if (current === undefined) return
     this.#consumers.delete(slot)

@@ -1,0 +1,21 @@
+import type { DeliveryOutcome } from './delivery.js'
+
+/** A failed attempt with attempts left: try again after `retryAfterMs`. */
+export interface Retry {
+  retryAfterMs: number
+  /** Attempts made so far. */
+  attempts: number
+  /** The failed attempt's error message. */
+  error: string
+}
+
+/**
+ * What one attempt decides: the delivery's outcome (success, or failure with no attempt left), or a retry.
+ *
+ * @example
+ * ```ts
+ * const result: AttemptResult = { retryAfterMs: 100, attempts: 1, error: 'boom' }
+ * if ('retryAfterMs' in result) await message.nak(result.retryAfterMs)
+ * ```
+ */
+export type AttemptResult = DeliveryOutcome | Retry
