@@ -1,0 +1,176 @@
+import { performance } from 'node:perf_hooks'
+import { describe, expect, it } from 'vitest'
+import { ClosedError } from '../errors.js'
+import { createEvent } from '../event/create-event.js'
+import type { Logger } from '../logger.js'
+import { noopLogger } from '../noop-logger.js'
+import type { TransportMessage } from '../transport/transport.js'
+import { AttemptContext } from './attempt-context.js'
+import type { AttemptResult } from './attempt-result.js'
+import { AttemptRunner } from './attempt-runner.js'
+import { DeadlineList } from './deadline-list.js'
+import type { DeliveryPolicy, Handler } from './delivery.js'
+import type { DeliveryMode } from './delivery-mode.js'
+import { HandlerEntry } from './handler-entry.js'
+import { HandlerSlot } from './handler-slot.js'
+
+const publish: DeliveryMode = { from: 'publish', holds: 'nothing' }
+
+function entryOf(handler: Handler, policy: Partial<DeliveryPolicy> = {}): HandlerEntry {
+  const slot = new HandlerSlot<HandlerEntry>('audit_log')
+  return new HandlerEntry({
+    slot,
+    name: 'audit_log',
+    pattern: 'order.*',
+    owner: undefined,
+    handler,
+    overrides: {},
+    policy: {
+      timeoutMs: 1000,
+      retry: { attempts: 3, initialMs: 100, maxMs: 1000, factor: 2, jitter: false },
+      concurrency: 1,
+      idempotent: false,
+      ...policy,
+    },
+    filter: undefined,
+  })
+}
+
+/** A runner, what it settled later, and a way to run one attempt. */
+function setup(options: { shutdown?: AbortSignal; logger?: Logger } = {}) {
+  const settled: AttemptResult[] = []
+  const runner = new AttemptRunner(
+    {
+      logger: options.logger ?? noopLogger,
+      deadlines: new DeadlineList<AttemptContext>(),
+      shutdown: options.shutdown ?? new AbortController().signal,
+    },
+    (_ctx, result) => settled.push(result),
+  )
+  const event = createEvent('order.created', { id: 'o-1' })
+  const attempt = (entry: HandlerEntry, attempt = 1, mode: DeliveryMode = publish) =>
+    runner.run(new AttemptContext(entry, event, attempt, performance.now(), mode))
+  const later = async (): Promise<AttemptResult> => {
+    await expect.poll(() => settled.length, { timeout: 2000 }).toBe(1)
+    return settled[0]!
+  }
+  return { runner, attempt, later, settled }
+}
+
+describe('AttemptRunner', () => {
+  it('returns succeeded at once when the handler returns synchronously', () => {
+    const { attempt } = setup()
+    expect(
+      attempt(
+        entryOf(() => undefined),
+        2,
+      ),
+    ).toMatchObject({
+      handler: 'audit_log',
+      status: 'succeeded',
+      attempts: 2,
+    })
+  })
+
+  it('hands the result of an async handler to its callback once it settles', async () => {
+    const { attempt, later } = setup()
+    expect(attempt(entryOf(async () => {}))).toBeUndefined()
+    expect(await later()).toMatchObject({ status: 'succeeded', attempts: 1 })
+  })
+
+  it('decides a retry after the backoff of the policy while attempts are left', () => {
+    const { attempt } = setup()
+    const failing = entryOf(() => {
+      throw new Error('boom')
+    })
+    expect(attempt(failing, 1)).toEqual({
+      retryAfterMs: 100,
+      attempts: 1,
+      error: expect.stringContaining('boom'),
+    })
+    expect(attempt(failing, 2)).toEqual({
+      retryAfterMs: 200,
+      attempts: 2,
+      error: expect.stringContaining('boom'),
+    })
+  })
+
+  it('ends failed with the error on the last attempt, a rejection as a throw', async () => {
+    const { attempt, later } = setup()
+    expect(
+      attempt(
+        entryOf(() => Promise.reject(new Error('down'))),
+        3,
+      ),
+    ).toBeUndefined()
+    const result = await later()
+    expect(result).toMatchObject({ status: 'failed', attempts: 3 })
+    expect((result as { error: string }).error).toMatch(/handler audit_log failed .*attempt 3.*: down/)
+  })
+
+  it('ends timed_out when the handler returns after its deadline, and ignores the late return', async () => {
+    const { attempt, later, settled } = setup()
+    let finish!: () => void
+    const slow = entryOf(() => new Promise<void>((resolve) => (finish = resolve)), {
+      timeoutMs: 20,
+      retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false },
+    })
+    expect(attempt(slow)).toBeUndefined()
+    const result = await later()
+    expect(result).toMatchObject({ status: 'timed_out', attempts: 1 })
+    expect((result as { error: string }).error).toMatch(/timed out after 20ms/)
+    finish()
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(settled).toHaveLength(1)
+  })
+
+  it('aborts the signal of an attempt that times out, so the handler can stop', async () => {
+    const { attempt, later } = setup()
+    let aborted: unknown
+    const entry = entryOf(
+      (_event, ctx) =>
+        new Promise<void>((resolve) =>
+          ctx.signal.addEventListener('abort', () => {
+            aborted = ctx.signal.reason
+            resolve()
+          }),
+        ),
+      { timeoutMs: 10 },
+    )
+    attempt(entry)
+    expect(await later()).toMatchObject({ retryAfterMs: 100, attempts: 1 })
+    expect(aborted).toMatchObject({ code: 'E_TIMEOUT' })
+  })
+
+  it('runs no handler once the bus shuts down: a publish fails, a transport delivery is handed back', () => {
+    const shutdown = new AbortController()
+    shutdown.abort(new ClosedError('the event bus'))
+    const { attempt } = setup({ shutdown: shutdown.signal })
+    let calls = 0
+    const entry = entryOf(() => {
+      calls++
+    })
+    expect(attempt(entry)).toMatchObject({ status: 'failed', error: expect.stringContaining('closed') })
+    const message = {} as TransportMessage
+    expect(attempt(entry, 2, { from: 'transport', message })).toEqual({
+      retryAfterMs: 0,
+      attempts: 2,
+      error: expect.stringContaining('closed'),
+    })
+    expect(calls).toBe(0)
+  })
+
+  it('logs the final failure of a delivery as a warning', () => {
+    const warnings: unknown[] = []
+    const logger: Logger = { ...noopLogger, warn: (fields: unknown) => warnings.push(fields) }
+    const { attempt } = setup({ logger })
+    const entry = entryOf(
+      () => {
+        throw new Error('boom')
+      },
+      { retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false } },
+    )
+    attempt(entry)
+    expect(warnings).toEqual([expect.objectContaining({ handler: 'audit_log', attempts: 1 })])
+  })
+})
