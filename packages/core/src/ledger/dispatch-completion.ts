@@ -17,7 +17,7 @@ const REMEMBERED = 10_000
  * @example
  * ```ts
  * const completion = new DispatchCompletion(store, logger, (event, report) => registry.runAction(point, { event, report }))
- * const ledger = new LedgerWriter(store, logger, (finished) => completion.written(finished))
+ * const recorder = new DeliveryRecorder({ ...deps, onWritten: (finished) => completion.written(finished) })
  * ```
  */
 export class DispatchCompletion {
