@@ -23,6 +23,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }))
 async function linkDependencies(pkg: string): Promise<void> {
   const links: [string, string][] = [
     ['@switchyard/plugin-sdk', join(repoRoot, 'packages/plugin-sdk')],
+    ['@switchyard/testing', join(repoRoot, 'packages/testing')],
+    ['hono', join(serverDir, 'node_modules/hono')],
     ['valibot', join(serverDir, 'node_modules/valibot')],
     ['typescript', join(repoRoot, 'node_modules/typescript')],
     ['vitest', join(repoRoot, 'node_modules/vitest')],

@@ -2,6 +2,7 @@ import type { EventBus, Logger, Store, Transport } from '@switchyard/core'
 import type { Registry } from 'prom-client'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
 import type { Env } from './config/interpolate-env.js'
+import type { PluginSource } from './discovery/inline-candidates.js'
 
 /**
  * What `createHost` / `new PluginHost` take. Give `configPath` (a YAML file, reloadable) or `config` (an object
@@ -24,6 +25,11 @@ export interface HostOptions {
   store?: Store
   transport?: Transport
   logger?: Logger
+  /**
+   * Plugins given in code, started with the discovered ones (each a `definePlugin` result, a plugin class or a
+   * factory): how an app embeds plugins it ships, and how `@switchyard/testing` runs a plugin under test.
+   */
+  plugins?: readonly PluginSource[]
   /** Directories searched besides `plugin_directories`, e.g. the marketplace install directory. */
   pluginDirectories?: readonly string[]
   /** The app's package.json whose dependencies may be plugins; `<cwd>/package.json` by default, false to skip. */

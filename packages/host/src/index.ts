@@ -1,6 +1,5 @@
 export { PermissionError, PluginDependencyError, PluginLoadError } from '@switchyard/plugin-sdk'
-export type { HealthReport } from '@switchyard/plugin-sdk/runtime'
-export { type CatalogEventJson, catalogJsonSchema } from './catalog-json-schema.js'
+export { type CatalogEventJson, catalogJsonSchema } from './catalog/catalog-json-schema.js'
 export { busSettings } from './config/bus-settings.js'
 export {
   configSchema,
@@ -17,9 +16,11 @@ export {
   validateConfig,
 } from './config/load-config.js'
 export type { SourcePosition } from './config/locate-path.js'
+export { createPluginStore } from './context/create-plugin-store.js'
 export { createHost } from './create-host.js'
 export { type DiscoveryOptions, discoverPlugins, scanDirectory } from './discovery/discover-plugins.js'
 export { importPlugin } from './discovery/import-plugin.js'
+export type { PluginSource } from './discovery/inline-candidates.js'
 export type { PluginCandidate, PluginSourceKind } from './discovery/plugin-candidate.js'
 export {
   ConfigError,
@@ -28,6 +29,7 @@ export {
   formatConfigIssue,
   PluginNotFoundError,
 } from './errors.js'
+export type { HealthReport } from './health/collect-health.js'
 export type { HostOptions, ReplaceSteps } from './host-options.js'
 export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-record.js'
 export { PluginHost } from './plugin-host.js'

@@ -9,31 +9,30 @@ import {
   type Store,
 } from '@switchyard/core'
 import type { PluginDescriptor } from '@switchyard/plugin-sdk'
-import {
-  attachCatalog,
-  createPluginsApp,
-  EventCatalog,
-  type HealthReport,
-  type RuntimeServices,
-  renderMetrics,
-} from '@switchyard/plugin-sdk/runtime'
 import type { Hono } from 'hono'
 import { Registry } from 'prom-client'
-import { type CatalogEventJson, catalogJsonSchema } from './catalog-json-schema.js'
+import { attachCatalog } from './catalog/attach-catalog.js'
+import { type CatalogEventJson, catalogJsonSchema } from './catalog/catalog-json-schema.js'
+import { EventCatalog } from './catalog/event-catalog.js'
 import { busSettings } from './config/bus-settings.js'
 import { applyBusSettings, pluginConfigChanges } from './config/config-changes.js'
 import type { SwitchyardConfig, SwitchyardConfigInput } from './config/config-schema.js'
 import { type ConfigureContext, configurePlugin } from './config/configure-plugin.js'
 import { type LoadedConfig, loadConfig, parseConfig, validateConfig } from './config/load-config.js'
+import type { RuntimeServices } from './context/runtime-services.js'
 import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
 import { importPlugin } from './discovery/import-plugin.js'
-import { hostHealth, pluginHealth } from './host-health.js'
-import { registerHostMetrics } from './host-metrics.js'
+import { inlineCandidates } from './discovery/inline-candidates.js'
+import type { HealthReport } from './health/collect-health.js'
+import { hostHealth, pluginHealth } from './health/host-health.js'
 import type { HostOptions, ReplaceSteps } from './host-options.js'
+import { createPluginsApp } from './http/create-plugins-app.js'
 import { PluginControl } from './lifecycle/plugin-control.js'
 import { type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
 import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
+import { registerHostMetrics } from './metrics/host-metrics.js'
+import { renderMetrics } from './metrics/render-metrics.js'
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
@@ -132,17 +131,17 @@ export class PluginHost {
           ? {}
           : { appPackageJson: this.#options.appPackageJson }),
       })
-      await this.#plugins.startAll(await this.#plugins.load(candidates))
+      const inline = inlineCandidates(this.#options.plugins ?? [], this.#cwd())
+      await this.#plugins.startAll(await this.#plugins.load([...candidates, ...inline]))
       this.#warnRoutes()
       await this.bus.resume()
     })
   }
 
-  /** Stops plugins in reverse start order (each within its deadline), then closes the bus if the host made it. */
+  /** Stops plugins, dependents before their dependencies (each within its deadline), then closes the bus if the host made it. */
   stop(): Promise<void> {
     return this.#exclusive(async () => {
-      const running = this.#plugins.list().filter((record) => record.state === 'started')
-      for (const record of running.reverse()) await this.#plugins.stop(record, 'stopped')
+      await this.#plugins.stopAll()
       if (this.#ownsBus) await this.bus.close()
     })
   }
@@ -155,6 +154,19 @@ export class PluginHost {
   /** Status of one plugin; throws `PluginNotFoundError` (E_NOT_FOUND). */
   plugin(name: string): PluginStatus {
     return toPluginStatus(this.#control.record(name))
+  }
+
+  /** The parsed config a running plugin got as `ctx.config`; undefined when it is not running. */
+  pluginConfig(name: string): unknown {
+    return this.#control.record(name).runtime?.config
+  }
+
+  /**
+   * The error behind a plugin's `failed` state, or behind its last refused reload, as thrown (`status()` carries
+   * its code and message); undefined when there is none.
+   */
+  failure(name: string): Error | undefined {
+    return this.#control.record(name).error
   }
 
   /** Enables a plugin (persisted), starts it, then the plugins its disabling had disabled. */

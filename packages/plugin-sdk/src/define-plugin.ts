@@ -1,5 +1,6 @@
-import type { EventDeclarations, PluginDefinition, Schema } from './plugin-definition.js'
-import { validateDescriptor } from './runtime/validate-descriptor.js'
+import type { EventDeclarations, Schema } from './event-declaration.js'
+import type { PluginDefinition } from './plugin-definition.js'
+import { validateDescriptor } from './validate-descriptor.js'
 
 /**
  * Declares a plugin. Returns the definition as a frozen plain object after checking its name (kebab-case),

@@ -1,4 +1,49 @@
+// The plugin author's contract: `definePlugin`, the context and its types, the errors a plugin sees, and the
+// event types, patterns and helpers of @switchyard/core a plugin works with (re-exported, so a plugin imports
+// this package alone). Nothing here runs a plugin: the runtime is @switchyard/host.
+export {
+  builtinExtensionPoints,
+  type CloudEventJson,
+  type CollectResult,
+  type CompiledPattern,
+  type ConfigLoadValue,
+  compilePattern,
+  createEvent,
+  type DeliveryOutcome,
+  type DeliveryPolicy,
+  type DeliveryReport,
+  type DeliveryStatus,
+  defineExtensionPoint,
+  type Event,
+  type EventInit,
+  type EventMetadata,
+  type EventOf,
+  EventRejectedError,
+  type EventTypeOf,
+  EventValidationError,
+  type ExtensionFn,
+  type ExtensionKind,
+  type ExtensionPoint,
+  fromCloudEvent,
+  type Handler,
+  type HandlerContext,
+  HandlerExecutionError,
+  type HealthResult,
+  InvalidPatternError,
+  isValidEventType,
+  type KvEntry,
+  type LogFn,
+  type Logger,
+  type MatchesPattern,
+  matchesPattern,
+  type PatternData,
+  type RetryPolicy,
+  retryDelay,
+  SwitchyardError,
+  toCloudEvent,
+} from '@switchyard/core'
 export { definePlugin } from './define-plugin.js'
+export { type DescribedIssue, describeIssue } from './describe-issue.js'
 export {
   PermissionError,
   PluginConfigError,
@@ -10,6 +55,7 @@ export {
   PluginTimeoutError,
   UndeclaredEventError,
 } from './errors.js'
+export type { EventDeclaration, EventDeclarations, Schema } from './event-declaration.js'
 export { PERMISSIONS, type Permission } from './permissions.js'
 export type {
   ExtensionPointDefinition,
@@ -22,12 +68,9 @@ export type {
 } from './plugin-context.js'
 export type {
   DependencySpec,
-  EventDeclaration,
-  EventDeclarations,
   PluginConfigOf,
   PluginDefinition,
   PluginDescriptor,
-  Schema,
 } from './plugin-definition.js'
 export type {
   CounterMetric,
@@ -37,3 +80,6 @@ export type {
   MetricOptions,
   PluginMetrics,
 } from './plugin-metrics-types.js'
+export { isSemverRange, isSemverVersion } from './semver-syntax.js'
+export { PLUGIN_NAME, validateDescriptor } from './validate-descriptor.js'
+export { SIGNATURE_HEADER, signPayload, type VerifyOptions, verifySignature } from './webhook-signature.js'

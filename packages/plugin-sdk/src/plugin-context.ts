@@ -13,7 +13,7 @@ import type {
 } from '@switchyard/core'
 import type { Hono } from 'hono'
 import type { InferInput } from 'valibot'
-import type { EventDeclaration, EventDeclarations } from './plugin-definition.js'
+import type { EventDeclaration, EventDeclarations } from './event-declaration.js'
 import type { PluginMetrics } from './plugin-metrics-types.js'
 
 /**

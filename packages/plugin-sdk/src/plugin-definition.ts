@@ -1,20 +1,7 @@
-import type { GenericSchema, InferOutput } from 'valibot'
+import type { InferOutput } from 'valibot'
+import type { EventDeclarations, Schema } from './event-declaration.js'
 import type { Permission } from './permissions.js'
 import type { PluginContext } from './plugin-context.js'
-
-/** A valibot schema for a plugin's config or an event's payload. */
-export type Schema = GenericSchema<unknown, unknown>
-
-/** One event type a plugin publishes or consumes: its payload schema and the schema's version. */
-export interface EventDeclaration<TSchema extends Schema = Schema> {
-  readonly schema: TSchema
-  /** Version of the payload schema (semver); `1.0.0` when left out. */
-  readonly version?: string
-  readonly description?: string
-}
-
-/** Event types (keys) and their declarations. */
-export type EventDeclarations = Readonly<Record<string, EventDeclaration>>
 
 /** A dependency: a semver range, or a range marked optional (its failure does not stop the dependent). */
 export type DependencySpec = string | { readonly version: string; readonly optional?: boolean }

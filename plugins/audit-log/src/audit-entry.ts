@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryReport, Event } from '@switchyard/core'
+import type { DeliveryOutcome, DeliveryReport, Event } from '@switchyard/plugin-sdk'
 
 /** One recorded event with the outcome of every handler it reached. */
 export interface AuditEntry {

@@ -1,5 +1,5 @@
 import { definePlugin } from '@switchyard/plugin-sdk'
-import { createTestHost, type TestHost } from '@switchyard/plugin-sdk/testing'
+import { createTestHost, type TestHost } from '@switchyard/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AuditEntry } from './audit-entry.js'
 import { auditLogPlugin } from './audit-log-plugin.js'

@@ -1,5 +1,4 @@
-import { type DeliveryReport, type Event, matchesPattern } from '@switchyard/core'
-import { definePlugin } from '@switchyard/plugin-sdk'
+import { type DeliveryReport, definePlugin, type Event, matchesPattern } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
 import { toAuditEntry } from './audit-entry.js'
 import { auditQuery } from './audit-query.js'

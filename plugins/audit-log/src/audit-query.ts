@@ -1,4 +1,4 @@
-import { compilePattern, matchesPattern } from '@switchyard/core'
+import { compilePattern, matchesPattern } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
 import type { AuditEntry } from './audit-entry.js'
 

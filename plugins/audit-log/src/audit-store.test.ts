@@ -1,17 +1,7 @@
-import { MemoryStore } from '@switchyard/core'
-import type { PluginStore } from '@switchyard/plugin-sdk'
+import { createTestStore } from '@switchyard/testing'
 import { describe, expect, it } from 'vitest'
 import { type AuditEntry, toAuditEntry } from './audit-entry.js'
 import { AuditStore } from './audit-store.js'
-
-function pluginStore(store: MemoryStore): PluginStore {
-  return {
-    get: async <T>(key: string) => (await store.kvGet('audit-log', key)) as T | undefined,
-    set: (key, value, options) => store.kvSet('audit-log', key, value, options),
-    delete: (key) => store.kvDelete('audit-log', key),
-    list: (options) => store.kvList('audit-log', options),
-  }
-}
 
 function entryAt(minute: number): AuditEntry {
   const event = {
@@ -28,7 +18,7 @@ function entryAt(minute: number): AuditEntry {
 
 describe('AuditStore.prune', () => {
   it('deletes entries older than max age, then the oldest beyond max entries', async () => {
-    const audit = new AuditStore(pluginStore(new MemoryStore()), { maxAgeMs: 10 * 60_000, maxEntries: 3 })
+    const audit = new AuditStore(createTestStore('audit-log'), { maxAgeMs: 10 * 60_000, maxEntries: 3 })
     for (const minute of [0, 1, 5, 8, 9, 12]) await audit.add(entryAt(minute))
 
     // At 00:15 the cutoff is 00:05: 00:00 and 00:01 are too old, then 00:05 goes so that 3 are left.

@@ -1,4 +1,4 @@
-import { createTestHost, type TestHost } from '@switchyard/plugin-sdk/testing'
+import { createTestHost, type TestHost } from '@switchyard/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { HealthSummary } from './check-scheduler.js'
 import { healthChecksPlugin } from './health-checks-plugin.js'

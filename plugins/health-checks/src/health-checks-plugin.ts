@@ -1,5 +1,4 @@
-import type { HealthResult } from '@switchyard/core'
-import { definePlugin } from '@switchyard/plugin-sdk'
+import { definePlugin, type HealthResult } from '@switchyard/plugin-sdk'
 import { CheckScheduler } from './check-scheduler.js'
 import { healthChecksConfig } from './config.js'
 

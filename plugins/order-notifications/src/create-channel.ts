@@ -1,20 +1,20 @@
-import type { Logger } from '@switchyard/core'
-import { sendWebhook } from '@switchyard/plugin-webhooks'
+import { type Logger, SIGNATURE_HEADER, signPayload } from '@switchyard/plugin-sdk'
 import type { OrderNotificationsConfig } from './config.js'
 import { NotificationDeliveryError } from './errors.js'
 import type { NotificationSent } from './notification-sent.js'
 
-/** Sends one notification; rejects when the channel did not take it. */
-export type Channel = (notification: NotificationSent) => Promise<void>
+/** Sends one notification; rejects when the channel did not take it. `signal` ends a send early. */
+export type Channel = (notification: NotificationSent, signal?: AbortSignal) => Promise<void>
 
 /**
  * The configured channel: `log` writes the notification to the plugin's logger; `webhook` POSTs it as JSON,
- * signed and retried by `sendWebhook` of `@switchyard/plugin-webhooks`.
+ * signed with the `Switchyard-Signature` scheme, once per handler attempt: a failure fails the attempt, and the
+ * handler's delivery policy (`webhook.attempts`) retries it, each attempt in the delivery ledger.
  *
  * @example
  * ```ts
  * const send = createChannel(ctx.config, ctx.logger)
- * await send(notification)
+ * await send(notification, signal)
  * ```
  */
 export function createChannel(config: OrderNotificationsConfig, logger: Logger): Channel {
@@ -22,17 +22,26 @@ export function createChannel(config: OrderNotificationsConfig, logger: Logger):
   if (config.channel === 'log' || webhook === undefined) {
     return async (notification) => logger.info({ notification }, notification.message)
   }
-  return async (notification) => {
-    const result = await sendWebhook(
-      { url: webhook.url, secret: webhook.secret, body: JSON.stringify(notification) },
-      {
-        timeoutMs: webhook.timeout_ms,
-        retry: { attempts: webhook.attempts, initialMs: 200, maxMs: 5_000, factor: 2, jitter: true },
-      },
-    )
-    if (result.status !== 'delivered') {
-      const last = result.attempts.at(-1)
-      throw new NotificationDeliveryError(webhook.url, last?.error ?? `answered HTTP ${last?.status}`)
+  return async (notification, signal) => {
+    const body = JSON.stringify(notification)
+    const deadline = AbortSignal.timeout(webhook.timeout_ms)
+    let answer: Response
+    try {
+      answer = await fetch(webhook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signPayload(body, webhook.secret),
+        },
+        body,
+        redirect: 'manual',
+        signal: signal === undefined ? deadline : AbortSignal.any([signal, deadline]),
+      })
+    } catch (error) {
+      const reason = deadline.aborted ? `no answer within ${webhook.timeout_ms}ms` : (error as Error).message
+      throw new NotificationDeliveryError(webhook.url, reason)
     }
+    await answer.body?.cancel()
+    if (!answer.ok) throw new NotificationDeliveryError(webhook.url, `answered HTTP ${answer.status}`)
   }
 }

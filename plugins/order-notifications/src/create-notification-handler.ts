@@ -1,5 +1,12 @@
-import type { DeliveryReport, Event, EventInit, Logger } from '@switchyard/core'
-import type { CounterMetric, PluginStore } from '@switchyard/plugin-sdk'
+import type {
+  CounterMetric,
+  DeliveryReport,
+  Event,
+  EventInit,
+  HandlerContext,
+  Logger,
+  PluginStore,
+} from '@switchyard/plugin-sdk'
 import { DEFAULT_TEMPLATE, type OrderNotificationsConfig } from './config.js'
 import type { Channel } from './create-channel.js'
 import type { NotificationSent } from './notification-sent.js'
@@ -36,7 +43,7 @@ export function createNotificationHandler(
 ) {
   const { config, store } = deps
   const inFlight = new Set<string>()
-  return async (event: Event): Promise<void> => {
+  return async (event: Event, attempt?: HandlerContext): Promise<void> => {
     const key = event.metadata.idempotencyKey
     // The store remembers keys across restarts and nodes; the set covers concurrent duplicates in this process.
     if (inFlight.has(key) || (await store.get(`sent:${key}`)) !== undefined) {
@@ -55,7 +62,7 @@ export function createNotificationHandler(
         message: renderTemplate(chosen ?? config.templates['*'] ?? DEFAULT_TEMPLATE, event),
         eventId: event.id,
       }
-      await deps.channel(notification)
+      await deps.channel(notification, attempt?.signal)
       await store.set(
         `sent:${key}`,
         { eventId: event.id, sentAt: new Date().toISOString() },

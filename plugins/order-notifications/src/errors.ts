@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/core'
+import { SwitchyardError } from '@switchyard/plugin-sdk'
 
 /**
  * The webhook channel did not get a 2xx answer after its attempts (E_NOTIFICATION_DELIVERY); the handler fails,

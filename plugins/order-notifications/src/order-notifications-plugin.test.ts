@@ -1,6 +1,6 @@
-import { createEvent, type Event } from '@switchyard/core'
-import { createTestHost, type TestHost } from '@switchyard/plugin-sdk/testing'
+import { createEvent, type Event } from '@switchyard/plugin-sdk'
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/plugin-webhooks/testing'
+import { createTestHost, type TestHost } from '@switchyard/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { NotificationSent } from './notification-sent.js'
 import { orderNotificationsPlugin } from './order-notifications-plugin.js'

@@ -36,18 +36,22 @@ export const orderNotificationsPlugin = definePlugin({
         labelNames: ['channel', 'status'],
       }),
     }
+    // A webhook send is one handler attempt: its deadline and its retries are the handler's delivery policy.
+    const webhook = ctx.config.channel === 'webhook' ? ctx.config.webhook : undefined
+    const channelPolicy =
+      webhook === undefined
+        ? {}
+        : { timeoutMs: webhook.timeout_ms + 1_000, retry: { attempts: webhook.attempts } }
     await ctx.on(
       'order.status_changed',
       createNotificationHandler('order_notification_handler', 'status', deps),
-      { name: 'order_notification_handler', idempotent: true },
+      { name: 'order_notification_handler', idempotent: true, ...channelPolicy },
     )
     if (ctx.config.fallback_handler) {
       await ctx.on(
         'order.status_changed',
         createNotificationHandler('order_fallback_handler', 'fallback', deps),
-        {
-          name: 'order_fallback_handler',
-        },
+        { name: 'order_fallback_handler', ...channelPolicy },
       )
     }
   },

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import type { Event } from '@switchyard/core'
 import type { AuditPage } from '@switchyard/plugin-audit-log'
+import type { Event } from '@switchyard/plugin-sdk'
 import type { DeliveryLogEntry, PublicSubscription } from '@switchyard/plugin-webhooks'
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/plugin-webhooks/testing'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'

@@ -1,4 +1,4 @@
-import type { Event, HandlerContext, Logger } from '@switchyard/core'
+import type { Event, HandlerContext, Logger } from '@switchyard/plugin-sdk'
 import type { DeliveryLog } from './delivery-log.js'
 import { WebhookDeliveryError } from './errors.js'
 import { type SendOptions, sendWebhook } from './send-webhook.js'

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '@switchyard/core'
+import { SwitchyardError } from '@switchyard/plugin-sdk'
 
 /**
  * Some endpoints still failed (5xx, timeouts, network errors) after every retry; the bus dead-letters the event,

@@ -1,3 +1,10 @@
+// The signature scheme is the SDK's (order-notifications signs the same way); re-exported for receivers' code.
+export {
+  SIGNATURE_HEADER,
+  signPayload,
+  type VerifyOptions,
+  verifySignature,
+} from '@switchyard/plugin-sdk'
 export type { SubscriptionInput, WebhooksConfig } from './config.js'
 export { subscriptionInput, webhooksConfig } from './config.js'
 export type { DeliveryLogEntry } from './delivery-log.js'
@@ -10,8 +17,6 @@ export type {
   WebhookRequest,
 } from './send-webhook.js'
 export { sendWebhook } from './send-webhook.js'
-export type { VerifyOptions } from './sign-payload.js'
-export { SIGNATURE_HEADER, signPayload, verifySignature } from './sign-payload.js'
 export type { PublicSubscription, Subscription } from './subscription-registry.js'
 export type { TargetPolicy } from './target-guard.js'
 export { TargetGuard } from './target-guard.js'

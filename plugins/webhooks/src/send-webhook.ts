@@ -1,7 +1,6 @@
-import { type RetryPolicy, retryDelay } from '@switchyard/core'
+import { type RetryPolicy, retryDelay, SIGNATURE_HEADER, signPayload } from '@switchyard/plugin-sdk'
 import { BlockedTargetError } from './errors.js'
 import { httpPost } from './http-post.js'
-import { SIGNATURE_HEADER, signPayload } from './sign-payload.js'
 import type { TargetGuard } from './target-guard.js'
 
 /** One HTTP attempt of a delivery. */

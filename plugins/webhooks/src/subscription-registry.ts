@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { compilePattern } from '@switchyard/core'
-import type { PluginStore } from '@switchyard/plugin-sdk'
+import { compilePattern, type PluginStore } from '@switchyard/plugin-sdk'
 import type { SubscriptionInput } from './config.js'
 
 /** A registered endpoint, as persisted. */

@@ -1,4 +1,4 @@
-import { InvalidPatternError } from '@switchyard/core'
+import { InvalidPatternError } from '@switchyard/plugin-sdk'
 import type { Context, Hono } from 'hono'
 import * as v from 'valibot'
 import { subscriptionInput } from './config.js'

@@ -1,5 +1,4 @@
-import { MemoryStore } from '@switchyard/core'
-import { createTestHost, type TestHost } from '@switchyard/plugin-sdk/testing'
+import { createTestHost, MemoryStore, type TestHost } from '@switchyard/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DeliveryLogEntry } from './delivery-log.js'
 import type { PublicSubscription } from './subscription-registry.js'
@@ -16,7 +15,10 @@ afterEach(async () => {
   for (const close of cleanup.splice(0).reverse()) await close()
 })
 
-async function startHost(store = new MemoryStore(), webhooks: object = config.webhooks): Promise<TestHost> {
+async function startHost(
+  store = new MemoryStore(),
+  webhooks: Readonly<Record<string, unknown>> = config.webhooks,
+): Promise<TestHost> {
   const host = await createTestHost({ plugins: [webhooksPlugin], config: { webhooks }, store })
   cleanup.push(() => host.stop())
   return host

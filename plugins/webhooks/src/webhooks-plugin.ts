@@ -1,5 +1,4 @@
-import { type RetryPolicy, retryDelay } from '@switchyard/core'
-import { definePlugin } from '@switchyard/plugin-sdk'
+import { definePlugin, type RetryPolicy, retryDelay } from '@switchyard/plugin-sdk'
 import { webhooksConfig } from './config.js'
 import { createDispatcher } from './create-dispatcher.js'
 import { DeliveryLog } from './delivery-log.js'

@@ -12,7 +12,7 @@ const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 const usage = `Usage: switchyard create-plugin NAME [--dir DIR]
 
 Create a ready plugin package in DIR/NAME: package.json with the eventPlugin field, a valibot config schema,
-a handler, a route, a passing test using @switchyard/plugin-sdk/testing, a build script and a README.
+a handler, a route, a passing test using @switchyard/testing, a build script and a README.
 
 Options:
   --dir DIR   where to create the package folder (default: the current directory)
@@ -24,11 +24,15 @@ function templateVersions(): TemplateVersions {
   const sdk = require('@switchyard/plugin-sdk/package.json') as {
     version: string
     dependencies: Record<string, string>
+    peerDependencies: Record<string, string>
   }
+  const testing = require('@switchyard/testing/package.json') as { version: string }
   // valibot as the SDK itself requires it; the dev tools are not dependencies of the server, so these are the
   // ranges the template is tested with.
   return {
     sdk: `^${sdk.version}`,
+    testing: `^${testing.version}`,
+    hono: sdk.peerDependencies.hono ?? '^4.9.0',
     valibot: sdk.dependencies.valibot ?? '^1.1.0',
     typescript: '~5.9.3',
     vitest: '^4.0.0',

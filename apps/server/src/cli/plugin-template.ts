@@ -1,6 +1,9 @@
 /** Version ranges the generated package depends on. */
 export interface TemplateVersions {
   sdk: string
+  testing: string
+  /** Hono's types, for `ctx.routes` (the server provides Hono itself at run time). */
+  hono: string
   valibot: string
   typescript: string
   vitest: string
@@ -27,7 +30,9 @@ const packageJson = (name: string, versions: TemplateVersions): string =>
     scripts: { build: 'tsc -p tsconfig.build.json', test: 'vitest run' },
     dependencies: { '@switchyard/plugin-sdk': versions.sdk, valibot: versions.valibot },
     devDependencies: {
+      '@switchyard/testing': versions.testing,
       '@types/node': versions.nodeTypes,
+      hono: versions.hono,
       typescript: versions.typescript,
       vitest: versions.vitest,
     },
@@ -88,7 +93,7 @@ export default definePlugin({
 const testTs = (
   name: string,
   handler: string,
-): string => `import { createTestHost } from '@switchyard/plugin-sdk/testing'
+): string => `import { createTestHost } from '@switchyard/testing'
 import { describe, expect, it } from 'vitest'
 import plugin from './index.js'
 
@@ -133,7 +138,7 @@ plugins:
 
 /**
  * The files of a new plugin package, path -> content: package.json with the \`eventPlugin\` field, a config
- * schema, a handler, a route, a passing test using the SDK's testing kit, a build script and a README.
+ * schema, a handler, a route, a passing test on `@switchyard/testing`, a build script and a README.
  *
  * @example
  * ```ts

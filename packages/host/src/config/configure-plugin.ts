@@ -1,9 +1,9 @@
 import type { ExtensionRegistry } from '@switchyard/core'
 import type { PluginDescriptor } from '@switchyard/plugin-sdk'
-import { parsePluginConfig } from '@switchyard/plugin-sdk/runtime'
 import { ConfigError } from '../errors.js'
 import type { ConfigureResult } from '../lifecycle/plugin-set.js'
 import type { LoadedConfig } from './load-config.js'
+import { parsePluginConfig } from './parse-plugin-config.js'
 import { runConfigLoad } from './run-config-load.js'
 import { toConfigIssue } from './to-config-issue.js'
 

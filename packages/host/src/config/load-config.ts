@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { describeIssue } from '@switchyard/plugin-sdk/runtime'
+import { describeIssue } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
 import { type Document, LineCounter, parseDocument, Scalar, visit } from 'yaml'
 import { ConfigError, type ConfigIssue } from '../errors.js'

@@ -1,6 +1,6 @@
 import { builtinExtensionPoints, type ConfigLoadValue, type ExtensionRegistry } from '@switchyard/core'
-import { withDeadline } from '@switchyard/plugin-sdk/runtime'
 import { ConfigSourceError } from '../errors.js'
+import { withDeadline } from '../runtime/with-deadline.js'
 
 /** The config after every contribution, or the first contribution that failed. */
 export type ConfigLoadResult =

@@ -1,4 +1,4 @@
-import type { DescribedIssue } from '@switchyard/plugin-sdk/runtime'
+import type { DescribedIssue } from '@switchyard/plugin-sdk'
 import type { ConfigIssue } from '../errors.js'
 import type { SourcePosition } from './locate-path.js'
 

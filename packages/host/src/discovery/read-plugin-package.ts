@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import { describeIssue } from '@switchyard/plugin-sdk/runtime'
+import { describeIssue } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
 import type { PluginCandidate, PluginSourceKind } from './plugin-candidate.js'
 

@@ -1,6 +1,6 @@
 import { PluginDependencyError, type PluginDescriptor } from '@switchyard/plugin-sdk'
-import { pluginDependencies } from '@switchyard/plugin-sdk/runtime'
 import semver from 'semver'
+import { pluginDependencies } from './plugin-dependencies.js'
 import type { PluginRecord } from './plugin-record.js'
 
 /** Whether a plugin's dependencies let it start: warnings, or the disabled dependency, or why it fails. */

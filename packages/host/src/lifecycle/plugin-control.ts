@@ -8,6 +8,7 @@ import { PluginNotFoundError } from '../errors.js'
 import type { ReplaceSteps } from '../host-options.js'
 import { type PluginRecord, type PluginStatus, toPluginStatus } from './plugin-record.js'
 import type { ConfigureResult, PluginSet } from './plugin-set.js'
+import { swapPlugin } from './plugin-swap.js'
 
 /** What runtime control needs from its host. */
 export interface PluginControlOptions {
@@ -74,7 +75,12 @@ export class PluginControl {
     }
     const parsed = await this.#options.configure(descriptor)
     if (!parsed.ok) throw this.#keep(record, parsed.error)
-    await this.#options.plugins.swap(record, { incoming: () => ({ descriptor, config: parsed.config }) })
+    await swapPlugin(
+      this.#options.plugins,
+      record,
+      { incoming: () => ({ descriptor, config: parsed.config }) },
+      this.#options.logger,
+    )
     return toPluginStatus(record)
   }
 
@@ -90,7 +96,12 @@ export class PluginControl {
       if (!parsed.ok) throw parsed.error
       return { descriptor, config: parsed.config, candidate }
     }
-    await this.#options.plugins.swap(record, { incoming, revert: () => steps.revert?.() })
+    await swapPlugin(
+      this.#options.plugins,
+      record,
+      { incoming, revert: () => steps.revert?.() },
+      this.#options.logger,
+    )
     if (record.state === 'started') await this.#options.plugins.unblock(name)
     return toPluginStatus(record)
   }
@@ -132,7 +143,12 @@ export class PluginControl {
     const changed = JSON.stringify(entry?.config ?? {}) !== JSON.stringify(was?.config ?? {})
     if (changed && record.state === 'started' && record.descriptor) {
       const descriptor = record.descriptor
-      await this.#options.plugins.swap(record, { incoming: () => ({ descriptor, config }) })
+      await swapPlugin(
+        this.#options.plugins,
+        record,
+        { incoming: () => ({ descriptor, config }) },
+        this.#options.logger,
+      )
     }
   }
 

@@ -1,12 +1,8 @@
 import { basename, extname } from 'node:path'
 import type { PluginDescriptor } from '@switchyard/plugin-sdk'
-import {
-  type PluginDependency,
-  type PluginRoute,
-  type PluginRuntime,
-  pluginDependencies,
-} from '@switchyard/plugin-sdk/runtime'
 import type { PluginCandidate, PluginSourceKind } from '../discovery/plugin-candidate.js'
+import type { PluginRoute, PluginRuntime } from '../runtime/plugin-runtime.js'
+import { type PluginDependency, pluginDependencies } from './plugin-dependencies.js'
 
 /**
  * Where a plugin is in its life: `discovered` (found on disk), `loaded` (imported, manifest valid), `configured`

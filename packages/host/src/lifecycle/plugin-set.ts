@@ -1,16 +1,13 @@
-import type { Logger } from '@switchyard/core'
+import type { HandlerHold, Logger } from '@switchyard/core'
 import { PluginDependencyError, type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
-import {
-  PluginRuntime,
-  pluginDependencies,
-  type RuntimeServices,
-  resolveStartOrder,
-} from '@switchyard/plugin-sdk/runtime'
+import type { RuntimeServices } from '../context/runtime-services.js'
 import { importPlugin } from '../discovery/import-plugin.js'
 import type { PluginCandidate } from '../discovery/plugin-candidate.js'
+import { PluginRuntime } from '../runtime/plugin-runtime.js'
 import { checkDependencies } from './dependency-check.js'
+import { pluginDependencies } from './plugin-dependencies.js'
 import { type PluginRecord, provisionalName } from './plugin-record.js'
-import { type SwapPlan, swapPlugin } from './plugin-swap.js'
+import { resolveStartOrder } from './resolve-start-order.js'
 
 /** A plugin's parsed config, or why it is invalid. */
 export type ConfigureResult = { ok: true; config: unknown } | { ok: false; error: Error }
@@ -29,7 +26,7 @@ export interface PluginSetOptions {
 
 /**
  * The plugins of a host and their lifecycle: import, dependency order, start with deadline, stop, disable with
- * dependents, and the drained swap used by reload. Not safe for concurrent calls: the host serialises them.
+ * dependents; `swapPlugin` builds the drained swap of reload on it. Not safe for concurrent calls: the host serialises them.
  *
  * @example
  * ```ts
@@ -127,20 +124,25 @@ export class PluginSet {
     const parsed = await this.#options.configure(descriptor)
     if (!parsed.ok) return this.fail(record, parsed.error)
     record.state = 'configured'
-    const runtime = new PluginRuntime(descriptor, parsed.config, this.#options.services)
     try {
-      await runtime.start(this.#options.startTimeoutMs(record.name))
+      await this.launch(record, parsed.config)
     } catch (error) {
       return this.fail(record, error as Error)
     }
-    Object.assign(record, {
-      runtime,
-      state: 'started',
-      error: undefined,
-      reason: undefined,
-      blockedBy: undefined,
-    })
+    Object.assign(record, { reason: undefined, blockedBy: undefined })
     return true
+  }
+
+  /** Starts a new runtime of the record's descriptor with `config`; throws when setup fails (record unchanged). */
+  async launch(record: PluginRecord, config: unknown): Promise<void> {
+    const runtime = new PluginRuntime(record.descriptor as PluginDescriptor, config, this.#options.services)
+    await runtime.start(this.#options.startTimeoutMs(record.name))
+    Object.assign(record, { runtime, state: 'started', error: undefined })
+  }
+
+  /** Holds deliveries to these handlers (a swap's gap): they wait, routed, until `release`. */
+  hold(handlers: readonly string[]): HandlerHold {
+    return this.#options.services.bus.hold(handlers)
   }
 
   /** Stops a running record (its handlers drain first); `state` says why: host stop, or disabled. */
@@ -156,6 +158,15 @@ export class PluginSet {
     }
     record.state = state
     record.reason = reason
+  }
+
+  /** Stops every running record, dependents before the plugins they depend on: a start order, reversed. */
+  async stopAll(): Promise<void> {
+    const running = this.list().filter((record) => record.state === 'started')
+    const { order } = resolveStartOrder(running.map((record) => record.descriptor as PluginDescriptor))
+    const ordered = order.map((name) => this.#records.get(name) as PluginRecord)
+    const rest = running.filter((record) => !ordered.includes(record))
+    for (const record of [...rest, ...ordered.reverse()]) await this.stop(record, 'stopped')
   }
 
   /** Records that depend (not optionally) on `name` and are running: they stop before it. */
@@ -184,11 +195,6 @@ export class PluginSet {
       record.reason = undefined
       if (await this.start(record)) await this.unblock(record.name)
     }
-  }
-
-  /** A drained swap of the record's version (see `swapPlugin`). */
-  swap(record: PluginRecord, plan: SwapPlan): Promise<void> {
-    return swapPlugin(this, this.#options, record, plan)
   }
 
   /** Forgets a record (it must be stopped). */

@@ -1,10 +1,10 @@
-import type { PluginDescriptor } from '@switchyard/plugin-sdk'
-import { PluginDependencyError } from '@switchyard/plugin-sdk'
-import { PluginRuntime, pluginDependencies } from '@switchyard/plugin-sdk/runtime'
+import type { Logger } from '@switchyard/core'
+import { PluginDependencyError, type PluginDescriptor } from '@switchyard/plugin-sdk'
 import semver from 'semver'
 import type { PluginCandidate } from '../discovery/plugin-candidate.js'
+import { pluginDependencies } from './plugin-dependencies.js'
 import type { PluginRecord } from './plugin-record.js'
-import type { PluginSet, PluginSetOptions } from './plugin-set.js'
+import type { PluginSet } from './plugin-set.js'
 
 /** The version a swap starts: its descriptor and parsed config, and its new candidate when its files moved. */
 export interface IncomingVersion {
@@ -13,7 +13,7 @@ export interface IncomingVersion {
   candidate?: PluginCandidate
 }
 
-/** What `PluginSet.swap` installs, and how to undo what `incoming` changed outside the host. */
+/** What `swapPlugin` installs, and how to undo what `incoming` changed outside the host. */
 export interface SwapPlan {
   /** Runs once the old version stopped (its handlers held). */
   incoming(): IncomingVersion | Promise<IncomingVersion>
@@ -32,19 +32,19 @@ export interface SwapPlan {
  *
  * @example
  * ```ts
- * await swapPlugin(set, options, record, { incoming: () => ({ descriptor, config }) })
+ * await swapPlugin(set, record, { incoming: () => ({ descriptor, config }) }, logger)
  * ```
  */
 export async function swapPlugin(
   set: PluginSet,
-  options: PluginSetOptions,
   record: PluginRecord,
   plan: SwapPlan,
+  logger: Logger,
 ): Promise<void> {
   const old = record.runtime
   const before = { ...record }
   // While held, the names stay routed after the old version unsubscribes: events of the gap wait for the new one.
-  const hold = options.services.bus.hold(old?.handlers() ?? [])
+  const hold = set.hold(old?.handlers() ?? [])
   try {
     await hold.settled
     if (old !== undefined) await set.stop(record, 'stopped')
@@ -52,16 +52,16 @@ export async function swapPlugin(
       const next = await plan.incoming()
       const { descriptor, candidate = record.candidate } = next
       Object.assign(record, { descriptor, candidate, state: 'loaded', error: undefined, reason: undefined })
-      if (old !== undefined) await run(options, record, next.config)
+      if (old !== undefined) await set.launch(record, next.config)
       else if (!(await set.start(record)) && record.state === 'failed') throw record.error
     } catch (error) {
       try {
         await plan.revert?.()
       } catch (revertError) {
-        options.logger.error({ err: revertError, plugin: record.name }, 'swap: revert failed')
+        logger.error({ err: revertError, plugin: record.name }, 'swap: revert failed')
       }
       Object.assign(record, before, { runtime: undefined })
-      if (old !== undefined) await restart(set, options, record, old.config, error as Error)
+      if (old !== undefined) await restart(set, record, old.config, error as Error)
       throw error
     }
   } finally {
@@ -70,23 +70,10 @@ export async function swapPlugin(
   await failMismatchedDependents(set, record)
 }
 
-// Starts a new runtime for a record's descriptor; throws when setup fails (the record is left unchanged).
-async function run(options: PluginSetOptions, record: PluginRecord, config: unknown): Promise<void> {
-  const runtime = new PluginRuntime(record.descriptor as PluginDescriptor, config, options.services)
-  await runtime.start(options.startTimeoutMs(record.name))
-  Object.assign(record, { runtime, state: 'started', error: undefined })
-}
-
 // Starts the old version again after a failed swap, keeping why the swap failed; fails the record if it cannot.
-async function restart(
-  set: PluginSet,
-  options: PluginSetOptions,
-  record: PluginRecord,
-  config: unknown,
-  why: Error,
-): Promise<void> {
+async function restart(set: PluginSet, record: PluginRecord, config: unknown, why: Error): Promise<void> {
   try {
-    await run(options, record, config)
+    await set.launch(record, config)
     record.error = why
   } catch (error) {
     set.fail(record, error as Error)

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { verifySignature } from '../sign-payload.js'
+import { verifySignature } from '@switchyard/plugin-sdk'
 
 /** One request the receiver got, with whether its signature verified. */
 export interface ReceivedRequest {

@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
+// Switchyard's signature on outgoing HTTP calls (webhook deliveries, notifications): a protocol receivers verify,
+// shared by every plugin that calls one, so it lives in the plugin author's SDK rather than in one plugin.
+
 /** Name of the header that carries the signature of a webhook delivery. */
 export const SIGNATURE_HEADER = 'Switchyard-Signature'
 

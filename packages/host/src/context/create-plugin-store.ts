@@ -1,5 +1,5 @@
 import type { Store } from '@switchyard/core'
-import type { PluginStore } from '../plugin-context.js'
+import type { PluginStore } from '@switchyard/plugin-sdk'
 
 /**
  * A plugin's KV namespace (`ctx.store`): the core Store's KV methods with the namespace bound to the plugin name.

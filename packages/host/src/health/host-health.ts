@@ -1,6 +1,6 @@
 import type { ExtensionRegistry, HealthResult } from '@switchyard/core'
-import { collectHealth, type HealthReport } from '@switchyard/plugin-sdk/runtime'
-import type { PluginRecord } from './lifecycle/plugin-record.js'
+import type { PluginRecord } from '../lifecycle/plugin-record.js'
+import { collectHealth, type HealthReport } from './collect-health.js'
 
 /**
  * Health of the running plugins and the `health.check` contributions; enabled plugins that failed degrade it.

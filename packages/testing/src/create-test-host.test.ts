@@ -1,7 +1,12 @@
+import {
+  definePlugin,
+  PermissionError,
+  PluginConfigError,
+  PluginDependencyError,
+  UndeclaredEventError,
+} from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
 import { describe, expect, it } from 'vitest'
-import { definePlugin } from '../define-plugin.js'
-import { PermissionError, PluginConfigError, PluginDependencyError, UndeclaredEventError } from '../errors.js'
 import { createTestHost } from './create-test-host.js'
 
 const notifications = definePlugin({
@@ -90,8 +95,12 @@ describe('createTestHost', () => {
       plugins: [notifications],
       config: { 'order-notifications': { channel: 'sms' } },
     }).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(PluginConfigError)
-    expect((error as Error).message).toContain('channel: expected ("log" | "webhook"), got "sms"')
+    // The server's own error: E_CONFIG placed under plugins.<name>.config, the plugin's issues as its cause.
+    expect(error).toMatchObject({ code: 'E_CONFIG' })
+    expect((error as Error).message).toContain(
+      'plugins.order-notifications.config.channel: expected ("log" | "webhook"), got "sms"',
+    )
+    expect((error as Error).cause).toBeInstanceOf(PluginConfigError)
   })
 
   it('starts plugins in dependency order and runs onStop callbacks in reverse at stop', async () => {

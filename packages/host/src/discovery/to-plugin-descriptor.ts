@@ -1,6 +1,4 @@
-import { PluginLoadError } from '../errors.js'
-import type { PluginDescriptor } from '../plugin-definition.js'
-import { validateDescriptor } from './validate-descriptor.js'
+import { type PluginDescriptor, PluginLoadError, validateDescriptor } from '@switchyard/plugin-sdk'
 
 type Constructor = new () => object
 const FACTORY_NAMES = ['createPlugin', 'getPlugin'] as const
@@ -28,7 +26,7 @@ const DESCRIPTOR_KEYS = [
  * ```
  */
 export async function toPluginDescriptor(
-  module: Record<string, unknown>,
+  module: Readonly<Record<string, unknown>>,
   where: string,
 ): Promise<PluginDescriptor> {
   const exported = await findExport(module)
@@ -41,7 +39,7 @@ export async function toPluginDescriptor(
   return validateDescriptor(fromInstance(exported), where)
 }
 
-async function findExport(module: Record<string, unknown>): Promise<unknown> {
+async function findExport(module: Readonly<Record<string, unknown>>): Promise<unknown> {
   const candidate = module.default ?? module.plugin
   if (typeof candidate === 'function')
     return isClass(candidate) ? new (candidate as Constructor)() : candidate()

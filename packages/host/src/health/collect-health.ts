@@ -1,5 +1,5 @@
 import type { ExtensionRegistry, HealthResult } from '@switchyard/core'
-import type { PluginRuntime } from './plugin-runtime.js'
+import type { PluginRuntime } from '../runtime/plugin-runtime.js'
 
 /** Aggregated health: the worst status, each running plugin's health and each `health.check` contribution. */
 export interface HealthReport {

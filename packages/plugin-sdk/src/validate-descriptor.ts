@@ -1,9 +1,9 @@
-import semver from 'semver'
 import * as v from 'valibot'
-import { PluginLoadError } from '../errors.js'
-import { PERMISSIONS } from '../permissions.js'
-import type { PluginDescriptor } from '../plugin-definition.js'
 import { describeIssue } from './describe-issue.js'
+import { PluginLoadError } from './errors.js'
+import { PERMISSIONS } from './permissions.js'
+import type { PluginDescriptor } from './plugin-definition.js'
+import { isSemverRange, isSemverVersion } from './semver-syntax.js'
 
 /** kebab-case plugin names, the one rule used everywhere. */
 export const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
@@ -12,7 +12,7 @@ const EVENT_TYPE = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/
 const pluginName = v.pipe(v.string(), v.regex(PLUGIN_NAME, 'a kebab-case plugin name'))
 const range = v.pipe(
   v.string(),
-  v.check((text) => semver.validRange(text) !== null, 'a semver range'),
+  v.check((text) => isSemverRange(text), 'a semver range'),
 )
 const valibotSchema = v.custom<v.GenericSchema>(
   (value) =>
@@ -29,7 +29,7 @@ const eventDeclarations = v.record(
     version: v.optional(
       v.pipe(
         v.string(),
-        v.check((text) => semver.valid(text) !== null, 'a semver version'),
+        v.check((text) => isSemverVersion(text), 'a semver version'),
       ),
     ),
     description: v.optional(v.string()),
@@ -40,7 +40,7 @@ const descriptorSchema = v.looseObject({
   name: pluginName,
   version: v.pipe(
     v.string(),
-    v.check((text) => semver.valid(text) !== null, 'a semver version'),
+    v.check((text) => isSemverVersion(text), 'a semver version'),
   ),
   description: v.optional(v.string()),
   dependencies: v.optional(

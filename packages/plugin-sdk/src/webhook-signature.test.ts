@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { signPayload, verifySignature } from './sign-payload.js'
+import { signPayload, verifySignature } from './webhook-signature.js'
 
 const secret = 'whsec_test_0123456789'
 

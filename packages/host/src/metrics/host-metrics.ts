@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client'
-import type { PluginRecord } from './lifecycle/plugin-record.js'
+import type { PluginRecord } from '../lifecycle/plugin-record.js'
 
 /**
  * Registers the host's own metrics, read from the plugin records at scrape time:

@@ -1,5 +1,5 @@
-import type { CatalogEntry } from '@switchyard/plugin-sdk/runtime'
 import { toJsonSchema } from '@valibot/to-json-schema'
+import type { CatalogEntry } from './event-catalog.js'
 
 /** One declared event type in the catalog served to producers in any language. */
 export interface CatalogEventJson {

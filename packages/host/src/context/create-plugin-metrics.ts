@@ -1,13 +1,13 @@
+import {
+  type CounterMetric,
+  type GaugeMetric,
+  type HistogramMetric,
+  type MetricLabels,
+  type MetricOptions,
+  PluginLoadError,
+  type PluginMetrics,
+} from '@switchyard/plugin-sdk'
 import { Counter, Gauge, Histogram, type Metric, type Registry } from 'prom-client'
-import { PluginLoadError } from '../errors.js'
-import type {
-  CounterMetric,
-  GaugeMetric,
-  HistogramMetric,
-  MetricLabels,
-  MetricOptions,
-  PluginMetrics,
-} from '../plugin-metrics-types.js'
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/
 type Kind = 'counter' | 'gauge' | 'histogram'

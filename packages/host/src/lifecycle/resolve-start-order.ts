@@ -1,5 +1,5 @@
+import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import semver from 'semver'
-import type { PluginDescriptor } from '../plugin-definition.js'
 import { type PluginDependency, pluginDependencies } from './plugin-dependencies.js'
 
 /** A plugin that cannot start because of its dependencies: the chain from it to the cause, and the cause. */

@@ -1,4 +1,4 @@
-import type { PluginDescriptor } from '../plugin-definition.js'
+import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 
 /** One dependency of a plugin, normalised. */
 export interface PluginDependency {

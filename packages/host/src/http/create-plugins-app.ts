@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { PluginRuntime } from './plugin-runtime.js'
+import type { PluginRuntime } from '../runtime/plugin-runtime.js'
 
 /**
  * A Hono app serving `/plugins/<name>/...` from the routes of whichever runtime `lookup` returns at request time,

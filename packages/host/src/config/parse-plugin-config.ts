@@ -1,7 +1,10 @@
+import {
+  type DescribedIssue,
+  describeIssue,
+  PluginConfigError,
+  type PluginDescriptor,
+} from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
-import { PluginConfigError } from '../errors.js'
-import type { PluginDescriptor } from '../plugin-definition.js'
-import { type DescribedIssue, describeIssue } from './describe-issue.js'
 
 /** The result of `parsePluginConfig`: the parsed config, or the issues with their paths inside the config. */
 export type PluginConfigResult =

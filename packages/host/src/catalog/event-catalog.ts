@@ -1,7 +1,11 @@
 import type { Event } from '@switchyard/core'
+import {
+  describeIssue,
+  type EventDeclaration,
+  type PluginDescriptor,
+  type Schema,
+} from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
-import type { EventDeclaration, PluginDescriptor, Schema } from '../plugin-definition.js'
-import { describeIssue } from './describe-issue.js'
 
 /** One declaration of an event type by one plugin. */
 export interface CatalogEntry {

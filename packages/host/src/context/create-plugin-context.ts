@@ -8,18 +8,20 @@ import {
   type Handler,
   type Subscription,
 } from '@switchyard/core'
+import {
+  type HandlerOptions,
+  type HealthCheck,
+  type OwnExtensionPoint,
+  type Permission,
+  PermissionError,
+  type PluginContext,
+  type PluginDescriptor,
+  type PluginMetrics,
+  PluginStoppedError,
+  type PluginStore,
+  UndeclaredEventError,
+} from '@switchyard/plugin-sdk'
 import { Hono } from 'hono'
-import { PermissionError, PluginStoppedError, UndeclaredEventError } from '../errors.js'
-import type { Permission } from '../permissions.js'
-import type {
-  HandlerOptions,
-  HealthCheck,
-  OwnExtensionPoint,
-  PluginContext,
-  PluginStore,
-} from '../plugin-context.js'
-import type { PluginDescriptor } from '../plugin-definition.js'
-import type { PluginMetrics } from '../plugin-metrics-types.js'
 import { createPluginMetrics } from './create-plugin-metrics.js'
 import { createPluginStore } from './create-plugin-store.js'
 import type { RuntimeServices } from './runtime-services.js'

@@ -1,8 +1,7 @@
 import type { HealthResult } from '@switchyard/core'
-import { PluginSetupError, PluginTimeoutError } from '../errors.js'
-import type { PluginDescriptor } from '../plugin-definition.js'
-import { createPluginContext, type PluginRegistrations } from './create-plugin-context.js'
-import type { RuntimeServices } from './runtime-services.js'
+import { type PluginDescriptor, PluginSetupError, PluginTimeoutError } from '@switchyard/plugin-sdk'
+import { createPluginContext, type PluginRegistrations } from '../context/create-plugin-context.js'
+import type { RuntimeServices } from '../context/runtime-services.js'
 import { withDeadline } from './with-deadline.js'
 
 /** One HTTP route of a plugin, with its full mounted path. */

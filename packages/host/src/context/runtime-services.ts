@@ -1,6 +1,6 @@
 import type { EventBus, Logger, Store } from '@switchyard/core'
 import type { Registry } from 'prom-client'
-import type { EventCatalog } from './event-catalog.js'
+import type { EventCatalog } from '../catalog/event-catalog.js'
 
 /**
  * What every plugin of one host shares: the bus, the Store (for KV), the metrics registry, the root logger

@@ -1,0 +1,106 @@
+import {
+  createEvent,
+  type DeliveryPolicyOverrides,
+  type DeliveryReport,
+  type Event,
+  type EventBus,
+  type EventInit,
+  type Logger,
+  type Store,
+} from '@switchyard/core'
+import { type HealthReport, PluginHost, type PluginSource, type PluginStatus } from '@switchyard/host'
+import { toDeliveryConfig } from './to-delivery-config.js'
+
+/** Options of `createTestHost`. */
+export interface TestHostOptions {
+  /** The plugins under test and the plugins they need: descriptors, plugin classes or factories. */
+  plugins: readonly PluginSource[]
+  /** Each plugin's config by plugin name (what `plugins.<name>.config` holds in the server's file). */
+  config?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
+  /** Delivery defaults (the server's `delivery` config), e.g. `{ retry: { attempts: 1 } }` to fail fast. */
+  delivery?: DeliveryPolicyOverrides
+  /** A Store other than a fresh MemoryStore. */
+  store?: Store
+  logger?: Logger
+  /** Deadline of each plugin's setup and stop; 5 s by default. */
+  startTimeoutMs?: number
+}
+
+/** Plugins running on the real plugin host, for plugin authors' tests. */
+export interface TestHost {
+  /** Publishes an event (from its type and data, or as given); resolves once every handler finished. */
+  publish<T>(type: string, data: T, init?: EventInit): Promise<DeliveryReport>
+  publish(event: Event): Promise<DeliveryReport>
+  /** Sends a request to the plugins' routes (`/plugins/<name>/...`); a relative path gets `http://localhost`. */
+  request(path: string, init?: RequestInit): Promise<Response>
+  /** Every event published since the start, the plugins' own included, in publish order. */
+  readonly events: readonly Event[]
+  /** Aggregated health of the plugins and `health.check` contributions. */
+  health(): Promise<HealthReport>
+  /** Prometheus text of the host's and plugins' metrics. */
+  metrics(): Promise<string>
+  /** One plugin's status (state, handlers, routes, …) and its parsed config. */
+  plugin(name: string): PluginStatus & { config: unknown }
+  /** The host itself: enable, disable, reload, status — what the server's management API calls. */
+  readonly host: PluginHost
+  readonly bus: EventBus
+  readonly store: Store
+  /** Stops the plugins in reverse start order (running `onStop`), then closes the bus. */
+  stop(): Promise<void>
+}
+
+const DEFAULT_TIMEOUT_MS = 5000
+
+/**
+ * Starts plugins on the same `PluginHost` the server runs (memory store unless `store` is given, no plugin
+ * directories), in dependency order, and throws the first plugin's failure (invalid config, setup error, unmet
+ * dependency) so a test sees it. A plugin behaves here exactly as in the server.
+ *
+ * @example
+ * ```ts
+ * const host = await createTestHost({ plugins: [plugin], config: { 'order-notifications': { channel: 'log' } } })
+ * const report = await host.publish('order.status_changed', { status: 'shipped' })
+ * const res = await host.request('/plugins/order-notifications/status')
+ * await host.stop()
+ * ```
+ */
+export async function createTestHost(options: TestHostOptions): Promise<TestHost> {
+  const timeoutMs = options.startTimeoutMs ?? DEFAULT_TIMEOUT_MS
+  const host = new PluginHost({
+    config: {
+      plugin_directories: [],
+      plugins: Object.fromEntries(
+        Object.entries(options.config ?? {}).map(([name, config]) => [name, { config }]),
+      ),
+      ...(options.delivery === undefined ? {} : { delivery: toDeliveryConfig(options.delivery) }),
+    },
+    plugins: options.plugins,
+    appPackageJson: false,
+    startTimeoutMs: timeoutMs,
+    stopTimeoutMs: timeoutMs,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  })
+  const events: Event[] = []
+  host.bus.observe({ published: (event) => void events.push(event) })
+  await host.start()
+  const failed = host.status().find((status) => status.state === 'failed')
+  if (failed !== undefined) {
+    await host.stop()
+    throw host.failure(failed.name) ?? new Error(failed.reason)
+  }
+
+  return {
+    publish: (typeOrEvent: string | Event, data?: unknown, init?: EventInit) =>
+      host.bus.publish(typeof typeOrEvent === 'string' ? createEvent(typeOrEvent, data, init) : typeOrEvent),
+    request: async (path, init) => host.app.request(path, init),
+    events,
+    health: () => host.health(),
+    metrics: () => host.metrics(),
+    plugin: (name) => ({ ...host.plugin(name), config: host.pluginConfig(name) }),
+    host,
+    bus: host.bus,
+    store: host.store,
+    stop: () => host.stop(),
+  }
+}
