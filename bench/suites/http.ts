@@ -19,6 +19,7 @@ const BODY = JSON.stringify({
 })
 const CONNECTIONS = 32
 const MODES = {
+  shipped: 'shipped config/switchyard.yaml: SQLite, its five plugins, request-tracing on',
   bare: 'bare Hono route',
   'bare-node-body': 'bare Hono route, body from the Node request',
   fastify: 'Fastify route: auth, JSON schema, log line (no bus)',
@@ -77,7 +78,8 @@ async function load(port: number, seconds: number): Promise<CannonResult> {
 
 /** One round of one target: a fresh server (on a new database file for SQLite), a warm-up, then the measured run. */
 async function round(mode: Mode, seconds: number): Promise<CannonResult> {
-  const dir = mode === 'switchyard-sqlite' ? mkdtempSync(join(tmpdir(), 'switchyard-bench-http-')) : undefined
+  const onSqlite = mode === 'switchyard-sqlite' || mode === 'shipped'
+  const dir = onSqlite ? mkdtempSync(join(tmpdir(), 'switchyard-bench-http-')) : undefined
   try {
     const { child, port } = await startTarget(mode, dir ? [join(dir, 'switchyard.db')] : [])
     try {
@@ -128,7 +130,7 @@ export const httpSuite: Suite = {
       title: `POST /api/v1/events, ${CONNECTIONS} connections`,
       description: 'One small JSON event per request; the server answers 202.',
       unit: 'req/s',
-      baseline: MODES.bare,
+      baseline: MODES.fastify,
       rows: modes.map((mode) => rowOf(MODES[mode], results[mode])),
     }
     const versusFastify = (
@@ -140,6 +142,18 @@ export const httpSuite: Suite = {
     return {
       groups: [group],
       targets: [
+        ratioTarget(
+          'shipped config vs the Fastify peer',
+          findRow(group, MODES.shipped),
+          findRow(group, MODES.fastify),
+          { min: 0.5 },
+        ),
+        ratioTarget(
+          'switchyard ingest (memory store, no plugin) vs the Fastify peer',
+          findRow(group, MODES.switchyard),
+          findRow(group, MODES.fastify),
+          { min: 1.0 },
+        ),
         ratioTarget(
           'switchyard ingest vs bare Hono route',
           findRow(group, MODES.switchyard),
@@ -154,6 +168,12 @@ export const httpSuite: Suite = {
         ),
       ],
       notes: [
+        `**shipped config** is the headline row: the real server started from \`config/switchyard.yaml\` as \`pnpm start\`
+reads it (only the port and the database file changed): its five plugins from \`plugins/\` (order-notifications,
+webhooks, audit-log, request-tracing, health-checks), SQLite, the route table and delivery defaults. Each
+\`order.status_changed\` event is accepted durably, then handled by order-notifications (its route case
+\`shipped\`), audit-log (\`**\`) and webhooks (\`**\`), and every answer carries request-tracing's
+\`X-Correlation-ID\` and \`X-Processing-Time\`: what a user running the default deployment gets.`,
         `**switchyard** is the real server (\`startServer\`) with bearer-token auth (SHA-256 + timingSafeEqual), the
 body limit, valibot validation, \`createEvent\`, \`bus.enqueue\` on the memory store and transport (the event is
 accepted and kept; no plugin subscribes), request ids and one pino request log line per request (to /dev/null),

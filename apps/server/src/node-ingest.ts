@@ -1,14 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { getRequestListener, type HttpBindings } from '@hono/node-server'
 import type { ExtensionRegistry, Logger } from '@switchyard/core'
+import { Context } from 'hono'
 import type { AccessControl } from './access-control.js'
-import { errorAnswer } from './error-response.js'
+import { type ErrorBody, errorAnswer } from './error-response.js'
 import { ShuttingDownError } from './errors.js'
 import { readEvent } from './read-event.js'
-import { readNodeBody } from './request-body.js'
-import { logRequest, requestIdOf } from './request-context.js'
+import { readBodyText, readNodeBody } from './request-body.js'
+import { logRequest, requestIdOf, runPluginMiddleware } from './request-context.js'
+import type { ServerEnv } from './server-env.js'
 import type { ServerRuntime } from './server-runtime.js'
 
-/** What the Node ingest path needs: the same settings the Hono app gets. */
+/** What the ingest route needs: the same settings the Hono app gets. */
 export interface NodeIngestOptions {
   runtime: Pick<ServerRuntime, 'bus'>
   access: AccessControl
@@ -16,19 +19,25 @@ export interface NodeIngestOptions {
   bodyLimitBytes: number
   /** Aborted when shutdown begins: requests are then answered 503 with `Connection: close`. */
   closing: AbortSignal
-  /** While a plugin contributes `http.middleware`, ingest goes through Hono so the middleware wraps it. */
-  extensions: Pick<ExtensionRegistry, 'has'>
+  /** Where plugins contribute `http.middleware`, which wraps ingest as it wraps every other request. */
+  extensions: Pick<ExtensionRegistry, 'has' | 'contributions'>
 }
 
 const PATH = '/api/v1/events'
 
+interface Answer {
+  status: number
+  body: { id: string } | ErrorBody
+}
+
 /**
- * `POST /api/v1/events` answered on the Node request itself, in front of the Hono app: the same request id,
- * shutdown refusal, bearer auth, body limit, event parsing (plain JSON and both CloudEvents modes), enqueue,
- * `{ error: { code, message } }` answers and request log line as the app's route, at about twice its
- * throughput (`pnpm bench -- http`): Hono's WHATWG Request, Headers and Response objects cost more per request
- * than all the route's own work. Returns false, touching nothing, for any other request and while a plugin
- * contributes `http.middleware` (then the app serves ingest, inside that middleware).
+ * The server's `POST /api/v1/events`: answered on the Node request, in front of the Hono app, with the app's
+ * request id, shutdown refusal, bearer auth, body limit, event parsing (plain JSON and both CloudEvents modes),
+ * `{ error: { code, message } }` answers and request log line. Without `http.middleware` contributions nothing
+ * else runs: no WHATWG `Request`, `Headers` or `Response` (they cost more per request than the route's own work,
+ * `pnpm bench -- http`). While a plugin contributes `http.middleware`, the contributions wrap the same ingest in
+ * a Hono `Context` over `@hono/node-server`'s lazy request, so only deployments with middleware pay for it, and
+ * only for what their middleware reads. Returns false, touching nothing, for any other request.
  *
  * @example
  * ```ts
@@ -39,42 +48,99 @@ const PATH = '/api/v1/events'
 export function nodeIngest(
   options: NodeIngestOptions,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const { runtime, access, logger, bodyLimitBytes, closing, extensions } = options
+  const ingest = new Ingest(options)
   return (req, res) => {
-    if (req.method !== 'POST' || !isIngestPath(req.url) || extensions.has('http.middleware')) return false
+    if (req.method !== 'POST' || !isIngestPath(req.url)) return false
+    ingest.serve(req, res).catch((error: unknown) =>
+      // Writing the answer itself failed (the socket is gone): nothing left to tell the client.
+      options.logger.warn({ err: error }, 'could not send the ingest answer'),
+    )
+    return true
+  }
+}
+
+/** One instance per server: requests go through its methods, so no closure is made per request. */
+class Ingest {
+  readonly #options: NodeIngestOptions
+  readonly #wrapped: (incoming: IncomingMessage, outgoing: ServerResponse) => Promise<void>
+
+  constructor(options: NodeIngestOptions) {
+    this.#options = options
+    // Only ever handed the Node HTTP/1 requests `serve` got.
+    this.#wrapped = getRequestListener((request, env) => this.#withMiddleware(request, env as HttpBindings))
+  }
+
+  async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now()
     const reqId = requestIdOf(single(req.headers['x-request-id']))
     res.setHeader('x-request-id', reqId)
-    const answer = (status: number, body: unknown) => {
-      const text = JSON.stringify(body)
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-      res.end(text)
-      logRequest(logger, { reqId, method: 'POST', path: PATH, status }, started)
-    }
-    const fail = (error: unknown) => {
-      const { status, body } = errorAnswer(error, logger, reqId)
-      // A body left unread (refused before or while reading it) would stall the next request on this connection.
-      if (!req.complete) res.setHeader('connection', 'close')
-      answer(status, body)
-    }
-    if (closing.aborted) {
+    let status: number
+    if (this.#options.closing.aborted) {
       res.setHeader('connection', 'close')
-      fail(new ShuttingDownError())
-      return true
+      status = send(res, this.#failure(new ShuttingDownError(), req, res, reqId))
+    } else if (this.#options.extensions.has('http.middleware')) {
+      await this.#wrapped(req, res)
+      status = res.statusCode
+    } else {
+      status = send(res, await this.#accept(req, res, reqId))
     }
+    logRequest(this.#options.logger, { reqId, method: 'POST', path: PATH, status }, started)
+  }
+
+  /**
+   * The route itself: auth before the body is read, the limit while reading it, then the enqueue. Inside
+   * middleware (`c`), the body is read through `readBodyText`, which takes what a middleware already read.
+   */
+  async #accept(
+    req: IncomingMessage,
+    res: ServerResponse,
+    reqId: string,
+    c?: Context<ServerEnv>,
+  ): Promise<Answer> {
+    const { access, bodyLimitBytes, runtime } = this.#options
     try {
       access.checkAuthorization(PATH, single(req.headers.authorization), 'publish')
+      const text = c ? await readBodyText(c, bodyLimitBytes) : await readNodeBody(req, bodyLimitBytes)
+      const { id } = await runtime.bus.enqueue(readEvent(req.headers, text))
+      return { status: 202, body: { id } }
     } catch (error) {
-      fail(error)
-      return true
+      return this.#failure(error, req, res, reqId)
     }
-    readNodeBody(req, bodyLimitBytes)
-      .then((text) => runtime.bus.enqueue(readEvent(req.headers, text)))
-      .then(({ id }) => answer(202, { id }), fail)
-      // Writing the answer itself failed (the socket is gone): nothing left to tell the client.
-      .catch((error: unknown) => logger.warn({ err: error, reqId }, 'could not send the ingest answer'))
-    return true
   }
+
+  #failure(error: unknown, req: IncomingMessage, res: ServerResponse, reqId: string): Answer {
+    // A body left unread (refused before or while reading it) would stall the next request on this connection.
+    if (!req.complete) res.setHeader('connection', 'close')
+    return errorAnswer(error, this.#options.logger, reqId)
+  }
+
+  async #withMiddleware(request: Request, env: HttpBindings): Promise<Response> {
+    const c = new Context<ServerEnv>(request, { env })
+    const { incoming, outgoing } = env
+    const reqId = outgoing.getHeader('x-request-id') as string
+    c.set('requestId', reqId)
+    try {
+      await runPluginMiddleware(c, this.#options.extensions, async () => {
+        const answer = await this.#accept(incoming, outgoing, reqId, c)
+        c.res = c.json(answer.body, answer.status as 202)
+      })
+    } catch (error) {
+      // A middleware threw: answered as the app's onError answers it.
+      const { status, body } = errorAnswer(error, this.#options.logger, reqId)
+      c.res = c.json(body, status)
+    }
+    return c.res
+  }
+}
+
+function send(res: ServerResponse, answer: Answer): number {
+  const text = JSON.stringify(answer.body)
+  res.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  })
+  res.end(text)
+  return answer.status
 }
 
 // The path without a query string, as Hono routes it (strict: no trailing slash).

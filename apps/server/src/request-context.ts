@@ -55,7 +55,7 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       c.header('connection', 'close')
       c.res = c.json(body, status)
     } else if (extensions.has('http.middleware')) {
-      await withPluginMiddleware(c, extensions, next)
+      await runPluginMiddleware(c, extensions, next)
     } else {
       await next()
     }
@@ -80,9 +80,18 @@ export function logRequest(
   logger.info({ ...request, ms: Math.round(performance.now() - started) }, 'request')
 }
 
-async function withPluginMiddleware(
+/**
+ * Runs the plugins' `http.middleware` contributions (Hono middleware, lowest priority number outermost) around
+ * `next`: in the app for every route, and around the ingest route on the Node request.
+ *
+ * @example
+ * ```ts
+ * await runPluginMiddleware(c, bus.extensions, async () => { c.res = c.json({ ok: true }) })
+ * ```
+ */
+export async function runPluginMiddleware(
   c: Context<ServerEnv>,
-  extensions: RequestContextOptions['extensions'],
+  extensions: Pick<ExtensionRegistry, 'contributions'>,
   next: () => Promise<void>,
 ): Promise<void> {
   const chain = extensions

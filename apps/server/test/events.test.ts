@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer, testConfig, waitFor } from './support/test-server.js'
+import { startTestServer, type TestServer, TOKENS, testConfig, waitFor } from './support/test-server.js'
 
 let t: TestServer
 
@@ -23,11 +23,11 @@ async function ledger(id: string, on: TestServer = t) {
   })
 }
 
-// Ingest is answered on the Node request unless a plugin contributes http.middleware (greeter does): every
-// behaviour is checked on both paths.
+// Ingest is answered on the Node request; a plugin's http.middleware (greeter's) wraps it when contributed:
+// every behaviour is checked with and without.
 const INGEST_PATHS = [
-  { path: 'through the Hono app, inside plugin http.middleware', greeter: {}, wrapped: true },
-  { path: 'on the Node ingest path', greeter: { enabled: false }, wrapped: false },
+  { path: 'inside plugin http.middleware', greeter: {}, wrapped: true },
+  { path: 'without plugin middleware', greeter: { enabled: false }, wrapped: false },
 ]
 
 describe.each(INGEST_PATHS)('POST /api/v1/events $path', ({ greeter, wrapped }) => {
@@ -39,6 +39,17 @@ describe.each(INGEST_PATHS)('POST /api/v1/events $path', ({ greeter, wrapped }) 
 
   it('takes the expected path: plugin middleware wraps ingest only when one is contributed', async () => {
     const res = await s.request('/api/v1/events', { as: 'publish', ...json({ type: 'order.created' }) })
+    expect(res.status).toBe(202)
+    expect(res.headers.get('x-greeter')).toBe(wrapped ? 'hello' : null)
+  })
+
+  it('is served in process too (server.fetch, no socket), inside the same middleware', async () => {
+    const res = await s.server.fetch(
+      new Request(`${s.url}/api/v1/events`, {
+        ...json({ type: 'order.created' }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.publish}` },
+      }),
+    )
     expect(res.status).toBe(202)
     expect(res.headers.get('x-greeter')).toBe(wrapped ? 'hello' : null)
   })

@@ -7,10 +7,13 @@
  * the token, validation, enqueue on the memory store, request logs at info to stdout) with no plugin;
  * `switchyard-handler`, the same with one no-op handler every event is dispatched to; `switchyard-sqlite`, the real
  * server on the SQLite store (the embedded default) in the given database file, with no plugin; `fastify`, the
- * Fastify peer of `fastify-target.ts`.
+ * Fastify peer of `fastify-target.ts`; `shipped`, the real server with `config/switchyard.yaml` as shipped (its
+ * five plugins from `plugins/`, request-tracing on, routes, delivery defaults) on the SQLite store in the given
+ * database file, the bench token as `SWITCHYARD_ADMIN_TOKEN`.
  */
 import { fileURLToPath } from 'node:url'
 import { type HttpBindings, serve } from '@hono/node-server'
+import { loadConfig } from '@switchyard/host'
 import { startServer } from '@switchyard/server'
 import { Hono } from 'hono'
 import { fastifyIngest } from './fastify-target.js'
@@ -60,6 +63,18 @@ async function switchyard(options: { handler: boolean; sqliteFile?: string }): P
   return server.port
 }
 
+/**
+ * The shipped configuration file, read as `pnpm start` reads it (from the repository root, so `plugin_directories:
+ * [plugins]` finds the first-party plugins), with only the port and the database file changed.
+ */
+async function shipped(sqliteFile: string): Promise<number> {
+  process.chdir(fileURLToPath(new URL('../../..', import.meta.url)))
+  const env = { ...process.env, PORT: '0', SWITCHYARD_ADMIN_TOKEN: benchToken() }
+  const { config } = await loadConfig('config/switchyard.yaml', { env })
+  const server = await startServer({ config: { ...config, storage: { driver: 'sqlite', path: sqliteFile } } })
+  return server.port
+}
+
 async function start(mode: string, sqliteFile: string | undefined): Promise<number> {
   switch (mode) {
     case 'bare':
@@ -75,9 +90,12 @@ async function start(mode: string, sqliteFile: string | undefined): Promise<numb
     case 'switchyard-sqlite':
       if (!sqliteFile) throw new Error('usage: http-target.ts switchyard-sqlite <database file>')
       return switchyard({ handler: false, sqliteFile })
+    case 'shipped':
+      if (!sqliteFile) throw new Error('usage: http-target.ts shipped <database file>')
+      return shipped(sqliteFile)
     default:
       throw new Error(
-        `usage: http-target.ts bare|bare-node-body|fastify|switchyard|switchyard-handler|switchyard-sqlite [file], got ${mode}`,
+        `usage: http-target.ts bare|bare-node-body|fastify|switchyard|switchyard-handler|switchyard-sqlite|shipped [file], got ${mode}`,
       )
   }
 }

@@ -1,5 +1,5 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
-import { createEvent, type Event } from '@switchyard/core'
+import { createEvent, type Event } from '@switchyard/plugin-sdk'
 import type { TraceContext } from './tracing-middleware.js'
 
 /**

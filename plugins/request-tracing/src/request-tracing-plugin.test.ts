@@ -1,6 +1,6 @@
-import type { Event } from '@switchyard/core'
+import type { Event } from '@switchyard/plugin-sdk'
 import { definePlugin } from '@switchyard/plugin-sdk'
-import { createTestHost, type TestHost } from '@switchyard/plugin-sdk/testing'
+import { createTestHost, type TestHost } from '@switchyard/testing'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
 import { requestTracingPlugin } from './request-tracing-plugin.js'

@@ -1,5 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { MiddlewareHandler } from 'hono'
 
 /** What the middleware keeps for the duration of one request. */
@@ -18,10 +19,19 @@ export interface TracingOptions {
 // Bounded and printable, so a caller cannot inject header-breaking or huge values into logs and events.
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/
 
+/** What `@hono/node-server` passes a request that came over a socket; absent under `app.request()`. */
+interface NodeBindings {
+  incoming?: IncomingMessage
+  outgoing?: ServerResponse
+}
+
 /**
  * A Hono middleware that gives each request a correlation id (the caller's, when trusted and well-formed, or a
  * new UUID), runs the rest of the request inside `storage` with that id, and answers with the id and the time
- * spent (`X-Processing-Time: 12.345ms`).
+ * spent (`X-Processing-Time: 12.345ms`). Served by `@hono/node-server` (the Switchyard server), it reads and writes
+ * those headers on the Node request and response: `c.req.header()` would build a WHATWG `Headers` object per
+ * request, and `c.header()` after `next()` a copy of the answer, which together cost more than the rest of an
+ * ingest request.
  *
  * @example
  * ```ts
@@ -34,13 +44,22 @@ export function createTracingMiddleware(
   storage: AsyncLocalStorage<TraceContext>,
   options: TracingOptions,
 ): MiddlewareHandler {
+  const headerKey = options.correlationHeader.toLowerCase()
   return async (c, next) => {
     const started = performance.now()
-    const incoming = c.req.header(options.correlationHeader)
+    const { incoming, outgoing } = (c.env ?? {}) as NodeBindings
+    const given = incoming ? incoming.headers[headerKey] : c.req.header(options.correlationHeader)
     const correlationId =
-      options.trustIncoming && incoming !== undefined && WELL_FORMED.test(incoming) ? incoming : randomUUID()
+      options.trustIncoming && typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID()
     await storage.run({ correlationId }, next)
-    c.header(options.correlationHeader, correlationId)
-    c.header(options.timingHeader, `${(performance.now() - started).toFixed(3)}ms`)
+    const elapsed = `${(performance.now() - started).toFixed(3)}ms`
+    // Node merges headers set on its response into the answer @hono/node-server writes after the middleware.
+    if (outgoing && !outgoing.headersSent) {
+      outgoing.setHeader(options.correlationHeader, correlationId)
+      outgoing.setHeader(options.timingHeader, elapsed)
+    } else {
+      c.header(options.correlationHeader, correlationId)
+      c.header(options.timingHeader, elapsed)
+    }
   }
 }
