@@ -1,12 +1,17 @@
-export { AccessControl } from './access-control.js'
-export { ApiBuilder, type ApiInput, type ApiOperation } from './api-builder.js'
+export { AccessControl } from './auth/access-control.js'
+export {
+  generateAdminToken,
+  type Principal,
+  type Scope,
+  TokenAuth,
+  type TokenConfig,
+} from './auth/token-auth.js'
+export { tokenResolver } from './auth/token-resolver.js'
 export { ApiClient, type ApiClientOptions } from './cli/api-client.js'
 export { createPlugin } from './cli/create-plugin-command.js'
 export type { CliCommand, CliIo } from './cli/parse-command.js'
 export { pluginTemplate, type TemplateVersions } from './cli/plugin-template.js'
 export { runCli } from './cli/run-cli.js'
-export { type AppOptions, createApp } from './create-app.js'
-export { type ErrorBody, errorAnswer, errorHandler, toErrorBody } from './error-response.js'
 export {
   ApiRequestError,
   ForbiddenError,
@@ -21,25 +26,30 @@ export {
   UnsupportedMediaTypeError,
   UsageError,
 } from './errors.js'
-export { type HostRuntimeOptions, hostRuntime } from './host-runtime.js'
-export { type Listener, type ListenOptions, listen } from './listen.js'
-export { type MarketplaceSettings, marketplaceApi, type ReloadableMarketplace } from './marketplace-api.js'
-export { type NodeIngestOptions, nodeIngest } from './node-ingest.js'
-export { type Backends, openBackends } from './open-backends.js'
-export { buildOpenApi, type OpenApiDocument, openApiPath } from './openapi.js'
-export { EVENT_MEDIA, type RequestHeaders, readEvent } from './read-event.js'
-export { referencePage } from './reference-page.js'
-export { readBodyText, readNodeBody } from './request-body.js'
-export { CloudEventBody, DeadLetterQuery, PlainEventBody, StreamQuery } from './schemas.js'
-export type { ServerEnv } from './server-env.js'
-export { type PluginStateSample, ServerMetrics } from './server-metrics.js'
-export type { MarketplaceApi, ServerRuntime } from './server-runtime.js'
+export { type AppOptions, createApp } from './http/create-app.js'
+export { type ErrorBody, errorAnswer, errorHandler, toErrorBody } from './http/error-response.js'
+export { type Listener, type ListenOptions, listen } from './http/listen.js'
+export { readBodyText, readNodeBody } from './http/request-body.js'
+export type { ServerEnv } from './http/server-env.js'
+export { type AnySchema, parseInput, parseJson } from './http/validate.js'
+export { ApiBuilder, type ApiInput, type ApiOperation } from './openapi/api-builder.js'
+export { buildOpenApi, type OpenApiDocument, openApiPath } from './openapi/openapi.js'
+export { referencePage } from './openapi/reference-page.js'
+export { type NodeIngestOptions, nodeIngest } from './routes/node-ingest.js'
+export { EVENT_MEDIA, type RequestHeaders, readEvent } from './routes/read-event.js'
+export { CloudEventBody, DeadLetterQuery, PlainEventBody, StreamQuery } from './routes/schemas.js'
+export { type HostRuntimeOptions, hostRuntime } from './runtime/host-runtime.js'
+export {
+  type MarketplaceSettings,
+  marketplaceApi,
+  type ReloadableMarketplace,
+} from './runtime/marketplace-api.js'
+export { type Backends, openBackends } from './runtime/open-backends.js'
+export { type PluginStateSample, ServerMetrics } from './runtime/server-metrics.js'
+export type { MarketplaceApi, ServerRuntime } from './runtime/server-runtime.js'
 export {
   DEFAULT_CONFIG_FILE,
   type RunningServer,
   type StartServerOptions,
   startServer,
-} from './start-server.js'
-export { generateAdminToken, type Principal, type Scope, TokenAuth, type TokenConfig } from './token-auth.js'
-export { tokenResolver } from './token-resolver.js'
-export { type AnySchema, parseInput, parseJson } from './validate.js'
+} from './runtime/start-server.js'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer } from '../src/start-server.js'
+import { startServer } from '../src/runtime/start-server.js'
 import { startTestServer, type TestServer, TOKEN_CONFIG, testConfig } from './support/test-server.js'
 
 let t: TestServer

@@ -36,7 +36,7 @@ export const startCommand: CliCommand = {
     const config = optionText(parsed, 'config')
     const port = optionText(parsed, 'port')
     // Loaded here, not at the top: the other commands start fast without the host, stores and transports.
-    const { startServer } = await import('../start-server.js')
+    const { startServer } = await import('../runtime/start-server.js')
     const server = await startServer({
       ...(config === undefined ? {} : { configFile: config }),
       ...(port === undefined ? {} : { port: parseInteger(port, '--port', 0, 65535) }),

@@ -1,7 +1,7 @@
 import { NotFoundError } from '@switchyard/core'
-import type { ApiBuilder } from '../api-builder.js'
-import { DeadLetterQuery } from '../schemas.js'
-import type { ServerRuntime } from '../server-runtime.js'
+import type { ApiBuilder } from '../openapi/api-builder.js'
+import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { DeadLetterQuery } from './schemas.js'
 
 const DEFAULT_LIMIT = 100
 

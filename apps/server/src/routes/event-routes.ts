@@ -1,7 +1,7 @@
 import { NotFoundError } from '@switchyard/core'
-import type { ApiBuilder } from '../api-builder.js'
-import { EVENT_MEDIA, readEvent } from '../read-event.js'
-import type { ServerRuntime } from '../server-runtime.js'
+import type { ApiBuilder } from '../openapi/api-builder.js'
+import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { EVENT_MEDIA, readEvent } from './read-event.js'
 
 /**
  * `POST /api/v1/events` (publish: plain JSON or CloudEvents), `POST /api/v1/events/explain` (dry run),

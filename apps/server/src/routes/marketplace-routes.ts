@@ -1,8 +1,8 @@
 import { InstallRequestSchema, UpgradeRequestSchema } from '@switchyard/marketplace'
-import type { ApiBuilder } from '../api-builder.js'
 import { MarketplaceDisabledError } from '../errors.js'
-import { UninstallQuery } from '../schemas.js'
-import type { MarketplaceApi, ServerRuntime } from '../server-runtime.js'
+import type { ApiBuilder } from '../openapi/api-builder.js'
+import type { MarketplaceApi, ServerRuntime } from '../runtime/server-runtime.js'
+import { UninstallQuery } from './schemas.js'
 
 /**
  * `GET /api/v1/plugins/marketplace`, `POST /api/v1/plugins/install`, `POST /api/v1/plugins/upgrade` and

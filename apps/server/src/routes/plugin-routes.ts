@@ -1,5 +1,5 @@
-import type { ApiBuilder, ApiOperation } from '../api-builder.js'
-import type { ServerRuntime } from '../server-runtime.js'
+import type { ApiBuilder, ApiOperation } from '../openapi/api-builder.js'
+import type { ServerRuntime } from '../runtime/server-runtime.js'
 
 type Action = (name: string) => Promise<unknown>
 

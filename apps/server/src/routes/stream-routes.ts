@@ -1,8 +1,8 @@
 import { compilePattern, type Event } from '@switchyard/core'
 import { streamSSE } from 'hono/streaming'
-import type { ApiBuilder } from '../api-builder.js'
-import { StreamQuery } from '../schemas.js'
-import type { ServerRuntime } from '../server-runtime.js'
+import type { ApiBuilder } from '../openapi/api-builder.js'
+import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { StreamQuery } from './schemas.js'
 
 /** A client this far behind is cut off rather than buffered without bound. */
 const MAX_PENDING = 1000

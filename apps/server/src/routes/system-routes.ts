@@ -1,8 +1,8 @@
-import type { ApiBuilder } from '../api-builder.js'
-import { buildOpenApi } from '../openapi.js'
-import { referencePage } from '../reference-page.js'
-import type { ServerMetrics } from '../server-metrics.js'
-import type { ServerRuntime } from '../server-runtime.js'
+import type { ApiBuilder } from '../openapi/api-builder.js'
+import { buildOpenApi } from '../openapi/openapi.js'
+import { referencePage } from '../openapi/reference-page.js'
+import type { ServerMetrics } from '../runtime/server-metrics.js'
+import type { ServerRuntime } from '../runtime/server-runtime.js'
 
 /**
  * `/healthz`, `/readyz`, `/metrics` (Prometheus), `/openapi.json` and `/docs` (the API reference page).

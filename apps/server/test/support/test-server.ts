@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type RunningServer, startServer } from '../../src/start-server.js'
+import { type RunningServer, startServer } from '../../src/runtime/start-server.js'
 
 /** The fixture plugins on disk: recorder, flaky, greeter. */
 export const FIXTURE_PLUGINS = fileURLToPath(new URL('../fixtures/plugins', import.meta.url))

@@ -1,6 +1,6 @@
 import { type JsonSchema, toJsonSchema } from '@valibot/to-json-schema'
+import type { AnySchema } from '../http/validate.js'
 import type { ApiOperation } from './api-builder.js'
-import type { AnySchema } from './validate.js'
 
 /** The subset of an OpenAPI 3.1 document the server produces. */
 export interface OpenApiDocument {

@@ -1,7 +1,7 @@
 import { createEvent, type Event, fromCloudEvent, fromCloudEventHttp } from '@switchyard/core'
-import { UnsupportedMediaTypeError } from './errors.js'
+import { UnsupportedMediaTypeError } from '../errors.js'
+import { parseInput, parseJson } from '../http/validate.js'
 import { CloudEventBody, PlainEventBody } from './schemas.js'
-import { parseInput, parseJson } from './validate.js'
 
 /** Media types of the event body; the request bodies the OpenAPI document lists for publish and explain. */
 export const EVENT_MEDIA = {

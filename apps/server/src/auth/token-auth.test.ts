@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ForbiddenError, UnauthorizedError } from './errors.js'
+import { ForbiddenError, UnauthorizedError } from '../errors.js'
 import { generateAdminToken, TokenAuth } from './token-auth.js'
 
 const auth = new TokenAuth([

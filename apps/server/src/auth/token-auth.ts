@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { ForbiddenError, UnauthorizedError } from './errors.js'
+import { ForbiddenError, UnauthorizedError } from '../errors.js'
 
 /** What a token may do: `read` state, `publish` events, `admin` everything (it implies the other two). */
 export type Scope = 'admin' | 'publish' | 'read'

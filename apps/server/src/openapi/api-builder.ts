@@ -1,12 +1,12 @@
 import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type * as v from 'valibot'
-import type { AccessControl } from './access-control.js'
-import { PayloadTooLargeError } from './errors.js'
-import { readBodyText } from './request-body.js'
-import type { ServerEnv } from './server-env.js'
-import type { Scope } from './token-auth.js'
-import { type AnySchema, parseInput, parseJson } from './validate.js'
+import type { AccessControl } from '../auth/access-control.js'
+import type { Scope } from '../auth/token-auth.js'
+import { PayloadTooLargeError } from '../errors.js'
+import { readBodyText } from '../http/request-body.js'
+import type { ServerEnv } from '../http/server-env.js'
+import { type AnySchema, parseInput, parseJson } from '../http/validate.js'
 
 /** One documented operation: what `/openapi.json` and the reference page are made of. */
 export interface ApiOperation {

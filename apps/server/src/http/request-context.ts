@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { ExtensionRegistry, Logger } from '@switchyard/core'
 import type { Context, MiddlewareHandler } from 'hono'
+import { ShuttingDownError } from '../errors.js'
 import { toErrorBody } from './error-response.js'
-import { ShuttingDownError } from './errors.js'
 import type { ServerEnv } from './server-env.js'
 
 /** What `requestContext` needs from the server. */

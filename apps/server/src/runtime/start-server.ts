@@ -9,15 +9,15 @@ import {
 } from '@switchyard/host'
 import { Marketplace } from '@switchyard/marketplace'
 import { pino, destination as pinoDestination } from 'pino'
-import { AccessControl } from './access-control.js'
-import { createApp } from './create-app.js'
+import { AccessControl } from '../auth/access-control.js'
+import { tokenResolver } from '../auth/token-resolver.js'
+import { createApp } from '../http/create-app.js'
+import { type Listener, listen } from '../http/listen.js'
+import { nodeIngest } from '../routes/node-ingest.js'
 import { hostRuntime } from './host-runtime.js'
-import { type Listener, listen } from './listen.js'
 import { marketplaceApi } from './marketplace-api.js'
-import { nodeIngest } from './node-ingest.js'
 import { openBackends } from './open-backends.js'
 import { ServerMetrics } from './server-metrics.js'
-import { tokenResolver } from './token-resolver.js'
 
 /** The configuration file `start` uses when none is given and it exists. */
 export const DEFAULT_CONFIG_FILE = 'config/switchyard.yaml'
@@ -52,7 +52,7 @@ export interface RunningServer {
 
 const require = createRequire(import.meta.url)
 const versionOf = (pkg: string) => (require(pkg) as { version: string }).version
-const version = versionOf('../package.json')
+const version = versionOf('../../package.json')
 
 /**
  * Starts a Switchyard server: loads the configuration, opens the store and transport it names, starts the

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { InvalidJsonError, RequestValidationError } from './errors.js'
+import { InvalidJsonError, RequestValidationError } from '../errors.js'
 
 /** Any synchronous valibot schema. */
 export type AnySchema = v.GenericSchema

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Context } from 'hono'
-import { PayloadTooLargeError, RequestAbortedError } from './errors.js'
+import { PayloadTooLargeError, RequestAbortedError } from '../errors.js'
 import type { ServerEnv } from './server-env.js'
 
 const tooLarge = (maxBytes: number) =>
