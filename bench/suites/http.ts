@@ -177,10 +177,9 @@ webhooks, audit-log, request-tracing, health-checks), SQLite, the route table an
         `**switchyard** is the real server (\`startServer\`) with bearer-token auth (SHA-256 + timingSafeEqual), the
 body limit, valibot validation, \`createEvent\`, \`bus.enqueue\` on the memory store and transport (the event is
 accepted and kept; no plugin subscribes), request ids and one pino request log line per request (to /dev/null),
-answered on the Node request in front of the Hono app (\`nodeIngest\`; no plugin contributes http.middleware):
-what the issue's bar is about. **switchyard + 1 no-op handler** also dispatches every event to a handler (delivery
-ledger, metrics) on the same core. **bare Hono route** parses the same JSON with \`c.req.json()\` and answers 202
-with an id: the baseline of the issue's bar.`,
+answered by the ingest route on the Node request (\`nodeIngest\`; no plugin, so no http.middleware around it).
+**switchyard + 1 no-op handler** also dispatches every event to a handler (delivery ledger, metrics) on the same
+core. **bare Hono route** parses the same JSON with \`c.req.json()\` and answers 202 with an id.`,
         `**bare Hono route, body from the Node request** is the same route reading the body from
 \`c.env.incoming\` as the server does (\`readBodyText\`): under @hono/node-server, \`c.req.json()\` first builds a
 WHATWG Request, an AbortController and a web stream per request, which costs more than everything the server adds.
