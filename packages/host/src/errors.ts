@@ -96,3 +96,92 @@ export class PluginNotFoundError extends SwitchyardError {
     super('E_NOT_FOUND', `plugin "${name}" not found`)
   }
 }
+
+/** How a fault reached the host: an exception no code caught, a rejection no code handled, or `process.exit`. */
+export type FaultKind = 'uncaught exception' | 'unhandled rejection' | 'process.exit'
+
+/** The delivery attempt a fault happened in: its event, handler and attempt number. */
+export interface FaultDelivery {
+  eventId: string
+  handler: string
+  attempt: number
+}
+
+/**
+ * A plugin's code faulted outside the promise the host awaits (E_PLUGIN_FAULT): a rejection it did not handle, or
+ * an exception thrown in a timer or callback it started. The delivery attempt it happened in fails with this
+ * error. The message starts with the code because a delivery outcome and the ledger keep only the message.
+ *
+ * @example
+ * ```ts
+ * const fault = new PluginFaultError('audit', 'unhandled rejection', new Error('boom'))
+ * fault.message // 'E_PLUGIN_FAULT: plugin "audit" faulted (unhandled rejection): boom'
+ * ```
+ */
+export class PluginFaultError extends SwitchyardError {
+  readonly plugin: string
+  readonly kind: FaultKind
+  readonly delivery: FaultDelivery | undefined
+
+  constructor(plugin: string, kind: FaultKind, cause: unknown, delivery?: FaultDelivery) {
+    const where =
+      delivery === undefined
+        ? ''
+        : ` in handler ${delivery.handler} (event ${delivery.eventId}, attempt ${delivery.attempt})`
+    super('E_PLUGIN_FAULT', `E_PLUGIN_FAULT: plugin "${plugin}" faulted (${kind})${where}: ${reasonOf(cause)}`, {
+      cause,
+    })
+    this.plugin = plugin
+    this.kind = kind
+    this.delivery = delivery
+  }
+}
+
+/**
+ * Plugin code called `process.exit` (E_PLUGIN_EXIT); the host refused it and threw this instead. The message
+ * starts with the code for the same reason as `PluginFaultError`'s.
+ *
+ * @example
+ * ```ts
+ * new PluginExitError('audit', 1).message
+ * // 'E_PLUGIN_EXIT: plugin "audit" called process.exit(1); a plugin may not end the process: throw or return instead'
+ * ```
+ */
+export class PluginExitError extends SwitchyardError {
+  readonly plugin: string
+
+  constructor(plugin: string, exitCode: unknown) {
+    super(
+      'E_PLUGIN_EXIT',
+      `E_PLUGIN_EXIT: plugin "${plugin}" called process.exit(${exitCode === undefined ? '' : String(exitCode)}); a plugin may not end the process: throw or return instead`,
+    )
+    this.plugin = plugin
+  }
+}
+
+/**
+ * A plugin faulted `count` times within `windowMs` and was stopped as `failed` (E_PLUGIN_FAULT); `cause` is
+ * its last fault. Enabling it again starts it with a fresh window.
+ *
+ * @example
+ * ```ts
+ * new PluginFaultLimitError('audit', 5, 60_000, lastFault).message
+ * // 'plugin "audit" faulted 5 times within 60000ms and was stopped; last: E_PLUGIN_FAULT: …'
+ * ```
+ */
+export class PluginFaultLimitError extends SwitchyardError {
+  readonly plugin: string
+
+  constructor(plugin: string, count: number, windowMs: number, last: Error) {
+    super(
+      'E_PLUGIN_FAULT',
+      `plugin "${plugin}" faulted ${count} times within ${windowMs}ms and was stopped; last: ${last.message}`,
+      { cause: last },
+    )
+    this.plugin = plugin
+  }
+}
+
+function reasonOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause)
+}

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
 import type { Env } from './config/interpolate-env.js'
 import type { PluginSource } from './discovery/inline-candidates.js'
+import type { FaultLimit } from './faults/plugin-faults.js'
 
 /**
  * What `createHost` / `new PluginHost` take. Give `configPath` (a YAML file, reloadable) or `config` (an object
@@ -40,6 +41,13 @@ export interface HostOptions {
   stopTimeoutMs?: number
   /** The Prometheus registry for plugin and host metrics; a new one by default. */
   registry?: Registry
+  /**
+   * Faults a plugin may make within a window before it is stopped as `failed`: 5 within 60 s by default.
+   * Faults are charged only while a fault guard is installed (`installFaultGuard`, once per process).
+   */
+  faultLimit?: Partial<FaultLimit>
+  /** Called with each fault charged to one of this host's plugins (the test kit collects them). */
+  onFault?: (plugin: string, fault: Error) => void
 }
 
 /**

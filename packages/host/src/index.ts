@@ -26,9 +26,16 @@ export {
   ConfigError,
   type ConfigIssue,
   ConfigSourceError,
+  type FaultDelivery,
+  type FaultKind,
   formatConfigIssue,
+  PluginExitError,
+  PluginFaultError,
+  PluginFaultLimitError,
   PluginNotFoundError,
 } from './errors.js'
+export { type FaultGuardOptions, installFaultGuard, type RemoveFaultGuard } from './faults/fault-guard.js'
+export { DEFAULT_FAULT_LIMIT, type FaultLimit } from './faults/plugin-faults.js'
 export type { HealthReport } from './health/collect-health.js'
 export type { HostOptions, ReplaceSteps } from './host-options.js'
 export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-record.js'

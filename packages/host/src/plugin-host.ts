@@ -24,6 +24,7 @@ import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
 import { importPlugin } from './discovery/import-plugin.js'
 import { inlineCandidates } from './discovery/inline-candidates.js'
+import { DEFAULT_FAULT_LIMIT, PluginFaults } from './faults/plugin-faults.js'
 import type { HealthReport } from './health/collect-health.js'
 import { hostHealth, pluginHealth } from './health/host-health.js'
 import type { HostOptions, ReplaceSteps } from './host-options.js'
@@ -90,6 +91,13 @@ export class PluginHost {
       registry: this.registry,
       logger: this.logger,
       catalog: new EventCatalog(),
+      faults: new PluginFaults({
+        registry: this.registry,
+        logger: this.logger,
+        limit: { ...DEFAULT_FAULT_LIMIT, ...options.faultLimit },
+        counted: (name, fault) => this.#counted(name, fault),
+        exceeded: (name, error) => this.#exceeded(name, error),
+      }),
     }
     attachCatalog(this.bus, this.#services.catalog)
     this.#plugins = new PluginSet({
@@ -277,6 +285,21 @@ export class PluginHost {
   /** Every extension point and its contributions. */
   extensionPoints(): ExtensionPointInfo[] {
     return this.bus.extensions.list()
+  }
+
+  #counted(name: string, fault: Error): void {
+    const record = this.#plugins.get(name)
+    if (record !== undefined) Object.assign(record, { faults: record.faults + 1, lastFault: fault.message })
+    this.#options.onFault?.(name, fault)
+  }
+
+  // Past its fault limit a plugin stops as failed, after the management call in progress (if any).
+  #exceeded(name: string, error: Error): void {
+    const record = this.#plugins.get(name)
+    if (record === undefined) return
+    this.#exclusive(() => this.#plugins.failRunning(record, error)).catch((failure: unknown) =>
+      this.logger.error({ plugin: name, err: failure }, 'could not stop a plugin past its fault limit'),
+    )
   }
 
   // A route naming a handler no running plugin provides is never silently ignored (the server lists them too).

@@ -22,6 +22,9 @@ import {
   UndeclaredEventError,
 } from '@switchyard/plugin-sdk'
 import { Hono } from 'hono'
+import type { PluginScope } from '../faults/plugin-scope.js'
+import { scopedContribution } from '../faults/scoped-contribution.js'
+import { scopedHandler } from '../faults/scoped-handler.js'
 import { createPluginMetrics } from './create-plugin-metrics.js'
 import { createPluginStore } from './create-plugin-store.js'
 import type { RuntimeServices } from './runtime-services.js'
@@ -37,11 +40,13 @@ export interface PluginRegistrations {
 
 /**
  * Builds the `ctx` given to `setup`: each method checks that the plugin is still active and holds the
- * permission it needs, then records what it registered in `registrations`.
+ * permission it needs, then records what it registered in `registrations`. Handlers and extension
+ * contributions it registers run in the plugin's `scope` (handlers with their delivery), so their faults are
+ * charged to it.
  *
  * @example
  * ```ts
- * const ctx = createPluginContext(plugin, config, services, registrations, () => active)
+ * const ctx = createPluginContext(plugin, config, services, registrations, () => active, scope)
  * await plugin.setup(ctx)
  * ```
  */
@@ -51,6 +56,7 @@ export function createPluginContext(
   services: RuntimeServices,
   registrations: PluginRegistrations,
   isActive: () => boolean,
+  scope: PluginScope,
 ): PluginContext {
   const { name } = descriptor
   const { bus, catalog } = services
@@ -80,10 +86,10 @@ export function createPluginContext(
     config: config as PluginContext['config'],
     on(pattern, handler, options) {
       guard('on', 'events:subscribe')
-      const subscription = bus.subscribe(pattern, handler as Handler, {
-        ...(options as HandlerOptions),
-        owner: name,
-      })
+      let handlerName = ''
+      const scoped = scopedHandler(scope, () => handlerName, handler as Handler)
+      const subscription = bus.subscribe(pattern, scoped, { ...(options as HandlerOptions), owner: name })
+      handlerName = subscription.name
       registrations.subscriptions.set(subscription.name, subscription)
       return {
         name: subscription.name,
@@ -110,7 +116,8 @@ export function createPluginContext(
     },
     extend(point, fn, options = {}) {
       guard('extend')
-      const remove = bus.extensions.contribute(point, fn as ExtensionFn, { ...options, owner: name })
+      const scoped = scopedContribution(scope, fn as ExtensionFn)
+      const remove = bus.extensions.contribute(point, scoped, { ...options, owner: name })
       registrations.removers.push(remove)
       return remove
     },

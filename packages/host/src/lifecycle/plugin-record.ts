@@ -34,6 +34,9 @@ export interface PluginRecord {
   /** The dependency whose disabling disabled this plugin; it restarts when that one is enabled again. */
   blockedBy?: string
   reloads: number
+  /** Faults charged to it since the host started (see `PluginFaults`), and the last one's message. */
+  faults: number
+  lastFault?: string
   warnings: string[]
 }
 
@@ -53,6 +56,10 @@ export interface PluginStatus {
   publishes: string[]
   consumes: string[]
   reloads: number
+  /** Faults charged to it since the host started: unhandled rejections, uncaught exceptions, refused exits. */
+  faults: number
+  /** The last fault's message (it starts with its code, `E_PLUGIN_FAULT` or `E_PLUGIN_EXIT`). */
+  lastFault?: string
   reason?: string
   error?: { code: string; message: string }
   warnings: string[]
@@ -96,6 +103,8 @@ export function toPluginStatus(record: PluginRecord): PluginStatus {
     publishes: Object.keys(descriptor?.publishes ?? {}),
     consumes: Object.keys(descriptor?.consumes ?? {}),
     reloads: record.reloads,
+    faults: record.faults,
+    ...(record.lastFault === undefined ? {} : { lastFault: record.lastFault }),
     ...(record.reason === undefined ? {} : { reason: record.reason }),
     ...(error === undefined
       ? {}

@@ -21,6 +21,7 @@ function pluginSet(options: { startTimeoutMs?: number; unwanted?: string[] } = {
     registry: new Registry(),
     logger: noopLogger,
     catalog: new EventCatalog(),
+    faults: { charge: () => undefined },
   }
   return new PluginSet({
     services,

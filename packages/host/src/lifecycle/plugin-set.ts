@@ -76,6 +76,7 @@ export class PluginSet {
         state: 'discovered',
         enabled: true,
         reloads: 0,
+        faults: 0,
         warnings: [],
       }
       if (taken !== undefined) {
@@ -180,11 +181,19 @@ export class PluginSet {
 
   /** Disables a record and, first, every running plugin that depends on it (remembering what blocked them). */
   async disable(record: PluginRecord, reason: string): Promise<void> {
-    for (const dependent of this.dependents(record.name)) {
-      dependent.blockedBy = record.name
-      await this.disable(dependent, `dependency "${record.name}" was disabled`)
-    }
+    await this.#disableDependents(record, 'was disabled')
     await this.stop(record, 'disabled', reason)
+  }
+
+  /**
+   * Stops a running record as `failed` with `error` (its faults passed their limit); its running dependents are
+   * disabled first and start again when it is enabled.
+   */
+  async failRunning(record: PluginRecord, error: Error): Promise<void> {
+    if (record.state !== 'started') return
+    await this.#disableDependents(record, 'failed')
+    await this.stop(record, 'stopped')
+    this.fail(record, error)
   }
 
   /** Starts the records that were disabled because `name` was, now that it runs again. */
@@ -207,6 +216,13 @@ export class PluginSet {
     Object.assign(record, { state: 'failed', error, reason: error.message, runtime: undefined })
     this.#options.logger.error({ plugin: record.name, err: error }, 'plugin failed')
     return false
+  }
+
+  async #disableDependents(record: PluginRecord, what: string): Promise<void> {
+    for (const dependent of this.dependents(record.name)) {
+      dependent.blockedBy = record.name
+      await this.disable(dependent, `dependency "${record.name}" ${what}`)
+    }
   }
 
   #park(record: PluginRecord, reason: string): false {

@@ -2,6 +2,7 @@ import type { HealthResult } from '@switchyard/core'
 import { type PluginDescriptor, PluginSetupError, PluginTimeoutError } from '@switchyard/plugin-sdk'
 import { createPluginContext, type PluginRegistrations } from '../context/create-plugin-context.js'
 import type { RuntimeServices } from '../context/runtime-services.js'
+import { type PluginScope, pluginScope } from '../faults/plugin-scope.js'
 import { withDeadline } from './with-deadline.js'
 
 /** One HTTP route of a plugin, with its full mounted path. */
@@ -16,6 +17,7 @@ const STATUS_RANK: Record<HealthResult['status'], number> = { ok: 0, degraded: 1
  * One started instance of a plugin: runs `setup` with a deadline, keeps what the plugin registered, serves its
  * routes and health, and undoes everything at `stop` (handlers drained, contributions removed, `onStop`
  * callbacks run last-first, then the plugin's own `stop`). A reload makes a new runtime for the new version.
+ * Every call into the plugin's code runs in its `pluginScope`, so faults it leaves behind are charged to it.
  *
  * @example
  * ```ts
@@ -28,6 +30,7 @@ export class PluginRuntime {
   readonly descriptor: PluginDescriptor
   readonly config: unknown
   #services: RuntimeServices
+  #scope: PluginScope
   #active = false
   #registrations: PluginRegistrations = {
     subscriptions: new Map(),
@@ -41,6 +44,7 @@ export class PluginRuntime {
     this.descriptor = descriptor
     this.config = config
     this.#services = services
+    this.#scope = { plugin: descriptor.name, faults: services.faults }
   }
 
   get name(): string {
@@ -60,10 +64,11 @@ export class PluginRuntime {
       this.#services,
       this.#registrations,
       () => this.#active,
+      this.#scope,
     )
     try {
       await withDeadline(
-        Promise.resolve().then(() => this.descriptor.setup(ctx as never)),
+        Promise.resolve().then(() => this.#inScope(() => this.descriptor.setup(ctx as never))),
         timeoutMs,
         () => new PluginTimeoutError(this.name, 'start', timeoutMs),
       )
@@ -95,7 +100,8 @@ export class PluginRuntime {
 
   /** Serves a request whose path is relative to `/plugins/<name>`; undefined when it has no routes. */
   fetch(request: Request): Response | Promise<Response> | undefined {
-    return this.#active ? this.#registrations.routes?.fetch(request) : undefined
+    const routes = this.#registrations.routes
+    return this.#active && routes !== undefined ? this.#inScope(() => routes.fetch(request)) : undefined
   }
 
   /** The worst result of its health checks (`ok` with none); a throwing check counts as `error`. */
@@ -103,7 +109,7 @@ export class PluginRuntime {
     const results = await Promise.all(
       this.#registrations.healthChecks.map(async (check): Promise<HealthResult> => {
         try {
-          return await check()
+          return await this.#inScope(check)
         } catch (error) {
           return { status: 'error', message: error instanceof Error ? error.message : String(error) }
         }
@@ -112,6 +118,10 @@ export class PluginRuntime {
     if (results.length === 0) return { status: 'ok' }
     const worst = results.reduce((a, b) => (STATUS_RANK[b.status] > STATUS_RANK[a.status] ? b : a))
     return results.length === 1 ? worst : { status: worst.status, details: { checks: results } }
+  }
+
+  #inScope<T>(work: () => T): T {
+    return pluginScope.run(this.#scope, work)
   }
 
   async #undo(): Promise<void> {
@@ -131,8 +141,9 @@ export class PluginRuntime {
     for (const remove of registrations.removers.splice(0)) await attempt(remove)
     registrations.routes = undefined
     this.#services.catalog.unregister(this.name)
-    for (const callback of registrations.stopCallbacks.splice(0).reverse()) await attempt(callback)
-    if (this.descriptor.stop !== undefined) await attempt(() => this.descriptor.stop?.())
+    for (const callback of registrations.stopCallbacks.splice(0).reverse())
+      await attempt(() => this.#inScope(callback))
+    if (this.descriptor.stop !== undefined) await attempt(() => this.#inScope(() => this.descriptor.stop?.()))
     if (failures.length > 0) throw new PluginSetupError(this.name, 'stop', failures[0])
   }
 }
