@@ -60,17 +60,25 @@ export class HandlerExecutionError extends SwitchyardError {
   }
 }
 
-/** A handler did not settle within its `timeoutMs`; its AbortSignal was aborted with this error. */
+/**
+ * A handler did not settle within its `timeoutMs` (its AbortSignal was aborted with this error), or settled after
+ * it while blocking the event loop so that no timer could fire.
+ */
 export class HandlerTimeoutError extends SwitchyardError {
   readonly handler: string
   readonly eventId: string
   readonly attempt: number
   readonly timeoutMs: number
 
-  constructor(fields: AttemptFields, timeoutMs: number) {
+  /** `elapsedMs`: when the handler did return, but too late (it blocked the event loop past its deadline). */
+  constructor(fields: AttemptFields, timeoutMs: number, elapsedMs?: number) {
+    const when =
+      elapsedMs === undefined
+        ? `timed out after ${timeoutMs}ms`
+        : `returned after ${Math.round(elapsedMs)}ms, past its ${timeoutMs}ms timeout,`
     super(
       'E_TIMEOUT',
-      `handler ${fields.handler} timed out after ${timeoutMs}ms on event ${fields.eventId} (attempt ${fields.attempt})`,
+      `handler ${fields.handler} ${when} on event ${fields.eventId} (attempt ${fields.attempt})`,
     )
     this.handler = fields.handler
     this.eventId = fields.eventId
@@ -128,5 +136,83 @@ export class ExtensionPointError extends SwitchyardError {
 export class ClosedError extends SwitchyardError {
   constructor(what: string) {
     super('E_CLOSED', `${what} is closed`)
+  }
+}
+
+/**
+ * The base of every input-limit error: a value is larger than a configured bound (`limits:` in the config).
+ * `limit` names the config key, `max` its value and `actual` the size of the refused value.
+ *
+ * @example
+ * ```ts
+ * try { createEvent('a'.repeat(300), {}) } catch (error) {
+ *   if (error instanceof LimitError) console.log(error.code, error.limit, error.actual) // E_LIMIT_EVENT_TYPE event_type_length 300
+ * }
+ * ```
+ */
+export class LimitError extends SwitchyardError {
+  readonly limit: string
+  readonly max: number
+  readonly actual: number
+
+  constructor(code: string, fields: { limit: string; max: number; actual: number }, message: string) {
+    super(code, message)
+    this.limit = fields.limit
+    this.max = fields.max
+    this.actual = fields.actual
+  }
+}
+
+/** An event type is longer than `limits.event_type_length`. */
+export class EventTypeLimitError extends LimitError {
+  constructor(field: string, max: number, actual: number) {
+    super(
+      'E_LIMIT_EVENT_TYPE',
+      { limit: 'event_type_length', max, actual },
+      `${field}: ${actual} characters, more than the limit of ${max} (limits.event_type_length)`,
+    )
+  }
+}
+
+/** A metadata string (or the id or source) is longer than `limits.metadata_string_length` or has control characters. */
+export class MetadataLimitError extends LimitError {
+  constructor(field: string, max: number, actual: number, problem?: 'control characters') {
+    const what =
+      problem === undefined
+        ? `${actual} characters, more than the limit of ${max} (limits.metadata_string_length)`
+        : `contains control characters (CR, LF, NUL...), which metadata strings may not (${actual} characters)`
+    super('E_LIMIT_METADATA', { limit: 'metadata_string_length', max, actual }, `${field}: ${what}`)
+  }
+}
+
+/** A JSON value is nested deeper than `limits.json_depth`; `actual` is the depth reached when it was refused. */
+export class JsonDepthLimitError extends LimitError {
+  constructor(field: string, max: number, actual: number) {
+    super(
+      'E_LIMIT_JSON_DEPTH',
+      { limit: 'json_depth', max, actual },
+      `${field}: nested ${actual} levels deep or more, more than the limit of ${max} (limits.json_depth)`,
+    )
+  }
+}
+
+/**
+ * A delivery was running when the process died `crashes` times (its attempt started and never finished), as
+ * many as `delivery.max_crashes` allows: it is not run again and ends `dead_lettered` with this error.
+ */
+export class CrashedProcessError extends SwitchyardError {
+  readonly handler: string
+  readonly eventId: string
+  readonly crashes: number
+
+  constructor(fields: { handler: string; eventId: string; crashes: number; maxCrashes: number }) {
+    super(
+      'E_CRASHED_PROCESS',
+      `E_CRASHED_PROCESS: handler ${fields.handler} was running event ${fields.eventId} when the process died, ` +
+        `${fields.crashes} times (delivery.max_crashes ${fields.maxCrashes}); it is not run again`,
+    )
+    this.handler = fields.handler
+    this.eventId = fields.eventId
+    this.crashes = fields.crashes
   }
 }

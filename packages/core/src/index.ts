@@ -31,14 +31,19 @@ export {
   type AttemptFields,
   ClosedError,
   ConfigError,
+  CrashedProcessError,
   DuplicateHandlerError,
   EventRejectedError,
+  EventTypeLimitError,
   EventValidationError,
   ExtensionPointError,
   HandlerExecutionError,
   HandlerTimeoutError,
   InvalidHandlerNameError,
   InvalidPatternError,
+  JsonDepthLimitError,
+  LimitError,
+  MetadataLimitError,
   NotFoundError,
   SwitchyardError,
 } from './errors.js'
@@ -50,6 +55,7 @@ export {
 export { fromCloudEventHttp, type HttpHeadersInput, toCloudEventHeaders } from './event/cloud-event-http.js'
 export { createEvent } from './event/create-event.js'
 export type { Event, EventInit, EventMap, EventMetadata } from './event/event.js'
+export { defaultEventLimits, type EventLimits, resolveEventLimits } from './event/event-limits.js'
 export { isValidEventType } from './event/event-type.js'
 export type { EventOf, EventTypeOf, MatchesPattern, PatternData } from './event/typed-events.js'
 export {
@@ -75,6 +81,7 @@ export { type CompiledRoute, compileRoutes, type RouteTable } from './routing/ro
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js'
 export { pendingRecord } from './store/pending-record.js'
 export type {
+  AttemptStart,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,

@@ -1,4 +1,5 @@
 import type {
+  AttemptStart,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
@@ -81,6 +82,11 @@ export class SqliteStore implements Store {
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     const copies = records.map((record) => ({ ...record }))
     return this.#queue.push(() => this.#ledger.record(copies, Date.now()))
+  }
+
+  async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
+    const copies = starts.map(({ eventId, handler }) => ({ eventId, handler }))
+    return this.#queue.push(() => this.#ledger.start(copies))
   }
 
   deliveries(eventId: string): Promise<DeliveryRecord[]> {

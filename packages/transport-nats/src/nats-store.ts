@@ -1,6 +1,7 @@
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type {
+  AttemptStart,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
@@ -71,6 +72,11 @@ export class NatsStore implements Store {
   recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     this.#open()
     return this.#ledger.record(records)
+  }
+
+  recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
+    this.#open()
+    return this.#ledger.start(starts)
   }
 
   deliveries(eventId: string): Promise<DeliveryRecord[]> {

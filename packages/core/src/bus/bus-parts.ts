@@ -28,6 +28,8 @@ export interface BusParts {
   deadlines: DeadlineList<AttemptContext>
   /** Aborted when the grace period of `close` is over. */
   shutdown: AbortController
+  /** Crashes a delivery may cause before `resume` dead-letters it (`EventBusOptions.maxCrashes`). */
+  maxCrashes: number
 }
 
 /** What `createBusParts` wires together. */
@@ -40,6 +42,7 @@ export interface BusPartsOptions {
   observers: BusObservers
   /** Whether someone wants `event.after_dispatch` now. */
   reportsCompletion: () => boolean
+  maxCrashes: number
 }
 
 /**
@@ -48,7 +51,7 @@ export interface BusPartsOptions {
  *
  * @example
  * ```ts
- * const parts = createBusParts({ store, transport, logger, extensions, planner, observers, reportsCompletion })
+ * const parts = createBusParts({ store, transport, logger, extensions, planner, observers, reportsCompletion, maxCrashes: 3 })
  * ```
  */
 export function createBusParts(options: BusPartsOptions): BusParts {
@@ -67,11 +70,31 @@ export function createBusParts(options: BusPartsOptions): BusParts {
     onWritten: (finished) => completion.written(finished),
     reportsCompletion: options.reportsCompletion,
   })
-  const deliverer = new Deliverer({ store, logger, deadlines, shutdown: shutdown.signal, recorder })
+  const deliverer = new Deliverer({
+    store,
+    logger,
+    deadlines,
+    shutdown: shutdown.signal,
+    recorder,
+    recordsStarts: !transport.keepsUnacked,
+  })
   // A transport delivery checks the handler selection and the routes as they are when it is consumed.
   const reachNow = (entry: HandlerEntry, event: Event): Reach => planner.reachNow(entry, event)
   const consumers = new ConsumerManager(transport, logger, (slot, message) =>
     deliverer.fromTransport(slot, message, reachNow),
   )
-  return { store, transport, logger, slots, consumers, deliverer, recorder, completion, deadlines, shutdown }
+  const { maxCrashes } = options
+  return {
+    store,
+    transport,
+    logger,
+    slots,
+    consumers,
+    deliverer,
+    recorder,
+    completion,
+    deadlines,
+    shutdown,
+    maxCrashes,
+  }
 }

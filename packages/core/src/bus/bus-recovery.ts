@@ -7,12 +7,14 @@ import type { ResumeOptions } from './bus-types.js'
 /** What `resumeUnfinished` and `replayDeadLetter` need from their bus. */
 export type RecoveryDeps = Pick<
   BusParts,
-  'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'recorder'
+  'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'recorder' | 'maxCrashes'
 >
 
 /**
  * `EventBus.resume`: hands the Store's unfinished events back to the transport; resolves to how many (none when
- * the transport keeps unacked events itself).
+ * the transport keeps unacked events itself). A delivery the Store counts `maxCrashes` interrupted attempts
+ * for (the process died that many times while its handler ran) is not handed back: it ends `dead_lettered`
+ * with `E_CRASHED_PROCESS`, so a poison event cannot keep the process from starting.
  *
  * @example
  * ```ts
@@ -27,11 +29,20 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
   const unfinished = await deps.store.unfinishedEvents()
   await deps.consumers.ready()
   let resumed = 0
-  for (const { event, handlers } of unfinished) {
+  for (const { event, handlers, interrupted } of unfinished) {
     let targets = handlers
+    if (interrupted !== undefined) {
+      targets = []
+      for (const name of handlers) {
+        const crashes = interrupted[name] ?? 0
+        if (crashes >= deps.maxCrashes) await recorder.crashed(event, name, crashes, deps.maxCrashes)
+        else targets.push(name)
+      }
+    }
     if (options.finalizeMissing) {
-      targets = handlers.filter((name) => slots.has(name))
-      for (const name of handlers)
+      const all = targets
+      targets = all.filter((name) => slots.has(name))
+      for (const name of all)
         if (!slots.has(name)) recorder.unrouted(event, name, 'handler no longer subscribed')
     }
     if (targets.length === 0) continue

@@ -1,6 +1,7 @@
 import type { DeliveryPolicy } from '../delivery/delivery.js'
 import type { DeliveryPolicyOverrides } from '../delivery/delivery-policy.js'
 import type { Event } from '../event/event.js'
+import type { EventLimits } from '../event/event-limits.js'
 import type { ExtensionRegistry } from '../extensions/extension-registry.js'
 import type { Logger } from '../logger.js'
 import type { RouteTable } from '../routing/route-table.js'
@@ -28,6 +29,14 @@ export interface EventBusOptions {
   handlerSelection?: HandlerSelection
   /** Defaults to a new registry with the built-in points. */
   extensions?: ExtensionRegistry
+  /** Bounds on the events publish and enqueue accept (config `limits`); unset members take `defaultEventLimits`. */
+  limits?: Partial<EventLimits>
+  /**
+   * How many times a delivery may have been running when the process died (its attempt started and never
+   * finished) before `resume` stops running it: it ends `dead_lettered` with `E_CRASHED_PROCESS` instead (config
+   * `delivery.max_crashes`). Default 3.
+   */
+  maxCrashes?: number
 }
 
 /**

@@ -7,6 +7,7 @@ import {
 } from '../delivery/delivery-policy.js'
 import { ClosedError, ConfigError } from '../errors.js'
 import type { Event, EventMap } from '../event/event.js'
+import { type EventLimits, resolveEventLimits } from '../event/event-limits.js'
 import type { EventOf, EventTypeOf, PatternData } from '../event/typed-events.js'
 import { builtinExtensionPoints } from '../extensions/extension-point.js'
 import { ExtensionRegistry } from '../extensions/extension-registry.js'
@@ -38,6 +39,7 @@ import { SubscriptionLifecycle } from './subscription-lifecycle.js'
 
 /** How long `close()` lets in-flight work finish before it aborts the handlers' signals. */
 const CLOSE_TIMEOUT_MS = 10_000
+const DEFAULT_MAX_CRASHES = 3
 const { afterDispatch } = builtinExtensionPoints
 
 /**
@@ -59,6 +61,8 @@ export class EventBus<M extends EventMap = EventMap> {
   readonly extensions: ExtensionRegistry
   readonly store: Store
   readonly transport: Transport
+  /** The bounds publish and enqueue check events against (`EventBusOptions.limits` with the defaults). */
+  readonly limits: Readonly<EventLimits>
   #planner = new DispatchPlanner()
   #observers: BusObservers
   #parts: BusParts
@@ -73,6 +77,10 @@ export class EventBus<M extends EventMap = EventMap> {
     this.transport = options.transport ?? new InProcessTransport()
     this.extensions = options.extensions ?? new ExtensionRegistry({ logger })
     const defaults = resolvePolicy(defaultDeliveryPolicy, options.defaults ?? {}, 'delivery defaults')
+    this.limits = resolveEventLimits(options.limits)
+    const maxCrashes = options.maxCrashes ?? DEFAULT_MAX_CRASHES
+    if (!Number.isInteger(maxCrashes) || maxCrashes < 1)
+      throw new ConfigError(`maxCrashes: expected an integer >= 1, got ${String(maxCrashes)}`)
     if (options.routes !== undefined) this.#planner.setRoutes(options.routes)
     if (options.handlerSelection !== undefined) this.#planner.setSelection(options.handlerSelection)
     this.#observers = new BusObservers((error) => logger.error({ err: error }, 'bus observer threw'))
@@ -84,9 +92,16 @@ export class EventBus<M extends EventMap = EventMap> {
       planner: this.#planner,
       observers: this.#observers,
       reportsCompletion: () => this.#publishing.reportsCompletion(),
+      maxCrashes,
     })
     const { slots, consumers, deliverer } = this.#parts
-    this.#publishing = new PublishPath(this.extensions, this.#observers, this.#planner, deliverer)
+    this.#publishing = new PublishPath(
+      this.extensions,
+      this.#observers,
+      this.#planner,
+      deliverer,
+      this.limits,
+    )
     this.#lifecycle = new SubscriptionLifecycle(defaults, slots, this.#planner, consumers)
     this.#end = new BusShutdown(this.#parts)
   }
@@ -170,7 +185,9 @@ export class EventBus<M extends EventMap = EventMap> {
 
   /**
    * Hands the Store's unfinished events back to the transport, for the handlers not yet final; resolves to how
-   * many events it handed back (none on a transport that keeps unacked events itself, such as JetStream). Call after subscribing. By default a handler name nobody subscribes gets its
+   * many events it handed back (none on a transport that keeps unacked events itself, such as JetStream). A
+   * delivery that was running when the process died `maxCrashes` times (a poison event) is not handed back: it
+   * ends `dead_lettered` with `E_CRASHED_PROCESS` and the crash count, and can be replayed. Call after subscribing. By default a handler name nobody subscribes gets its
    * deliveries too (the transport keeps them for the next consumer of the name). With `finalizeMissing`, its
    * deliveries end `unrouted` with error `handler no longer subscribed` instead, and the event can complete:
    * pass it once every plugin has started (a disabled or uninstalled plugin's handlers then count as gone).

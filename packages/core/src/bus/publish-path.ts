@@ -3,7 +3,9 @@ import type { Deliverer } from '../delivery/deliverer.js'
 import type { DeliveryOutcome } from '../delivery/delivery.js'
 import { OutcomeCollector } from '../delivery/outcome-collector.js'
 import type { Event } from '../event/event.js'
+import type { EventLimits } from '../event/event-limits.js'
 import { assertEventType } from '../event/event-type.js'
+import { assertEventWithinLimits } from '../event/limit-checks.js'
 import { builtinExtensionPoints } from '../extensions/extension-point.js'
 import type { ExtensionRegistry } from '../extensions/extension-registry.js'
 import type { DispatchPlanner, TypePlan } from '../routing/dispatch-plan.js'
@@ -12,7 +14,7 @@ import type { BusObservers } from './bus-observers.js'
 const { beforePublish, afterDispatch } = builtinExtensionPoints
 
 /**
- * The per-event steps shared by `publish` and `enqueue`: the `event.before_publish` filter, the fan-out of a
+ * The per-event steps shared by `publish` and `enqueue`: the bus limits, the `event.before_publish` filter, the fan-out of a
  * publish to its planned handlers, and which handlers an enqueued event is accepted for. Caches whether the
  * publish hooks have contributions so that an event does not pay for an empty hook.
  *
@@ -27,6 +29,7 @@ export class PublishPath {
   #observers: BusObservers
   #planner: DispatchPlanner
   #deliverer: Deliverer
+  #limits: Readonly<EventLimits>
   /** Whether the publish hooks have contributions, as of `extensions.revision` `#hooksRevision`. */
   #hooksRevision = -1
   #hasBeforePublish = false
@@ -37,7 +40,9 @@ export class PublishPath {
     observers: BusObservers,
     planner: DispatchPlanner,
     deliverer: Deliverer,
+    limits: Readonly<EventLimits>,
   ) {
+    this.#limits = limits
     this.#extensions = extensions
     this.#observers = observers
     this.#planner = planner
@@ -55,8 +60,12 @@ export class PublishPath {
     return this.#hasAfterDispatch
   }
 
-  /** Runs `event.before_publish` (only when someone contributed, so publish does not pay for an await). */
+  /**
+   * Refuses an event past the bus limits (a `LimitError`, thrown), then runs `event.before_publish` (only when
+   * someone contributed, so publish does not pay for an await) and checks what it returns the same way.
+   */
   prepare(event: Event): Event | Promise<Event> {
+    assertEventWithinLimits(event, this.#limits)
     this.#refreshHooks()
     if (!this.#hasBeforePublish) {
       if (this.#observers.active) this.#observers.published(event)
@@ -64,6 +73,7 @@ export class PublishPath {
     }
     return this.#extensions.runFilter(beforePublish, event).then((accepted) => {
       assertEventType(accepted?.type, 'event.before_publish result type')
+      if (accepted !== event) assertEventWithinLimits(accepted, this.#limits)
       if (this.#observers.active) this.#observers.published(accepted)
       return accepted
     })

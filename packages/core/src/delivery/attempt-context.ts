@@ -26,6 +26,11 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
   readonly event: Event
   /** Clock reading when the delivery (not this attempt) began. */
   readonly start: number
+  /**
+   * Clock reading when this attempt began, which its deadline counts from: `start` for the first attempt (for
+   * a publish, the one reading of the publish), a fresh one for a retry.
+   */
+  readonly begun: number
   readonly mode: DeliveryMode
   deadline = 0
   prev: AttemptContext | undefined = undefined
@@ -40,8 +45,16 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
   /** The AbortController once the handler read `signal`; before that, the reason if the attempt expired. */
   #abort: AbortController | Error | undefined
 
-  constructor(entry: HandlerEntry, event: Event, attempt: number, start: number, mode: DeliveryMode) {
+  constructor(
+    entry: HandlerEntry,
+    event: Event,
+    attempt: number,
+    start: number,
+    mode: DeliveryMode,
+    begun = start,
+  ) {
     this.attempt = attempt
+    this.begun = begun
     this.timeoutMs = entry.policy.timeoutMs
     this.entry = entry
     this.event = event

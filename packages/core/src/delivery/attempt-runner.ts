@@ -24,8 +24,9 @@ export type AttemptSettled = (ctx: AttemptContext, result: AttemptResult) => voi
  * created AbortSignal) and decides what the attempt means: `succeeded`, a `Retry` after the policy's backoff
  * while attempts are left, or the final `failed` / `timed_out` outcome. It writes nothing and waits for
  * nothing: recording, dead-lettering, waiting out retries and handing results on belong to the `Deliverer`.
- * A handler that returns synchronously costs no promise and no clock read; an async one costs its
- * `AttemptContext` and two promise callbacks.
+ * A handler that returns after its deadline (one that blocked the event loop, so the timer could not fire)
+ * fails as timed out. A handler that returns synchronously costs no promise and one clock read; an async one
+ * costs its `AttemptContext` and two promise callbacks.
  *
  * @example
  * ```ts
@@ -56,18 +57,21 @@ export class AttemptRunner {
     try {
       returned = ctx.entry.handler(ctx.event, ctx)
     } catch (error) {
-      return this.#failed(ctx, new HandlerExecutionError(ctx, error))
+      return this.#threw(ctx, error, performance.now())
     }
-    if (!isThenable(returned)) return this.#succeeded(ctx)
+    // A handler that returned synchronously may have blocked the event loop for any time: a fresh reading.
+    if (!isThenable(returned)) return this.#returned(ctx, performance.now())
     ctx.onExpire = this.#expired
     deadlines.track(ctx)
     returned.then(
       () => {
-        if (deadlines.untrack(ctx)) this.#settled(ctx, this.#succeeded(ctx))
+        // The handlers of one publish (a sink) often settle in the same run of the microtask queue: one clock
+        // read. That reading was taken after this promise settled, so it never makes a late return look early.
+        if (deadlines.untrack(ctx))
+          this.#settled(ctx, this.#returned(ctx, ctx.sink === undefined ? performance.now() : burstNow()))
       },
       (error: unknown) => {
-        if (deadlines.untrack(ctx))
-          this.#settled(ctx, this.#failed(ctx, new HandlerExecutionError(ctx, error)))
+        if (deadlines.untrack(ctx)) this.#settled(ctx, this.#threw(ctx, error, performance.now()))
       },
     )
     return undefined
@@ -84,10 +88,29 @@ export class AttemptRunner {
     return this.#exhausted(ctx, reason)
   }
 
-  #succeeded(ctx: AttemptContext): DeliveryOutcome {
-    // The handlers of one publish (a sink) often settle in the same run of the microtask queue: one clock read.
-    const durationMs = (ctx.sink === undefined ? performance.now() : burstNow()) - ctx.start
-    return { handler: ctx.entry.name, status: 'succeeded', attempts: ctx.attempt, durationMs }
+  /**
+   * The attempt's handler returned at clock reading `now`: `succeeded`, unless that is past its deadline. The
+   * deadline timer cannot fire while the event loop is blocked, so a handler that spun past its timeout
+   * settles before the timer sees it: caught here, it fails as a timeout like one the timer caught.
+   */
+  #returned(ctx: AttemptContext, now: number): AttemptResult {
+    if (now - ctx.begun > ctx.timeoutMs) return this.#late(ctx, now)
+    return {
+      handler: ctx.entry.name,
+      status: 'succeeded',
+      attempts: ctx.attempt,
+      durationMs: now - ctx.start,
+    }
+  }
+
+  /** The handler threw or rejected at `now`; past its deadline that is a timeout (as if the timer had fired). */
+  #threw(ctx: AttemptContext, error: unknown, now: number): AttemptResult {
+    if (now - ctx.begun > ctx.timeoutMs) return this.#late(ctx, now)
+    return this.#failed(ctx, new HandlerExecutionError(ctx, error))
+  }
+
+  #late(ctx: AttemptContext, now: number): AttemptResult {
+    return this.#failed(ctx, new HandlerTimeoutError(ctx, ctx.timeoutMs, now - ctx.begun))
   }
 
   #failed(ctx: AttemptContext, error: Error): AttemptResult {

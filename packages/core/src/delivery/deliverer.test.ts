@@ -32,7 +32,14 @@ function setup(handler: Handler, policy: Partial<DeliveryPolicy> = {}) {
     reportsCompletion: () => false,
   })
   const deadlines = new DeadlineList<AttemptContext>()
-  const deliverer = new Deliverer({ store, logger: noopLogger, deadlines, shutdown, recorder })
+  const deliverer = new Deliverer({
+    store,
+    logger: noopLogger,
+    deadlines,
+    shutdown,
+    recorder,
+    recordsStarts: true,
+  })
   const slot = new HandlerSlot<HandlerEntry>('audit_log')
   slot.entry = new HandlerEntry({
     slot,

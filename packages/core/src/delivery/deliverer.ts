@@ -20,6 +20,11 @@ export interface DelivererDeps extends RunnerDeps {
   /** Read for idempotency; every write goes through the recorder. */
   store: Store
   recorder: DeliveryRecorder
+  /**
+   * Whether transport deliveries record their start before the handler runs, for `resume` to find poison
+   * events. Off on a transport that keeps unacked events (JetStream), whose redelivery limit bounds them.
+   */
+  recordsStarts: boolean
 }
 
 const GATED: DeliveryMode = Object.freeze({ from: 'publish', holds: 'nothing' })
@@ -39,7 +44,8 @@ const capture = (resolve: (result: AttemptResult) => void): void => {
  * `DeliveryRecorder`. `direct` (publish) retries in place and skips every gate it can: an event with no
  * orderingKey to a handler that is not held and has a free slot goes straight to its attempt (for an idempotent
  * handler, when the Store answers idempotency synchronously and no duplicate is in flight).
- * `fromTransport` acks, or naks to retry later unless the event is ordered.
+ * `fromTransport` records the start of the delivery before its handler runs (so a process dying in it is
+ * counted, see `Store.recordAttemptStarts`), then acks, or naks to retry later unless the event is ordered.
  *
  * @example
  * ```ts
@@ -51,8 +57,10 @@ export class Deliverer {
   #recorder: DeliveryRecorder
   #store: Store
   #shutdown: AbortSignal
+  #recordsStarts: boolean
 
   constructor(deps: DelivererDeps) {
+    this.#recordsStarts = deps.recordsStarts
     this.#runner = new AttemptRunner(deps, (ctx, result) => this.#hand(ctx, this.#after(ctx, result)))
     this.#recorder = deps.recorder
     this.#store = deps.store
@@ -224,14 +232,17 @@ export class Deliverer {
 
   /** Skips an idempotencyKey already handled (waiting for a concurrent duplicate first), else runs the attempts. */
   async #once(entry: HandlerEntry, event: Event, first: number, mode: DeliveryMode): Promise<AttemptResult> {
-    if (!entry.policy.idempotent)
+    if (!entry.policy.idempotent) {
+      if (mode.from === 'transport' && this.#recordsStarts) await this.#recorder.started(event, entry.name)
       return this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
+    }
     const key = event.metadata.idempotencyKey
     while (!entry.claimKey(key)) await entry.keyReleased(key)
     try {
       const store = this.#store
       const processed = store.isProcessedSync?.(key, entry.name) ?? (await store.isProcessed(key, entry.name))
       if (processed) return this.#recorder.duplicate(event, mode, entry.name)
+      if (mode.from === 'transport' && this.#recordsStarts) await this.#recorder.started(event, entry.name)
       return await this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
     } catch (error) {
       return this.#recorder.unanswered(event, mode, entry.name, error)
@@ -269,7 +280,7 @@ export class Deliverer {
       return this.#after(ctx, this.#runner.interrupted(ctx))
     }
     if (mode.from === 'transport') mode.message.working()
-    return this.#run(new AttemptContext(entry, event, attempt + 1, start, mode))
+    return this.#run(new AttemptContext(entry, event, attempt + 1, start, mode, performance.now()))
   }
 
   /** Ends a delivery with its outcome (recorded), then gives back what it held past the gates. */

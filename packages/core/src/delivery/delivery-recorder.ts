@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid'
 import type { BusObservers } from '../bus/bus-observers.js'
+import { CrashedProcessError } from '../errors.js'
 import type { Event } from '../event/event.js'
 import { isoNow } from '../event/iso-now.js'
 import { LedgerWriter, type LedgerWritten } from '../ledger/ledger-writer.js'
@@ -53,6 +54,37 @@ export class DeliveryRecorder {
   /** Resolves when every ledger row recorded so far is in the Store. */
   flush(): Promise<void> {
     return this.#ledger.flush()
+  }
+
+  /**
+   * Records that a transport delivery's handler is about to run; resolves once that is in the Store (batched
+   * with the ledger rows), so a process dying in the handler leaves the start behind for `resume` to count.
+   */
+  started(event: Event, handler: string): Promise<void> {
+    return this.#ledger.start({ eventId: event.id, handler })
+  }
+
+  /**
+   * Ends as `dead_lettered` an unfinished delivery that was running each time one of the last `crashes`
+   * processes died: it is not run again. Writes its dead letter (replay still works) and its ledger row.
+   */
+  async crashed(event: Event, handler: string, crashes: number, maxCrashes: number): Promise<void> {
+    const error = new CrashedProcessError({ handler, eventId: event.id, crashes, maxCrashes })
+    this.#deps.logger.error({ err: error, handler, eventId: event.id, crashes }, 'poison event dead-lettered')
+    const outcome: DeliveryOutcome = {
+      handler,
+      status: 'dead_lettered',
+      attempts: crashes,
+      durationMs: 0,
+      error: error.message,
+    }
+    try {
+      await this.#deadLetter(event, outcome)
+    } catch (storeError) {
+      this.#final(event, this.#storeFailed(outcome, event, storeError), true)
+      return
+    }
+    this.#final(event, outcome, true)
   }
 
   /** Accepts an enqueued event with a `pending` row for each handler it is accepted for. */

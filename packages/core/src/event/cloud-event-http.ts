@@ -1,6 +1,7 @@
 import { EventValidationError } from '../errors.js'
 import { parseCloudEvent, parseJson, toCloudEvent } from './cloud-event.js'
 import type { Event } from './event.js'
+import type { EventLimits } from './event-limits.js'
 
 /** HTTP headers as fetch `Headers` or node's `IncomingHttpHeaders`. */
 export type HttpHeadersInput = Headers | Record<string, string | string[] | undefined>
@@ -36,13 +37,17 @@ export function toCloudEventHeaders(event: Event): Record<string, string> {
  * const event = fromCloudEventHttp(request.headers, await request.text())
  * ```
  */
-export function fromCloudEventHttp(headers: HttpHeadersInput, body: string | Uint8Array | undefined): Event {
+export function fromCloudEventHttp(
+  headers: HttpHeadersInput,
+  body: string | Uint8Array | undefined,
+  limits?: Partial<EventLimits>,
+): Event {
   const lower = normalise(headers)
   const contentType = lower.get('content-type') ?? 'application/json'
   const text =
     typeof body === 'string' || body === undefined ? (body ?? '') : Buffer.from(body).toString('utf8')
   if (contentType.startsWith(STRUCTURED)) {
-    return parseCloudEvent(parseJson(text, 'body'), (key) => `body.${key}`)
+    return parseCloudEvent(parseJson(text, 'body'), (key) => `body.${key}`, limits)
   }
   const attributes: Record<string, unknown> = {}
   for (const [name, value] of lower) {
@@ -50,7 +55,7 @@ export function fromCloudEventHttp(headers: HttpHeadersInput, body: string | Uin
   }
   const isJson = contentType.includes('json')
   attributes.data = text === '' ? null : isJson ? parseJson(text, 'body') : text
-  return parseCloudEvent(attributes, (key) => (key === 'data' ? 'body' : `header ce-${key}`))
+  return parseCloudEvent(attributes, (key) => (key === 'data' ? 'body' : `header ce-${key}`), limits)
 }
 
 function normalise(headers: HttpHeadersInput): Map<string, string> {

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { EventValidationError } from '../errors.js'
 import { createEvent } from './create-event.js'
 import type { Event } from './event.js'
+import type { EventLimits } from './event-limits.js'
 import { isValidEventType } from './event-type.js'
 
 /** A CloudEvents 1.0 event in structured JSON mode, with metadata as extension attributes. */
@@ -99,22 +100,28 @@ export function toCloudEvent(event: Event): CloudEventJson {
 
 /**
  * Reads a CloudEvents 1.0 event in structured JSON mode (an object or its JSON text) into a deep-frozen
- * `Event`. Extension attributes become metadata. Throws `EventValidationError` naming the bad attribute.
+ * `Event`. Extension attributes become metadata. Throws `EventValidationError` naming the bad attribute, or the
+ * `LimitError` of a value past `limits` (see `createEvent`).
  *
  * @example
  * ```ts
  * const event = fromCloudEvent({ specversion: '1.0', id: 'a1', source: 'shop', type: 'order.created', data: { id: 1 } })
  * ```
  */
-export function fromCloudEvent(input: unknown): Event {
+export function fromCloudEvent(input: unknown, limits?: Partial<EventLimits>): Event {
   return parseCloudEvent(
     typeof input === 'string' ? parseJson(input, 'cloudevent') : input,
     (key) => `cloudevent.${key}`,
+    limits,
   )
 }
 
 /** Validates CloudEvent attributes; `field` names an attribute in error messages (a JSON path or an HTTP header). */
-export function parseCloudEvent(input: unknown, field: (attribute: string) => string): Event {
+export function parseCloudEvent(
+  input: unknown,
+  field: (attribute: string) => string,
+  limits?: Partial<EventLimits>,
+): Event {
   const result = v.safeParse(schema, input)
   if (!result.success) {
     const issue = result.issues[0]
@@ -139,7 +146,13 @@ export function parseCloudEvent(input: unknown, field: (attribute: string) => st
   for (const [attribute, value] of Object.entries(extensions))
     metadata[FROM_ATTRIBUTE[attribute] ?? attribute] = value
   const payload = data_base64 === undefined ? data : decodeBase64Json(data_base64, datacontenttype, field)
-  return createEvent(type, payload ?? null, { id, source, ...(time === undefined ? {} : { time }), metadata })
+  return createEvent(type, payload ?? null, {
+    id,
+    source,
+    ...(time === undefined ? {} : { time }),
+    metadata,
+    ...(limits === undefined ? {} : { limits }),
+  })
 }
 
 /** Parses JSON text, naming `field` when it is not JSON. */

@@ -1,3 +1,5 @@
+import type { EventLimits } from './event-limits.js'
+
 /**
  * Metadata carried by every event. `idempotencyKey` is always set (it defaults to the event id).
  */
@@ -48,4 +50,6 @@ export interface EventInit {
   source?: string
   time?: string | Date
   metadata?: Partial<EventMetadata> & Record<string, unknown>
+  /** Bounds checked on the event; unset members take `defaultEventLimits`. */
+  limits?: Partial<EventLimits>
 }

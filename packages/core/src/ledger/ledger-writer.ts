@@ -1,13 +1,16 @@
 import type { Event } from '../event/event.js'
 import type { Logger } from '../logger.js'
-import type { DeliveryRecord, Store } from '../store/store.js'
+import type { AttemptStart, DeliveryRecord, Store } from '../store/store.js'
 
 /** Called once a batch is in the Store, with the events that got a final record in it (see `write`). */
 export type LedgerWritten = (finished: ReadonlyMap<string, Event>) => Promise<void>
 
 /**
- * Buffers delivery records and writes them to the Store in batches: one `recordDeliveries` call per turn of
- * the event loop however many deliveries ended in it, one batch at a time and in order.
+ * Buffers delivery records and attempt starts and writes them to the Store in batches: one `recordDeliveries`
+ * (and one `recordAttemptStarts`) call per turn of the event loop however many deliveries ended or started in
+ * it, one batch at a time and in order. Within a batch the records go first: a start never shares a batch with
+ * the end of its own attempt (the handler runs only once its start is written), so a record of an earlier
+ * attempt must not reset it.
  *
  * @example
  * ```ts
@@ -21,6 +24,9 @@ export class LedgerWriter {
   #logger: Logger
   #onWritten: LedgerWritten | undefined
   #pending: DeliveryRecord[] = []
+  #starts: AttemptStart[] = []
+  /** Resolvers of `start` promises waiting for the batch being buffered. */
+  #started: (() => void)[] = []
   #finished = new Map<string, Event>()
   #writing: Promise<void> = Promise.resolve()
   #batchesInFlight = 0
@@ -34,31 +40,45 @@ export class LedgerWriter {
 
   /** Nothing buffered and no batch being written. */
   get idle(): boolean {
-    return this.#pending.length === 0 && this.#batchesInFlight === 0
+    return this.#pending.length === 0 && this.#starts.length === 0 && this.#batchesInFlight === 0
+  }
+
+  /**
+   * Buffers the start of an attempt; resolves once the batch holding it was written (or failed to be: the
+   * failure is logged and the attempt runs anyway, unprotected rather than not run).
+   */
+  start(start: AttemptStart): Promise<void> {
+    this.#starts.push(start)
+    this.#schedule()
+    return new Promise((resolve) => this.#started.push(resolve))
   }
 
   /** Buffers a record; pass `finished` (the record's event) to have it handed to `onWritten` after the write. */
   write(record: DeliveryRecord, finished?: Event): void {
     this.#pending.push(record)
     if (finished !== undefined) this.#finished.set(finished.id, finished)
-    if (!this.#scheduled) {
-      this.#scheduled = true
-      setImmediate(() => void this.flush())
-    }
+    this.#schedule()
   }
 
   /** Writes what is buffered; resolves when every record written so far is in the Store. */
   flush(): Promise<void> {
     this.#scheduled = false
     const batch = this.#pending
-    if (batch.length > 0) {
+    const starts = this.#starts
+    if (batch.length > 0 || starts.length > 0) {
       const finished = this.#finished
+      const started = this.#started
       this.#pending = []
+      this.#starts = []
+      this.#started = []
       this.#finished = new Map()
       this.#batchesInFlight++
       this.#writing = this.#writing.then(async () => {
         try {
-          await this.#store.recordDeliveries(batch)
+          const written = this.#write(batch, starts)
+          // The attempts may run as soon as their starts are written, before the completion reports.
+          if (started.length > 0) void written.finally(() => resolveAll(started)).catch(() => {})
+          await written
           if (finished.size > 0) await this.#onWritten?.(finished)
         } catch (error) {
           this.#logger.error({ err: error, records: batch.length }, 'could not record deliveries')
@@ -69,4 +89,27 @@ export class LedgerWriter {
     }
     return this.#writing
   }
+
+  /** Both calls are made before either is awaited, so a store that group-commits writes them together. */
+  async #write(batch: DeliveryRecord[], starts: AttemptStart[]): Promise<void> {
+    const records = batch.length > 0 ? this.#store.recordDeliveries(batch) : undefined
+    const begun = starts.length > 0 ? this.#store.recordAttemptStarts(starts) : undefined
+    const [recorded] = await Promise.allSettled([records, begun])
+    if (begun !== undefined)
+      await begun.catch((error: unknown) =>
+        this.#logger.error({ err: error, starts: starts.length }, 'could not record attempt starts'),
+      )
+    if (recorded.status === 'rejected') throw recorded.reason
+  }
+
+  #schedule(): void {
+    if (!this.#scheduled) {
+      this.#scheduled = true
+      setImmediate(() => void this.flush())
+    }
+  }
+}
+
+function resolveAll(resolvers: readonly (() => void)[]): void {
+  for (const resolve of resolvers) resolve()
 }

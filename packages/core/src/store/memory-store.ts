@@ -6,6 +6,7 @@ import { IdempotencyKeys } from './idempotency-keys.js'
 import { MemoryKv } from './memory-kv.js'
 import { pendingRecord } from './pending-record.js'
 import type {
+  AttemptStart,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
@@ -31,6 +32,8 @@ export interface MemoryStoreOptions {
 interface LedgerEntry {
   event: Event | undefined
   records: Map<string, DeliveryRecord>
+  /** Per handler, attempts started with no record since (made on the first start). */
+  interrupted: Map<string, number> | undefined
 }
 
 /**
@@ -79,7 +82,18 @@ export class MemoryStore implements Store {
     for (const record of records) {
       const entry = this.#entry(record.eventId)
       entry.records.set(record.handler, { ...record })
+      entry.interrupted?.delete(record.handler)
       this.#track(record.eventId, entry)
+    }
+  }
+
+  async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
+    for (const { eventId, handler } of starts) {
+      const entry = this.#ledger.get(eventId)
+      const record = entry?.records.get(handler)
+      if (entry === undefined || record === undefined || isFinalStatus(record.status)) continue
+      entry.interrupted ??= new Map()
+      entry.interrupted.set(handler, (entry.interrupted.get(handler) ?? 0) + 1)
     }
   }
 
@@ -95,7 +109,10 @@ export class MemoryStore implements Store {
       const handlers = [...entry.records.values()]
         .filter((r) => !isFinalStatus(r.status))
         .map((r) => r.handler)
-      result.push({ event: entry.event!, handlers })
+      const unfinished: UnfinishedEvent = { event: entry.event!, handlers }
+      if (entry.interrupted !== undefined && entry.interrupted.size > 0)
+        unfinished.interrupted = Object.fromEntries(entry.interrupted)
+      result.push(unfinished)
     }
     return result
   }
@@ -194,7 +211,7 @@ export class MemoryStore implements Store {
   #entry(eventId: string): LedgerEntry {
     let entry = this.#ledger.get(eventId)
     if (entry === undefined) {
-      entry = { event: undefined, records: new Map() }
+      entry = { event: undefined, records: new Map(), interrupted: undefined }
       this.#ledger.set(eventId, entry)
       this.#ledgerOrder.push(eventId)
       if (this.#ledger.size > this.#maxEvents) {

@@ -38,6 +38,18 @@ export interface DeadLetterQuery {
 export interface UnfinishedEvent {
   event: Event
   handlers: string[]
+  /**
+   * Per handler of `handlers`, how many attempts were recorded as started (`recordAttemptStarts`) with no
+   * delivery record written after them: each is a process that died while the handler ran. Handlers with none
+   * may be left out.
+   */
+  interrupted?: Readonly<Record<string, number>>
+}
+
+/** One delivery whose attempt is about to start: its event and handler. */
+export interface AttemptStart {
+  eventId: string
+  handler: string
 }
 
 /** Persisted runtime state of a plugin, so enable/disable survives a restart. */
@@ -83,6 +95,15 @@ export interface Store {
    * event no longer counts as unfinished. Batched: the bus passes all records it has ready at once.
    */
   recordDeliveries(records: readonly DeliveryRecord[]): Promise<void>
+  /**
+   * Records that an attempt of each of these deliveries is about to start; the bus runs the handler once this
+   * resolved. Each start raises the delivery's `interrupted` count (see `UnfinishedEvent`) by one, and the next
+   * `recordDeliveries` record of that delivery sets it back to 0, so what is left after a restart counts the
+   * processes that died while the handler ran. Starts of deliveries without an open ledger row are ignored.
+   * The bus calls it right after the `recordDeliveries` of the same batch without waiting in between: apply
+   * the two in the order they were called.
+   */
+  recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void>
   /** The ledger of one event, one record per handler, or an empty list when the event is unknown. */
   deliveries(eventId: string): Promise<DeliveryRecord[]>
   /** Accepted events with handlers not yet final, oldest first: what to resume after a restart. */

@@ -115,6 +115,60 @@ export function runStoreContract(
       })
     })
 
+    describe('attempt starts', () => {
+      const interruptedOf = async (eventId: string) =>
+        (await store.unfinishedEvents()).find((u) => u.event.id === eventId)?.interrupted ?? {}
+
+      it('counts attempts started with no record since, per handler', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a', 'h_b'])
+        expect(await interruptedOf(e.id)).toEqual({})
+        await store.recordAttemptStarts([{ eventId: e.id, handler: 'h_a' }])
+        await store.recordAttemptStarts([
+          { eventId: e.id, handler: 'h_a' },
+          { eventId: e.id, handler: 'h_b' },
+        ])
+        expect(await interruptedOf(e.id)).toEqual({ h_a: 2, h_b: 1 })
+      })
+
+      it('sets the count back to 0 with the next record of the delivery', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a', 'h_b'])
+        await store.recordAttemptStarts([
+          { eventId: e.id, handler: 'h_a' },
+          { eventId: e.id, handler: 'h_b' },
+        ])
+        await store.recordDeliveries([record(e.id, 'h_a', 'retrying', 1)])
+        expect(await interruptedOf(e.id)).toEqual({ h_b: 1 })
+        await store.recordAttemptStarts([{ eventId: e.id, handler: 'h_a' }])
+        expect(await interruptedOf(e.id)).toEqual({ h_a: 1, h_b: 1 })
+      })
+
+      it('applies a start after a record made just before it, without waiting in between', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a'])
+        await store.recordAttemptStarts([{ eventId: e.id, handler: 'h_a' }])
+        await Promise.all([
+          store.recordDeliveries([record(e.id, 'h_a', 'retrying', 1)]),
+          store.recordAttemptStarts([{ eventId: e.id, handler: 'h_a' }]),
+        ])
+        expect(await interruptedOf(e.id)).toEqual({ h_a: 1 })
+      })
+
+      it('ignores starts of final or unknown deliveries', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a', 'h_b'])
+        await store.recordDeliveries([record(e.id, 'h_a', 'succeeded')])
+        await store.recordAttemptStarts([
+          { eventId: e.id, handler: 'h_a' },
+          { eventId: e.id, handler: 'h_c' },
+          { eventId: uuidv7(), handler: 'h_a' },
+        ])
+        expect(await interruptedOf(e.id)).toEqual({})
+        expect(await store.deliveries(e.id)).toHaveLength(2)
+      })
+    })
+
     describe('idempotency records', () => {
       it('remembers a key per handler', async () => {
         const key = uniqueName('key')

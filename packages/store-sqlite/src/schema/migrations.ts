@@ -86,4 +86,11 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 3,
+    description: 'attempts started with no delivery record since (processes that died in a handler)',
+    up(db) {
+      db.exec('ALTER TABLE deliveries ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0')
+    },
+  },
 ]

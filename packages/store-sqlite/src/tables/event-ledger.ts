@@ -1,4 +1,10 @@
-import { type DeliveryRecord, type Event, isFinalStatus, type UnfinishedEvent } from '@switchyard/core'
+import {
+  type AttemptStart,
+  type DeliveryRecord,
+  type Event,
+  isFinalStatus,
+  type UnfinishedEvent,
+} from '@switchyard/core'
 import type { Database, Statement } from 'better-sqlite3'
 
 interface DeliveryRow {
@@ -14,6 +20,7 @@ interface OpenRow {
   seq: number
   body: string
   handler: string
+  interrupted: number
 }
 
 /** Events that may go once every delivery is final (or that were never accepted), oldest first. */
@@ -42,6 +49,7 @@ export class EventLedger {
   readonly #updateDelivery: Statement<
     [string, number, number, number, string | null, string, string, string, number]
   >
+  readonly #startAttempt: Statement<[string, string]>
   readonly #selectDeliveries: Statement<[string], DeliveryRow>
   readonly #selectOpen: Statement<[], OpenRow>
   readonly #selectPrunable: Statement<[number, number], { seq: number; id: string }>
@@ -70,19 +78,23 @@ export class EventLedger {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (event_id, handler) DO UPDATE SET status = excluded.status, final = excluded.final,
          attempts = excluded.attempts, duration_ms = excluded.duration_ms, error = excluded.error,
-         updated_at = excluded.updated_at
+         updated_at = excluded.updated_at, interrupted = 0
        WHERE deliveries.final = 0 OR excluded.final = 1`,
     )
     // The common case, a record for a row accept wrote: one statement instead of the stub insert and the upsert.
     this.#updateDelivery = db.prepare(
-      `UPDATE deliveries SET status = ?, final = ?, attempts = ?, duration_ms = ?, error = ?, updated_at = ?
+      `UPDATE deliveries SET status = ?, final = ?, attempts = ?, duration_ms = ?, error = ?, updated_at = ?,
+         interrupted = 0
        WHERE event_id = ? AND handler = ? AND (final = 0 OR ? = 1)`,
+    )
+    this.#startAttempt = db.prepare(
+      'UPDATE deliveries SET interrupted = interrupted + 1 WHERE event_id = ? AND handler = ? AND final = 0',
     )
     this.#selectDeliveries = db.prepare(
       'SELECT handler, status, attempts, duration_ms, error, updated_at FROM deliveries WHERE event_id = ? ORDER BY handler',
     )
     this.#selectOpen = db.prepare(
-      `SELECT e.seq AS seq, e.body AS body, d.handler AS handler
+      `SELECT e.seq AS seq, e.body AS body, d.handler AS handler, d.interrupted AS interrupted
        FROM deliveries d JOIN events e ON e.id = d.event_id
        WHERE d.final = 0 AND e.body IS NOT NULL ORDER BY e.seq, d.handler`,
     )
@@ -114,6 +126,11 @@ export class EventLedger {
     }
   }
 
+  /** Counts an attempt started on each open delivery (see `Store.recordAttemptStarts`). */
+  start(starts: readonly AttemptStart[]): void {
+    for (const { eventId, handler } of starts) this.#startAttempt.run(eventId, handler)
+  }
+
   deliveries(eventId: string): DeliveryRecord[] {
     return this.#selectDeliveries.all(eventId).map((row) => {
       const record: DeliveryRecord = {
@@ -137,7 +154,9 @@ export class EventLedger {
         result.push({ event: JSON.parse(row.body) as Event, handlers: [] })
         lastSeq = row.seq
       }
-      result.at(-1)!.handlers.push(row.handler)
+      const open = result.at(-1)!
+      open.handlers.push(row.handler)
+      if (row.interrupted > 0) open.interrupted = { ...open.interrupted, [row.handler]: row.interrupted }
     }
     return result
   }

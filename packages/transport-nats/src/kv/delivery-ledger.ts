@@ -1,4 +1,5 @@
 import {
+  type AttemptStart,
   type DeliveryRecord,
   type Event,
   isFinalStatus,
@@ -12,6 +13,8 @@ import { fromKeyToken, toKeyToken } from './key-token.js'
 interface LedgerDoc {
   event?: Event
   records: DeliveryRecord[]
+  /** Per handler, attempts started with no record since (see `Store.recordAttemptStarts`). */
+  interrupted?: Record<string, number>
 }
 
 /** Reads of the bucket run this many at a time when resuming. */
@@ -47,18 +50,36 @@ export class DeliveryLedger {
   }
 
   async record(records: readonly DeliveryRecord[]): Promise<void> {
-    const byEvent = new Map<string, DeliveryRecord[]>()
-    for (const record of records)
-      byEvent.set(record.eventId, [...(byEvent.get(record.eventId) ?? []), record])
     await Promise.all(
-      [...byEvent].map(async ([eventId, batch]) => {
+      [...byEvent(records)].map(async ([eventId, batch]) => {
         let wasOpen = false
         const doc = await this.#bucket.mutate<LedgerDoc>(`e.${toKeyToken(eventId)}`, (current) => {
           wasOpen = current !== undefined && isOpen(current)
-          return { ...current, records: upsert(current?.records ?? [], batch, true) }
+          const interrupted = withoutHandlers(current?.interrupted, batch)
+          return { ...current, records: upsert(current?.records ?? [], batch, true), interrupted }
         })
         const open = isOpen(doc)
         if (open !== wasOpen) await this.#mark(eventId, open)
+      }),
+    )
+  }
+
+  /** Counts an attempt started on each open delivery that has a record (compare-and-set per event). */
+  async start(starts: readonly AttemptStart[]): Promise<void> {
+    await Promise.all(
+      [...byEvent(starts)].map(async ([eventId, batch]) => {
+        const key = `e.${toKeyToken(eventId)}`
+        if ((await this.#doc(eventId)) === undefined) return
+        await this.#bucket.mutate<LedgerDoc>(key, (current) => {
+          const doc: LedgerDoc = { ...current, records: current?.records ?? [] }
+          const interrupted = { ...doc.interrupted }
+          for (const { handler } of batch) {
+            const record = doc.records.find((r) => r.handler === handler)
+            if (record !== undefined && !isFinalStatus(record.status))
+              interrupted[handler] = (interrupted[handler] ?? 0) + 1
+          }
+          return { ...doc, interrupted }
+        })
       }),
     )
   }
@@ -78,7 +99,15 @@ export class DeliveryLedger {
         const handlers = doc.records
           .filter((record) => !isFinalStatus(record.status))
           .map((record) => record.handler)
-        if (handlers.length > 0) result.push({ event: doc.event, handlers })
+        if (handlers.length === 0) continue
+        const interrupted = Object.entries(doc.interrupted ?? {}).filter(
+          ([handler, count]) => count > 0 && handlers.includes(handler),
+        )
+        result.push(
+          interrupted.length === 0
+            ? { event: doc.event, handlers }
+            : { event: doc.event, handlers, interrupted: Object.fromEntries(interrupted) },
+        )
       }
     }
     return result
@@ -100,6 +129,28 @@ function unfinishedKey(eventId: string): string {
 
 function isOpen(doc: LedgerDoc): boolean {
   return doc.event !== undefined && doc.records.some((record) => !isFinalStatus(record.status))
+}
+
+/** Items grouped by their event id, in first-seen order. */
+function byEvent<T extends { eventId: string }>(items: readonly T[]): Map<string, T[]> {
+  const grouped = new Map<string, T[]>()
+  for (const item of items) {
+    const group = grouped.get(item.eventId)
+    if (group === undefined) grouped.set(item.eventId, [item])
+    else group.push(item)
+  }
+  return grouped
+}
+
+/** The interrupted counts minus those of the handlers that got a record (a record ends the attempt). */
+function withoutHandlers(
+  interrupted: Record<string, number> | undefined,
+  records: readonly DeliveryRecord[],
+): Record<string, number> | undefined {
+  if (interrupted === undefined) return undefined
+  const rest = { ...interrupted }
+  for (const { handler } of records) delete rest[handler]
+  return rest
 }
 
 /** Records merged by handler, keeping first-seen order; `replace` false keeps an existing record as it is. */
