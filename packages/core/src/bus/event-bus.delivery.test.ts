@@ -8,6 +8,30 @@ const event = (data: unknown = {}, metadata = {}) => createEvent('order.created'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('EventBus delivery policy', () => {
+  it('ends timed_out, never succeeded, a handler that spins past its timeout, with its true duration', async () => {
+    const store = new MemoryStore()
+    const bus = new EventBus({ store, defaults: { retry: { attempts: 1 } } })
+    bus.subscribe(
+      'order.created',
+      () => {
+        const until = Date.now() + 150
+        while (Date.now() < until) {
+          // a handler stuck in synchronous work: no timer fires meanwhile
+        }
+      },
+      { name: 'spinner', timeoutMs: 50, deadLetter: false },
+    )
+    const published = await bus.publish(event())
+    expect(published.outcomes[0]).toMatchObject({ status: 'timed_out', attempts: 1 })
+    expect(published.outcomes[0]!.durationMs).toBeGreaterThanOrEqual(145)
+    const { id } = await bus.enqueue(event())
+    await bus.drain()
+    const [row] = await store.deliveries(id)
+    expect(row).toMatchObject({ status: 'timed_out', attempts: 1 })
+    expect(row!.durationMs).toBeGreaterThanOrEqual(145)
+    await bus.close()
+  })
+
   it('retries a failing handler and succeeds on a later attempt', async () => {
     const bus = new EventBus({ defaults: fast })
     const attempts: number[] = []

@@ -108,6 +108,47 @@ describe('AttemptRunner', () => {
     expect((result as { error: string }).error).toMatch(/handler audit_log failed .*attempt 3.*: down/)
   })
 
+  it('ends timed_out when a synchronous handler spins past its deadline (no timer could fire)', () => {
+    const { attempt } = setup()
+    const spinner = entryOf(() => spin(60), {
+      timeoutMs: 20,
+      retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false },
+    })
+    const result = attempt(spinner)
+    expect(result).toMatchObject({ status: 'timed_out', attempts: 1 })
+    expect((result as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(60)
+    expect((result as { error: string }).error).toMatch(/returned after \d+ms, past its 20ms timeout/)
+  })
+
+  it('ends timed_out when an async handler spins past its deadline before it resolves', async () => {
+    const { attempt, later } = setup()
+    const spinner = entryOf(
+      async () => {
+        await null
+        spin(60)
+      },
+      { timeoutMs: 20, retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false } },
+    )
+    expect(attempt(spinner)).toBeUndefined()
+    const result = await later()
+    expect(result).toMatchObject({ status: 'timed_out', attempts: 1 })
+    expect((result as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(60)
+  })
+
+  it('retries a late return like a timeout while attempts are left', () => {
+    const { attempt } = setup()
+    const throwsLate = entryOf(
+      () => {
+        spin(30)
+        throw new Error('late and broken')
+      },
+      { timeoutMs: 10 },
+    )
+    const result = attempt(throwsLate)
+    expect(result).toMatchObject({ retryAfterMs: 100, attempts: 1 })
+    expect((result as { error: string }).error).toMatch(/past its 10ms timeout/)
+  })
+
   it('ends timed_out when the handler returns after its deadline, and ignores the late return', async () => {
     const { attempt, later, settled } = setup()
     let finish!: () => void
@@ -174,3 +215,11 @@ describe('AttemptRunner', () => {
     expect(warnings).toEqual([expect.objectContaining({ handler: 'audit_log', attempts: 1 })])
   })
 })
+
+/** Blocks the event loop for `ms`, as a handler stuck in synchronous work does. */
+function spin(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    // busy
+  }
+}
