@@ -128,9 +128,13 @@ export class PluginFaultError extends SwitchyardError {
       delivery === undefined
         ? ''
         : ` in handler ${delivery.handler} (event ${delivery.eventId}, attempt ${delivery.attempt})`
-    super('E_PLUGIN_FAULT', `E_PLUGIN_FAULT: plugin "${plugin}" faulted (${kind})${where}: ${reasonOf(cause)}`, {
-      cause,
-    })
+    super(
+      'E_PLUGIN_FAULT',
+      `E_PLUGIN_FAULT: plugin "${plugin}" faulted (${kind})${where}: ${reasonOf(cause)}`,
+      {
+        cause,
+      },
+    )
     this.plugin = plugin
     this.kind = kind
     this.delivery = delivery

@@ -75,7 +75,12 @@ export class PluginFaults implements FaultSink {
         kind,
         ...(delivery === undefined
           ? {}
-          : { eventId: delivery.eventId, handler: delivery.handler, attempt: delivery.attempt, failedDelivery }),
+          : {
+              eventId: delivery.eventId,
+              handler: delivery.handler,
+              attempt: delivery.attempt,
+              failedDelivery,
+            }),
       },
       'plugin fault',
     )

@@ -50,6 +50,8 @@ for (const type of ['bench.sync', 'bench.async']) {
     rates.push(events / ((performance.now() - started) / 1000))
   }
   rates.sort((a, b) => a - b)
-  console.log(`${mode} ${type}: median ${Math.round(rates[2] ?? 0)} publishes/s (runs ${rates.map(Math.round).join(', ')})`)
+  console.log(
+    `${mode} ${type}: median ${Math.round(rates[2] ?? 0)} publishes/s (runs ${rates.map(Math.round).join(', ')})`,
+  )
 }
 await close()
