@@ -67,6 +67,33 @@ describe('EventBus.resume', () => {
     await bus.close()
   })
 
+  it('runs deliveries a crash interrupted one at a time, each until its record is written, then the rest', async () => {
+    const store = new MemoryStore()
+    const events = [1, 2, 3].map((n) => createEvent('order.created', { n }))
+    for (const e of events) await store.acceptEvent(e, ['audit_handler'])
+    await store.recordAttemptStarts([{ eventId: events[1]!.id, handler: 'audit_handler' }])
+    await store.recordAttemptStarts([{ eventId: events[1]!.id, handler: 'audit_handler' }])
+    await store.recordAttemptStarts([{ eventId: events[2]!.id, handler: 'audit_handler' }])
+    const bus = new EventBus({ store })
+    const log: string[] = []
+    bus.subscribe(
+      'order.*',
+      async (event) => {
+        const { n } = event.data as { n: number }
+        log.push(`start ${n}`)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        log.push(`end ${n}`)
+      },
+      { name: 'audit_handler' },
+    )
+    expect(await bus.resume()).toBe(3)
+    await bus.drain()
+    // Fewest crashes first (event 3, then 2), each alone; the clean event 1 after them.
+    expect(log).toEqual(['start 3', 'end 3', 'start 2', 'end 2', 'start 1', 'end 1'])
+    expect(await store.unfinishedEvents()).toEqual([])
+    await bus.close()
+  })
+
   it('records the start of each transport delivery before its handler runs, and clears it after', async () => {
     const store = new MemoryStore()
     const bus = new EventBus({ store })

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { DeliveryOutcome } from '../delivery/delivery.js'
 import { NotFoundError } from '../errors.js'
+import type { Event } from '../event/event.js'
 import type { BusParts } from './bus-parts.js'
 import type { ResumeOptions } from './bus-types.js'
 
@@ -10,11 +11,24 @@ export type RecoveryDeps = Pick<
   'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'recorder' | 'maxCrashes'
 >
 
+/** How much longer than its timeout a suspect delivery gets to leave a record before the next one runs. */
+const SUSPECT_GRACE_MS = 1000
+
+/** A delivery that was running when a process died, fewer than `maxCrashes` times. */
+interface Suspect {
+  event: Event
+  handler: string
+  crashes: number
+}
+
 /**
  * `EventBus.resume`: hands the Store's unfinished events back to the transport; resolves to how many (none when
  * the transport keeps unacked events itself). A delivery the Store counts `maxCrashes` interrupted attempts
  * for (the process died that many times while its handler ran) is not handed back: it ends `dead_lettered`
- * with `E_CRASHED_PROCESS`, so a poison event cannot keep the process from starting.
+ * with `E_CRASHED_PROCESS`, so a poison event cannot keep the process from starting. Deliveries with fewer
+ * crashes run first, one at a time (fewest crashes first), each until its next ledger record is written: a
+ * process dying then is charged to that delivery alone, and one that was only unlucky (it finished just before
+ * another handler killed the process, its record not yet written) is cleared instead of charged again.
  *
  * @example
  * ```ts
@@ -25,19 +39,20 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
   // A transport that keeps unacked events (JetStream) redelivers them itself; handing them out again from the
   // Store would run events in flight on other nodes a second time.
   if (deps.transport.keepsUnacked) return 0
-  const { slots, recorder } = deps
+  const { slots, recorder, maxCrashes } = deps
   const unfinished = await deps.store.unfinishedEvents()
   await deps.consumers.ready()
-  let resumed = 0
+  const resumed = new Set<string>()
+  const suspects: Suspect[] = []
+  const rest: { event: Event; handlers: string[] }[] = []
   for (const { event, handlers, interrupted } of unfinished) {
-    let targets = handlers
-    if (interrupted !== undefined) {
-      targets = []
-      for (const name of handlers) {
-        const crashes = interrupted[name] ?? 0
-        if (crashes >= deps.maxCrashes) await recorder.crashed(event, name, crashes, deps.maxCrashes)
-        else targets.push(name)
-      }
+    let targets: string[] = []
+    for (const name of handlers) {
+      const crashes = interrupted?.[name] ?? 0
+      if (crashes >= maxCrashes) await recorder.crashed(event, name, crashes, maxCrashes)
+      else if (crashes > 0 && slots.get(name)?.entry !== undefined)
+        suspects.push({ event, handler: name, crashes })
+      else targets.push(name)
     }
     if (options.finalizeMissing) {
       const all = targets
@@ -45,13 +60,23 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
       for (const name of all)
         if (!slots.has(name)) recorder.unrouted(event, name, 'handler no longer subscribed')
     }
-    if (targets.length === 0) continue
-    await deps.transport.publish(event, { handlers: targets })
-    resumed++
+    if (targets.length > 0) rest.push({ event, handlers: targets })
+  }
+  suspects.sort((a, b) => a.crashes - b.crashes)
+  for (const { event, handler } of suspects) {
+    const timeoutMs = slots.get(handler)?.entry?.policy.timeoutMs ?? 0
+    const recorded = recorder.recorded(event, handler, timeoutMs + SUSPECT_GRACE_MS)
+    await deps.transport.publish(event, { handlers: [handler] })
+    resumed.add(event.id)
+    await recorded
+  }
+  for (const { event, handlers } of rest) {
+    await deps.transport.publish(event, { handlers })
+    resumed.add(event.id)
   }
   // The finalised rows are in the Store when resume resolves (unfinishedEvents no longer lists them).
   await recorder.flush()
-  return resumed
+  return resumed.size
 }
 
 /**

@@ -64,6 +64,20 @@ export class DeliveryRecorder {
     return this.#ledger.start({ eventId: event.id, handler })
   }
 
+  /** Resolves once a record of this delivery is in the Store; false when `timeoutMs` passed first. */
+  async recorded(event: Event, handler: string, timeoutMs: number): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs, false)
+    })
+    try {
+      return await Promise.race([this.#ledger.recorded(event.id, handler).then(() => true), late])
+    } finally {
+      clearTimeout(timer)
+      this.#ledger.unwatch(event.id, handler)
+    }
+  }
+
   /**
    * Ends as `dead_lettered` an unfinished delivery that was running each time one of the last `crashes`
    * processes died: it is not run again. Writes its dead letter (replay still works) and its ledger row.

@@ -27,6 +27,8 @@ export class LedgerWriter {
   #starts: AttemptStart[] = []
   /** Resolvers of `start` promises waiting for the batch being buffered. */
   #started: (() => void)[] = []
+  /** Resolvers of `recorded` promises, by delivery key. */
+  #watched = new Map<string, () => void>()
   #finished = new Map<string, Event>()
   #writing: Promise<void> = Promise.resolve()
   #batchesInFlight = 0
@@ -41,6 +43,18 @@ export class LedgerWriter {
   /** Nothing buffered and no batch being written. */
   get idle(): boolean {
     return this.#pending.length === 0 && this.#starts.length === 0 && this.#batchesInFlight === 0
+  }
+
+  /**
+   * Resolves once a batch holding a record of this delivery (any status) was written. One watcher per delivery.
+   */
+  recorded(eventId: string, handler: string): Promise<void> {
+    return new Promise((resolve) => this.#watched.set(deliveryKey(eventId, handler), resolve))
+  }
+
+  /** Forgets the watcher of a delivery (its `recorded` promise then never resolves). */
+  unwatch(eventId: string, handler: string): void {
+    this.#watched.delete(deliveryKey(eventId, handler))
   }
 
   /**
@@ -79,6 +93,7 @@ export class LedgerWriter {
           // The attempts may run as soon as their starts are written, before the completion reports.
           if (started.length > 0) void written.finally(() => resolveAll(started)).catch(() => {})
           await written
+          if (this.#watched.size > 0) this.#notify(batch)
           if (finished.size > 0) await this.#onWritten?.(finished)
         } catch (error) {
           this.#logger.error({ err: error, records: batch.length }, 'could not record deliveries')
@@ -102,6 +117,16 @@ export class LedgerWriter {
     if (recorded.status === 'rejected') throw recorded.reason
   }
 
+  #notify(batch: readonly DeliveryRecord[]): void {
+    for (const { eventId, handler } of batch) {
+      const key = deliveryKey(eventId, handler)
+      const resolve = this.#watched.get(key)
+      if (resolve === undefined) continue
+      this.#watched.delete(key)
+      resolve()
+    }
+  }
+
   #schedule(): void {
     if (!this.#scheduled) {
       this.#scheduled = true
@@ -112,4 +137,8 @@ export class LedgerWriter {
 
 function resolveAll(resolvers: readonly (() => void)[]): void {
   for (const resolve of resolvers) resolve()
+}
+
+function deliveryKey(eventId: string, handler: string): string {
+  return `${eventId}\n${handler}`
 }
