@@ -1,8 +1,10 @@
-import type { DeliveryPolicyOverrides, HandlerSelection, RouteTable } from '@switchyard/core'
+import type { DeliveryPolicyOverrides, EventLimits, HandlerSelection, RouteTable } from '@switchyard/core'
 import type { SwitchyardConfig } from './config-schema.js'
 
 /**
- * The bus settings a configuration holds: delivery defaults (camelCase), routes and handler selection.
+ * The bus settings a configuration holds: delivery defaults (camelCase), routes, handler selection, the event
+ * limits (`limits`) and `delivery.max_crashes`. The last two are read when the bus is made: a reload does not
+ * change them on a running bus.
  *
  * @example
  * ```ts
@@ -13,8 +15,11 @@ export function busSettings(config: SwitchyardConfig): {
   defaults: DeliveryPolicyOverrides
   routes: RouteTable
   handlerSelection: HandlerSelection
+  limits: EventLimits
+  maxCrashes: number
 } {
-  const { timeout_ms, retry, concurrency, idempotent, dead_letter } = config.delivery
+  const { timeout_ms, retry, concurrency, idempotent, dead_letter, max_crashes } = config.delivery
+  const { json_depth, event_type_length, metadata_string_length } = config.limits
   return {
     defaults: {
       timeoutMs: timeout_ms,
@@ -31,5 +36,11 @@ export function busSettings(config: SwitchyardConfig): {
     },
     routes: config.routes,
     handlerSelection: { enabled: config.enabled_handlers, disabled: config.disabled_handlers },
+    limits: {
+      jsonDepth: json_depth,
+      eventTypeLength: event_type_length,
+      metadataStringLength: metadata_string_length,
+    },
+    maxCrashes: max_crashes,
   }
 }

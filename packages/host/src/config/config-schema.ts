@@ -52,6 +52,17 @@ const deliverySchema = v.strictObject({
   // Off by default: skipping a key a handler already handled costs a store write per delivery.
   idempotent: v.optional(v.boolean(), false),
   dead_letter: v.optional(v.boolean(), true),
+  // A delivery that was running when the process died this many times is dead-lettered at start (a poison event).
+  max_crashes: v.optional(positiveInt, 3),
+})
+
+const limitsSchema = v.strictObject({
+  // Deeper would let one event's checks recurse further than a stack allows.
+  json_depth: v.optional(v.pipe(positiveInt, v.maxValue(1000)), 64),
+  event_type_length: v.optional(positiveInt, 255),
+  metadata_string_length: v.optional(positiveInt, 1024),
+  sse_clients: v.optional(positiveInt, 1000),
+  sse_client_buffer_bytes: v.optional(positiveInt, 1_048_576),
 })
 
 const storageSchema = v.variant('driver', [
@@ -101,6 +112,7 @@ export const configSchema = v.strictObject({
   ),
   routes: v.nullish(v.record(v.pipe(v.string(), v.regex(EVENT_TYPE, 'an event type')), routeSchema), {}),
   delivery: v.optional(deliverySchema, {}),
+  limits: v.optional(limitsSchema, {}),
   storage: v.optional(storageSchema, { driver: 'sqlite' }),
   transport: v.optional(transportSchema, { driver: 'memory' }),
   marketplace: v.optional(marketplaceSchema, {}),

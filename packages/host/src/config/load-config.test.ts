@@ -1,10 +1,31 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../errors.js'
+import { busSettings } from './bus-settings.js'
 import { loadConfig, parseConfig, validateConfig } from './load-config.js'
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../test/fixtures/config/${name}`, import.meta.url))
+
+const written = mkdtempSync(join(tmpdir(), 'switchyard-config-'))
+afterAll(() => rmSync(written, { recursive: true, force: true }))
+/** Writes a configuration file made by the test (too large or too regular to keep as a fixture). */
+function writeConfig(name: string, text: string): string {
+  const file = join(written, name)
+  writeFileSync(file, text)
+  return file
+}
+
+/** The issue of a ConfigError thrown by loading `file`. */
+async function issueOf(file: string) {
+  const error = await loadConfig(file, { env: {} }).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(ConfigError)
+  expect((error as ConfigError).code).toBe('E_CONFIG')
+  return (error as ConfigError).issues[0]!
+}
 
 describe('loadConfig', () => {
   it('fills every default of the documented file', async () => {
@@ -27,6 +48,75 @@ describe('loadConfig', () => {
     })
     expect(config.plugin_directories).toEqual(['plugins'])
     expect(config.marketplace.install_dir).toBe('.switchyard/plugins')
+    expect(config.delivery.max_crashes).toBe(3)
+    expect(config.limits).toEqual({
+      json_depth: 64,
+      event_type_length: 255,
+      metadata_string_length: 1024,
+      sse_clients: 1000,
+      sse_client_buffer_bytes: 1_048_576,
+    })
+  })
+
+  it('maps limits and max_crashes to the bus options', () => {
+    const { config } = parseConfig(
+      'delivery: { max_crashes: 5 }\nlimits: { json_depth: 16, event_type_length: 100, metadata_string_length: 200 }\n',
+    )
+    const settings = busSettings(config)
+    expect(settings.maxCrashes).toBe(5)
+    expect(settings.limits).toEqual({ jsonDepth: 16, eventTypeLength: 100, metadataStringLength: 200 })
+    expect(() => parseConfig('limits: { json_depth: 5000 }', { file: 'l.yaml' })).toThrow(
+      /l\.yaml:1:23: limits\.json_depth: expected <=1000, got 5000/,
+    )
+    expect(() => parseConfig('delivery: { max_crashes: 0 }')).toThrow(/delivery\.max_crashes/)
+  })
+
+  it('refuses a YAML alias bomb from a file with its line, without expanding it', async () => {
+    const rows = [
+      'server: { host: 127.0.0.1 }',
+      'plugins:',
+      '  bomb:',
+      '    config:',
+      '      a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+    ]
+    for (let i = 1; i <= 9; i++)
+      rows.push(`      a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`)
+    const file = writeConfig('bomb.yaml', `${rows.join('\n')}\n`)
+    const started = performance.now()
+    const issue = await issueOf(file)
+    expect(performance.now() - started).toBeLessThan(2000)
+    // a2 is the first alias of an anchor that holds aliases itself: where the expansion multiplies.
+    expect(issue).toMatchObject({ file, line: 7 })
+    expect(issue.message).toMatch(/YAML aliases expand more than 100 times per anchor \(an alias bomb\?\)/)
+  })
+
+  it('refuses YAML nested deeper than 64 levels with the line where it goes too deep', async () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`
+    // routes (1) > x (2) > cases (3) > y (4): the list at depth 4 + 61 nested lists inside it is 65 deep.
+    const text = (depth: number) =>
+      `server: { port: 8080 }\nroutes:\n  x.y:\n    key: k\n    cases:\n      y: ${nested(depth)}\n`
+    await expect(loadConfig(writeConfig('ok.yaml', text(60)), { env: {} })).rejects.toThrow(
+      /routes\.x\.y\.cases\.y/,
+    )
+    const deep = writeConfig('deep.yaml', text(61))
+    const issue = await issueOf(deep)
+    expect(issue).toMatchObject({ file: deep, line: 6 })
+    expect(issue.message).toBe('nested more than 64 levels deep, more than a configuration may be')
+    const block = writeConfig(
+      'deep-block.yaml',
+      `${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n')} 1\n`,
+    )
+    expect(await issueOf(block)).toMatchObject({ file: block, line: 65 })
+  })
+
+  it('refuses YAML too deep for the parser itself (100,000 levels) as a config error with its line', async () => {
+    const file = writeConfig(
+      'abyss.yaml',
+      `server: {}\nplugins: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+    )
+    const issue = await issueOf(file)
+    expect(issue).toMatchObject({ file, line: 2 })
+    expect(issue.message).toMatch(/nested too deep|more than 64 levels/)
   })
 
   it('interpolates env references with and without a default, typing unquoted values after substitution', async () => {
