@@ -3,9 +3,13 @@ import semver from 'semver'
 /** Whether a plugin declares that it runs on this host version. */
 export type Compatibility = 'compatible' | 'incompatible' | 'unknown'
 
+// Released with the host at its version: a plugin's range of either is the host versions it runs on.
+const HOST_PACKAGES = ['@switchyard/plugin-sdk', '@switchyard/core']
+
 /**
  * The Switchyard range a package.json declares: `eventPlugin.host`, else the `peerDependencies` (then
- * `dependencies`) range of `@switchyard/core`; null when it declares none.
+ * `dependencies`) range of `@switchyard/plugin-sdk` (what plugins import) or `@switchyard/core`; null when it
+ * declares none.
  *
  * @example
  * ```ts
@@ -21,10 +25,11 @@ export function hostRangeOf(manifest: Readonly<Record<string, unknown>>): string
   ) {
     return (plugin as { host: string }).host
   }
-  for (const field of ['peerDependencies', 'dependencies']) {
-    const range = (manifest[field] as Record<string, unknown> | undefined)?.['@switchyard/core']
-    if (typeof range === 'string' && semver.validRange(range)) return range
-  }
+  for (const field of ['peerDependencies', 'dependencies'])
+    for (const name of HOST_PACKAGES) {
+      const range = (manifest[field] as Record<string, unknown> | undefined)?.[name]
+      if (typeof range === 'string' && semver.validRange(range)) return range
+    }
   return null
 }
 
