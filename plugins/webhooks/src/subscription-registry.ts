@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { compilePattern, type PluginStore } from '@switchyard/plugin-sdk'
+import { type CompiledPattern, compilePattern, type PluginStore } from '@switchyard/plugin-sdk'
 import type { SubscriptionInput } from './config.js'
 
 /** A registered endpoint, as persisted. */
@@ -17,10 +17,18 @@ export interface Subscription {
 export type PublicSubscription = Omit<Subscription, 'secret'>
 
 const PREFIX = 'subscription:'
+// Bumped after every change: one point read per event tells whether the cached set is still the store's.
+const REVISION = 'subscriptions-revision'
+
+interface Cached {
+  revision: string | undefined
+  subscriptions: { subscription: Subscription; pattern: CompiledPattern }[]
+}
 
 /**
  * The webhook subscriptions, persisted in the plugin store so every node and every restart sees the same set.
- * Reads go to the store each time rather than to a cache, so a subscription added on one node is used by all.
+ * `matching` keeps them in memory with their compiled patterns and reads only a revision key per event: a
+ * change on any node bumps it, so the next event anywhere lists the store again.
  *
  * @example
  * ```ts
@@ -31,6 +39,7 @@ const PREFIX = 'subscription:'
  */
 export class SubscriptionRegistry {
   readonly #store: PluginStore
+  #cached: Cached | undefined
 
   constructor(store: PluginStore) {
     this.#store = store
@@ -45,6 +54,7 @@ export class SubscriptionRegistry {
       createdAt: new Date().toISOString(),
     }
     await this.#store.set(PREFIX + subscription.id, subscription)
+    await this.#changed()
     return subscription
   }
 
@@ -60,13 +70,30 @@ export class SubscriptionRegistry {
     return this.#store.get<Subscription>(PREFIX + id)
   }
 
-  delete(id: string): Promise<boolean> {
-    return this.#store.delete(PREFIX + id)
+  async delete(id: string): Promise<boolean> {
+    const deleted = await this.#store.delete(PREFIX + id)
+    if (deleted) await this.#changed()
+    return deleted
   }
 
-  /** The subscriptions whose pattern matches an event type. */
+  /** The subscriptions whose pattern matches an event type, oldest first. */
   async matching(type: string): Promise<Subscription[]> {
-    return (await this.list()).filter((subscription) => compilePattern(subscription.pattern).test(type))
+    const revision = await this.#store.get<string>(REVISION)
+    if (this.#cached === undefined || this.#cached.revision !== revision) {
+      const subscriptions = (await this.list()).map((subscription) => ({
+        subscription,
+        pattern: compilePattern(subscription.pattern),
+      }))
+      this.#cached = { revision, subscriptions }
+    }
+    return this.#cached.subscriptions
+      .filter(({ pattern }) => pattern.test(type))
+      .map(({ subscription }) => subscription)
+  }
+
+  async #changed(): Promise<void> {
+    this.#cached = undefined
+    await this.#store.set(REVISION, randomUUID())
   }
 }
 
