@@ -35,7 +35,8 @@ describe('scopedHandler', () => {
         return new Promise(() => undefined)
       },
     )
-    const running = handler(event, ctx) as Promise<unknown>
+    const returned = handler(event, ctx) as PromiseLike<unknown>
+    const running = new Promise((resolve, reject) => returned.then(resolve, reject))
     const fault = new Error('E_PLUGIN_FAULT: boom')
     expect(scope?.fail(fault)).toBe(true)
     await expect(running).rejects.toBe(fault)
@@ -48,7 +49,9 @@ describe('scopedHandler', () => {
       () => 'ok_handler',
       async () => 'value',
     )
-    await expect(ok(event, ctx)).resolves.toBe('value')
+    const settled = (value: unknown) =>
+      new Promise((resolve, reject) => (value as PromiseLike<unknown>).then(resolve, reject))
+    await expect(settled(ok(event, ctx))).resolves.toBe('value')
     const failing = scopedHandler(
       base,
       () => 'bad_handler',
@@ -56,6 +59,6 @@ describe('scopedHandler', () => {
         throw new Error('own')
       },
     )
-    await expect(failing(event, ctx)).rejects.toThrow('own')
+    await expect(settled(failing(event, ctx))).rejects.toThrow('own')
   })
 })

@@ -1,11 +1,13 @@
 import type { Event, Handler, HandlerContext } from '@switchyard/core'
 import { type DeliveryScope, type FaultSink, type PluginScope, pluginScope } from './plugin-scope.js'
 
+type Settle = (value: unknown) => void
+
 /**
  * Wraps a plugin's handler so that every attempt runs in a scope naming the plugin and the delivery (event,
- * handler, attempt). A fault charged to that scope while the attempt runs fails it: an async attempt's promise
- * rejects with the fault at once (the handler's own promise may never settle). A synchronous handler stays
- * synchronous (no promise is added); a fault after an attempt settled is charged to the plugin alone.
+ * handler, attempt). A fault charged to that scope while the attempt runs fails it: an async attempt ends with
+ * the fault at once (the handler's own promise may never settle). A synchronous handler stays synchronous; a
+ * fault after an attempt settled is charged to the plugin alone.
  *
  * @example
  * ```ts
@@ -20,23 +22,17 @@ export function scopedHandler(base: PluginScope, name: () => string, handler: Ha
       attempt.settled = true
       return returned
     }
-    return new Promise((resolve, reject) => {
-      attempt.reject = reject
-      returned.then(
-        (value) => {
-          attempt.settled = true
-          resolve(value)
-        },
-        (error: unknown) => {
-          attempt.settled = true
-          reject(error)
-        },
-      )
-    })
+    attempt.returned = returned
+    return attempt
   }
 }
 
-/** The scope of one attempt: read by the fault guard, failed through `fail`. */
+/**
+ * The scope of one attempt, read by the fault guard and failed through `fail`. For an async handler it is also
+ * what the handler returns to the bus: a thenable that settles with the handler's promise or with the fault,
+ * whichever comes first. Being its own thenable costs no promise besides the one `then` on the handler's; its
+ * `then` returns nothing, which the bus (the one caller, it ignores the result) and `await` allow.
+ */
 class AttemptScope implements PluginScope, DeliveryScope {
   readonly plugin: string
   readonly faults: FaultSink
@@ -44,7 +40,10 @@ class AttemptScope implements PluginScope, DeliveryScope {
   readonly eventId: string
   readonly attempt: number
   settled = false
-  reject: ((error: Error) => void) | undefined = undefined
+  returned: PromiseLike<unknown> | undefined = undefined
+  #resolve: Settle | undefined = undefined
+  #reject: Settle | undefined = undefined
+  #fault: Error | undefined = undefined
 
   constructor(base: PluginScope, handler: string, event: Event, ctx: HandlerContext) {
     this.plugin = base.plugin
@@ -61,9 +60,30 @@ class AttemptScope implements PluginScope, DeliveryScope {
   fail(error: Error): boolean {
     if (this.settled) return false
     this.settled = true
-    // A synchronous handler's attempt settled when it returned; only an async one has a promise to reject.
-    this.reject?.(error)
-    return this.reject !== undefined
+    // Before the handler returned (a refused process.exit in its synchronous part) its own throw fails it.
+    if (this.returned === undefined) return false
+    if (this.#reject === undefined) this.#fault = error
+    else this.#reject(error)
+    return true
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: the attempt is the thenable the bus awaits
+  then(onfulfilled: Settle, onrejected: Settle): void {
+    this.#resolve = onfulfilled
+    this.#reject = onrejected
+    if (this.#fault !== undefined) onrejected(this.#fault)
+    // Closures made here, not as fields: a synchronous attempt never pays for them.
+    else
+      this.returned?.then(
+        (value) => this.#settle(this.#resolve, value),
+        (error: unknown) => this.#settle(this.#reject, error),
+      )
+  }
+
+  #settle(settle: Settle | undefined, outcome: unknown): void {
+    if (this.settled) return
+    this.settled = true
+    settle?.(outcome)
   }
 }
 
