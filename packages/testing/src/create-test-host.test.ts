@@ -124,4 +124,41 @@ describe('createTestHost', () => {
     expect(missing).toBeInstanceOf(PluginDependencyError)
     expect((missing as Error).message).toBe('web: missing dependency "cache" (^1.0.0)')
   })
+
+  describe('plugin faults', () => {
+    const leaky = definePlugin({
+      name: 'leaky',
+      version: '1.0.0',
+      permissions: ['events:subscribe'],
+      setup(ctx) {
+        ctx.on(
+          'order.created',
+          async () => {
+            void Promise.reject(new Error('[expected plugin fault] not awaited'))
+            await new Promise((resolve) => setTimeout(resolve, 50))
+          },
+          { name: 'leaky_handler' },
+        )
+      },
+    })
+
+    it('fails the delivery with E_PLUGIN_FAULT, lists the fault and makes stop() reject with it', async () => {
+      const host = await createTestHost({ plugins: [leaky], delivery: { retry: { attempts: 1 } } })
+      const report = await host.publish('order.created', {})
+      expect(report.outcomes[0]?.error).toContain(
+        'E_PLUGIN_FAULT: plugin "leaky" faulted (unhandled rejection) in handler leaky_handler',
+      )
+      expect(host.plugin('leaky')).toMatchObject({ faults: 1 })
+      expect(host.faults.map((fault) => (fault as { code?: string }).code)).toEqual(['E_PLUGIN_FAULT'])
+      await expect(host.stop()).rejects.toThrow('[expected plugin fault] not awaited')
+    })
+
+    it('leaves faults to the test runner with failOnFault: false', async () => {
+      const host = await createTestHost({ plugins: [leaky], failOnFault: false })
+      const report = await host.publish('order.created', {})
+      expect(report.outcomes[0]?.status).toBe('succeeded')
+      expect(host.faults).toEqual([])
+      await host.stop()
+    })
+  })
 })

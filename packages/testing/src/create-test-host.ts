@@ -8,7 +8,13 @@ import {
   type Logger,
   type Store,
 } from '@switchyard/core'
-import { type HealthReport, PluginHost, type PluginSource, type PluginStatus } from '@switchyard/host'
+import {
+  type HealthReport,
+  installFaultGuard,
+  PluginHost,
+  type PluginSource,
+  type PluginStatus,
+} from '@switchyard/host'
 import { toDeliveryConfig } from './to-delivery-config.js'
 
 /** Options of `createTestHost`. */
@@ -24,6 +30,13 @@ export interface TestHostOptions {
   logger?: Logger
   /** Deadline of each plugin's setup and stop; 5 s by default. */
   startTimeoutMs?: number
+  /**
+   * True (default): the host's fault guard runs while the host does, so a plugin's unhandled rejection, throw in
+   * a timer or `process.exit` call is charged to it as in the server: the delivery it happened in fails with
+   * `E_PLUGIN_FAULT` / `E_PLUGIN_EXIT`, it is listed in `faults`, and `stop()` rejects with the first one.
+   * False: no guard; such faults reach the test runner as they are.
+   */
+  failOnFault?: boolean
 }
 
 /** Plugins running on the real plugin host, for plugin authors' tests. */
@@ -35,6 +48,8 @@ export interface TestHost {
   request(path: string, init?: RequestInit): Promise<Response>
   /** Every event published since the start, the plugins' own included, in publish order. */
   readonly events: readonly Event[]
+  /** The faults charged to the plugins so far (`PluginFaultError`, `PluginExitError`), in order. */
+  readonly faults: readonly Error[]
   /** Aggregated health of the plugins and `health.check` contributions. */
   health(): Promise<HealthReport>
   /** Prometheus text of the host's and plugins' metrics. */
@@ -45,7 +60,10 @@ export interface TestHost {
   readonly host: PluginHost
   readonly bus: EventBus
   readonly store: Store
-  /** Stops the plugins in reverse start order (running `onStop`), then closes the bus. */
+  /**
+   * Stops the plugins in reverse start order (running `onStop`), then closes the bus; then rejects with the
+   * first plugin fault, if any (unless `failOnFault: false`).
+   */
   stop(): Promise<void>
 }
 
@@ -54,7 +72,8 @@ const DEFAULT_TIMEOUT_MS = 5000
 /**
  * Starts plugins on the same `PluginHost` the server runs (memory store unless `store` is given, no plugin
  * directories), in dependency order, and throws the first plugin's failure (invalid config, setup error, unmet
- * dependency) so a test sees it. A plugin behaves here exactly as in the server.
+ * dependency) so a test sees it. A plugin behaves here exactly as in the server, faults included: an unhandled
+ * rejection or a throw in a timer fails the delivery it happened in and makes `stop()` reject.
  *
  * @example
  * ```ts
@@ -66,6 +85,7 @@ const DEFAULT_TIMEOUT_MS = 5000
  */
 export async function createTestHost(options: TestHostOptions): Promise<TestHost> {
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_TIMEOUT_MS
+  const faults: Error[] = []
   const host = new PluginHost({
     config: {
       plugin_directories: [],
@@ -80,13 +100,27 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
     stopTimeoutMs: timeoutMs,
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    onFault: (_plugin, fault) => void faults.push(fault),
   })
+  // A fault outside every plugin is the test's own: the test runner reports it.
+  const removeGuard =
+    options.failOnFault === false ? () => undefined : installFaultGuard({ unowned: 'ignore' })
+  const stop = async () => {
+    try {
+      await host.stop()
+    } finally {
+      removeGuard()
+    }
+  }
   const events: Event[] = []
   host.bus.observe({ published: (event) => void events.push(event) })
-  await host.start()
+  await host.start().catch(async (error: unknown) => {
+    removeGuard()
+    throw error
+  })
   const failed = host.status().find((status) => status.state === 'failed')
   if (failed !== undefined) {
-    await host.stop()
+    await stop()
     throw host.failure(failed.name) ?? new Error(failed.reason)
   }
 
@@ -95,12 +129,17 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
       host.bus.publish(typeof typeOrEvent === 'string' ? createEvent(typeOrEvent, data, init) : typeOrEvent),
     request: async (path, init) => host.app.request(path, init),
     events,
+    faults,
     health: () => host.health(),
     metrics: () => host.metrics(),
     plugin: (name) => ({ ...host.plugin(name), config: host.pluginConfig(name) }),
     host,
     bus: host.bus,
     store: host.store,
-    stop: () => host.stop(),
+    stop: async () => {
+      await stop()
+      const [first] = faults
+      if (first !== undefined && options.failOnFault !== false) throw first
+    },
   }
 }
