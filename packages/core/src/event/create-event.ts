@@ -43,16 +43,16 @@ export function createEvent<T, K extends string = string>(
     throw new EventValidationError('event.source: expected a non-empty string')
   }
   checkMetadataString(source, limits.metadataStringLength, 'event.source')
-  const event = Object.freeze({
+  const event = {
     id,
     type,
     source,
     time: toTime(init?.time),
     data: freezeJson(data, 'event.data', limits.jsonDepth),
     metadata: toMetadata(id, init?.metadata, limits),
-  })
+  }
   markChecked(event, limits)
-  return event
+  return Object.freeze(event)
 }
 
 function toTime(time: string | Date | undefined): string {

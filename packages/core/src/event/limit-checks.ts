@@ -6,8 +6,12 @@ import type { EventLimits } from './event-limits.js'
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/
 
-/** Events `createEvent` made, with the limits it checked them against: the bus need not walk them again. */
-const checked = new WeakMap<object, Readonly<EventLimits>>()
+/**
+ * On an event `createEvent` made, the limits it checked it against (so the bus need not walk it again). A
+ * non-enumerable symbol: JSON, spreads and equality checks do not see it, and a copy is checked afresh. (A
+ * WeakMap of every event made would cost the garbage collector more than the walk it saves.)
+ */
+const CHECKED = Symbol('switchyard.checkedLimits')
 
 /**
  * Throws `EventTypeLimitError` when `type` is longer than `max` (checked before the type's pattern, which would
@@ -43,11 +47,11 @@ export function checkMetadataStrings(metadata: object, max: number): void {
 }
 
 /**
- * Remembers that `createEvent` checked `event` against `limits`, so that `assertEventWithinLimits` with the
+ * Remembers, before it is frozen, that `createEvent` checked `event` against `limits`, so that `assertEventWithinLimits` with the
  * same or wider limits costs a lookup instead of a walk.
  */
-export function markChecked(event: Event, limits: Readonly<EventLimits>): void {
-  checked.set(event, limits)
+export function markChecked(event: object, limits: Readonly<EventLimits>): void {
+  Object.defineProperty(event, CHECKED, { value: limits })
 }
 
 /**
@@ -61,7 +65,7 @@ export function markChecked(event: Event, limits: Readonly<EventLimits>): void {
  * ```
  */
 export function assertEventWithinLimits(event: Event, limits: Readonly<EventLimits>): void {
-  const by = checked.get(event)
+  const by = (event as { [CHECKED]?: Readonly<EventLimits> })[CHECKED]
   if (
     by !== undefined &&
     (by === limits ||
