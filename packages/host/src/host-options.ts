@@ -42,7 +42,8 @@ export interface HostOptions {
   /** The Prometheus registry for plugin and host metrics; a new one by default. */
   registry?: Registry
   /**
-   * Faults a plugin may make within a window before it is stopped as `failed`: 5 within 60 s by default.
+   * Faults a plugin may make within a window before it is stopped as `failed`: 5 within 60 s by default. The
+   * configuration's `plugins.<name>.limits` and `plugin_defaults.limits` (`max_faults`, `fault_window_ms`) win.
    * Faults are charged only while a fault guard is installed (`installFaultGuard`, once per process).
    */
   faultLimit?: Partial<FaultLimit>

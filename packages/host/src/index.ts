@@ -4,6 +4,7 @@ export { busSettings } from './config/bus-settings.js'
 export {
   configSchema,
   type PluginConfigEntry,
+  type PluginLimitsConfig,
   type SwitchyardConfig,
   type SwitchyardConfigInput,
 } from './config/config-schema.js'
@@ -35,6 +36,7 @@ export {
   PluginNotFoundError,
 } from './errors.js'
 export { type FaultGuardOptions, installFaultGuard, type RemoveFaultGuard } from './faults/fault-guard.js'
+export { faultLimitOf } from './faults/fault-limit-of.js'
 export { DEFAULT_FAULT_LIMIT, type FaultLimit } from './faults/plugin-faults.js'
 export type { HealthReport } from './health/collect-health.js'
 export type { HostOptions, ReplaceSteps } from './host-options.js'

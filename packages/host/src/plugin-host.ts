@@ -24,7 +24,8 @@ import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
 import { importPlugin } from './discovery/import-plugin.js'
 import { inlineCandidates } from './discovery/inline-candidates.js'
-import { DEFAULT_FAULT_LIMIT, PluginFaults } from './faults/plugin-faults.js'
+import { faultLimitOf } from './faults/fault-limit-of.js'
+import { PluginFaults } from './faults/plugin-faults.js'
 import type { HealthReport } from './health/collect-health.js'
 import { hostHealth, pluginHealth } from './health/host-health.js'
 import type { HostOptions, ReplaceSteps } from './host-options.js'
@@ -94,7 +95,7 @@ export class PluginHost {
       faults: new PluginFaults({
         registry: this.registry,
         logger: this.logger,
-        limit: { ...DEFAULT_FAULT_LIMIT, ...options.faultLimit },
+        limit: (name) => faultLimitOf(this.config, name, options.faultLimit),
         counted: (name, fault) => this.#counted(name, fault),
         exceeded: (name, error) => this.#exceeded(name, error),
       }),

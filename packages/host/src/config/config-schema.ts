@@ -12,6 +12,10 @@ const serverSchema = v.strictObject({
   host: v.optional(v.string(), '127.0.0.1'),
   port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 8080),
   body_limit_bytes: v.optional(positiveInt, 1_048_576),
+  // Each start step (config, store, transport, plugins, listen) must finish within this.
+  start_timeout_ms: v.optional(positiveInt, 30_000),
+  // An event-loop stall longer than this makes /readyz answer 503 while it lasts.
+  max_event_loop_delay_ms: v.optional(positiveInt, 1000),
 })
 
 const tokenSchema = v.strictObject({
@@ -26,10 +30,23 @@ const authSchema = v.strictObject({
   public_paths: v.optional(v.array(v.pipe(v.string(), v.startsWith('/'))), ['/healthz', '/readyz']),
 })
 
+// No defaults here: a key left out falls back to `plugin_defaults.limits`, then to the host's own default.
+const pluginLimitsSchema = v.strictObject({
+  max_faults: v.optional(positiveInt),
+  fault_window_ms: v.optional(positiveInt),
+})
+
+const pluginDefaultsSchema = v.strictObject({
+  limits: v.optional(pluginLimitsSchema, {}),
+})
+
 const pluginEntrySchema = v.strictObject({
   enabled: v.optional(v.boolean(), true),
   config: v.nullish(v.record(v.string(), v.unknown()), {}),
   start_timeout_ms: v.optional(positiveInt),
+  // An optional plugin that failed degrades health but leaves the server ready (/readyz).
+  optional: v.optional(v.boolean(), false),
+  limits: v.optional(pluginLimitsSchema, {}),
 })
 
 const routeSchema = v.strictObject({
@@ -103,6 +120,7 @@ export const configSchema = v.strictObject({
   plugin_directories: v.optional(v.array(v.pipe(v.string(), v.minLength(1))), ['plugins']),
   enabled_handlers: v.optional(v.array(handlerName), []),
   disabled_handlers: v.optional(v.array(handlerName), []),
+  plugin_defaults: v.optional(pluginDefaultsSchema, {}),
   plugins: v.nullish(
     v.record(
       v.pipe(v.string(), v.regex(PLUGIN_NAME, 'a kebab-case plugin name')),
@@ -131,6 +149,9 @@ export type SwitchyardConfig = v.InferOutput<typeof configSchema>
 
 /** What `createHost({ config })` accepts: the file's shape, every key optional. */
 export type SwitchyardConfigInput = v.InferInput<typeof configSchema>
+
+/** Fault limits of a plugin (`plugin_defaults.limits`, `plugins.<name>.limits`); unset keys fall back. */
+export type PluginLimitsConfig = v.InferOutput<typeof pluginLimitsSchema>
 
 /** One plugin's entry under `plugins:`. */
 export type PluginConfigEntry = v.InferOutput<typeof pluginEntrySchema>

@@ -35,7 +35,14 @@ describe('loadConfig', () => {
         env: { SWITCHYARD_ADMIN_TOKEN: 's3cret' },
       },
     )
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080, body_limit_bytes: 1_048_576 })
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      body_limit_bytes: 1_048_576,
+      start_timeout_ms: 30_000,
+      max_event_loop_delay_ms: 1000,
+    })
+    expect(config.plugin_defaults.limits).toEqual({ max_faults: 5, fault_window_ms: 60_000 })
     expect(config.auth.tokens).toEqual([
       { name: 'admin', token: 's3cret', scopes: ['admin', 'publish', 'read'] },
     ])

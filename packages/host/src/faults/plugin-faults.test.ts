@@ -13,7 +13,7 @@ function ledger() {
   const faults = new PluginFaults({
     registry,
     logger: noopLogger,
-    limit: { maxFaults: 3, windowMs: 1000 },
+    limit: () => ({ maxFaults: 3, windowMs: 1000 }),
     counted: (plugin, fault) => void counted.push(`${plugin}: ${fault.message}`),
     exceeded: (_plugin, error) => void exceeded.push(error),
     now: () => now,

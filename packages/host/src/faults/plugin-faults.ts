@@ -18,7 +18,8 @@ export const DEFAULT_FAULT_LIMIT: FaultLimit = { maxFaults: 5, windowMs: 60_000 
 export interface PluginFaultsOptions {
   registry: Registry
   logger: Logger
-  limit: FaultLimit
+  /** The limit of each plugin, read at each fault (so a config reload applies to the next one). */
+  limit: (plugin: string) => FaultLimit
   /** Counts the fault on the plugin's record (status `faults`, `lastFault`). */
   counted(plugin: string, fault: Error): void
   /** The plugin passed its limit: stop it as failed with `error`. */
@@ -35,7 +36,7 @@ export interface PluginFaultsOptions {
  *
  * @example
  * ```ts
- * const faults = new PluginFaults({ registry, logger, limit: DEFAULT_FAULT_LIMIT, counted, exceeded })
+ * const faults = new PluginFaults({ registry, logger, limit: () => DEFAULT_FAULT_LIMIT, counted, exceeded })
  * pluginScope.run({ plugin: 'audit', faults }, () => setTimeout(() => { throw new Error('x') }))
  * ```
  */
@@ -88,7 +89,8 @@ export class PluginFaults implements FaultSink {
   }
 
   #window(plugin: string, error: Error): void {
-    const { limit, now = Date.now } = this.#options
+    const { now = Date.now } = this.#options
+    const limit = this.#options.limit(plugin)
     const at = now()
     const times = (this.#recent.get(plugin) ?? []).filter((time) => at - time < limit.windowMs)
     times.push(at)
