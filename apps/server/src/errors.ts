@@ -63,6 +63,50 @@ export class ShuttingDownError extends SwitchyardError {
   }
 }
 
+/** The server is still starting (its plugins are not all up yet) and takes no work yet (503). */
+export class StartingError extends SwitchyardError {
+  constructor() {
+    super('E_STARTING', 'the server is starting: its plugins are not up yet; retry in a moment (GET /readyz)')
+  }
+}
+
+/** As many SSE clients as `limits.sse_clients` are connected already (503). */
+export class SseClientLimitError extends SwitchyardError {
+  constructor(max: number) {
+    super(
+      'E_LIMIT_SSE_CLIENTS',
+      `${max} event streams are open already, the limit (limits.sse_clients); retry later or raise the limit`,
+    )
+  }
+}
+
+/** The storage folder cannot be made: `path` is the first folder that could not be created or used. */
+export class StorageFolderError extends SwitchyardError {
+  readonly path: string
+
+  constructor(path: string, problem: string, options?: { cause?: unknown }) {
+    super('E_STORAGE_PATH', `cannot use ${path} as a storage folder: ${problem}`, options)
+    this.path = path
+  }
+}
+
+/** The steps of a server start, in the order they run. */
+export type StartStep = 'config' | 'listen' | 'store' | 'transport' | 'plugins'
+
+/**
+ * A start step failed or did not finish within `server.start_timeout_ms`: the message names the step, the
+ * cause and the fix.
+ */
+export class StartError extends SwitchyardError {
+  readonly step: StartStep
+
+  constructor(step: StartStep, cause: unknown, fix: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    super('E_START', `start failed at step "${step}": ${reason}\nfix: ${fix}`, { cause })
+    this.step = step
+  }
+}
+
 /** The marketplace is switched off in the configuration (409). */
 export class MarketplaceDisabledError extends SwitchyardError {
   constructor() {

@@ -22,10 +22,21 @@ export {
   RequestValidationError,
   RouteNotFoundError,
   ShuttingDownError,
+  SseClientLimitError,
+  StartError,
+  StartingError,
+  type StartStep,
+  StorageFolderError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   UsageError,
 } from './errors.js'
+export {
+  EventLoopMonitor,
+  type EventLoopMonitorOptions,
+  type EventLoopSample,
+} from './health/event-loop-monitor.js'
+export { Readiness, type ReadinessOptions, type ReadinessReport } from './health/readiness.js'
 export { type AppOptions, createApp } from './http/create-app.js'
 export { type ErrorBody, errorAnswer, errorHandler, toErrorBody } from './http/error-response.js'
 export { type Listener, type ListenOptions, listen } from './http/listen.js'
@@ -46,7 +57,7 @@ export {
 } from './runtime/marketplace-api.js'
 export { type Backends, openBackends } from './runtime/open-backends.js'
 export { type PluginStateSample, ServerMetrics } from './runtime/server-metrics.js'
-export type { MarketplaceApi, ServerRuntime } from './runtime/server-runtime.js'
+export type { MarketplaceApi, ServerHealth, ServerRuntime } from './runtime/server-runtime.js'
 export {
   DEFAULT_CONFIG_FILE,
   type RunningServer,

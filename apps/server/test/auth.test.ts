@@ -56,6 +56,7 @@ describe('auth', () => {
     const server = await startServer({
       config: testConfig({ auth: { tokens: [{ name: 'unset', token: null, scopes: ['admin'] }] } }),
       logLevel: 'silent',
+      unownedFaults: 'ignore',
       announceToken: (token) => announced.push(token),
     })
     try {

@@ -51,7 +51,7 @@ describe.skipIf(!up)('server on transport.driver: nats', () => {
       return body.deliveries?.find((d) => d.status === 'succeeded')
     }, 15_000)
     expect(ledger.handler).toBe('recorder')
-    expect(await (await t!.request('/readyz', { as: null })).json()).toEqual({ ready: true })
+    expect(await (await t!.request('/readyz', { as: null })).json()).toEqual({ status: 'ready' })
   }, 30_000)
 })
 

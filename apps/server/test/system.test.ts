@@ -9,12 +9,23 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 describe('health, readiness and metrics', () => {
-  it('answers /healthz and /readyz without a token', async () => {
+  it('answers /healthz and /readyz without a token, with the status alone', async () => {
     const health = await t.request('/healthz', { as: null })
     expect(health.status).toBe(200)
-    expect(((await health.json()) as { status: string }).status).toMatch(/ok|degraded/)
+    expect(Object.keys((await health.json()) as object)).toEqual(['status'])
     const ready = await t.request('/readyz', { as: null })
-    expect(await ready.json()).toEqual({ ready: true })
+    expect(await ready.json()).toEqual({ status: 'ready' })
+  })
+
+  it('gives a token with read scope the details: plugins, checks, failures, the event loop, the reasons', async () => {
+    const health = (await (await t.request('/healthz', { as: 'read' })).json()) as Record<string, unknown>
+    expect(Object.keys(health).sort()).toEqual(['checks', 'eventLoop', 'failed', 'plugins', 'status'])
+    expect(health.plugins).toHaveProperty('recorder')
+    expect(health.eventLoop).toMatchObject({ maxDelayMs: expect.any(Number), p99DelayMs: expect.any(Number) })
+    const ready = await t.request('/readyz', { as: 'read' })
+    expect(await ready.json()).toEqual({ status: 'ready', reasons: [] })
+    // A token without read scope sees what the public sees.
+    expect(await (await t.request('/readyz', { as: 'publish' })).json()).toEqual({ status: 'ready' })
   })
 
   it('exposes Prometheus metrics fed by the bus: published, deliveries by status, durations, dead letters, plugin states', async () => {
@@ -32,6 +43,16 @@ describe('health, readiness and metrics', () => {
     expect(text).toContain('switchyard_handler_duration_seconds_count{handler="recorder"} 1')
     expect(text).toContain('switchyard_plugin_state{plugin="recorder",state="started"} 1')
     expect(text).toContain('switchyard_plugin_state{plugin="greeter",state="disabled"} 1')
+    // prom-client's process metrics and the event loop's delay
+    for (const name of [
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_active_handles_total',
+      'switchyard_event_loop_delay_max_seconds',
+      'switchyard_event_loop_stalled',
+    ])
+      expect(text).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? \\d`, 'm'))
   })
 })
 

@@ -15,4 +15,18 @@ describe('AccessControl', () => {
     access.update([{ name: 'a', token: 't', scopes: ['read'] }], [])
     expect(access.isPublic('/metrics')).toBe(false)
   })
+
+  it('tells whether a header grants a scope, without throwing', () => {
+    const access = new AccessControl(
+      [
+        { name: 'r', token: 'read-1', scopes: ['read'] },
+        { name: 'p', token: 'pub-1', scopes: ['publish'] },
+      ],
+      ['/healthz'],
+    )
+    expect(access.grants('Bearer read-1', 'read')).toBe(true)
+    expect(access.grants('Bearer pub-1', 'read')).toBe(false)
+    expect(access.grants('Bearer nope', 'read')).toBe(false)
+    expect(access.grants(undefined, 'read')).toBe(false)
+  })
 })

@@ -43,6 +43,20 @@ export class AccessControl {
     if (!this.isPublic(path)) this.#tokens.authorize(authorization, scope)
   }
 
+  /**
+   * Whether the `Authorization` header carries a token granting `scope`, public path or not: how a public
+   * endpoint decides to show details only to a reader (`/healthz`, `/readyz`).
+   */
+  grants(authorization: string | undefined, scope: Scope): boolean {
+    if (authorization === undefined) return false
+    try {
+      this.#tokens.authorize(authorization, scope)
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /** Middleware that lets a request through when its path is public or its token grants `scope`. */
   guard(scope: Scope): MiddlewareHandler {
     return async (c, next) => {

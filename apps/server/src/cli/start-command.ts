@@ -2,8 +2,10 @@ import { type CliCommand, optionText, parseCommand, parseInteger } from './parse
 
 const usage = `Usage: switchyard start [--config FILE] [--port N]
 
-Start the server: load the configuration, start the plugins, serve the API. SIGTERM or SIGINT drains
-in-flight work, stops the plugins and exits 0.
+Start the server: load the configuration, start the plugins, serve the API. The port opens first and
+answers 503 "starting" until the plugins are up. SIGTERM or SIGINT drains in-flight work, stops the
+plugins and exits 0. A start step that fails or takes longer than server.start_timeout_ms prints the
+step, the cause and the fix, and exits 1.
 
 Options:
   --config FILE  the YAML configuration (default: config/switchyard.yaml when it exists, else built-in defaults)
@@ -44,6 +46,10 @@ export const startCommand: CliCommand = {
         io.err(
           `No auth token configured: generated admin token (shown once):\n  ${token}\nexport SWITCHYARD_TOKEN=${token}\n`,
         ),
+    }).catch((error: unknown) => {
+      // startServer logged and flushed it; a timer a plugin left running must not keep the process alive.
+      io.err(`switchyard: ${(error as Error).message}\n`)
+      process.exit(1)
     })
     io.out(`switchyard listening on ${server.url}\n`)
     const stop = (signal: NodeJS.Signals) => {

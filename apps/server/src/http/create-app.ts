@@ -1,10 +1,12 @@
 import type { Logger } from '@switchyard/core'
+import { type SwitchyardConfig, validateConfig } from '@switchyard/host'
 import { type Context, Hono } from 'hono'
 import type { AccessControl } from '../auth/access-control.js'
 import { RouteNotFoundError } from '../errors.js'
 import { ApiBuilder } from '../openapi/api-builder.js'
 import { deadLetterRoutes } from '../routes/dead-letter-routes.js'
 import { eventRoutes } from '../routes/event-routes.js'
+import { EventStreamHub } from '../routes/event-stream-hub.js'
 import { marketplaceRoutes } from '../routes/marketplace-routes.js'
 import { pluginRoutes } from '../routes/plugin-routes.js'
 import { streamRoutes } from '../routes/stream-routes.js'
@@ -14,6 +16,8 @@ import type { ServerRuntime } from '../runtime/server-runtime.js'
 import { errorHandler, toErrorBody } from './error-response.js'
 import { requestContext } from './request-context.js'
 import type { ServerEnv } from './server-env.js'
+
+const DEFAULT_LIMITS = validateConfig({}).config.limits
 
 /** What `createApp` wires together. */
 export interface AppOptions {
@@ -27,6 +31,8 @@ export interface AppOptions {
   version: string
   /** Aborted when shutdown begins: new requests get 503 and SSE streams end. */
   closing: AbortSignal
+  /** Config `limits:` (JSON depth of request bodies, SSE clients and their buffers); the defaults otherwise. */
+  limits?: Partial<SwitchyardConfig['limits']>
 }
 
 /**
@@ -44,9 +50,15 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>()
   app.use(requestContext({ logger: options.logger, closing, extensions: runtime.bus.extensions }))
 
-  const api = new ApiBuilder(app, access, options.bodyLimitBytes)
+  const limits = { ...DEFAULT_LIMITS, ...options.limits }
+  const api = new ApiBuilder(app, access, options.bodyLimitBytes, limits.json_depth)
   eventRoutes(api, runtime)
-  streamRoutes(api, runtime, closing)
+  const streams = new EventStreamHub(runtime.bus, {
+    maxClients: limits.sse_clients,
+    maxBufferedBytes: limits.sse_client_buffer_bytes,
+  })
+  closing.addEventListener('abort', () => streams.close(), { once: true })
+  streamRoutes(api, streams)
   deadLetterRoutes(api, runtime)
   pluginRoutes(api, runtime)
   marketplaceRoutes(api, runtime)
@@ -55,6 +67,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
     metrics: options.metrics,
     version: options.version,
     isPublic: (p) => access.isPublic(p),
+    canRead: (authorization) => access.grants(authorization, 'read'),
   })
 
   // A plugin's own routes: reading needs `read`, anything else `publish`.

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 
@@ -19,6 +19,11 @@ export interface Listener {
   /** `http://host:port`. */
   readonly url: string
   /**
+   * Serves every request from now on with `fetch` (and `handleFirst`): the server listens while it starts,
+   * answering with a placeholder, and swaps in the app once its plugins are up.
+   */
+  serve(fetch: FetchHandler, handleFirst?: ListenOptions['handleFirst']): void
+  /**
    * Stops accepting connections and resolves once the open ones are done; connections still open after
    * `graceMs` are cut.
    */
@@ -36,9 +41,13 @@ export interface Listener {
  * ```
  */
 export function listen(fetch: FetchHandler, options: ListenOptions): Promise<Listener> {
-  const app = getRequestListener(fetch, { hostname: options.hostname })
-  const { handleFirst } = options
-  const server = createServer(handleFirst ? (req, res) => handleFirst(req, res) || app(req, res) : app)
+  let handler: RequestListener
+  const serve = (next: FetchHandler, handleFirst = options.handleFirst) => {
+    const app = getRequestListener(next, { hostname: options.hostname })
+    handler = handleFirst ? (req, res) => handleFirst(req, res) || app(req, res) : app
+  }
+  serve(fetch)
+  const server = createServer((req, res) => handler(req, res))
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.hostname, () => {
@@ -48,6 +57,7 @@ export function listen(fetch: FetchHandler, options: ListenOptions): Promise<Lis
       resolve({
         port,
         url: `http://${host}:${port}`,
+        serve,
         close(graceMs) {
           return new Promise<void>((done) => {
             const force = setTimeout(() => server.closeAllConnections(), graceMs)

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { InvalidJsonError, RequestValidationError } from '../errors.js'
+import { checkJsonDepth } from './check-json-depth.js'
 
 /** Any synchronous valibot schema. */
 export type AnySchema = v.GenericSchema
@@ -28,14 +29,16 @@ export function parseInput<S extends AnySchema>(schema: S, value: unknown, where
 
 /**
  * Parses a request body as JSON; a body that is not JSON is an `InvalidJsonError` (400) that quotes the
- * parser's reason.
+ * parser's reason. With `maxDepth`, a body nested deeper is refused before parsing (`E_LIMIT_JSON_DEPTH`,
+ * see `checkJsonDepth`; `offset` levels of envelope are not counted in its message).
  *
  * @example
  * ```ts
- * const value = parseJson(await readBodyText(c, maxBytes))
+ * const value = parseJson(await readBodyText(c, maxBytes), 65, 1)
  * ```
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, maxDepth?: number, offset = 0): unknown {
+  if (maxDepth !== undefined) checkJsonDepth(text, maxDepth, 'body', offset)
   try {
     return JSON.parse(text)
   } catch (error) {

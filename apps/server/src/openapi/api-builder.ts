@@ -52,12 +52,15 @@ export class ApiBuilder {
   readonly #app: Hono<ServerEnv>
   readonly #access: AccessControl
   readonly #bodyLimitBytes: number
+  readonly #jsonDepth: number
   readonly #operations: ApiOperation[] = []
 
-  constructor(app: Hono<ServerEnv>, access: AccessControl, bodyLimitBytes: number) {
+  /** `jsonDepth` (`limits.json_depth`, 64 by default) bounds validated JSON bodies below their top level. */
+  constructor(app: Hono<ServerEnv>, access: AccessControl, bodyLimitBytes: number, jsonDepth = 64) {
     this.#app = app
     this.#access = access
     this.#bodyLimitBytes = bodyLimitBytes
+    this.#jsonDepth = jsonDepth
   }
 
   /** The operations registered so far, in registration order. */
@@ -90,13 +93,14 @@ export class ApiBuilder {
     const { body, query, scope } = op
     const access = this.#access
     const maxBytes = this.#bodyLimitBytes
+    const maxDepth = this.#jsonDepth + 1
     const hasBody = body !== undefined || op.media !== undefined
     // Auth before the body is read; the body limit is enforced while reading it.
     this.#app.on(op.method.toUpperCase(), op.path, async (c) => {
       access.check(c, scope)
       const text = hasBody ? await readBodyText(c, maxBytes) : ''
       const input = {
-        body: body ? parseInput(body, parseJson(text), 'body') : undefined,
+        body: body ? parseInput(body, parseJson(text, maxDepth, 1), 'body') : undefined,
         query: query ? parseInput(query, c.req.query(), 'query') : undefined,
         text,
       } as ApiInput<O['body'], O['query']>

@@ -29,7 +29,7 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       },
     },
     async (c, { text }) => {
-      const { id } = await runtime.bus.enqueue(readEvent(c.req.header(), text))
+      const { id } = await runtime.bus.enqueue(readEvent(c.req.header(), text, runtime.bus.limits))
       return c.json({ id }, 202)
     },
   )
@@ -44,7 +44,7 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       media: EVENT_MEDIA,
       responses: { 200: '{ eventId, type, handlers: [{ handler, pattern, owner, reached, reason }] }' },
     },
-    (c, { text }) => c.json(runtime.bus.explain(readEvent(c.req.header(), text))),
+    (c, { text }) => c.json(runtime.bus.explain(readEvent(c.req.header(), text, runtime.bus.limits))),
   )
 
   api.route(

@@ -101,7 +101,7 @@ class Ingest {
     try {
       access.checkAuthorization(PATH, single(req.headers.authorization), 'publish')
       const text = c ? await readBodyText(c, bodyLimitBytes) : await readNodeBody(req, bodyLimitBytes)
-      const { id } = await runtime.bus.enqueue(readEvent(req.headers, text))
+      const { id } = await runtime.bus.enqueue(readEvent(req.headers, text, runtime.bus.limits))
       return { status: 202, body: { id } }
     } catch (error) {
       return this.#failure(error, req, res, reqId)

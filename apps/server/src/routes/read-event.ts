@@ -1,5 +1,13 @@
-import { createEvent, type Event, fromCloudEvent, fromCloudEventHttp } from '@switchyard/core'
+import {
+  createEvent,
+  defaultEventLimits,
+  type Event,
+  type EventLimits,
+  fromCloudEvent,
+  fromCloudEventHttp,
+} from '@switchyard/core'
 import { UnsupportedMediaTypeError } from '../errors.js'
+import { checkJsonDepth } from '../http/check-json-depth.js'
 import { parseInput, parseJson } from '../http/validate.js'
 import { CloudEventBody, PlainEventBody } from './schemas.js'
 
@@ -23,25 +31,38 @@ const mediaType = (headers: RequestHeaders): string => {
  * Turns a request's headers and body text (read within the body limit) into an event: a plain `{ type, data,
  * source?, metadata? }` JSON body, a CloudEvent in structured mode (`application/cloudevents+json`) or in binary
  * mode (`ce-*` headers, data as the body).
- * Validation failures are 400s naming the field; any other content type is a 415.
+ * Validation failures are 400s naming the field; any other content type is a 415. The event is checked against
+ * `limits` (the bus's: config `limits:`), and JSON text nested deeper than `limits.jsonDepth` is refused before
+ * it is parsed: each a 400 with the limit's code (`E_LIMIT_JSON_DEPTH`, `E_LIMIT_EVENT_TYPE`, `E_LIMIT_METADATA`).
  *
  * @example
  * ```ts
- * const event = readEvent(c.req.header(), await readBodyText(c, maxBytes))
+ * const event = readEvent(c.req.header(), await readBodyText(c, maxBytes), bus.limits)
  * await bus.enqueue(event)
  * ```
  */
-export function readEvent(headers: RequestHeaders, text: string): Event {
-  if (headers['ce-specversion'] !== undefined) return fromCloudEventHttp(headers, text)
+export function readEvent(
+  headers: RequestHeaders,
+  text: string,
+  limits: Readonly<EventLimits> = defaultEventLimits,
+): Event {
   const type = mediaType(headers)
+  if (headers['ce-specversion'] !== undefined) {
+    // Binary mode: the body is the data itself, so no envelope level; non-JSON data is not scanned.
+    if (type === '' || type.includes('json')) checkJsonDepth(text, limits.jsonDepth, 'body')
+    return fromCloudEventHttp(headers, text, limits)
+  }
+  // The envelope (`{ type, data }`, a structured CloudEvent) is one level above the data the limit bounds.
+  const envelope = limits.jsonDepth + 1
   if (type === 'application/cloudevents+json') {
-    return fromCloudEvent(parseInput(CloudEventBody, parseJson(text), 'body'))
+    return fromCloudEvent(parseInput(CloudEventBody, parseJson(text, envelope, 1), 'body'), limits)
   }
   if (type === 'application/json' || type === '') {
-    const body = parseInput(PlainEventBody, parseJson(text), 'body')
+    const body = parseInput(PlainEventBody, parseJson(text, envelope, 1), 'body')
     return createEvent(body.type, body.data ?? null, {
       ...(body.source === undefined ? {} : { source: body.source }),
       ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+      limits,
     })
   }
   throw new UnsupportedMediaTypeError(

@@ -10,7 +10,7 @@ import type { ServerRuntime } from '../runtime/server-runtime.js'
  *
  * @example
  * ```ts
- * systemRoutes(api, { runtime, metrics, version: '0.1.0', isPublic: (p) => access.isPublic(p) })
+ * systemRoutes(api, { runtime, metrics, version: '0.1.0', isPublic: (p) => access.isPublic(p), canRead: (h) => access.grants(h, 'read') })
  * ```
  */
 export function systemRoutes(
@@ -20,6 +20,8 @@ export function systemRoutes(
     metrics: ServerMetrics
     version: string
     isPublic: (path: string) => boolean
+    /** Whether an `Authorization` header grants `read`: only then do the health bodies carry details. */
+    canRead: (authorization: string | undefined) => boolean
   },
 ): void {
   const { runtime, metrics } = options
@@ -30,12 +32,14 @@ export function systemRoutes(
       path: '/healthz',
       scope: 'read',
       tag,
-      summary: 'Aggregated health of the server and its plugins',
-      responses: { 200: 'ok or degraded', 503: 'error' },
+      summary:
+        'Aggregated health: `{ status }` (ok, degraded, error); with a token granting read, each plugin, check, failure and the event loop',
+      responses: { 200: 'ok or degraded', 503: 'error, or starting' },
     },
     async (c) => {
       const health = await runtime.health()
-      return c.json(health, health.status === 'error' ? 503 : 200)
+      const body = options.canRead(c.req.header('authorization')) ? health : { status: health.status }
+      return c.json(body, health.status === 'error' ? 503 : 200)
     },
   )
   api.route(
@@ -44,10 +48,18 @@ export function systemRoutes(
       path: '/readyz',
       scope: 'read',
       tag,
-      summary: 'Whether the server takes events now',
-      responses: { 200: 'Ready', 503: 'Not ready (starting, stopping, transport down)' },
+      summary:
+        'Whether the server takes events now: `{ status }` (ready, not_ready, starting, stopping); with a token granting read, the reasons',
+      responses: {
+        200: 'Ready',
+        503: 'Not ready: starting, stopping, a failed plugin, the store or transport down, an event-loop stall',
+      },
     },
-    (c) => (runtime.isReady() ? c.json({ ready: true }) : c.json({ ready: false }, 503)),
+    async (c) => {
+      const { ready, status, reasons } = await runtime.readiness()
+      const body = options.canRead(c.req.header('authorization')) ? { status, reasons } : { status }
+      return c.json(body, ready ? 200 : 503)
+    },
   )
   api.route(
     {

@@ -1,4 +1,6 @@
 import type { PluginHost, SwitchyardConfig } from '@switchyard/host'
+import type { EventLoopSample } from '../health/event-loop-monitor.js'
+import type { ReadinessReport } from '../health/readiness.js'
 import type { ReloadableMarketplace } from './marketplace-api.js'
 import type { ServerRuntime } from './server-runtime.js'
 
@@ -8,7 +10,9 @@ export interface HostRuntimeOptions {
   readConfig(): Promise<SwitchyardConfig>
   /** Called with each configuration a reload applied (the server swaps its auth settings). */
   onConfig(config: SwitchyardConfig): void
-  isReady(): boolean
+  readiness(): Promise<ReadinessReport>
+  /** The event loop's recent delay (`EventLoopMonitor.sample`). */
+  eventLoop(): EventLoopSample
   marketplace: ReloadableMarketplace
 }
 
@@ -17,7 +21,7 @@ export interface HostRuntimeOptions {
  *
  * @example
  * ```ts
- * const runtime = hostRuntime(host, { readConfig, onConfig: (c) => access.update(...), isReady: () => true, marketplace })
+ * const runtime = hostRuntime(host, { readConfig, onConfig: (c) => access.update(...), readiness: () => readiness.check(), eventLoop: () => loop.sample(), marketplace })
  * ```
  */
 export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): ServerRuntime {
@@ -44,8 +48,13 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
       return { reloaded: true, plugins: host.status(), routeWarnings: host.bus.routeWarnings() }
     },
     catalog: () => host.eventCatalog(),
-    health: () => host.health(),
-    isReady: options.isReady,
+    async health() {
+      const report = await host.health()
+      const eventLoop = options.eventLoop()
+      const status = eventLoop.stallMs !== undefined && report.status === 'ok' ? 'degraded' : report.status
+      return { ...report, status, eventLoop }
+    },
+    readiness: options.readiness,
     pluginFetch: host.fetch,
     get marketplace() {
       return options.marketplace.enabled ? options.marketplace : null

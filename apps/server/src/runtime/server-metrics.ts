@@ -1,5 +1,5 @@
 import type { EventBus } from '@switchyard/core'
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /** One plugin and its lifecycle state, read at every scrape. */
 export interface PluginStateSample {
@@ -7,9 +7,18 @@ export interface PluginStateSample {
   state: string
 }
 
+/** What `ServerMetrics` reads at each scrape or dead letter. */
+export interface ServerMetricsOptions {
+  pluginStates: () => readonly PluginStateSample[]
+  /** The plugin a handler belongs to (for crash counts per plugin); the handler's name when unknown. */
+  pluginOf?: (handler: string) => string | undefined
+}
+
 /**
  * The server's Prometheus metrics: events published, deliveries by handler and status, handler duration,
- * dead letters and plugin states. Fed by the bus's `observe` API, so the bus does no metrics work of its own.
+ * dead letters, plugin states, deliveries dead-lettered because they crashed the process
+ * (`switchyard_plugin_crashes_total{plugin}`), and prom-client's default process metrics (memory, CPU,
+ * event-loop lag, handles). Fed by the bus's `observe` API, so the bus does no metrics work of its own.
  *
  * @example
  * ```ts
@@ -24,9 +33,19 @@ export class ServerMetrics {
   readonly #deliveries: Counter<'handler' | 'status'>
   readonly #duration: Histogram<'handler'>
   readonly #deadLetters: Counter<'handler'>
+  readonly #crashes: Counter<'plugin'>
+  readonly #pluginOf: (handler: string) => string | undefined
 
-  constructor(options: { pluginStates: () => readonly PluginStateSample[] }) {
+  constructor(options: ServerMetricsOptions) {
     const registers = [this.registry]
+    this.#pluginOf = options.pluginOf ?? (() => undefined)
+    collectDefaultMetrics({ register: this.registry })
+    this.#crashes = new Counter({
+      name: 'switchyard_plugin_crashes_total',
+      help: 'Deliveries dead-lettered at start because their handler was running each time the process died (E_CRASHED_PROCESS), by plugin',
+      labelNames: ['plugin'],
+      registers,
+    })
     this.#published = new Counter({
       name: 'switchyard_events_published_total',
       help: 'Events accepted for dispatch',
@@ -86,7 +105,11 @@ export class ServerMetrics {
         }
         histogram.observe(durationMs / 1000)
       },
-      deadLettered: (deadLetter) => this.#deadLetters.inc({ handler: deadLetter.handler }),
+      deadLettered: ({ handler, error }) => {
+        this.#deadLetters.inc({ handler })
+        if (error.includes('E_CRASHED_PROCESS'))
+          this.#crashes.inc({ plugin: this.#pluginOf(handler) ?? handler })
+      },
     })
   }
 }

@@ -1,5 +1,10 @@
 import type { EventBus, Store } from '@switchyard/core'
 import type { HealthReport, PluginStatus } from '@switchyard/host'
+import type { EventLoopSample } from '../health/event-loop-monitor.js'
+import type { ReadinessReport } from '../health/readiness.js'
+
+/** The server's health: the host's report and the event loop's recent delay. */
+export type ServerHealth = HealthReport & { eventLoop: EventLoopSample }
 
 /** The marketplace operations, when the marketplace is configured. */
 export interface MarketplaceApi {
@@ -23,7 +28,10 @@ export interface MarketplaceApi {
  * ```
  */
 export interface ServerRuntime {
-  readonly bus: Pick<EventBus, 'enqueue' | 'explain' | 'observe' | 'replayDeadLetter' | 'extensions'>
+  readonly bus: Pick<
+    EventBus,
+    'enqueue' | 'explain' | 'observe' | 'replayDeadLetter' | 'extensions' | 'limits'
+  >
   readonly store: Pick<Store, 'deliveries' | 'listDeadLetters' | 'getDeadLetter' | 'deleteDeadLetter'>
   /** Every known plugin with its state. */
   plugins(): PluginStatus[]
@@ -43,9 +51,10 @@ export interface ServerRuntime {
   reloadConfig(): Promise<unknown>
   /** Declared event schemas as JSON Schema. */
   catalog(): unknown
-  health(): Promise<HealthReport>
-  /** False while the platform cannot take events (starting, stopping, transport down). */
-  isReady(): boolean
+  /** The host's health report with the event loop's figures; a stalled loop makes it at least `degraded`. */
+  health(): Promise<ServerHealth>
+  /** Whether the platform takes events now, with the reasons when it does not (see `Readiness`). */
+  readiness(): Promise<ReadinessReport>
   /** Answers a request for `/plugins/<name>/...` with that plugin's routes. */
   pluginFetch(request: Request): Response | Promise<Response>
   /** Null when `marketplace.enabled` is false (read on each request: a reload may switch it). */

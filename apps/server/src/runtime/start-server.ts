@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import type { Logger } from '@switchyard/core'
 import {
-  createHost,
+  installFaultGuard,
   loadConfig,
-  type PluginHost,
+  PluginHost,
   type SwitchyardConfigInput,
   validateConfig,
 } from '@switchyard/host'
@@ -11,9 +12,15 @@ import { Marketplace } from '@switchyard/marketplace'
 import { pino, destination as pinoDestination } from 'pino'
 import { AccessControl } from '../auth/access-control.js'
 import { tokenResolver } from '../auth/token-resolver.js'
+import type { StartStep } from '../errors.js'
+import { EventLoopMonitor } from '../health/event-loop-monitor.js'
+import { Readiness } from '../health/readiness.js'
 import { createApp } from '../http/create-app.js'
-import { type Listener, listen } from '../http/listen.js'
+import { listen } from '../http/listen.js'
+import { startingResponse } from '../http/starting-response.js'
 import { nodeIngest } from '../routes/node-ingest.js'
+import { runStep } from '../start/run-step.js'
+import { Undo } from '../start/undo.js'
 import { hostRuntime } from './host-runtime.js'
 import { marketplaceApi } from './marketplace-api.js'
 import { openBackends } from './open-backends.js'
@@ -24,6 +31,8 @@ export const DEFAULT_CONFIG_FILE = 'config/switchyard.yaml'
 
 /** How long open HTTP connections may take to finish at shutdown before they are cut. */
 const HTTP_GRACE_MS = 10_000
+/** The deadline of reading the configuration, before `server.start_timeout_ms` is known. */
+const CONFIG_TIMEOUT_MS = 30_000
 
 /** What `startServer` takes; everything optional. */
 export interface StartServerOptions {
@@ -37,6 +46,12 @@ export interface StartServerOptions {
   logLevel?: string
   /** Told the generated admin token when no token is configured (stderr by default). */
   announceToken?: (token: string) => void
+  /**
+   * A fault no plugin owns (an uncaught exception or unhandled rejection outside every plugin): `exit` (the
+   * default) logs it, flushes the logs and exits 1; `ignore` leaves it to the process's other listeners (a
+   * test runner, an app embedding the server).
+   */
+  unownedFaults?: 'exit' | 'ignore'
 }
 
 /** A running server. */
@@ -55,8 +70,11 @@ const versionOf = (pkg: string) => (require(pkg) as { version: string }).version
 const version = versionOf('../../package.json')
 
 /**
- * Starts a Switchyard server: loads the configuration, opens the store and transport it names, starts the
- * plugin host, and serves the API. Resolves once it listens.
+ * Starts a Switchyard server and resolves once its plugins are up. The fault guard goes in first (a plugin's
+ * stray rejection or exception is charged to it; see `installFaultGuard`), then each step runs within
+ * `server.start_timeout_ms`: config, listen (the port opens at once and answers 503 `starting`), store,
+ * transport, plugins; then the API is served. A failed step rejects with `StartError` (E_START: the step, the
+ * cause and the fix) after logging it, flushing the log and closing what had opened.
  *
  * @example
  * ```ts
@@ -71,52 +89,103 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // are synchronous: handing them to libuv's thread pool cost more than the write itself (`pnpm bench -- http`).
   const destination = pinoDestination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 200 })
   const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' }, destination)
+  const flush = () => new Promise<void>((resolve) => logger.flush(() => resolve()))
+  const removeGuard = installFaultGuard({ logger, flush, unowned: options.unownedFaults ?? 'exit' })
+  const undo = new Undo(logger)
+  undo.push(removeGuard)
+  try {
+    return await start(options, { logger, undo, flush, removeGuard })
+  } catch (error) {
+    logger.error({ err: error }, 'switchyard failed to start')
+    await undo.all()
+    await flush()
+    throw error
+  }
+}
+
+/** What `startServer` made before the steps: the log, the fault guard and the list of things to release. */
+interface StartContext {
+  logger: Logger
+  undo: Undo
+  flush: () => Promise<void>
+  removeGuard: () => void
+}
+
+async function start(options: StartServerOptions, context: StartContext): Promise<RunningServer> {
+  const { logger, undo, flush } = context
   const configFile =
     options.configFile ??
     (options.config === undefined && existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
   // What a reload applies: the file again, or the same object.
   const readConfig = async () =>
     (configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})).config
-  const config = await readConfig()
+  const config = await runStep('config', readConfig, CONFIG_TIMEOUT_MS)
+  const step = <T>(name: StartStep, work: () => T | Promise<T>) =>
+    runStep(name, work, config.server.start_timeout_ms)
   // Relative paths in the configuration (plugin_directories, storage.path) are taken from the working directory.
   const baseDir = process.cwd()
 
-  const backends = await openBackends(config, { baseDir, logger })
+  const listener = await step('listen', () =>
+    listen(startingResponse, { hostname: config.server.host, port: options.port ?? config.server.port }),
+  )
+  undo.push(() => listener.close(0))
+  logger.info({ url: listener.url }, 'switchyard starting: answering 503 until the plugins are up')
+
+  const backends = await openBackends(config, { baseDir, logger, step })
+  undo.push(() => backends.transport.close())
+  undo.push(() => backends.store.close())
   const tokensOf = tokenResolver(
     options.announceToken ??
       ((token) =>
         process.stderr.write(`No auth token configured; generated admin token (shown once): ${token}\n`)),
   )
   const access = new AccessControl(tokensOf(config.auth), config.auth.public_paths)
-  let host: PluginHost | undefined
-  const metrics = new ServerMetrics({ pluginStates: () => host?.status() ?? [] })
   const marketplaceSettings = { hostVersion: versionOf('@switchyard/core/package.json'), cwd: baseDir }
   const marketplace = new Marketplace({ ...marketplaceSettings, config: config.marketplace })
-  try {
-    host = await createHost({
+
+  const { host, metrics, loop, unobserve } = await step('plugins', async () => {
+    let made: PluginHost | undefined
+    const serverMetrics = new ServerMetrics({
+      pluginStates: () => made?.status() ?? [],
+      pluginOf: (handler) => made?.status().find((plugin) => plugin.handlers.includes(handler))?.name,
+    })
+    made = new PluginHost({
       ...(configFile ? { configPath: configFile } : { config: options.config ?? {} }),
       cwd: baseDir,
       store: backends.store,
       transport: backends.transport,
       logger,
-      registry: metrics.registry,
+      registry: serverMetrics.registry,
       // Plugins installed in an earlier run start with the others.
       pluginDirectories: [marketplace.installDir],
     })
-  } catch (error) {
-    // The host never started (a plugin directory unreadable, resume timing out...): release the store and
-    // transport so a failed start exits rather than hanging on their open connections.
-    await Promise.allSettled([backends.store.close(), backends.transport.close()])
-    throw error
-  }
-  const started = host
-  const unobserve = metrics.observe(started.bus)
+    // Observed before the plugins start: deliveries dead-lettered at resume (poison events) are counted.
+    const unobserve = serverMetrics.observe(made.bus)
+    undo.push(unobserve)
+    const eventLoop = new EventLoopMonitor({
+      maxDelayMs: config.server.max_event_loop_delay_ms,
+      registry: serverMetrics.registry,
+    })
+    eventLoop.start()
+    undo.push(() => eventLoop.stop())
+    await made.start()
+    return { host: made, metrics: serverMetrics, loop: eventLoop, unobserve }
+  })
+
   const closing = new AbortController()
-  const runtime = hostRuntime(started, {
+  const readiness = new Readiness({
+    host,
+    store: backends.store,
+    transport: backends.transport,
+    loop,
+    closing: closing.signal,
+  })
+  const runtime = hostRuntime(host, {
     readConfig,
     onConfig: (next) => access.update(tokensOf(next.auth), next.auth.public_paths),
-    isReady: () => !closing.signal.aborted && backends.transport.isReady(),
-    marketplace: marketplaceApi(started, marketplace, marketplaceSettings),
+    readiness: () => readiness.check(),
+    eventLoop: () => loop.sample(),
+    marketplace: marketplaceApi(host, marketplace, marketplaceSettings),
   })
   const app = createApp({
     runtime,
@@ -126,41 +195,38 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     bodyLimitBytes: config.server.body_limit_bytes,
     version,
     closing: closing.signal,
+    limits: config.limits,
   })
-  let listener: Listener
-  try {
-    listener = await listen(app.fetch, {
-      hostname: config.server.host,
-      port: options.port ?? config.server.port,
-      handleFirst: nodeIngest({
-        runtime,
-        access,
-        logger,
-        bodyLimitBytes: config.server.body_limit_bytes,
-        closing: closing.signal,
-        extensions: started.bus.extensions,
-      }),
-    })
-  } catch (error) {
-    await started.stop()
-    throw error
-  }
-  logger.info({ url: listener.url, plugins: started.status().length }, 'switchyard listening')
+  listener.serve(
+    app.fetch,
+    nodeIngest({
+      runtime,
+      access,
+      logger,
+      bodyLimitBytes: config.server.body_limit_bytes,
+      closing: closing.signal,
+      extensions: host.bus.extensions,
+    }),
+  )
+  logger.info({ url: listener.url, plugins: host.status().length }, 'switchyard listening')
 
   let closed: Promise<void> | undefined
   return {
     url: listener.url,
     port: listener.port,
-    host: started,
+    host,
     fetch: app.fetch,
     close() {
       closed ??= (async () => {
         closing.abort()
         await listener.close(HTTP_GRACE_MS)
-        await started.stop()
+        // The host stops the plugins and closes the bus it made over the store and transport.
+        await host.stop()
         unobserve()
+        loop.stop()
+        context.removeGuard()
         logger.info('switchyard stopped')
-        await new Promise<void>((resolve) => logger.flush(() => resolve()))
+        await flush()
       })()
       return closed
     },

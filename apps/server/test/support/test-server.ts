@@ -65,7 +65,7 @@ export async function startTestServer(config: Record<string, unknown> = testConf
   const writeConfig = (value: Record<string, unknown> | string) =>
     writeFile(configFile, typeof value === 'string' ? value : JSON.stringify(value, null, 2))
   await writeConfig(config)
-  const server = await startServer({ configFile, logLevel: 'silent' })
+  const server = await startServer({ configFile, logLevel: 'silent', unownedFaults: 'ignore' })
   return {
     server,
     url: server.url,
