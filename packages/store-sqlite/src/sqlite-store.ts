@@ -59,6 +59,8 @@ export class SqliteStore implements Store {
   readonly #deadLetters: DeadLetterTable
   readonly #plugins: PluginData
   readonly #retentionTimer: NodeJS.Timeout | undefined
+  readonly #startsDb: Database
+  readonly #startAttempts: (starts: readonly AttemptStart[]) => void
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteStoreOptions(options)
@@ -69,6 +71,15 @@ export class SqliteStore implements Store {
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)
     this.#plugins = new PluginData(this.#db)
+    // Starts go through a second connection that commits without a sync (see recordAttemptStarts).
+    this.#startsDb =
+      this.path === ':memory:' || this.#options.synchronous === 'normal'
+        ? this.#db
+        : openDatabase(this.path, { ...this.#options, synchronous: 'normal' })
+    const startsLedger = this.#startsDb === this.#db ? this.#ledger : new EventLedger(this.#startsDb)
+    this.#startAttempts = this.#startsDb.transaction((starts: readonly AttemptStart[]) =>
+      startsLedger.start(starts),
+    )
     const { intervalMs } = this.#options.retention
     if (intervalMs > 0) this.#retentionTimer = setInterval(() => this.#runRetention(), intervalMs).unref()
   }
@@ -84,9 +95,16 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#ledger.record(copies, Date.now()))
   }
 
+  /**
+   * Written at once in its own transaction, not group-committed with the writes queued (which may commit after
+   * it): the handler waits for it, and a start only has to outlive the process (it counts processes dying in a
+   * handler), not the machine. So it is committed without a sync, through a second connection to the file with
+   * `synchronous = NORMAL` (a WAL commit then survives a process crash); a power loss may lose it, the next
+   * synced commit makes it durable too.
+   */
   async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
-    const copies = starts.map(({ eventId, handler }) => ({ eventId, handler }))
-    return this.#queue.push(() => this.#ledger.start(copies))
+    if (!this.#db.open) throw new StoreClosedError()
+    this.#startAttempts(starts)
   }
 
   deliveries(eventId: string): Promise<DeliveryRecord[]> {
@@ -181,6 +199,7 @@ export class SqliteStore implements Store {
     if (!this.#db.open) return
     clearInterval(this.#retentionTimer)
     this.#queue.close()
+    if (this.#startsDb !== this.#db) this.#startsDb.close()
     this.#db.close()
   }
 

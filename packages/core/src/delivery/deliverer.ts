@@ -233,7 +233,7 @@ export class Deliverer {
   /** Skips an idempotencyKey already handled (waiting for a concurrent duplicate first), else runs the attempts. */
   async #once(entry: HandlerEntry, event: Event, first: number, mode: DeliveryMode): Promise<AttemptResult> {
     if (!entry.policy.idempotent) {
-      if (mode.from === 'transport' && this.#recordsStarts) await this.#recorder.started(event, entry.name)
+      if (mode.from === 'transport' && this.#recordsStarts) await this.#started(event, entry.name, mode)
       return this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
     }
     const key = event.metadata.idempotencyKey
@@ -242,13 +242,18 @@ export class Deliverer {
       const store = this.#store
       const processed = store.isProcessedSync?.(key, entry.name) ?? (await store.isProcessed(key, entry.name))
       if (processed) return this.#recorder.duplicate(event, mode, entry.name)
-      if (mode.from === 'transport' && this.#recordsStarts) await this.#recorder.started(event, entry.name)
+      if (mode.from === 'transport' && this.#recordsStarts) await this.#started(event, entry.name, mode)
       return await this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
     } catch (error) {
       return this.#recorder.unanswered(event, mode, entry.name, error)
     } finally {
       entry.releaseKey(key)
     }
+  }
+
+  /** Records the start of a transport delivery (see `DeliveryRecorder.started`). */
+  #started(event: Event, handler: string, mode: DeliveryMode & { from: 'transport' }): Promise<void> {
+    return this.#recorder.started(event, handler, mode.message.attempt > 1)
   }
 
   /** Runs a delivery from the attempt `ctx` to its end, or to a retry the transport schedules. */

@@ -8,9 +8,9 @@ export type LedgerWritten = (finished: ReadonlyMap<string, Event>) => Promise<vo
 /**
  * Buffers delivery records and attempt starts and writes them to the Store in batches: one `recordDeliveries`
  * (and one `recordAttemptStarts`) call per turn of the event loop however many deliveries ended or started in
- * it, one batch at a time and in order. Within a batch the records go first: a start never shares a batch with
- * the end of its own attempt (the handler runs only once its start is written), so a record of an earlier
- * attempt must not reset it.
+ * it. Records go one batch at a time and in order. A start that must follow records (a redelivery, whose
+ * `retrying` row may not be written yet) goes in the batch after them; other starts (first deliveries, whose
+ * handler waits for them) are handed to the Store at once, not behind the batch in flight.
  *
  * @example
  * ```ts
@@ -24,9 +24,13 @@ export class LedgerWriter {
   #logger: Logger
   #onWritten: LedgerWritten | undefined
   #pending: DeliveryRecord[] = []
+  /** Starts that go after the records buffered before them, and the resolvers of their promises. */
   #starts: AttemptStart[] = []
-  /** Resolvers of `start` promises waiting for the batch being buffered. */
   #started: (() => void)[] = []
+  /** Starts written at once whatever batch is in flight, and the resolvers of their promises. */
+  #firstStarts: AttemptStart[] = []
+  #firstStarted: (() => void)[] = []
+  #startsInFlight = 0
   /** Resolvers of `recorded` promises, by delivery key. */
   #watched = new Map<string, () => void>()
   #finished = new Map<string, Event>()
@@ -42,7 +46,13 @@ export class LedgerWriter {
 
   /** Nothing buffered and no batch being written. */
   get idle(): boolean {
-    return this.#pending.length === 0 && this.#starts.length === 0 && this.#batchesInFlight === 0
+    return (
+      this.#pending.length === 0 &&
+      this.#starts.length === 0 &&
+      this.#firstStarts.length === 0 &&
+      this.#batchesInFlight === 0 &&
+      this.#startsInFlight === 0
+    )
   }
 
   /**
@@ -58,13 +68,21 @@ export class LedgerWriter {
   }
 
   /**
-   * Buffers the start of an attempt; resolves once the batch holding it was written (or failed to be: the
-   * failure is logged and the attempt runs anyway, unprotected rather than not run).
+   * Buffers the start of an attempt; resolves once it was written (or failed to be: the failure is logged and
+   * the attempt runs anyway, unprotected rather than not run). `afterRecords`: the delivery may have a record
+   * not written yet (it is a redelivery), which must not reset this start, so it is written after them.
    */
-  start(start: AttemptStart): Promise<void> {
-    this.#starts.push(start)
-    this.#schedule()
-    return new Promise((resolve) => this.#started.push(resolve))
+  start(start: AttemptStart, afterRecords: boolean): Promise<void> {
+    if (afterRecords) {
+      this.#starts.push(start)
+      this.#schedule()
+      return new Promise((resolve) => this.#started.push(resolve))
+    }
+    // Not batched per turn: the handler waits, and the transport starts no more deliveries of the handler than
+    // its concurrency until this resolves. The starts of one run of the microtask queue go together.
+    if (this.#firstStarts.length === 0) queueMicrotask(() => this.#writeFirstStarts())
+    this.#firstStarts.push(start)
+    return new Promise((resolve) => this.#firstStarted.push(resolve))
   }
 
   /** Buffers a record; pass `finished` (the record's event) to have it handed to `onWritten` after the write. */
@@ -105,16 +123,36 @@ export class LedgerWriter {
     return this.#writing
   }
 
-  /** Both calls are made before either is awaited, so a store that group-commits writes them together. */
-  async #write(batch: DeliveryRecord[], starts: AttemptStart[]): Promise<void> {
-    const records = batch.length > 0 ? this.#store.recordDeliveries(batch) : undefined
-    const begun = starts.length > 0 ? this.#store.recordAttemptStarts(starts) : undefined
-    const [recorded] = await Promise.allSettled([records, begun])
-    if (begun !== undefined)
-      await begun.catch((error: unknown) =>
+  #writeFirstStarts(): void {
+    if (this.#firstStarts.length === 0) return
+    const starts = this.#firstStarts
+    const started = this.#firstStarted
+    this.#firstStarts = []
+    this.#firstStarted = []
+    this.#startsInFlight++
+    void this.#store
+      .recordAttemptStarts(starts)
+      .catch((error: unknown) =>
         this.#logger.error({ err: error, starts: starts.length }, 'could not record attempt starts'),
       )
-    if (recorded.status === 'rejected') throw recorded.reason
+      .finally(() => {
+        this.#startsInFlight--
+        resolveAll(started)
+      })
+  }
+
+  /** The starts only once the records are in: a Store may apply a start before writes still pending. */
+  async #write(batch: DeliveryRecord[], starts: AttemptStart[]): Promise<void> {
+    let failed: unknown
+    if (batch.length > 0)
+      await this.#store.recordDeliveries(batch).catch((error: unknown) => (failed = error))
+    if (starts.length > 0)
+      await this.#store
+        .recordAttemptStarts(starts)
+        .catch((error: unknown) =>
+          this.#logger.error({ err: error, starts: starts.length }, 'could not record attempt starts'),
+        )
+    if (failed !== undefined) throw failed
   }
 
   #notify(batch: readonly DeliveryRecord[]): void {

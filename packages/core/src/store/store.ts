@@ -100,8 +100,8 @@ export interface Store {
    * resolved. Each start raises the delivery's `interrupted` count (see `UnfinishedEvent`) by one, and the next
    * `recordDeliveries` record of that delivery sets it back to 0, so what is left after a restart counts the
    * processes that died while the handler ran. Starts of deliveries without an open ledger row are ignored.
-   * The bus calls it right after the `recordDeliveries` of the same batch without waiting in between: apply
-   * the two in the order they were called.
+   * It only has to outlive the process, not the machine, and it may be applied before writes of calls that
+   * have not resolved yet: the bus calls it after the records it must follow resolved.
    */
   recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void>
   /** The ledger of one event, one record per handler, or an empty list when the event is unknown. */

@@ -144,17 +144,6 @@ export function runStoreContract(
         expect(await interruptedOf(e.id)).toEqual({ h_a: 1, h_b: 1 })
       })
 
-      it('applies a start after a record made just before it, without waiting in between', async () => {
-        const e = event()
-        await store.acceptEvent(e, ['h_a'])
-        await store.recordAttemptStarts([{ eventId: e.id, handler: 'h_a' }])
-        await Promise.all([
-          store.recordDeliveries([record(e.id, 'h_a', 'retrying', 1)]),
-          store.recordAttemptStarts([{ eventId: e.id, handler: 'h_a' }]),
-        ])
-        expect(await interruptedOf(e.id)).toEqual({ h_a: 1 })
-      })
-
       it('ignores starts of final or unknown deliveries', async () => {
         const e = event()
         await store.acceptEvent(e, ['h_a', 'h_b'])
