@@ -18,6 +18,16 @@ const BODY = JSON.stringify({
   data: { orderId: 'o-1234', status: 'shipped', items: 3 },
 })
 const CONNECTIONS = 32
+/**
+ * `BENCH_BASELINE=<checkout> pnpm bench -- http`: an earlier commit checked out (`git worktree add`) with its
+ * packages built; its own http-target runs the `switchyard` and `shipped` rows again as `… (baseline)`, in the
+ * same rounds, so a change's cost is read within one run on the same machine.
+ */
+const BASELINE = process.env.BENCH_BASELINE
+const BASELINE_MODES = {
+  'switchyard-baseline': 'switchyard POST /api/v1/events (baseline)',
+  'shipped-baseline': 'shipped config/switchyard.yaml (baseline)',
+} as const
 const MODES = {
   shipped: 'shipped config/switchyard.yaml: SQLite, its five plugins, request-tracing on',
   bare: 'bare Hono route',
@@ -26,8 +36,10 @@ const MODES = {
   switchyard: 'switchyard POST /api/v1/events',
   'switchyard-handler': 'switchyard + 1 no-op handler',
   'switchyard-sqlite': 'switchyard on SQLite (storage: sqlite)',
+  ...(BASELINE === undefined ? {} : BASELINE_MODES),
 } as const
-type Mode = keyof typeof MODES
+type Mode = keyof typeof MODES | keyof typeof BASELINE_MODES
+const label = (mode: Mode): string => (MODES as Record<Mode, string>)[mode]
 
 /** Pins every thread of a process to `cpus` (a taskset list such as `0` or `0-1`). */
 const pin = (pid: number, cpus: string) =>
@@ -39,11 +51,19 @@ const affinityOf = (pid: number) =>
 
 /** Starts a target on CPU 1 and resolves to its port once it listens. */
 function startTarget(mode: Mode, args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', target, mode, ...args], {
-    cwd: benchDir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'info', BENCH_TOKEN: TOKEN },
-  })
+  const baseline = mode.endsWith('-baseline') && BASELINE !== undefined
+  const dir = baseline ? join(BASELINE, 'bench') : benchDir
+  const script = baseline ? join(dir, 'suites/http/http-target.ts') : target
+  const targetMode = baseline ? mode.slice(0, -'-baseline'.length) : mode
+  const child = spawn(
+    'taskset',
+    ['-c', '1', process.execPath, '--import', 'tsx', script, targetMode, ...args],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'info', BENCH_TOKEN: TOKEN },
+    },
+  )
   return new Promise((resolve, reject) => {
     let output = ''
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -78,7 +98,7 @@ async function load(port: number, seconds: number): Promise<CannonResult> {
 
 /** One round of one target: a fresh server (on a new database file for SQLite), a warm-up, then the measured run. */
 async function round(mode: Mode, seconds: number): Promise<CannonResult> {
-  const onSqlite = mode === 'switchyard-sqlite' || mode === 'shipped'
+  const onSqlite = mode === 'switchyard-sqlite' || mode.startsWith('shipped')
   const dir = onSqlite ? mkdtempSync(join(tmpdir(), 'switchyard-bench-http-')) : undefined
   try {
     const { child, port } = await startTarget(mode, dir ? [join(dir, 'switchyard.db')] : [])
@@ -131,7 +151,7 @@ export const httpSuite: Suite = {
       description: 'One small JSON event per request; the server answers 202.',
       unit: 'req/s',
       baseline: MODES.fastify,
-      rows: modes.map((mode) => rowOf(MODES[mode], results[mode])),
+      rows: modes.map((mode) => rowOf(label(mode), results[mode])),
     }
     const versusFastify = (
       throughput(findRow(group, MODES.switchyard)) / throughput(findRow(group, MODES.fastify))
@@ -142,6 +162,22 @@ export const httpSuite: Suite = {
     return {
       groups: [group],
       targets: [
+        ...(BASELINE === undefined
+          ? []
+          : [
+              ratioTarget(
+                'switchyard ingest vs the baseline commit',
+                findRow(group, MODES.switchyard),
+                findRow(group, BASELINE_MODES['switchyard-baseline']),
+                { min: 0.95 },
+              ),
+              ratioTarget(
+                'shipped config vs the baseline commit',
+                findRow(group, MODES.shipped),
+                findRow(group, BASELINE_MODES['shipped-baseline']),
+                { min: 0.95 },
+              ),
+            ]),
         ratioTarget(
           'shipped config vs the Fastify peer',
           findRow(group, MODES.shipped),

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   call,
   type Delivery,
+  FAULT_PLUGINS,
   type FaultDir,
   faultConfig,
   faultDir,
@@ -10,6 +11,7 @@ import {
   type ServerProcess,
   settledDeliveries,
   startServerProcess,
+  UNOWNED_FAULT_PLUGINS,
 } from './support/fault-server.js'
 
 // Real `switchyard start` processes on SQLite, one per fault.
@@ -146,5 +148,15 @@ describe('plugin faults in a server process', () => {
     const before = await rss()
     for (let i = 0; i < 3; i++) await settledDeliveries(server, await publish(server, 'fault.leak'))
     expect((await rss()) - before).toBeGreaterThan(140 * 1024 * 1024)
+  }, 20_000)
+
+  it('a fault no plugin owns is logged, the log flushed, and the process exits 1', async () => {
+    const { server } = await faultServer({ plugin_directories: [FAULT_PLUGINS, UNOWNED_FAULT_PLUGINS] })
+    const accepted = await publish(server, 'steady.ping')
+    expect(await server.exited).toBe(1)
+    // The request log line of the event accepted just before is not lost in the buffer.
+    expect(server.output()).toMatch(/"path":"\/api\/v1\/events","status":202/)
+    expect(server.output()).toContain('"msg":"uncaught exception outside any plugin; exiting"')
+    expect(accepted).toBeTruthy()
   }, 20_000)
 })

@@ -14,6 +14,7 @@ export interface EventStreamHubOptions {
 interface Client {
   controller: ReadableStreamDefaultController<Uint8Array>
   group: Group
+  drop?: () => void
 }
 
 interface Group {
@@ -57,9 +58,10 @@ export class EventStreamHub {
 
   /**
    * A new stream of the events whose type matches `pattern`, starting with a `: subscribed to <pattern>`
-   * comment (events accepted from then on arrive). Throws `SseClientLimitError` past `maxClients`.
+   * comment (events accepted from then on arrive). Throws `SseClientLimitError` past `maxClients`. `drop`
+   * ends a client that fell too far behind (the server destroys its socket); without it the stream errors.
    */
-  open(pattern: CompiledPattern): ReadableStream<Uint8Array> {
+  open(pattern: CompiledPattern, drop?: () => void): ReadableStream<Uint8Array> {
     if (this.#count >= this.#options.maxClients) throw new SseClientLimitError(this.#options.maxClients)
     let group = this.#groups.get(pattern.pattern)
     if (group === undefined) {
@@ -71,7 +73,7 @@ export class EventStreamHub {
     const stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          client = { controller, group: target }
+          client = { controller, group: target, ...(drop === undefined ? {} : { drop }) }
           target.clients.add(client)
           controller.enqueue(encoder.encode(`: subscribed to ${pattern.pattern}\n\n`))
         },
@@ -116,7 +118,8 @@ export class EventStreamHub {
     if ((client.controller.desiredSize ?? 0) < frame.byteLength) {
       // Too far behind: dropping it frees its queue at once and closes its connection.
       this.#remove(client)
-      client.controller.error(new Error('SSE client too slow: limits.sse_client_buffer_bytes reached'))
+      if (client.drop) client.drop()
+      else client.controller.error(new Error('SSE client too slow: limits.sse_client_buffer_bytes reached'))
       return
     }
     client.controller.enqueue(frame)

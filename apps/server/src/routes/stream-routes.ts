@@ -25,13 +25,17 @@ export function streamRoutes(api: ApiBuilder, hub: EventStreamHub): void {
       query: StreamQuery,
       responses: { 200: 'text/event-stream; each message: id = event id, data = the event as JSON' },
     },
-    (_c, { query }) =>
-      new Response(hub.open(compilePattern(query.pattern ?? '**')), {
+    (c, { query }) => {
+      // A client too far behind is cut off at its socket: no error answer is written into its stream.
+      const outgoing = c.env?.outgoing
+      const stream = hub.open(compilePattern(query.pattern ?? '**'), outgoing && (() => outgoing.destroy()))
+      return new Response(stream, {
         headers: {
           'content-type': 'text/event-stream',
           'cache-control': 'no-cache',
           connection: 'keep-alive',
         },
-      }),
+      })
+    },
   )
 }

@@ -11,6 +11,8 @@ import { TOKENS, testConfig } from './test-server.js'
 export const FAULT_PLUGINS = fileURLToPath(new URL('../fixtures/faults', import.meta.url))
 /** `hanger`: a setup that never settles. */
 export const START_FAULT_PLUGINS = fileURLToPath(new URL('../fixtures/fault-start', import.meta.url))
+/** `stray`: its module code throws from a timer no plugin owns. */
+export const UNOWNED_FAULT_PLUGINS = fileURLToPath(new URL('../fixtures/fault-unowned', import.meta.url))
 /** `poison`: SIGKILLs its process on `fault.poison`. */
 export const POISON_PLUGINS = fileURLToPath(new URL('../fixtures/fault-poison', import.meta.url))
 
@@ -89,6 +91,52 @@ export async function settledDeliveries(server: Pick<ServerProcess, 'url'>, id: 
     )
       return deliveries
     await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** A `switchyard start` process watched from its first line on. */
+export interface SpawnedServer {
+  child: ReturnType<typeof spawn>
+  output(): string
+  /** Resolves to the first match of `pattern` in the output so far or to come; rejects if the process exits first. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>
+  exited: Promise<number | null>
+}
+
+/**
+ * Spawns `switchyard start --config <file> --port 0` without waiting for anything.
+ *
+ * @example
+ * ```ts
+ * const server = spawnServer(configFile)
+ * const [, url] = await server.waitFor(/"url":"(http:[^"]+)","msg":"switchyard starting/)
+ * ```
+ */
+export function spawnServer(configFile: string): SpawnedServer {
+  const child = spawn(process.execPath, [CLI, 'start', '--config', configFile, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let text = ''
+  const append = (chunk: Buffer) => {
+    text += chunk.toString()
+  }
+  child.stdout.on('data', append)
+  child.stderr.on('data', append)
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return {
+    child,
+    exited,
+    output: () => text,
+    async waitFor(pattern, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const match = pattern.exec(text)
+        if (match) return match
+        if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline)
+          throw new Error(`no ${pattern} in the output (exit ${child.exitCode}):\n${text}`)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+    },
   }
 }
 
