@@ -57,9 +57,9 @@ export class DeliveryRecorder {
   }
 
   /**
-   * Records that a transport delivery's handler is about to run; resolves once that is in the Store (batched
-   * with the ledger rows), so a process dying in the handler leaves the start behind for `resume` to count. A
-   * `redelivery` is written after the rows buffered before it (its own `retrying` row among them).
+   * Records that a transport delivery's handler is about to run; resolves once that is in the Store, so a
+   * process dying in the handler leaves the start behind for `resume` to count. A first delivery's start goes
+   * to the Store at once; a `redelivery`'s after the rows buffered before it (its own `retrying` row among them).
    */
   started(event: Event, handler: string, redelivery: boolean): Promise<void> {
     return this.#ledger.start({ eventId: event.id, handler }, redelivery)
