@@ -52,7 +52,7 @@ describe('Marketplace with the first-party plugins published by the release flow
     expect(installed.dir).toBe(join(cwd, '.switchyard', 'plugins', '@switchyard', 'plugin-audit-log'))
     expect(staged[0]).not.toBe(installed.dir)
     const manifest = JSON.parse(await readFile(join(installed.dir, 'package.json'), 'utf8'))
-    expect(manifest.dependencies['@switchyard/core']).toBe('^0.1.0')
+    expect(manifest.dependencies['@switchyard/plugin-sdk']).toBe('^0.1.0')
     const modules = await readdir(join(installed.dir, 'node_modules'))
     expect(modules).toContain('valibot')
     expect(modules).not.toContain('@switchyard')
