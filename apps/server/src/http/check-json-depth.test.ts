@@ -9,6 +9,11 @@ describe('checkJsonDepth', () => {
     )
   })
 
+  it('passes shallow JSON with more brackets than the limit', () => {
+    expect(() => checkJsonDepth('[[],[],{},{"a":"{[{["}]', 2, 'body')).not.toThrow()
+    expect(() => checkJsonDepth('[[],[],[[]]]', 2, 'body')).toThrow('nested 3 levels deep')
+  })
+
   it('ignores brackets inside strings, escaped quotes included', () => {
     expect(() => checkJsonDepth('{"a":"[[[[\\"[[[["}', 1, 'body')).not.toThrow()
   })
