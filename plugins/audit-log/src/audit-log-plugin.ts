@@ -40,7 +40,7 @@ export const auditLogPlugin = definePlugin({
         recorded.inc()
         if (++sinceSweep >= sweepEvery) {
           sinceSweep = 0
-          await audit.prune()
+          await audit.trim()
         }
       },
     )

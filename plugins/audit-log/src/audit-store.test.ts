@@ -30,3 +30,20 @@ describe('AuditStore.prune', () => {
     expect(await audit.prune(new Date(Date.UTC(2026, 0, 1, 0, 15)))).toBe(0)
   })
 })
+
+describe('AuditStore.trim', () => {
+  it('deletes the oldest beyond max entries, counting from the last full sweep', async () => {
+    const audit = new AuditStore(createTestStore('audit-log'), {
+      maxAgeMs: 100 * 365 * 86_400_000,
+      maxEntries: 3,
+    })
+    await audit.add(entryAt(0))
+    // Not counted yet: a full sweep, which counts.
+    expect(await audit.trim()).toBe(0)
+    for (const minute of [1, 2, 3, 4]) await audit.add(entryAt(minute))
+    expect(await audit.trim()).toBe(2)
+    const left = await audit.query({ limit: 50, order: 'asc' })
+    expect(left.entries.map((e) => e.eventId)).toEqual(['e2', 'e3', 'e4'])
+    expect(await audit.trim()).toBe(0)
+  })
+})

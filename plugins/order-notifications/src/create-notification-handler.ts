@@ -63,21 +63,25 @@ export function createNotificationHandler(
         eventId: event.id,
       }
       await deps.channel(notification, attempt?.signal)
-      await store.set(
-        `sent:${key}`,
-        { eventId: event.id, sentAt: new Date().toISOString() },
-        { ttlMs: SENT_TTL_MS },
-      )
       deps.sent.inc({ channel: config.channel, status: status ?? 'unknown' })
-      await deps.publish('notification.sent', notification, {
-        metadata: {
-          idempotencyKey: `notification:${key}`,
-          causationId: event.id,
-          ...(event.metadata.correlationId === undefined
-            ? {}
-            : { correlationId: event.metadata.correlationId }),
-        },
-      })
+      // Remembering the key and publishing go together: on a durable store this key and what the handlers and
+      // after_dispatch actions of `notification.sent` write go in one commit, not one after another.
+      await Promise.all([
+        store.set(
+          `sent:${key}`,
+          { eventId: event.id, sentAt: new Date().toISOString() },
+          { ttlMs: SENT_TTL_MS },
+        ),
+        deps.publish('notification.sent', notification, {
+          metadata: {
+            idempotencyKey: `notification:${key}`,
+            causationId: event.id,
+            ...(event.metadata.correlationId === undefined
+              ? {}
+              : { correlationId: event.metadata.correlationId }),
+          },
+        }),
+      ])
     } finally {
       inFlight.delete(key)
     }

@@ -59,16 +59,20 @@ export function createBusParts(options: BusPartsOptions): BusParts {
   const slots = new HandlerSlots()
   const deadlines = new DeadlineList<AttemptContext>()
   const shutdown = new AbortController()
-  const completion = new DispatchCompletion(store, logger, (event, report) =>
-    extensions.runAction(builtinExtensionPoints.afterDispatch, { event, report }),
+  const completion = new DispatchCompletion(
+    store,
+    logger,
+    (event, report) => extensions.runAction(builtinExtensionPoints.afterDispatch, { event, report }),
+    transport.local === true,
   )
   const recorder = new DeliveryRecorder({
     store,
     logger,
     observers: options.observers,
     shutdown: shutdown.signal,
-    onWritten: (finished) => completion.written(finished),
+    onWritten: (finished, records) => completion.written(finished, records),
     reportsCompletion: options.reportsCompletion,
+    marksWithLedger: !transport.keepsUnacked,
   })
   const deliverer = new Deliverer({
     store,

@@ -150,6 +150,8 @@ export class EventBus<M extends EventMap = EventMap> {
     this.#assertOpen()
     const accepted = await this.#publishing.prepare(event)
     const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)
+    if (handlers.length > 0 && this.#publishing.hasAfterDispatch)
+      this.#parts.completion.accepted(accepted, handlers)
     await this.#parts.recorder.accept(accepted, handlers)
     await this.#parts.consumers.ready()
     const published = await this.transport.publish(accepted)

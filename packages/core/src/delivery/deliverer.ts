@@ -238,16 +238,21 @@ export class Deliverer {
     }
     const key = event.metadata.idempotencyKey
     while (!entry.claimKey(key)) await entry.keyReleased(key)
+    let recorded: Promise<void> | undefined
     try {
       const store = this.#store
       const processed = store.isProcessedSync?.(key, entry.name) ?? (await store.isProcessed(key, entry.name))
       if (processed) return this.#recorder.duplicate(event, mode, entry.name)
       if (mode.from === 'transport' && this.#recordsStarts) await this.#started(event, entry.name, mode)
-      return await this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
+      const result = await this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
+      // A transport delivery's idempotency record may go with its ledger row, after the ack: a duplicate waits.
+      if (mode.from === 'transport') recorded = this.#recorder.written()
+      return result
     } catch (error) {
       return this.#recorder.unanswered(event, mode, entry.name, error)
     } finally {
-      entry.releaseKey(key)
+      if (recorded === undefined) entry.releaseKey(key)
+      else void recorded.then(() => entry.releaseKey(key))
     }
   }
 

@@ -23,6 +23,13 @@ export interface RecorderDeps {
   onWritten: LedgerWritten
   /** Whether the ledger must report events whose handlers all finished (someone wants `event.after_dispatch`). */
   reportsCompletion: () => boolean
+  /**
+   * Whether the idempotency record of a transport delivery is written with its ledger row (one commit), after
+   * the message is acked, rather than before: true when `resume` hands unfinished ledger rows back to the
+   * transport, so a process dying before that write only delivers the event again, as it would had it died in
+   * the handler. The deliverer keeps the key claimed until the write (see `written`).
+   */
+  marksWithLedger: boolean
 }
 
 /**
@@ -54,6 +61,11 @@ export class DeliveryRecorder {
   /** Resolves when every ledger row recorded so far is in the Store. */
   flush(): Promise<void> {
     return this.#ledger.flush()
+  }
+
+  /** Resolves once what was recorded so far (rows and idempotency records) was written. */
+  written(): Promise<void> {
+    return this.#ledger.written()
   }
 
   /**
@@ -109,7 +121,7 @@ export class DeliveryRecorder {
 
   /**
    * Ends a delivery with the outcome of its last attempt: records the idempotencyKey after a success (at once
-   * when the Store can), dead-letters after a failure (unless the policy says not to, it is a replay, or the
+   * when the Store can; with the ledger row of a transport delivery when `marksWithLedger`), dead-letters after a failure (unless the policy says not to, it is a replay, or the
    * bus shutdown interrupted it), then ends it as `end` does. A Store failure ends it `failed`.
    */
   settle(
@@ -122,8 +134,12 @@ export class DeliveryRecorder {
       if (!entry.policy.idempotent) return this.end(event, mode, outcome)
       const { store } = this.#deps
       const key = event.metadata.idempotencyKey
-      if (store.markProcessedSync === undefined)
-        return this.#stored(store.markProcessed(key, entry.name), event, mode, outcome)
+      if (store.markProcessedSync === undefined) {
+        if (mode.from !== 'transport' || !this.#deps.marksWithLedger)
+          return this.#stored(store.markProcessed(key, entry.name), event, mode, outcome)
+        this.#ledger.markProcessed(key, entry.name)
+        return this.end(event, mode, outcome)
+      }
       try {
         store.markProcessedSync(key, entry.name)
       } catch (error) {

@@ -28,6 +28,7 @@ interface Durable {
  * ```
  */
 export class InProcessTransport implements Transport {
+  readonly local = true
   #maxQueued: number
   #queued = 0
   #closed = false

@@ -82,6 +82,11 @@ export interface Transport {
    * (JetStream): `EventBus.resume` then leaves unfinished deliveries in the Store alone, which would run them twice.
    */
   readonly keepsUnacked?: boolean
+  /**
+   * True when every delivery of an event published here runs in this process (an in-process queue): the bus
+   * then knows when an event it accepted is complete without reading its ledger back.
+   */
+  readonly local?: boolean
   /** False while the transport cannot reach its cluster (reported by `/readyz`). */
   isReady(): boolean
   /** Stops every consumer (draining in-flight messages) and releases resources. */
