@@ -80,13 +80,18 @@ export class SseClientLimitError extends SwitchyardError {
   }
 }
 
-/** The storage folder cannot be made: `path` is the first folder that could not be created or used. */
+/**
+ * The storage folder of the database `file` cannot be made: `path` is the first folder that could not be created
+ * or used.
+ */
 export class StorageFolderError extends SwitchyardError {
   readonly path: string
+  readonly file: string
 
-  constructor(path: string, problem: string, options?: { cause?: unknown }) {
-    super('E_STORAGE_PATH', `cannot use ${path} as a storage folder: ${problem}`, options)
+  constructor(file: string, path: string, problem: string, options?: { cause?: unknown }) {
+    super('E_STORAGE_PATH', `cannot use ${path} as a storage folder of ${file}: ${problem}`, options)
     this.path = path
+    this.file = file
   }
 }
 

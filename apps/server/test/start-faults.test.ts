@@ -112,7 +112,7 @@ describe('server start', () => {
     const { code, output, ms } = await runServerToExit(dir.configFile)
     expect(code).toBe(1)
     expect(output).toContain(
-      'switchyard: start failed at step "store": cannot use /proc/nope as a storage folder: it cannot be created (ENOENT)',
+      'switchyard: start failed at step "store": cannot use /proc/nope as a storage folder of /proc/nope/x.db: it cannot be created (ENOENT)',
     )
     expect(output).toContain('fix: check storage.path')
     expect(ms).toBeLessThan(10_000)

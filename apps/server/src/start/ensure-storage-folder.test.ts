@@ -22,7 +22,7 @@ describe('ensureStorageFolder', () => {
     const started = Date.now()
     await expect(ensureStorageFolder('/proc/nope/x.db')).rejects.toMatchObject({
       code: 'E_STORAGE_PATH',
-      message: 'cannot use /proc/nope as a storage folder: it cannot be created (ENOENT)',
+      message: 'cannot use /proc/nope as a storage folder of /proc/nope/x.db: it cannot be created (ENOENT)',
     })
     expect(Date.now() - started).toBeLessThan(1000)
   })
@@ -32,7 +32,7 @@ describe('ensureStorageFolder', () => {
     dirs.push(dir)
     await writeFile(join(dir, 'file'), '')
     await expect(ensureStorageFolder(join(dir, 'file', 'x.db'))).rejects.toThrow(
-      `cannot use ${join(dir, 'file')} as a storage folder: it exists and is not a folder`,
+      `cannot use ${join(dir, 'file')} as a storage folder of ${join(dir, 'file', 'x.db')}: it exists and is not a folder`,
     )
   })
 })

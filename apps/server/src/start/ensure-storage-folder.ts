@@ -20,7 +20,7 @@ export async function ensureStorageFolder(file: string): Promise<void> {
   for (;;) {
     const stats = statSync(folder, { throwIfNoEntry: false })
     if (stats !== undefined) {
-      if (!stats.isDirectory()) throw new StorageFolderError(folder, 'it exists and is not a folder')
+      if (!stats.isDirectory()) throw new StorageFolderError(file, folder, 'it exists and is not a folder')
       break
     }
     missing.unshift(folder)
@@ -35,7 +35,7 @@ export async function ensureStorageFolder(file: string): Promise<void> {
       const code = (error as NodeJS.ErrnoException).code
       // EEXIST: made meanwhile by someone else, fine.
       if (code !== 'EEXIST')
-        throw new StorageFolderError(path, `it cannot be created (${code})`, { cause: error })
+        throw new StorageFolderError(file, path, `it cannot be created (${code})`, { cause: error })
     }
   }
   const target = dirname(file)
@@ -43,6 +43,6 @@ export async function ensureStorageFolder(file: string): Promise<void> {
     await access(target, constants.W_OK)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new StorageFolderError(target, `it is not writable (${code})`, { cause: error })
+    throw new StorageFolderError(file, target, `it is not writable (${code})`, { cause: error })
   }
 }
