@@ -116,8 +116,14 @@ export class SqliteStore implements Store {
   }
 
   isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
+    return this.#read(() => this.isProcessedSync(idempotencyKey, handler))
+  }
+
+  /** `isProcessed` answered at once (a point read of committed data), which spares the bus an await. */
+  isProcessedSync(idempotencyKey: string, handler: string): boolean {
+    if (!this.#db.open) throw new StoreClosedError()
     const since = Date.now() - this.#options.retention.idempotencyMaxAgeMs
-    return this.#read(() => this.#idempotency.has(idempotencyKey, handler, since))
+    return this.#idempotency.has(idempotencyKey, handler, since)
   }
 
   async markProcessed(idempotencyKey: string, handler: string): Promise<void> {

@@ -2,8 +2,12 @@ import type { DeliveryOutcome, DeliveryReport } from '../delivery/delivery.js'
 import type { DeliveryRecord } from '../store/store.js'
 import { isFinalStatus } from './delivery-status.js'
 
-/** How many events are counted at once; past it the oldest is forgotten (its completion reads the ledger). */
-const COUNTED = 10_000
+/**
+ * How many events are counted at once; past it the oldest is forgotten (its completion reads the ledger). Well
+ * above what an in-process transport holds queued (10,000 messages by default), so that in practice only events
+ * that never complete (a handler held or gone) are forgotten.
+ */
+const COUNTED = 100_000
 
 interface Counted {
   handlers: readonly string[]

@@ -114,8 +114,9 @@ export interface Store {
   /** Remembers that `handler` succeeded for `idempotencyKey`. */
   markProcessed(idempotencyKey: string, handler: string): Promise<void>
   /**
-   * Optional, for stores that keep idempotency records in memory: `isProcessed` answered synchronously. When
-   * both sync methods are present the bus uses them instead of the async pair (an await less per delivery).
+   * Optional, for stores that can answer at once (records in memory, a synchronous database driver):
+   * `isProcessed` answered synchronously. The bus uses each sync method present instead of its async
+   * counterpart (an await less per delivery).
    */
   isProcessedSync?(idempotencyKey: string, handler: string): boolean
   /** Optional: `markProcessed` done synchronously (see `isProcessedSync`). */
