@@ -28,6 +28,8 @@ export interface DispatcherDeps {
 export function createDispatcher(deps: DispatcherDeps) {
   return async (event: Event, handler: HandlerContext): Promise<void> => {
     const subscriptions = await deps.registry.matching(event.type)
+    // Most events match no subscription: serialise only those that are sent.
+    if (subscriptions.length === 0) return
     const body = JSON.stringify(event)
     const failed = await Promise.all(
       subscriptions.map(async (subscription) => ((await deliver(subscription)) ? [] : [subscription.url])),
