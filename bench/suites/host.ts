@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { PluginHost } from '@switchyard/host'
 import { median, percentile } from '../lib/stats.js'
 import type { GroupResult, Row, Suite, SuiteContext, TargetCheck } from '../lib/suite.js'
+import { findRow, ratioTarget } from '../lib/targets.js'
+import { measurePluginScope, SCOPED, UNSCOPED } from './host/plugin-scope.js'
 
 const PLUGINS = 100
 const RELOADED = 'plugin-50'
@@ -131,6 +133,11 @@ same call with no plugin: the fixed cost.`,
   `**Reload**: \`host.reload('${RELOADED}')\` on a running host: import of the entry with a new query string
 (Node evaluates it again), hold of its handlers, drain, stop, setup of the new version, release. The first two
 reloads are not counted. Each row is the median (p50) and p99 of its runs; events/s columns are 1000 / p50.`,
+  `**Plugin scope** (issue 15): one async handler subscribed by a plugin through \`ctx.on\` on the real
+\`PluginHost\` (every attempt runs in an AsyncLocalStorage scope naming the plugin and the delivery, so a stray
+fault is charged to it) against the same handler subscribed on such a host's bus directly (same bus, event-catalog
+filter and process, no scope). Node 20's process-wide promise hook, which any AsyncLocalStorage turns on, is paid by
+both rows once a host ran plugin code; the ratio is the scope's own cost per delivery.`,
 ]
 
 /** Host start-up with 100 plugin packages and the reload time of one plugin. */
@@ -144,12 +151,19 @@ export const hostSuite: Suite = {
       ctx.log(`start: ${start.rows.map((r) => `${r.name} ${r.p50Ms.toFixed(1)} ms`).join(', ')}`)
       const reload = await measureReload(root, ctx.quick ? 5 : 40)
       ctx.log(`reload: ${reload.rows.map((r) => `${r.p50Ms.toFixed(1)} ms`).join(', ')}`)
+      const scope = await measurePluginScope(ctx)
       const cold = start.rows[1] as Row
       return {
-        groups: [start, reload],
+        groups: [start, reload, scope],
         targets: [
           underTarget(`start with ${PLUGINS} plugins (first import)`, cold, 1000),
           underTarget('reload of one plugin', reload.rows[0] as Row, 100),
+          ratioTarget(
+            'publish to a plugin handler, fault scope / no scope',
+            findRow(scope, SCOPED),
+            findRow(scope, UNSCOPED),
+            { min: 0.95 },
+          ),
         ],
         notes,
       }

@@ -38,6 +38,8 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
   lane: DeadlineLane<AttemptContext> | undefined = undefined
   /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
   onExpire: ((ctx: AttemptContext, reason: Error) => void) | undefined = undefined
+  /** Set by the runner while an async attempt runs: ends it now as failed (see `fail`). */
+  onFail: ((ctx: AttemptContext, error: Error) => boolean) | undefined = undefined
   /** Where a delivery result known only later goes: `sink.put(index, outcome)`, else `resolve(result)`. */
   sink: OutcomeSink | undefined = undefined
   index = 0
@@ -77,6 +79,10 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
       if (reason !== undefined) this.#abort.abort(reason)
     }
     return this.#abort.signal
+  }
+
+  fail(error: Error): boolean {
+    return this.onFail?.(this, error) ?? false
   }
 
   /**

@@ -40,6 +40,13 @@ export class AttemptRunner {
   #settled: AttemptSettled
   /** The timeout callback of every attempt (one function, not a closure per attempt). */
   #expired = (ctx: AttemptContext, reason: Error): void => this.#settled(ctx, this.#failed(ctx, reason))
+  // A fault charged to the attempt from outside (its host's fault guard): it ends now; its handler's late result
+  // finds the attempt untracked and is ignored, as after a timeout.
+  #faulted = (ctx: AttemptContext, error: Error): boolean => {
+    if (!this.#deps.deadlines.untrack(ctx)) return false
+    this.#settled(ctx, this.#failed(ctx, new HandlerExecutionError(ctx, error)))
+    return true
+  }
 
   constructor(deps: RunnerDeps, settled: AttemptSettled) {
     this.#deps = deps
@@ -62,6 +69,7 @@ export class AttemptRunner {
     // A handler that returned synchronously may have blocked the event loop for any time: a fresh reading.
     if (!isThenable(returned)) return this.#returned(ctx, performance.now())
     ctx.onExpire = this.#expired
+    ctx.onFail = this.#faulted
     deadlines.track(ctx)
     returned.then(
       () => {

@@ -83,6 +83,18 @@ export interface HandlerContext {
    * aborts the attempts still running after its grace period (reason: `ClosedError`).
    */
   readonly signal: AbortSignal
+  /**
+   * Ends this attempt now as failed with `error` (a `HandlerExecutionError` wrapping it), whatever the handler's
+   * promise does later: how a host fails an attempt whose plugin faulted outside it (an unhandled rejection in a
+   * timer it started). True when the attempt was still running; false once it settled, expired, or while its
+   * handler has not returned yet (a throw there fails it anyway).
+   *
+   * @example
+   * ```ts
+   * setTimeout(() => ctx.fail(new Error('gave up waiting for the callback')), 100)
+   * ```
+   */
+  fail(error: Error): boolean
 }
 
 /** An event handler. Its promise settling ends the attempt; a throw or rejection fails it. */
