@@ -9,32 +9,11 @@ import { AttemptContext } from './attempt-context.js'
 import type { AttemptResult } from './attempt-result.js'
 import { AttemptRunner } from './attempt-runner.js'
 import { DeadlineList } from './deadline-list.js'
-import type { DeliveryPolicy, Handler } from './delivery.js'
 import type { DeliveryMode } from './delivery-mode.js'
-import { HandlerEntry } from './handler-entry.js'
-import { HandlerSlot } from './handler-slot.js'
+import type { HandlerEntry } from './handler-entry.js'
+import { auditLogEntry } from './test-support/audit-log-entry.js'
 
 const publish: DeliveryMode = { from: 'publish', holds: 'nothing' }
-
-function entryOf(handler: Handler, policy: Partial<DeliveryPolicy> = {}): HandlerEntry {
-  const slot = new HandlerSlot<HandlerEntry>('audit_log')
-  return new HandlerEntry({
-    slot,
-    name: 'audit_log',
-    pattern: 'order.*',
-    owner: undefined,
-    handler,
-    overrides: {},
-    policy: {
-      timeoutMs: 1000,
-      retry: { attempts: 3, initialMs: 100, maxMs: 1000, factor: 2, jitter: false },
-      concurrency: 1,
-      idempotent: false,
-      ...policy,
-    },
-    filter: undefined,
-  })
-}
 
 /** A runner, what it settled later, and a way to run one attempt. */
 function setup(options: { shutdown?: AbortSignal; logger?: Logger } = {}) {
@@ -62,7 +41,7 @@ describe('AttemptRunner', () => {
     const { attempt } = setup()
     expect(
       attempt(
-        entryOf(() => undefined),
+        auditLogEntry(() => undefined),
         2,
       ),
     ).toMatchObject({
@@ -74,13 +53,13 @@ describe('AttemptRunner', () => {
 
   it('hands the result of an async handler to its callback once it settles', async () => {
     const { attempt, later } = setup()
-    expect(attempt(entryOf(async () => {}))).toBeUndefined()
+    expect(attempt(auditLogEntry(async () => {}))).toBeUndefined()
     expect(await later()).toMatchObject({ status: 'succeeded', attempts: 1 })
   })
 
   it('decides a retry after the backoff of the policy while attempts are left', () => {
     const { attempt } = setup()
-    const failing = entryOf(() => {
+    const failing = auditLogEntry(() => {
       throw new Error('boom')
     })
     expect(attempt(failing, 1)).toEqual({
@@ -99,7 +78,7 @@ describe('AttemptRunner', () => {
     const { attempt, later } = setup()
     expect(
       attempt(
-        entryOf(() => Promise.reject(new Error('down'))),
+        auditLogEntry(() => Promise.reject(new Error('down'))),
         3,
       ),
     ).toBeUndefined()
@@ -110,7 +89,7 @@ describe('AttemptRunner', () => {
 
   it('ends timed_out when a synchronous handler spins past its deadline (no timer could fire)', () => {
     const { attempt } = setup()
-    const spinner = entryOf(() => spin(60), {
+    const spinner = auditLogEntry(() => spin(60), {
       timeoutMs: 20,
       retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false },
     })
@@ -122,7 +101,7 @@ describe('AttemptRunner', () => {
 
   it('ends timed_out when an async handler spins past its deadline before it resolves', async () => {
     const { attempt, later } = setup()
-    const spinner = entryOf(
+    const spinner = auditLogEntry(
       async () => {
         await null
         spin(60)
@@ -137,7 +116,7 @@ describe('AttemptRunner', () => {
 
   it('retries a late return like a timeout while attempts are left', () => {
     const { attempt } = setup()
-    const throwsLate = entryOf(
+    const throwsLate = auditLogEntry(
       () => {
         spin(30)
         throw new Error('late and broken')
@@ -152,7 +131,7 @@ describe('AttemptRunner', () => {
   it('ends timed_out when the handler returns after its deadline, and ignores the late return', async () => {
     const { attempt, later, settled } = setup()
     let finish!: () => void
-    const slow = entryOf(() => new Promise<void>((resolve) => (finish = resolve)), {
+    const slow = auditLogEntry(() => new Promise<void>((resolve) => (finish = resolve)), {
       timeoutMs: 20,
       retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false },
     })
@@ -168,7 +147,7 @@ describe('AttemptRunner', () => {
   it('aborts the signal of an attempt that times out, so the handler can stop', async () => {
     const { attempt, later } = setup()
     let aborted: unknown
-    const entry = entryOf(
+    const entry = auditLogEntry(
       (_event, ctx) =>
         new Promise<void>((resolve) =>
           ctx.signal.addEventListener('abort', () => {
@@ -188,7 +167,7 @@ describe('AttemptRunner', () => {
     shutdown.abort(new ClosedError('the event bus'))
     const { attempt } = setup({ shutdown: shutdown.signal })
     let calls = 0
-    const entry = entryOf(() => {
+    const entry = auditLogEntry(() => {
       calls++
     })
     expect(attempt(entry)).toMatchObject({ status: 'failed', error: expect.stringContaining('closed') })
@@ -205,7 +184,7 @@ describe('AttemptRunner', () => {
     const warnings: unknown[] = []
     const logger: Logger = { ...noopLogger, warn: (fields: unknown) => warnings.push(fields) }
     const { attempt } = setup({ logger })
-    const entry = entryOf(
+    const entry = auditLogEntry(
       () => {
         throw new Error('boom')
       },

@@ -11,8 +11,7 @@ import { DeadlineList } from './deadline-list.js'
 import { Deliverer } from './deliverer.js'
 import type { DeliveryOutcome, DeliveryPolicy, Handler } from './delivery.js'
 import { DeliveryRecorder } from './delivery-recorder.js'
-import { HandlerEntry } from './handler-entry.js'
-import { HandlerSlot } from './handler-slot.js'
+import { auditLogEntry } from './test-support/audit-log-entry.js'
 
 const quickRetry = { attempts: 3, initialMs: 1, maxMs: 1, factor: 1, jitter: false }
 
@@ -41,17 +40,7 @@ function setup(handler: Handler, policy: Partial<DeliveryPolicy> = {}) {
     recorder,
     recordsStarts: true,
   })
-  const slot = new HandlerSlot<HandlerEntry>('audit_log')
-  slot.entry = new HandlerEntry({
-    slot,
-    name: 'audit_log',
-    pattern: 'order.*',
-    owner: undefined,
-    handler,
-    overrides: {},
-    policy: { timeoutMs: 1000, retry: quickRetry, concurrency: 4, idempotent: false, ...policy },
-    filter: undefined,
-  })
+  const { slot } = auditLogEntry(handler, { retry: quickRetry, concurrency: 4, ...policy })
   const deliver = async (event: Event, replay = false) =>
     deliverer.direct(slot, event, performance.now(), replay)
   return { store, recorder, deliverer, slot, deliver, observed }
