@@ -138,3 +138,10 @@ export class ApiRequestError extends SwitchyardError {
     this.status = status
   }
 }
+
+/** `switchyard config validate` found problems in the file; each was printed with its file:line (exit 1). */
+export class InvalidConfigFileError extends SwitchyardError {
+  constructor(file: string, problems: number) {
+    super('E_CONFIG', `${file} has ${problems} problem${problems === 1 ? '' : 's'} (listed above)`)
+  }
+}

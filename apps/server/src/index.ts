@@ -7,11 +7,12 @@ export {
   type TokenConfig,
 } from './auth/token-auth.js'
 export { tokenResolver } from './auth/token-resolver.js'
-export { ApiClient, type ApiClientOptions } from './cli/api-client.js'
+export { ApiClient, type ApiClientOptions, type SseMessage } from './cli/api-client.js'
+export type { CliCommand } from './cli/cli-command.js'
+export type { CliIo } from './cli/cli-io.js'
 export { createPlugin } from './cli/create-plugin-command.js'
-export type { CliCommand, CliIo } from './cli/parse-command.js'
 export { pluginTemplate, type TemplateVersions } from './cli/plugin-template.js'
-export { runCli } from './cli/run-cli.js'
+export { createProgram, runCli } from './cli/run-cli.js'
 export {
   ApiRequestError,
   ForbiddenError,

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli } from './support/run-cli.js'
 import { startTestServer, type TestServer, TOKENS, testConfig, waitFor } from './support/test-server.js'
+
+// Each CLI run is a node process: seconds apiece on a loaded machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 let t: TestServer
 let env: Record<string, string>
@@ -24,7 +27,9 @@ describe('switchyard CLI against a running server', () => {
   })
 
   it('lists plugins, disables and enables one, reloads one', async () => {
-    const list = await runCli(['plugins', 'list', '--url', t.url], { SWITCHYARD_TOKEN: TOKENS.read })
+    const list = await runCli(['plugins', 'list', '--json', '--url', t.url], {
+      SWITCHYARD_TOKEN: TOKENS.read,
+    })
     expect(list.code).toBe(0)
     expect((JSON.parse(list.stdout) as { plugins: { name: string }[] }).plugins.map((p) => p.name)).toContain(
       'greeter',
@@ -39,12 +44,12 @@ describe('switchyard CLI against a running server', () => {
   it('lists and replays dead letters', async () => {
     await runCli(['emit', 'flaky.cli'], env)
     const deadLetter = await waitFor(async () => {
-      const run = await runCli(['dlq', 'list', '--handler', 'flaky_handler', '--limit', '10'], env)
+      const run = await runCli(['dlq', 'list', '--json', '--handler', 'flaky_handler', '--limit', '10'], env)
       const { deadLetters } = JSON.parse(run.stdout) as { deadLetters: { id: string }[] }
       return deadLetters[0]
     })
     await t.request('/plugins/flaky/heal', { as: 'publish', method: 'POST' })
-    const replay = await runCli(['dlq', 'replay', deadLetter.id], env)
+    const replay = await runCli(['dlq', 'replay', deadLetter.id, '--json'], env)
     expect(replay.code).toBe(0)
     expect(JSON.parse(replay.stdout)).toMatchObject({ status: 'succeeded' })
   })
@@ -77,7 +82,10 @@ describe('switchyard CLI arguments', () => {
       ['plugins', '--help'],
       ['plugins', 'install', '--help'],
       ['dlq', 'list', '-h'],
+      ['events', 'tail', '--help'],
+      ['config', 'validate', '--help'],
       ['create-plugin', '--help'],
+      ['completion', '--help'],
     ]) {
       const run = await runCli(args)
       expect(run.code, args.join(' ')).toBe(0)
@@ -87,24 +95,30 @@ describe('switchyard CLI arguments', () => {
 
   it('exits 2 with a clear message on bad arguments', async () => {
     const cases: [string[], string][] = [
-      [[], 'missing command'],
-      [['frobnicate'], 'unknown command "frobnicate"'],
-      [['emit'], 'missing argument: expected TYPE'],
+      [[], 'E_USAGE: missing command; fix: run "switchyard --help"'],
+      [['frobnicate'], "unknown command 'frobnicate'"],
+      [['emit'], "missing required argument 'type'"],
       [['emit', 'a.b', '--data', '{nope'], '--data must be JSON'],
-      [['emit', 'a.b', '--colour', 'red'], "Unknown option '--colour'"],
-      [['plugins'], 'missing sub-command'],
-      [['plugins', 'explode'], 'unknown sub-command "explode"'],
-      [['plugins', 'enable'], 'missing argument: expected NAME'],
+      [
+        ['emit', 'a.b', '--colour', 'red'],
+        `unknown option '--colour'; fix: run "switchyard emit --help" for usage`,
+      ],
+      [['plugins'], 'missing sub-command; fix: run "switchyard plugins --help"'],
+      [['plugins', 'explode'], "unknown command 'explode'"],
+      [['plugins', 'enable'], "missing required argument 'name'"],
       [['plugins', 'install'], 'give either NAME or --download-url URL'],
-      [['dlq', 'list', '--limit', 'lots'], '--limit must be an integer'],
-      [['start', '--port', 'eighty'], '--port must be an integer'],
+      [['dlq', 'list', '--limit', 'lots'], 'must be an integer from 1 to 1000, got "lots"'],
+      [['start', '--port', 'eighty'], 'must be an integer from 0 to 65535'],
       [['create-plugin', 'Bad_Name'], 'expected kebab-case'],
+      [['completion', 'powershell'], "'powershell' is invalid for argument 'shell'"],
     ]
     const runs = await Promise.all(cases.map(([args]) => runCli(args)))
     runs.forEach((run, i) => {
       const [args, message] = cases[i]!
       expect(run.code, args.join(' ')).toBe(2)
       expect(run.stderr, args.join(' ')).toContain(message)
+      // One line: the code, what was wrong and the fix (help text may come before it).
+      expect(run.stderr.trim().split('\n').at(-1), args.join(' ')).toMatch(/^switchyard: E_USAGE: .*; fix: /)
     })
   }, 30_000)
 })

@@ -115,7 +115,10 @@ describe('marketplace over HTTP against a real registry', { timeout: 60_000 }, (
 
   it('upgrades through the CLI, keeping the plugin state and restarting its dependent', async () => {
     const env = { SWITCHYARD_TOKEN: TOKENS.admin }
-    const run = await runCli(['plugins', 'upgrade', TALLY, '--version', '0.1.1', '--url', app.t.url], env)
+    const run = await runCli(
+      ['plugins', 'upgrade', TALLY, '--version', '0.1.1', '--json', '--url', app.t.url],
+      env,
+    )
     expect(run.code, run.stderr).toBe(0)
     expect(JSON.parse(run.stdout)).toMatchObject({
       plugin: { name: TALLY, version: '0.1.1' },

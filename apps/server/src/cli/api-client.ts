@@ -27,37 +27,94 @@ export class ApiClient {
 
   /** Sends one request with an optional JSON body and resolves to the parsed JSON answer (or null when empty). */
   async request(method: string, path: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const response = await this.#send(method, path, {
+      accept: 'application/json',
+      body,
+      signal: AbortSignal.timeout(60_000),
+    })
+    const text = await response.text()
+    return text ? parseJson(text) : null
+  }
+
+  /**
+   * Opens a Server-Sent Events stream and yields its messages (`event` is `message` unless named) until the
+   * server ends it or `signal` aborts.
+   *
+   * @example
+   * ```ts
+   * for await (const message of client.stream('/api/v1/events/stream?pattern=order.**')) console.log(message.data)
+   * ```
+   */
+  async *stream(path: string, signal?: AbortSignal): AsyncGenerator<SseMessage> {
+    const response = await this.#send('GET', path, { accept: 'text/event-stream', signal })
+    const decoder = new TextDecoder()
+    let buffered = ''
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true }).replaceAll('\r\n', '\n')
+      let end = buffered.indexOf('\n\n')
+      while (end >= 0) {
+        const message = parseSseBlock(buffered.slice(0, end))
+        buffered = buffered.slice(end + 2)
+        if (message) yield message
+        end = buffered.indexOf('\n\n')
+      }
+    }
+  }
+
+  async #send(
+    method: string,
+    path: string,
+    init: { accept: string; body?: unknown; signal?: AbortSignal | undefined },
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: init.accept }
     if (this.#token) headers.authorization = `Bearer ${this.#token}`
-    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (init.body !== undefined) headers['content-type'] = 'application/json'
     let response: Response
     try {
       response = await fetch(`${this.#base}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(60_000),
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal ?? null,
       })
     } catch (error) {
       const reason = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
-      throw new ApiRequestError(
-        0,
-        'E_UNREACHABLE',
-        `cannot reach the server at ${this.#base} (${reason}); is it running? (--url)`,
-      )
+      throw new ApiRequestError(0, 'E_UNREACHABLE', `cannot reach the server at ${this.#base} (${reason})`)
     }
+    if (response.ok) return response
     const text = await response.text()
-    const parsed = text ? parseJson(text) : null
-    if (!response.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error
-      throw new ApiRequestError(
-        response.status,
-        error?.code ?? `E_HTTP_${response.status}`,
-        `${method} ${path} answered ${response.status}: ${error?.message ?? text}`,
-      )
-    }
-    return parsed
+    const error = (parseJson(text) as { error?: { code?: string; message?: string } } | null)?.error
+    throw new ApiRequestError(
+      response.status,
+      error?.code ?? `E_HTTP_${response.status}`,
+      `${method} ${path} answered ${response.status}: ${error?.message ?? text}`,
+    )
   }
+}
+
+/** One Server-Sent Events message. */
+export interface SseMessage {
+  event: string
+  data: string
+  id?: string
+}
+
+// Comment lines (`: heartbeat`) carry nothing; a block of only comments is no message.
+function parseSseBlock(block: string): SseMessage | undefined {
+  let event = 'message'
+  let id: string | undefined
+  const data: string[] = []
+  for (const line of block.split('\n')) {
+    if (line === '' || line.startsWith(':')) continue
+    const colon = line.indexOf(':')
+    const field = colon < 0 ? line : line.slice(0, colon)
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '')
+    if (field === 'event') event = value
+    else if (field === 'id') id = value
+    else if (field === 'data') data.push(value)
+  }
+  if (data.length === 0) return undefined
+  return { event, data: data.join('\n'), ...(id === undefined ? {} : { id }) }
 }
 
 function parseJson(text: string): unknown {

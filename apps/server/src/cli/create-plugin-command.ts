@@ -3,21 +3,11 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
-import { type CliCommand, optionText, parseCommand } from './parse-command.js'
+import type { CliCommand } from './cli-command.js'
 import { pluginTemplate, type TemplateVersions } from './plugin-template.js'
 
 // The host's rule for plugin names: kebab-case.
 const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
-
-const usage = `Usage: switchyard create-plugin NAME [--dir DIR]
-
-Create a ready plugin package in DIR/NAME: package.json with the eventPlugin field, a valibot config schema,
-a handler, a route, a passing test using @switchyard/testing, a build script and a README.
-
-Options:
-  --dir DIR   where to create the package folder (default: the current directory)
-  -h, --help  show this help
-`
 
 function templateVersions(): TemplateVersions {
   const require = createRequire(import.meta.url)
@@ -71,24 +61,14 @@ export async function createPlugin(name: string, folder: string): Promise<string
  * switchyard create-plugin order-alerts --dir plugins && cd plugins/order-alerts && npm install && npm test
  * ```
  */
-export const createPluginCommand: CliCommand = {
-  name: 'create-plugin',
-  summary: 'Create a new plugin package (config schema, handler, route, test, build)',
-  usage,
-  async run(argv, io) {
-    const parsed = parseCommand(
-      argv,
-      { dir: { type: 'string' } },
-      { min: 1, max: 1, names: 'NAME' },
-      usage,
-      io,
-    )
-    if (!parsed) return 0
-    const name = parsed.positionals[0]!
-    const folder = resolve(optionText(parsed, 'dir') ?? '.', name)
-    const files = await createPlugin(name, folder)
-    io.out(`Created ${name} in ${folder}:\n${files.map((f) => `  ${f}`).join('\n')}\n`)
-    io.out(`Next: cd ${folder} && npm install && npm test && npm run build\n`)
-    return 0
-  },
-}
+export const createPluginCommand: CliCommand = (program, io) =>
+  program
+    .command('create-plugin <name>')
+    .description('Create a new plugin package (config schema, handler, route, test, build)')
+    .option('--dir <dir>', 'where to create the package folder (default: the current directory)')
+    .action(async (name: string, options: { dir?: string }) => {
+      const folder = resolve(options.dir ?? '.', name)
+      const files = await createPlugin(name, folder)
+      io.out(`Created ${name} in ${folder}:\n${files.map((f) => `  ${f}`).join('\n')}\n`)
+      io.out(`Next: cd ${folder} && npm install && npm test && npm run build\n`)
+    })

@@ -1,104 +1,135 @@
+import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
-import { apiCommand } from './api-command.js'
-import { type CliCommand, commandGroup, optionText } from './parse-command.js'
+import type { ApiClient } from './api-client.js'
+import type { CliCommand } from './cli-command.js'
+import type { CliIo } from './cli-io.js'
+import { apiClient, type ClientOptions, clientOptions, printResult } from './client-options.js'
+import { formatTable } from './format-table.js'
 
-const NAME = { min: 1, max: 1, names: 'NAME' }
+/** The fields of a plugin's status the CLI shows. */
+interface PluginLine {
+  name: string
+  version?: string
+  state: string
+  enabled: boolean
+  source?: string
+  handlers?: string[]
+  reason?: string
+  error?: { code: string; message: string }
+}
 
-/** `plugins enable|disable|reload NAME`: one POST on the plugin, the answer printed as JSON. */
-const pluginAction = (name: string, summary: string, path: (plugin: string) => string): CliCommand =>
-  apiCommand({
-    name,
-    summary,
-    synopsis: `switchyard plugins ${name} NAME`,
-    positionals: NAME,
-    send: ({ positionals }, client) => client.request('POST', path(encodeURIComponent(positionals[0]!))),
-  })
+const pluginTable = (plugins: PluginLine[]): string =>
+  formatTable(
+    ['NAME', 'VERSION', 'STATE', 'HANDLERS', 'SOURCE', 'REASON'],
+    plugins.map((p) => [
+      p.name,
+      p.version ?? '-',
+      p.enabled || p.state === 'disabled' ? p.state : `${p.state} (disabled)`,
+      String(p.handlers?.length ?? 0),
+      p.source ?? '-',
+      p.error ? `${p.error.code}: ${p.error.message}` : (p.reason ?? ''),
+    ]),
+  )
 
-const list = apiCommand({
-  name: 'list',
-  summary: 'List the plugins of a running server with their state',
-  synopsis: 'switchyard plugins list',
-  positionals: { min: 0, max: 0 },
-  send: (_, client) => client.request('GET', '/api/v1/events/plugins'),
-})
+const pluginLine = (p: PluginLine): string =>
+  `${p.name}${p.version ? `@${p.version}` : ''}: ${p.state}${p.reason ? ` (${p.reason})` : ''}\n`
 
-const install = apiCommand({
-  name: 'install',
-  summary: 'Install a plugin from the marketplace (by name) or from a tarball/zip URL',
-  synopsis: 'switchyard plugins install (NAME [--version RANGE] | --download-url URL [--sha256 HEX])',
-  help: `  --version RANGE     version or range of NAME (default: latest)
-  --download-url URL  install from an npm tarball (.tgz) or .zip instead of the registry
-  --sha256 HEX        expected checksum of the download`,
-  options: { version: { type: 'string' }, 'download-url': { type: 'string' }, sha256: { type: 'string' } },
-  positionals: { min: 0, max: 1 },
-  send(args, client) {
-    const url = optionText(args, 'download-url')
-    const sha256 = optionText(args, 'sha256')
-    const version = optionText(args, 'version')
-    const [name] = args.positionals
-    if ((name === undefined) === (url === undefined))
-      throw new UsageError('give either NAME or --download-url URL')
-    const body = url
-      ? { download_url: url, ...(sha256 ? { checksum_sha256: sha256 } : {}) }
-      : { name, ...(version ? { version } : {}) }
-    return client.request('POST', '/api/v1/plugins/install', body)
-  },
-})
-
-const upgrade = apiCommand({
-  name: 'upgrade',
-  summary: 'Upgrade an installed plugin; the old version keeps running if the new one fails to start',
-  synopsis: 'switchyard plugins upgrade NAME [--version RANGE]',
-  help: '  --version RANGE     version, range or dist-tag to move to (default: latest)',
-  options: { version: { type: 'string' } },
-  positionals: NAME,
-  send(args, client) {
-    const version = optionText(args, 'version')
-    return client.request('POST', '/api/v1/plugins/upgrade', {
-      name: args.positionals[0],
-      ...(version ? { version } : {}),
+/** One API call of a `plugins` sub-command, its answer printed as a plugin line (or JSON with `--json`). */
+function pluginAction<O>(
+  command: Command,
+  io: CliIo,
+  send: (client: ApiClient, name: string, options: O) => Promise<unknown>,
+): Command {
+  return clientOptions(command).action(async (name: string, options: ClientOptions & O) => {
+    const answer = await send(await apiClient(options, io), name, options)
+    printResult(io, options, answer, (a) => {
+      const plugin = (a as { plugin?: PluginLine } | null)?.plugin ?? (a as PluginLine | null)
+      return plugin && typeof plugin.name === 'string' ? pluginLine(plugin) : `${JSON.stringify(a)}\n`
     })
-  },
-})
+  })
+}
 
-const uninstall = apiCommand({
-  name: 'uninstall',
-  summary: 'Stop, remove and forget an installed plugin',
-  synopsis: 'switchyard plugins uninstall NAME [--force]',
-  help: '  --force             even while other plugins depend on it (they are disabled)',
-  options: { force: { type: 'boolean' } },
-  positionals: NAME,
-  send: ({ positionals, values }, client) =>
-    client.request(
-      'DELETE',
-      `/api/v1/plugins/uninstall/${encodeURIComponent(positionals[0]!)}${values.force ? '?force=true' : ''}`,
-    ),
-})
-
-const commands = [
-  list,
-  pluginAction('enable', 'Enable a plugin (persisted)', (n) => `/api/v1/events/plugins/${n}/enable`),
-  pluginAction(
-    'disable',
-    'Disable a plugin after draining its deliveries',
-    (n) => `/api/v1/events/plugins/${n}/disable`,
-  ),
-  pluginAction('reload', 'Reload a plugin from disk without losing events', (n) => `/plugins/${n}/reload`),
-  install,
-  upgrade,
-  uninstall,
-]
+const at = (name: string) => encodeURIComponent(name)
 
 /**
- * `switchyard plugins list|enable|disable|reload|install|upgrade|uninstall`.
+ * `switchyard plugins list|enable|disable|reload|install|upgrade|uninstall`: a table (or `--json`) of the
+ * plugins of a running server, and the changes the management API makes.
  *
  * @example
  * ```sh
- * SWITCHYARD_TOKEN=... switchyard plugins disable audit-log --url http://127.0.0.1:8080
+ * SWITCHYARD_TOKEN=... switchyard plugins disable audit-log
  * ```
  */
-export const pluginsCommand: CliCommand = commandGroup(
-  'plugins',
-  'List, enable, disable, reload, install, upgrade or uninstall plugins of a running server',
-  commands,
-)
+export const pluginsCommand: CliCommand = (program, io) => {
+  const plugins = program
+    .command('plugins')
+    .description('List, enable, disable, reload, install, upgrade or uninstall plugins of a running server')
+
+  clientOptions(plugins.command('list').description('List the plugins with their state')).action(
+    async (options: ClientOptions) => {
+      const answer = (await (await apiClient(options, io)).request('GET', '/api/v1/events/plugins')) as {
+        plugins: PluginLine[]
+      }
+      printResult(io, options, answer, (a) => pluginTable(a.plugins))
+    },
+  )
+  pluginAction(
+    plugins.command('enable <name>').description('Enable a plugin (persisted)'),
+    io,
+    (client, name) => client.request('POST', `/api/v1/events/plugins/${at(name)}/enable`),
+  )
+  pluginAction(
+    plugins.command('disable <name>').description('Disable a plugin after draining its deliveries'),
+    io,
+    (client, name) => client.request('POST', `/api/v1/events/plugins/${at(name)}/disable`),
+  )
+  pluginAction(
+    plugins.command('reload <name>').description('Reload a plugin from disk without losing events'),
+    io,
+    (client, name) => client.request('POST', `/plugins/${at(name)}/reload`),
+  )
+  pluginAction(
+    plugins
+      .command('install [name]')
+      .description('Install a plugin from the marketplace (by name) or from a tarball/zip URL')
+      .option('--version <range>', 'version or range of NAME (default: latest)')
+      .option('--download-url <url>', 'install from an npm tarball (.tgz) or .zip instead of the registry')
+      .option('--sha256 <hex>', 'expected checksum of the download'),
+    io,
+    (client, name, options: InstallOptions) =>
+      client.request('POST', '/api/v1/plugins/install', installBody(name, options)),
+  )
+  pluginAction(
+    plugins
+      .command('upgrade <name>')
+      .description('Upgrade an installed plugin; the old version keeps running if the new one fails to start')
+      .option('--version <range>', 'version, range or dist-tag to move to (default: latest)'),
+    io,
+    (client, name, { version }: { version?: string }) =>
+      client.request('POST', '/api/v1/plugins/upgrade', { name, ...(version ? { version } : {}) }),
+  )
+  pluginAction(
+    plugins
+      .command('uninstall <name>')
+      .description('Stop, remove and forget an installed plugin')
+      .option('--force', 'even while other plugins depend on it (they are disabled)'),
+    io,
+    (client, name, { force }: { force?: boolean }) =>
+      client.request('DELETE', `/api/v1/plugins/uninstall/${at(name)}${force ? '?force=true' : ''}`),
+  )
+}
+
+interface InstallOptions {
+  version?: string
+  downloadUrl?: string
+  sha256?: string
+}
+
+function installBody(name: string | undefined, options: InstallOptions): Record<string, unknown> {
+  const url = options.downloadUrl
+  if ((name === undefined) === (url === undefined))
+    throw new UsageError('give either NAME or --download-url URL')
+  return url
+    ? { download_url: url, ...(options.sha256 ? { checksum_sha256: options.sha256 } : {}) }
+    : { name, ...(options.version ? { version: options.version } : {}) }
+}

@@ -1,4 +1,4 @@
-import type { CompiledPattern, Event, EventBus } from '@switchyard/core'
+import type { CompiledPattern, DeliveryOutcome, Event, EventBus } from '@switchyard/core'
 import { SseClientLimitError } from '../errors.js'
 
 /** What `EventStreamHub` takes (config `limits:`). */
@@ -15,6 +15,8 @@ interface Client {
   controller: ReadableStreamDefaultController<Uint8Array>
   group: Group
   drop?: () => void
+  /** Also sent each delivery outcome of a matching event (`event: delivery`). */
+  outcomes: boolean
 }
 
 interface Group {
@@ -60,8 +62,10 @@ export class EventStreamHub {
    * A new stream of the events whose type matches `pattern`, starting with a `: subscribed to <pattern>`
    * comment (events accepted from then on arrive). Throws `SseClientLimitError` past `maxClients`. `drop`
    * ends a client that fell too far behind (the server destroys its socket); without it the stream errors.
+   * With `outcomes`, each handler's final outcome of a matching event follows as an `event: delivery` message
+   * (`data` = `{ eventId, type, handler, status, attempts, durationMs, error? }`).
    */
-  open(pattern: CompiledPattern, drop?: () => void): ReadableStream<Uint8Array> {
+  open(pattern: CompiledPattern, drop?: () => void, outcomes = false): ReadableStream<Uint8Array> {
     if (this.#count >= this.#options.maxClients) throw new SseClientLimitError(this.#options.maxClients)
     let group = this.#groups.get(pattern.pattern)
     if (group === undefined) {
@@ -73,7 +77,7 @@ export class EventStreamHub {
     const stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          client = { controller, group: target, ...(drop === undefined ? {} : { drop }) }
+          client = { controller, group: target, outcomes, ...(drop === undefined ? {} : { drop }) }
           target.clients.add(client)
           controller.enqueue(encoder.encode(`: subscribed to ${pattern.pattern}\n\n`))
         },
@@ -96,7 +100,10 @@ export class EventStreamHub {
   }
 
   #watch(): void {
-    this.#unobserve = this.#bus.observe({ published: (event) => this.#publish(event) })
+    this.#unobserve = this.#bus.observe({
+      published: (event) => this.#publish(event),
+      outcome: (event, outcome) => this.#outcome(event, outcome),
+    })
     this.#heartbeat = setInterval(() => this.#broadcast(HEARTBEAT), this.#options.heartbeatMs ?? 15_000)
     this.#heartbeat.unref()
   }
@@ -107,6 +114,20 @@ export class EventStreamHub {
       if (!group.pattern.test(event.type)) continue
       frame ??= encoder.encode(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`)
       for (const client of group.clients) this.#send(client, frame)
+    }
+  }
+
+  #outcome(event: Event, outcome: DeliveryOutcome): void {
+    let frame: Uint8Array | undefined
+    for (const group of this.#groups.values()) {
+      if (!group.pattern.test(event.type)) continue
+      for (const client of group.clients) {
+        if (!client.outcomes) continue
+        frame ??= encoder.encode(
+          `event: delivery\ndata: ${JSON.stringify({ eventId: event.id, type: event.type, ...outcome })}\n\n`,
+        )
+        this.#send(client, frame)
+      }
     }
   }
 

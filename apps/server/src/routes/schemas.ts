@@ -65,6 +65,14 @@ export const DeadLetterQuery = v.object({
   limit: v.optional(Limit),
 })
 
+// A query flag: `true` or `false`, as text.
+const booleanText = v.optional(
+  v.pipe(
+    v.picklist(['true', 'false'], 'expected true or false'),
+    v.transform((value) => value === 'true'),
+  ),
+)
+
 /**
  * Query of `GET /api/v1/events/stream`: a subscription pattern (`order.*`, `order.**`); all events by default.
  *
@@ -75,6 +83,8 @@ export const DeadLetterQuery = v.object({
  */
 export const StreamQuery = v.object({
   pattern: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  /** `true`: delivery outcomes too, as `event: delivery` messages. */
+  outcomes: booleanText,
 })
 
 /**
@@ -87,10 +97,5 @@ export const StreamQuery = v.object({
  * ```
  */
 export const UninstallQuery = v.object({
-  force: v.optional(
-    v.pipe(
-      v.picklist(['true', 'false'], 'expected true or false'),
-      v.transform((value) => value === 'true'),
-    ),
-  ),
+  force: booleanText,
 })

@@ -21,14 +21,18 @@ export function streamRoutes(api: ApiBuilder, hub: EventStreamHub): void {
       scope: 'read',
       tag: 'events',
       summary:
-        'Server-Sent Events of accepted events, filtered by a subscription pattern (default: all); 503 E_LIMIT_SSE_CLIENTS past limits.sse_clients',
+        'Server-Sent Events of accepted events, filtered by a subscription pattern (default: all), with `outcomes=true` each delivery outcome too (`event: delivery`); 503 E_LIMIT_SSE_CLIENTS past limits.sse_clients',
       query: StreamQuery,
       responses: { 200: 'text/event-stream; each message: id = event id, data = the event as JSON' },
     },
     (c, { query }) => {
       // A client too far behind is cut off at its socket: no error answer is written into its stream.
       const outgoing = c.env?.outgoing
-      const stream = hub.open(compilePattern(query.pattern ?? '**'), outgoing && (() => outgoing.destroy()))
+      const stream = hub.open(
+        compilePattern(query.pattern ?? '**'),
+        outgoing && (() => outgoing.destroy()),
+        query.outcomes ?? false,
+      )
       return new Response(stream, {
         headers: {
           'content-type': 'text/event-stream',

@@ -19,6 +19,7 @@ import { createApp } from '../http/create-app.js'
 import { listen } from '../http/listen.js'
 import { startingResponse } from '../http/starting-response.js'
 import { nodeIngest } from '../routes/node-ingest.js'
+import { DEFAULT_CONFIG_FILE } from '../start/default-config-file.js'
 import { runStep } from '../start/run-step.js'
 import { Undo } from '../start/undo.js'
 import { hostRuntime } from './host-runtime.js'
@@ -26,8 +27,7 @@ import { marketplaceApi } from './marketplace-api.js'
 import { openBackends } from './open-backends.js'
 import { ServerMetrics } from './server-metrics.js'
 
-/** The configuration file `start` uses when none is given and it exists. */
-export const DEFAULT_CONFIG_FILE = 'config/switchyard.yaml'
+export { DEFAULT_CONFIG_FILE }
 
 /** How long open HTTP connections may take to finish at shutdown before they are cut. */
 const HTTP_GRACE_MS = 10_000
