@@ -12,6 +12,16 @@ export type {
 } from './bus/bus-types.js'
 export { EventBus } from './bus/event-bus.js'
 export type {
+  PluginDatabases,
+  SqlDatabase,
+  SqlExecutor,
+  SqlResult,
+  SqlRow,
+  SqlStatement,
+  SqlTransaction,
+  SqlValue,
+} from './database/plugin-databases.js'
+export type {
   DeliveryOutcome,
   DeliveryPolicy,
   DeliveryReport,

@@ -97,6 +97,13 @@ export class PluginNotFoundError extends SwitchyardError {
   }
 }
 
+/** An operation that needs a plugin stopped (purging its data) was asked of a running one (E_PLUGIN_RUNNING). */
+export class PluginRunningError extends SwitchyardError {
+  constructor(name: string) {
+    super('E_PLUGIN_RUNNING', `plugin "${name}" is running; remove or disable it before purging its data`)
+  }
+}
+
 /** How a fault reached the host: an exception no code caught, a rejection no code handled, or `process.exit`. */
 export type FaultKind = 'uncaught exception' | 'unhandled rejection' | 'process.exit'
 

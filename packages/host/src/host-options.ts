@@ -1,4 +1,4 @@
-import type { EventBus, Logger, Store, Transport } from '@switchyard/core'
+import type { EventBus, Logger, PluginDatabases, Store, Transport } from '@switchyard/core'
 import type { Registry } from 'prom-client'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
 import type { Env } from './config/interpolate-env.js'
@@ -47,6 +47,14 @@ export interface HostOptions {
    * Faults are charged only while a fault guard is installed (`installFaultGuard`, once per process).
    */
   faultLimit?: Partial<FaultLimit>
+  /**
+   * Where plugins' SQL data lives (`ctx.db`, migrations): one database per plugin. Without it, `ctx.db` and
+   * migrations fail with `E_DATABASE`. The server makes it from `plugin_database`; the test kit uses in-memory SQLite.
+   * The host closes it at stop.
+   */
+  databases?: PluginDatabases
+  /** Deadline of one `ctx.db.transaction`; 30 s by default. */
+  transactionTimeoutMs?: number
   /** Called with each fault charged to one of this host's plugins (the test kit collects them). */
   onFault?: (plugin: string, fault: Error) => void
 }

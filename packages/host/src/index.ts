@@ -34,6 +34,7 @@ export {
   PluginFaultError,
   PluginFaultLimitError,
   PluginNotFoundError,
+  PluginRunningError,
 } from './errors.js'
 export { type FaultGuardOptions, installFaultGuard, type RemoveFaultGuard } from './faults/fault-guard.js'
 export { faultLimitOf } from './faults/fault-limit-of.js'

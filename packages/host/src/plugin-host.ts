@@ -20,10 +20,12 @@ import type { SwitchyardConfig, SwitchyardConfigInput } from './config/config-sc
 import { type ConfigureContext, configurePlugin } from './config/configure-plugin.js'
 import { type LoadedConfig, loadConfig, parseConfig, validateConfig } from './config/load-config.js'
 import type { RuntimeServices } from './context/runtime-services.js'
+import { PluginDatabaseHub } from './database/plugin-database-hub.js'
 import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
 import { importPlugin } from './discovery/import-plugin.js'
 import { inlineCandidates } from './discovery/inline-candidates.js'
+import { PluginRunningError } from './errors.js'
 import { faultLimitOf } from './faults/fault-limit-of.js'
 import { PluginFaults } from './faults/plugin-faults.js'
 import type { HealthReport } from './health/collect-health.js'
@@ -35,8 +37,10 @@ import { type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
 import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
 import { registerHostMetrics } from './metrics/host-metrics.js'
 import { renderMetrics } from './metrics/render-metrics.js'
+import { ProviderRegistry } from './providers/provider-registry.js'
 
 const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000
 
 /**
  * Runs the plugins of one Switchyard process: loads the configuration, discovers plugins, starts them in
@@ -99,6 +103,9 @@ export class PluginHost {
         counted: (name, fault) => this.#counted(name, fault),
         exceeded: (name, error) => this.#exceeded(name, error),
       }),
+      databases: new PluginDatabaseHub(options.databases, this.logger),
+      transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+      providers: new ProviderRegistry((name) => this.#providerState(name)),
     }
     attachCatalog(this.bus, this.#services.catalog)
     this.#plugins = new PluginSet({
@@ -151,6 +158,7 @@ export class PluginHost {
   stop(): Promise<void> {
     return this.#exclusive(async () => {
       await this.#plugins.stopAll()
+      await this.#services.databases.close()
       if (this.#ownsBus) await this.bus.close()
     })
   }
@@ -258,6 +266,17 @@ export class PluginHost {
     return this.#exclusive(() => this.#control.remove(name, options.forget ?? false))
   }
 
+  /**
+   * Deletes a plugin's SQL database (`ctx.db`): its SQLite file, or its PostgreSQL schema and role. The plugin must
+   * not be running (remove it first); the marketplace's uninstall with `purge=true` calls this.
+   */
+  purgePluginData(name: string): Promise<void> {
+    return this.#exclusive(async () => {
+      if (this.#plugins.get(name)?.state === 'started') throw new PluginRunningError(name)
+      await this.#services.databases.purge(name)
+    })
+  }
+
   /** Imports a plugin without starting it and returns its descriptor: lets an installer check a package loads. */
   async inspectPlugin(path: string): Promise<PluginDescriptor> {
     return importPlugin(await candidateAt(path, this.#cwd()), { fresh: true, logger: this.logger })
@@ -317,6 +336,13 @@ export class PluginHost {
   // Each config.load contribution may take as long as the configured plugin may take to start.
   #configureContext(name: string): ConfigureContext {
     return { extensions: this.bus.extensions, timeoutMs: this.#startTimeoutMs(name) }
+  }
+
+  // Why a provider cannot be called, in words: the state of a plugin that is not running.
+  #providerState(name: string): string {
+    const state = this.#plugins.get(name)?.state
+    if (state === undefined) return 'not installed'
+    return state === 'started' ? 'reloading' : state
   }
 
   #startTimeoutMs(name: string): number {

@@ -47,8 +47,33 @@ describe('definePlugin', () => {
         '  name: expected a kebab-case plugin name, got "Bad_Name"',
         '  version: expected a semver version, got "one"',
         '  dependencies.audit-log: expected a semver range, got "not a range"',
-        '  permissions.0: expected ("events:subscribe" | "events:publish" | "http:routes" | "store:kv"), got "events:everything"',
+        '  permissions.0: expected ("events:subscribe" | "events:publish" | "http:routes" | "store:kv" | "database:read" | "database:write"), got "events:everything"',
       ].join('\n'),
+    )
+  })
+
+  it('refuses migrations without an id, with repeated ids, or without database:write, and provides that are not functions', () => {
+    const base = { name: 'inventory', version: '1.0.0', setup() {} }
+    expect(() =>
+      definePlugin({
+        ...base,
+        permissions: ['database:write'],
+        migrations: [{ up: 'CREATE TABLE a (x INTEGER)' } as { id: string; up: string }],
+        provides: { quote: 'cheap' } as never,
+      }),
+    ).toThrow(
+      [
+        'plugin "inventory" is invalid:',
+        '  migrations.0.id: expected "id", got undefined',
+        '  provides: expected an object of functions, or a function of the context returning one, got Object',
+      ].join('\n'),
+    )
+    const twice = { id: '001-items', up: 'CREATE TABLE items (x INTEGER)' }
+    expect(() =>
+      definePlugin({ ...base, permissions: ['database:write'], migrations: [twice, twice] }),
+    ).toThrow('  migrations: expected unique migration ids (001-items repeated), got Array')
+    expect(() => definePlugin({ ...base, migrations: [twice] })).toThrow(
+      "  migrations: expected the 'database:write' permission, which migrations need, got Object",
     )
   })
 })

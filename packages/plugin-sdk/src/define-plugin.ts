@@ -1,5 +1,6 @@
 import type { EventDeclarations, Schema } from './event-declaration.js'
 import type { PluginDefinition } from './plugin-definition.js'
+import type { Provides } from './plugin-provides.js'
 import { validateDescriptor } from './validate-descriptor.js'
 
 /**
@@ -26,7 +27,10 @@ import { validateDescriptor } from './validate-descriptor.js'
 export function definePlugin<
   TSchema extends Schema | undefined = undefined,
   const TPublishes extends EventDeclarations = EventDeclarations,
->(definition: PluginDefinition<TSchema, TPublishes>): PluginDefinition<TSchema, TPublishes> {
+  TProvides extends Provides = Provides,
+>(
+  definition: PluginDefinition<TSchema, TPublishes, TProvides>,
+): PluginDefinition<TSchema, TPublishes, TProvides> {
   validateDescriptor(definition)
   return Object.freeze({ ...definition })
 }

@@ -101,3 +101,88 @@ export class PluginStoppedError extends SwitchyardError {
     super('E_PLUGIN_STOPPED', `plugin "${plugin}" called ctx.${method} after it was stopped`)
   }
 }
+
+/** `ctx.use(name)` of a plugin not listed in the caller's dependencies (E_UNDECLARED_DEPENDENCY). */
+export class UndeclaredDependencyError extends SwitchyardError {
+  constructor(plugin: string, provider: string) {
+    super(
+      'E_UNDECLARED_DEPENDENCY',
+      `plugin "${plugin}" called ctx.use("${provider}") but does not depend on it; add "${provider}" to its dependencies`,
+    )
+  }
+}
+
+/** A plugin called a function its provider does not offer in `provides` (E_UNKNOWN_EXPORT). */
+export class UnknownExportError extends SwitchyardError {
+  constructor(provider: string, method: string, known: readonly string[]) {
+    super(
+      'E_UNKNOWN_EXPORT',
+      `plugin "${provider}" provides no "${method}"; it provides: ${known.length === 0 ? '(nothing)' : known.join(', ')}`,
+    )
+  }
+}
+
+/** A call through `ctx.use` to a provider that is not running: disabled, failed, stopped or reloading (E_PROVIDER_UNAVAILABLE). */
+export class ProviderUnavailableError extends SwitchyardError {
+  readonly provider: string
+
+  constructor(provider: string, state: string) {
+    super(
+      'E_PROVIDER_UNAVAILABLE',
+      `plugin "${provider}" is ${state}: its provided functions cannot be called`,
+    )
+    this.provider = provider
+  }
+}
+
+/** A statement on a plugin's database failed; the message holds the database's own error (E_DATABASE). */
+export class PluginDatabaseError extends SwitchyardError {
+  readonly plugin: string
+
+  constructor(plugin: string, reason: string, options?: { cause?: unknown }) {
+    super('E_DATABASE', `plugin "${plugin}" database: ${reason}`, options)
+    this.plugin = plugin
+  }
+}
+
+/** A declared migration failed and was rolled back; the plugin does not start (E_MIGRATION). */
+export class PluginMigrationError extends SwitchyardError {
+  readonly plugin: string
+  readonly migration: string
+
+  constructor(plugin: string, migration: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    super(
+      'E_MIGRATION',
+      `plugin "${plugin}" migration "${migration}" failed and was rolled back: ${reason}`,
+      {
+        cause,
+      },
+    )
+    this.plugin = plugin
+    this.migration = migration
+  }
+}
+
+/**
+ * A provided function threw or rejected (E_PROVIDER_CALL). `cause` is a plain `{ name, message, code? }` copy of
+ * its error, the same in-process as across a worker or process boundary.
+ */
+export class ProviderCallError extends SwitchyardError {
+  readonly provider: string
+  readonly method: string
+
+  constructor(provider: string, method: string, cause: { name: string; message: string; code?: string }) {
+    super('E_PROVIDER_CALL', `plugin "${provider}" ${method}() failed: ${cause.message}`, { cause })
+    this.provider = provider
+    this.method = method
+  }
+}
+
+/** Arguments or a result of a call through `ctx.use` cannot be copied as a structured clone (E_NOT_SERIALISABLE). */
+export class UnserialisableValueError extends SwitchyardError {
+  constructor(what: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    super('E_NOT_SERIALISABLE', `${what} cannot be copied (structured clone): ${reason}`, { cause })
+  }
+}

@@ -39,6 +39,10 @@ export {
   type PatternData,
   type RetryPolicy,
   retryDelay,
+  type SqlResult,
+  type SqlRow,
+  type SqlStatement,
+  type SqlValue,
   SwitchyardError,
   toCloudEvent,
 } from '@switchyard/core'
@@ -48,12 +52,19 @@ export {
   PermissionError,
   PluginConfigError,
   type PluginConfigIssue,
+  PluginDatabaseError,
   PluginDependencyError,
   PluginLoadError,
+  PluginMigrationError,
   PluginSetupError,
   PluginStoppedError,
   PluginTimeoutError,
+  ProviderCallError,
+  ProviderUnavailableError,
+  UndeclaredDependencyError,
   UndeclaredEventError,
+  UnknownExportError,
+  UnserialisableValueError,
 } from './errors.js'
 export type { EventDeclaration, EventDeclarations, Schema } from './event-declaration.js'
 export { PERMISSIONS, type Permission } from './permissions.js'
@@ -66,6 +77,7 @@ export type {
   PluginContext,
   PluginStore,
 } from './plugin-context.js'
+export type { PluginDatabase, PluginMigration, PluginSqlExecutor } from './plugin-database.js'
 export type {
   DependencySpec,
   PluginConfigOf,
@@ -80,6 +92,7 @@ export type {
   MetricOptions,
   PluginMetrics,
 } from './plugin-metrics-types.js'
+export type { Provides, ProvidesOf, Remote, UsedPlugin } from './plugin-provides.js'
 export { isSemverRange, isSemverVersion } from './semver-syntax.js'
 export { PLUGIN_NAME, validateDescriptor } from './validate-descriptor.js'
 export { SIGNATURE_HEADER, signPayload, type VerifyOptions, verifySignature } from './webhook-signature.js'

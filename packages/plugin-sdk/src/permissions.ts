@@ -1,14 +1,23 @@
 /**
  * The permissions a plugin can declare. A context method whose permission was not declared throws
  * `PermissionError`: `on` needs `events:subscribe`, `publish` needs `events:publish`, `routes` needs
- * `http:routes`, `store` needs `store:kv`. Health, metrics, logging, extension points and `onStop` need none.
+ * `http:routes`, `store` needs `store:kv`, `db.query` needs `database:read`, `db.execute`, `db.transaction` and
+ * declared `migrations` need `database:write`. Health, metrics, logging, extension points, `use` and `onStop`
+ * need none.
  *
  * @example
  * ```ts
  * definePlugin({ name: 'audit-log', version: '1.0.0', permissions: ['events:subscribe'], setup() {} })
  * ```
  */
-export const PERMISSIONS = ['events:subscribe', 'events:publish', 'http:routes', 'store:kv'] as const
+export const PERMISSIONS = [
+  'events:subscribe',
+  'events:publish',
+  'http:routes',
+  'store:kv',
+  'database:read',
+  'database:write',
+] as const
 
 /** One of `PERMISSIONS`. */
 export type Permission = (typeof PERMISSIONS)[number]

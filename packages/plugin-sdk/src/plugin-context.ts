@@ -14,7 +14,9 @@ import type {
 import type { Hono } from 'hono'
 import type { InferInput } from 'valibot'
 import type { EventDeclaration, EventDeclarations } from './event-declaration.js'
+import type { PluginDatabase } from './plugin-database.js'
 import type { PluginMetrics } from './plugin-metrics-types.js'
+import type { UsedPlugin } from './plugin-provides.js'
 
 /**
  * How a handler receives events: its unique snake_case `name`, delivery policy overrides (defaults come from
@@ -112,6 +114,15 @@ export interface PluginContext<
   readonly logger: Logger
   /** This plugin's namespaced key-value store. Needs `store:kv`. */
   readonly store: PluginStore
+  /** This plugin's own SQL database. `query` needs `database:read`; `execute` and `transaction` `database:write`. */
+  readonly db: PluginDatabase
+  /**
+   * The functions another plugin `provides`, to call asynchronously; `name` must be in this plugin's
+   * `dependencies` (or `optionalDependencies`). Type it with the provider's definition or API:
+   * `ctx.use<typeof pricing>('pricing').quote(id)`. A call to a provider that is not running rejects at once
+   * (`E_PROVIDER_UNAVAILABLE`), one to a function it does not provide with `E_UNKNOWN_EXPORT`.
+   */
+  use<P = Record<string, (...args: unknown[]) => unknown>>(name: string): UsedPlugin<P>
   /** Runs at stop (and before a reload swaps versions), last registered first. */
   onStop(callback: () => void | Promise<void>): void
 }

@@ -2,6 +2,8 @@ import type { InferOutput } from 'valibot'
 import type { EventDeclarations, Schema } from './event-declaration.js'
 import type { Permission } from './permissions.js'
 import type { PluginContext } from './plugin-context.js'
+import type { PluginMigration } from './plugin-database.js'
+import type { Provides } from './plugin-provides.js'
 
 /** A dependency: a semver range, or a range marked optional (its failure does not stop the dependent). */
 export type DependencySpec = string | { readonly version: string; readonly optional?: boolean }
@@ -18,6 +20,7 @@ export type PluginConfigOf<TSchema> = TSchema extends Schema
 export interface PluginDefinition<
   TSchema extends Schema | undefined = Schema | undefined,
   TPublishes extends EventDeclarations = EventDeclarations,
+  TProvides extends Provides = Provides,
 > {
   /** kebab-case, unique in a host; routes mount at `/plugins/<name>`. */
   readonly name: string
@@ -35,6 +38,13 @@ export interface PluginDefinition<
   readonly publishes?: TPublishes
   /** Events this plugin consumes; their payloads are validated at publish time too. */
   readonly consumes?: EventDeclarations
+  /** Schema changes of the plugin's database (`ctx.db`), applied once each, in order, before `setup`. Needs `database:write`. */
+  readonly migrations?: readonly PluginMigration[]
+  /**
+   * Functions dependents call through `ctx.use('<name>')`, always asynchronously, with arguments and results
+   * copied as structured clones; or a function of the plugin's context returning them (called after `setup`).
+   */
+  readonly provides?: TProvides | ((ctx: PluginContext<PluginConfigOf<TSchema>, TPublishes>) => TProvides)
   /** Subscribes handlers, adds routes, health checks and metrics. Runs once per start (and per reload). */
   setup(ctx: PluginContext<PluginConfigOf<TSchema>, TPublishes>): void | Promise<void>
   /** Runs at stop after the `onStop` callbacks: the natural place for a class-shaped plugin's cleanup. */
@@ -45,6 +55,7 @@ export interface PluginDefinition<
  * Any plugin as a host sees it, whatever its config schema and events: the descriptor fields, and a `setup`
  * that takes the context built for it. Every `definePlugin` result and every valid plain object is one.
  */
-export type PluginDescriptor = Omit<PluginDefinition, 'setup'> & {
+export type PluginDescriptor = Omit<PluginDefinition, 'setup' | 'provides'> & {
   setup(ctx: never): void | Promise<void>
+  readonly provides?: Provides | ((ctx: never) => Provides)
 }

@@ -36,7 +36,29 @@ const eventDeclarations = v.record(
   }),
 )
 
-const descriptorSchema = v.looseObject({
+const migrations = v.pipe(
+  v.array(
+    v.object({
+      id: v.pipe(v.string(), v.minLength(1, 'a non-empty migration id')),
+      up: v.pipe(v.string(), v.minLength(1, 'the SQL of the migration')),
+    }),
+  ),
+  v.check(
+    (list) => new Set(list.map((migration) => migration.id)).size === list.length,
+    (issue) => `unique migration ids (${duplicateIds(issue.input).join(', ')} repeated)`,
+  ),
+)
+const provides = v.union(
+  [v.record(v.string(), v.function()), v.function()],
+  'an object of functions, or a function of the context returning one',
+)
+
+function duplicateIds(list: readonly { id: string }[]): string[] {
+  const ids = list.map((migration) => migration.id)
+  return [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))]
+}
+
+const fields = v.looseObject({
   name: pluginName,
   version: v.pipe(
     v.string(),
@@ -51,9 +73,23 @@ const descriptorSchema = v.looseObject({
   config: v.optional(valibotSchema),
   publishes: v.optional(eventDeclarations),
   consumes: v.optional(eventDeclarations),
+  migrations: v.optional(migrations),
+  provides: v.optional(provides),
   setup: v.function(),
   stop: v.optional(v.function()),
 })
+
+const descriptorSchema = v.pipe(
+  fields,
+  v.forward(
+    v.check(
+      (plugin) =>
+        (plugin.migrations ?? []).length === 0 || (plugin.permissions ?? []).includes('database:write'),
+      "the 'database:write' permission, which migrations need",
+    ),
+    ['migrations'],
+  ),
+)
 
 /**
  * Checks that a value is a plugin descriptor (the manifest check made before anything runs). Throws

@@ -6,6 +6,7 @@ import {
   type EventBus,
   type EventInit,
   type Logger,
+  type PluginDatabases,
   type Store,
 } from '@switchyard/core'
 import {
@@ -15,6 +16,7 @@ import {
   type PluginSource,
   type PluginStatus,
 } from '@switchyard/host'
+import { SqlitePluginDatabases } from '@switchyard/store-sqlite'
 import { toDeliveryConfig } from './to-delivery-config.js'
 
 /** Options of `createTestHost`. */
@@ -27,6 +29,11 @@ export interface TestHostOptions {
   delivery?: DeliveryPolicyOverrides
   /** A Store other than a fresh MemoryStore. */
   store?: Store
+  /**
+   * Where `ctx.db` keeps the plugins' tables: one in-memory SQLite database per plugin by default (fresh per test
+   * host); e.g. `new SqlitePluginDatabases({ directory })` to keep them in files across hosts.
+   */
+  databases?: PluginDatabases
   logger?: Logger
   /** Deadline of each plugin's setup and stop; 5 s by default. */
   startTimeoutMs?: number
@@ -99,6 +106,7 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
     startTimeoutMs: timeoutMs,
     stopTimeoutMs: timeoutMs,
     ...(options.store === undefined ? {} : { store: options.store }),
+    databases: options.databases ?? new SqlitePluginDatabases({ memory: true }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     onFault: (_plugin, fault) => void faults.push(fault),
   })

@@ -15,6 +15,7 @@ import {
   type Permission,
   PermissionError,
   type PluginContext,
+  type PluginDatabase,
   type PluginDescriptor,
   type PluginMetrics,
   PluginStoppedError,
@@ -22,11 +23,14 @@ import {
   UndeclaredEventError,
 } from '@switchyard/plugin-sdk'
 import { Hono } from 'hono'
-import type { PluginScope } from '../faults/plugin-scope.js'
+import { createPluginDatabase } from '../database/create-plugin-database.js'
+import { type PluginScope, pluginScope } from '../faults/plugin-scope.js'
 import { scopedContribution } from '../faults/scoped-contribution.js'
 import { scopedHandler } from '../faults/scoped-handler.js'
+import { createPluginUse } from '../providers/create-plugin-use.js'
 import { createPluginMetrics } from './create-plugin-metrics.js'
 import { createPluginStore } from './create-plugin-store.js'
+import { followUpEvent, followUpInit } from './follow-up.js'
 import type { RuntimeServices } from './runtime-services.js'
 
 /** What one running plugin has registered through its context; the runtime undoes it at stop. */
@@ -68,14 +72,23 @@ export function createPluginContext(
   }
   let metrics: PluginMetrics | undefined
   let store: PluginStore | undefined
+  let db: PluginDatabase | undefined
   const logger = services.logger.child({ plugin: name })
+  const use = createPluginUse(descriptor, services.providers)
 
   const publish = (typeOrEvent: string | Event, data?: unknown, init?: EventInit) => {
     guard('publish', 'events:publish')
+    // Published while handling an event (the delivery's async context): caused by it, in its conversation.
+    const cause = pluginScope.getStore()?.delivery?.event
     const event =
       typeof typeOrEvent === 'string'
-        ? createEvent(typeOrEvent, data, { source: name, ...init })
-        : typeOrEvent
+        ? createEvent(typeOrEvent, data, {
+            source: name,
+            ...(cause === undefined ? init : followUpInit(init, cause)),
+          })
+        : cause === undefined
+          ? typeOrEvent
+          : followUpEvent(typeOrEvent, cause)
     if (!catalog.mayPublish(name, event.type)) throw new UndeclaredEventError(name, event.type)
     // The payload is checked against the catalog by the bus itself (attachCatalog), whoever publishes.
     return bus.publish(event)
@@ -137,6 +150,18 @@ export function createPluginContext(
       store ??= createPluginStore(services.store, name)
       return store
     },
+    get db() {
+      guard('db')
+      db ??= createPluginDatabase(name, services.databases, {
+        guard,
+        transactionTimeoutMs: services.transactionTimeoutMs,
+      })
+      return db
+    },
+    use: ((provider: string) => {
+      guard('use')
+      return use(provider)
+    }) as PluginContext['use'],
     onStop(callback) {
       guard('onStop')
       registrations.stopCallbacks.push(callback)

@@ -1,7 +1,9 @@
 import type { EventBus, Logger, Store } from '@switchyard/core'
 import type { Registry } from 'prom-client'
 import type { EventCatalog } from '../catalog/event-catalog.js'
+import type { PluginDatabaseHub } from '../database/plugin-database-hub.js'
 import type { FaultSink } from '../faults/plugin-scope.js'
+import type { ProviderRegistry } from '../providers/provider-registry.js'
 
 /**
  * What every plugin of one host shares: the bus, the Store (for KV), the metrics registry, the root logger,
@@ -9,7 +11,7 @@ import type { FaultSink } from '../faults/plugin-scope.js'
  *
  * @example
  * ```ts
- * const services: RuntimeServices = { bus, store, registry: new Registry(), logger: noopLogger, catalog: new EventCatalog(), faults }
+ * const services: RuntimeServices = { bus, store, registry: new Registry(), logger: noopLogger, catalog: new EventCatalog(), faults, databases, transactionTimeoutMs: 30_000, providers }
  * ```
  */
 export interface RuntimeServices {
@@ -19,4 +21,9 @@ export interface RuntimeServices {
   logger: Logger
   catalog: EventCatalog
   faults: FaultSink
+  /** Plugins' SQL databases (`ctx.db`) and the deadline of one transaction. */
+  databases: PluginDatabaseHub
+  transactionTimeoutMs: number
+  /** What running plugins provide to their dependents (`ctx.use`). */
+  providers: ProviderRegistry
 }

@@ -1,4 +1,4 @@
-import { noopLogger } from '@switchyard/core'
+import { createEvent, noopLogger } from '@switchyard/core'
 import { Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
 import { PluginExitError, type PluginFaultLimitError } from '../errors.js'
@@ -29,6 +29,7 @@ describe('PluginFaults', () => {
     const { faults, counted, registry } = ledger()
     const failed: Error[] = []
     const delivery: DeliveryScope = {
+      event: createEvent('audit.tested', {}, { id: 'e1' }),
       eventId: 'e1',
       handler: 'audit_handler',
       attempt: 1,

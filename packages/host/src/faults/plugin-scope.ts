@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import type { Event } from '@switchyard/core'
 import type { FaultDelivery, FaultKind } from '../errors.js'
 
 /** Where the faults of a plugin are charged: the fault ledger of the host that runs it. */
@@ -8,6 +9,8 @@ export interface FaultSink {
 
 /** The delivery attempt a scope belongs to, and how to fail it from outside the handler's promise. */
 export interface DeliveryScope extends FaultDelivery {
+  /** The event being delivered: what events the handler publishes are caused by. */
+  readonly event: Event
   /** Fails the attempt with `error` unless it already settled; true when it did fail it. */
   fail(error: Error): boolean
 }

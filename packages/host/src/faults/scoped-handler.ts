@@ -21,7 +21,7 @@ class AttemptScope implements PluginScope, DeliveryScope {
   readonly plugin: string
   readonly faults: FaultSink
   readonly handler: string
-  readonly eventId: string
+  readonly event: Event
   readonly attempt: number
   readonly #ctx: HandlerContext
 
@@ -29,9 +29,13 @@ class AttemptScope implements PluginScope, DeliveryScope {
     this.plugin = base.plugin
     this.faults = base.faults
     this.handler = handler
-    this.eventId = event.id
+    this.event = event
     this.attempt = ctx.attempt
     this.#ctx = ctx
+  }
+
+  get eventId(): string {
+    return this.event.id
   }
 
   get delivery(): DeliveryScope {

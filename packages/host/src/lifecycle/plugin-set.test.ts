@@ -3,7 +3,9 @@ import { definePlugin, type PluginDescriptor } from '@switchyard/plugin-sdk'
 import { Registry } from 'prom-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { EventCatalog } from '../catalog/event-catalog.js'
+import { PluginDatabaseHub } from '../database/plugin-database-hub.js'
 import { inlineCandidates } from '../discovery/inline-candidates.js'
+import { ProviderRegistry } from '../providers/provider-registry.js'
 import { PluginSet } from './plugin-set.js'
 
 const buses: EventBus[] = []
@@ -22,6 +24,9 @@ function pluginSet(options: { startTimeoutMs?: number; unwanted?: string[] } = {
     logger: noopLogger,
     catalog: new EventCatalog(),
     faults: { charge: () => undefined },
+    databases: new PluginDatabaseHub(undefined, noopLogger),
+    transactionTimeoutMs: 1000,
+    providers: new ProviderRegistry(() => 'stopped'),
   }
   return new PluginSet({
     services,

@@ -139,6 +139,7 @@ export class PluginSet {
     const runtime = new PluginRuntime(record.descriptor as PluginDescriptor, config, this.#options.services)
     await runtime.start(this.#options.startTimeoutMs(record.name))
     Object.assign(record, { runtime, state: 'started', error: undefined })
+    this.#warnOptionalDependents(record.name, true)
   }
 
   /** Holds deliveries to these handlers (a swap's gap): they wait, routed, until `release`. */
@@ -159,6 +160,7 @@ export class PluginSet {
     }
     record.state = state
     record.reason = reason
+    this.#warnOptionalDependents(record.name, false)
   }
 
   /** Stops every running record, dependents before the plugins they depend on: a start order, reversed. */
@@ -222,6 +224,17 @@ export class PluginSet {
     for (const dependent of this.dependents(record.name)) {
       dependent.blockedBy = record.name
       await this.disable(dependent, `dependency "${record.name}" ${what}`)
+    }
+  }
+
+  // Optional dependents keep running while `name` is down; their status says so (their ctx.use calls fail fast).
+  #warnOptionalDependents(name: string, running: boolean): void {
+    const warning = `optional dependency "${name}" is not running`
+    for (const record of this.list()) {
+      if (record.state !== 'started' || record.descriptor === undefined) continue
+      if (!pluginDependencies(record.descriptor).some((d) => d.name === name && d.optional)) continue
+      record.warnings = record.warnings.filter((other) => other !== warning)
+      if (!running) record.warnings.push(warning)
     }
   }
 

@@ -1,8 +1,16 @@
 import type { HealthResult } from '@switchyard/core'
-import { type PluginDescriptor, PluginSetupError, PluginTimeoutError } from '@switchyard/plugin-sdk'
+import {
+  type PluginContext,
+  type PluginDescriptor,
+  PluginMigrationError,
+  PluginSetupError,
+  PluginTimeoutError,
+  type Provides,
+} from '@switchyard/plugin-sdk'
 import { createPluginContext, type PluginRegistrations } from '../context/create-plugin-context.js'
 import type { RuntimeServices } from '../context/runtime-services.js'
 import { type PluginScope, pluginScope } from '../faults/plugin-scope.js'
+import { inProcessProvider, type Provider } from '../providers/provider.js'
 import { withDeadline } from './with-deadline.js'
 
 /** One HTTP route of a plugin, with its full mounted path. */
@@ -32,6 +40,7 @@ export class PluginRuntime {
   #services: RuntimeServices
   #scope: PluginScope
   #active = false
+  #provider: Provider | undefined
   #registrations: PluginRegistrations = {
     subscriptions: new Map(),
     removers: [],
@@ -52,7 +61,8 @@ export class PluginRuntime {
   }
 
   /**
-   * Runs `setup`. On a throw or when `timeoutMs` passes, undoes what it registered and rejects with
+   * Applies the plugin's pending migrations, runs `setup`, then offers what it `provides` to its dependents. On a
+   * throw or when `timeoutMs` passes, undoes what it registered and rejects with `PluginMigrationError`,
    * `PluginSetupError` or `PluginTimeoutError`; the context refuses further calls.
    */
   async start(timeoutMs: number): Promise<void> {
@@ -68,13 +78,16 @@ export class PluginRuntime {
     )
     try {
       await withDeadline(
-        Promise.resolve().then(() => this.#inScope(() => this.descriptor.setup(ctx as never))),
+        this.#migrate().then(() => this.#inScope(() => this.descriptor.setup(ctx as never))),
         timeoutMs,
         () => new PluginTimeoutError(this.name, 'start', timeoutMs),
       )
+      this.#provide(ctx)
     } catch (error) {
       await this.#undo().catch(() => undefined)
-      throw error instanceof PluginTimeoutError ? error : new PluginSetupError(this.name, 'setup', error)
+      throw error instanceof PluginTimeoutError || error instanceof PluginMigrationError
+        ? error
+        : new PluginSetupError(this.name, 'setup', error)
     }
   }
 
@@ -120,12 +133,30 @@ export class PluginRuntime {
     return results.length === 1 ? worst : { status: worst.status, details: { checks: results } }
   }
 
+  async #migrate(): Promise<void> {
+    const migrations = this.descriptor.migrations ?? []
+    if (migrations.length > 0) await this.#services.databases.migrate(this.name, migrations)
+  }
+
+  // A factory of `provides` runs once setup succeeded, with the same context.
+  #provide(ctx: PluginContext): void {
+    const provides = this.descriptor.provides
+    if (provides === undefined) return
+    const functions = typeof provides === 'function' ? this.#inScope(() => provides(ctx as never)) : provides
+    if (typeof functions !== 'object' || functions === null)
+      throw new Error(`provides(ctx) returned ${typeof functions}, not an object of functions`)
+    this.#provider = inProcessProvider(functions as Provides, this.#scope)
+    this.#services.providers.register(this.name, this.#provider)
+  }
+
   #inScope<T>(work: () => T): T {
     return pluginScope.run(this.#scope, work)
   }
 
   async #undo(): Promise<void> {
     this.#active = false
+    // Calls from dependents fail fast from now on, even while in-flight deliveries drain.
+    if (this.#provider !== undefined) this.#services.providers.unregister(this.name, this.#provider)
     const registrations = this.#registrations
     const failures: unknown[] = []
     const attempt = async (step: () => unknown) => {
