@@ -73,7 +73,14 @@ describe('plugin faults in a server process', () => {
       const faulty = await publish(server, type)
       const deliveries = await settledDeliveries(server, faulty)
       expect(of(deliveries, handler)).toMatchObject({ status: 'dead_lettered' })
-      expect(of(deliveries, handler)?.error).toContain(error)
+      // The serialised HandlerExecutionError, the fault as its cause.
+      expect(of(deliveries, handler)?.error).toMatchObject({
+        code: 'E_HANDLER',
+        handler,
+        eventId: faulty,
+        attempt: expect.any(Number),
+        cause: { name: expect.any(String), message: expect.stringContaining(error) },
+      })
       expect(of(deliveries, 'steady_handler')).toMatchObject({ status: 'succeeded' })
       const after = await publish(server, 'steady.ping')
       expect((await settledDeliveries(server, after)).map((d) => d.status)).toEqual(['succeeded'])
@@ -125,7 +132,9 @@ describe('plugin faults in a server process', () => {
     )
     const deliveries = await settledDeliveries(server, id)
     expect(of(deliveries, 'spin_handler')).toMatchObject({ status: 'timed_out' })
-    expect(of(deliveries, 'spin_handler')?.error).toMatch(/returned after \d+ms, past its 1000ms timeout/)
+    expect(of(deliveries, 'spin_handler')?.error?.message).toMatch(
+      /returned after \d+ms, past its 1000ms timeout/,
+    )
     expect(of(deliveries, 'spin_handler')!.durationMs).toBeGreaterThan(2900)
     // The stall is over: ready again within a window or two.
     let status = 0

@@ -87,6 +87,26 @@ export class HandlerTimeoutError extends SwitchyardError {
   }
 }
 
+/**
+ * A delivery ended without its handler running, for the reason in the message: `E_UNROUTED` (filtered out,
+ * deselected, no longer subscribed), `E_DUPLICATE` (the transport dropped the event as a duplicate), `E_FILTER`
+ * (the handler's filter threw: `cause`) or `E_STORE` (the Store failed: `cause`).
+ *
+ * @example
+ * ```ts
+ * new DeliveryNotRunError('E_UNROUTED', 'handler no longer subscribed')
+ * ```
+ */
+export class DeliveryNotRunError extends SwitchyardError {
+  constructor(
+    code: 'E_UNROUTED' | 'E_DUPLICATE' | 'E_FILTER' | 'E_STORE',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options)
+  }
+}
+
 /** A handler name is already subscribed (names are unique across all plugins). */
 export class DuplicateHandlerError extends SwitchyardError {
   constructor(name: string) {

@@ -31,6 +31,7 @@ export type {
   PendingDeliveryStatus,
   RetryPolicy,
 } from './delivery/delivery.js'
+export { type DeliveryError, readDeliveryError, toDeliveryError } from './delivery/delivery-error.js'
 export {
   type DeliveryPolicyOverrides,
   defaultDeliveryPolicy,
@@ -42,6 +43,7 @@ export {
   ClosedError,
   ConfigError,
   CrashedProcessError,
+  DeliveryNotRunError,
   DuplicateHandlerError,
   EventRejectedError,
   EventTypeLimitError,

@@ -1,4 +1,5 @@
 import { createEvent, type DeliveryRecord } from '@switchyard/core'
+import Sqlite from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { StoreClosedError, StoreOptionsError, StoreValueError } from './errors.js'
 import { SqliteStore } from './sqlite-store.js'
@@ -53,6 +54,42 @@ describe('SqliteStore', () => {
     })
     expect(await second.kvGet('mailer', 'cursor')).toEqual({ at: 42 })
     await second.close()
+  })
+
+  it('reads a ledger error kept as a plain message by an older version as a serialised error', async () => {
+    const store = open()
+    const event = createEvent('order.created', {})
+    await store.acceptEvent(event, ['mailer', 'audit_log'])
+    await store.close()
+    const db = new Sqlite(temp.file('store.db'))
+    db.prepare(
+      "UPDATE deliveries SET status = ?, final = 1, attempts = 3, error = ? WHERE event_id = ? AND handler = 'mailer'",
+    ).run('dead_lettered', 'handler mailer failed: smtp down', event.id)
+    db.prepare(
+      "UPDATE deliveries SET status = 'timed_out', final = 1, attempts = 1, error = ? WHERE handler = 'audit_log'",
+    ).run('{not json')
+    db.close()
+    const reopened = open()
+    const byHandler = Object.fromEntries(
+      (await reopened.deliveries(event.id)).map((r) => [r.handler, r.error]),
+    )
+    expect(byHandler).toEqual({
+      mailer: {
+        code: 'E_HANDLER',
+        message: 'handler mailer failed: smtp down',
+        handler: 'mailer',
+        eventId: event.id,
+        attempt: 3,
+      },
+      audit_log: {
+        code: 'E_TIMEOUT',
+        message: '{not json',
+        handler: 'audit_log',
+        eventId: event.id,
+        attempt: 1,
+      },
+    })
+    await reopened.close()
   })
 
   it('never reopens a final delivery when a late progress record arrives', async () => {

@@ -145,7 +145,7 @@ describe('createTestHost', () => {
     it('fails the delivery with E_PLUGIN_FAULT, lists the fault and makes stop() reject with it', async () => {
       const host = await createTestHost({ plugins: [leaky], delivery: { retry: { attempts: 1 } } })
       const report = await host.publish('order.created', {})
-      expect(report.outcomes[0]?.error).toContain(
+      expect(report.outcomes[0]?.error?.message).toContain(
         'E_PLUGIN_FAULT: plugin "leaky" faulted (unhandled rejection) in handler leaky_handler',
       )
       expect(host.plugin('leaky')).toMatchObject({ faults: 1 })

@@ -86,7 +86,8 @@ describe.skipIf(!up)('EventBus on NatsTransport and NatsStore, two nodes', () =>
       ['audit_log', 'skipped_duplicate'],
       ['notify', 'skipped_duplicate'],
     ])
-    expect(ledger[0]?.error).toMatch(/dropped by the transport: idempotencyKey "order_/)
+    expect(ledger[0]?.error).toMatchObject({ code: 'E_DUPLICATE', eventId: second.id, attempt: 0 })
+    expect(ledger[0]?.error?.message).toMatch(/dropped by the transport: idempotencyKey "order_/)
     expect((await buses[0]!.store.unfinishedEvents()).map((u) => u.event.id)).not.toContain(second.id)
     await until(
       () => calls.has(`audit_log:${first.id}`) && calls.has(`notify:${first.id}`),

@@ -1,4 +1,4 @@
-import { createEvent } from '@switchyard/core'
+import { createEvent, type DeliveryError } from '@switchyard/core'
 import { runStoreContract } from '@switchyard/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectNatsStore, type NatsStore } from './nats-store.js'
@@ -61,6 +61,31 @@ describe.skipIf(!up)('NatsStore', () => {
         ['h_b', 'succeeded'],
       ])
       expect((await b.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
+    })
+
+    it('reads a ledger error an older version kept as a plain message as a serialised error', async () => {
+      const event = createEvent('order.placed', { n: 1 })
+      await a.acceptEvent(event, ['h_a'])
+      const legacy = 'handler h_a failed: smtp down' as unknown as DeliveryError
+      const updatedAt = new Date().toISOString()
+      await a.recordDeliveries([
+        {
+          eventId: event.id,
+          handler: 'h_a',
+          status: 'failed',
+          attempts: 2,
+          durationMs: 1,
+          updatedAt,
+          error: legacy,
+        },
+      ])
+      expect((await b.deliveries(event.id))[0]?.error).toEqual({
+        code: 'E_HANDLER',
+        message: 'handler h_a failed: smtp down',
+        handler: 'h_a',
+        eventId: event.id,
+        attempt: 2,
+      })
     })
   })
 })

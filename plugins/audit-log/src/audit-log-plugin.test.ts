@@ -65,7 +65,7 @@ describe('audit-log plugin', () => {
     expect(cancel?.eventId).toBe(cancelled.eventId)
     const refund = cancel?.outcomes.find((o) => o.handler === 'order_refund')
     expect(refund?.status).not.toBe('succeeded')
-    expect(refund?.error).toMatch(/refund service down/)
+    expect(refund?.error?.message).toMatch(/refund service down/)
   })
 
   it('filters by type and pages with a cursor', async () => {

@@ -105,7 +105,7 @@ describe('order-notifications plugin', () => {
     const event = statusChanged('shipped')
     const failed = await host.publish(event)
     expect(failed.outcomes[0]?.status).not.toBe('succeeded')
-    expect(failed.outcomes[0]?.error).toMatch(/was not delivered: answered HTTP 503/)
+    expect(failed.outcomes[0]?.error?.message).toMatch(/was not delivered: answered HTTP 503/)
     expect(sent(host)).toHaveLength(0)
 
     const retried = await host.publish(event)

@@ -146,7 +146,7 @@ describe('webhooks plugin: delivery on a real bus', () => {
     const badSub = await subscribed(host, '**', bad.url)
     const first = await host.publish('order.created', { orderId: 'o-4' })
     expect(first.outcomes[0]?.status).not.toBe('succeeded')
-    expect(first.outcomes[0]?.error).toMatch(/could not be delivered/)
+    expect(first.outcomes[0]?.error?.message).toMatch(/could not be delivered/)
     expect(bad.received).toHaveLength(3)
 
     const event = host.events.find((e) => e.id === first.eventId)!

@@ -55,7 +55,9 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       tag: 'events',
       summary: 'The delivery ledger of one event: status, attempts and last error per handler',
       responses: {
-        200: '{ eventId, deliveries: [{ handler, status, attempts, durationMs, error?, updatedAt }] }',
+        200:
+          '{ eventId, deliveries: [{ handler, status, attempts, durationMs, error?, updatedAt }] }; error is the ' +
+          'serialised last error: { code, message, handler, eventId, attempt, cause?: { name, message } }',
         404: 'Unknown event',
       },
     },

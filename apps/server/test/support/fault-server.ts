@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { DeliveryError } from '@switchyard/core'
 import { CLI } from './run-cli.js'
 import { type ServerProcess, startServerProcess } from './server-process.js'
 import { TOKENS, testConfig } from './test-server.js'
@@ -77,7 +78,7 @@ export interface Delivery {
   status: string
   attempts: number
   durationMs: number
-  error?: string
+  error?: DeliveryError
 }
 
 /** Polls an event's ledger until every handler reached a final state (`pending`/`running` gone). */

@@ -56,7 +56,8 @@ describe('EventBus.resume', () => {
     const ledger = await store.deliveries(poison.id)
     const audit = ledger.find((r) => r.handler === 'audit_handler')
     expect(audit).toMatchObject({ status: 'dead_lettered', attempts: 3 })
-    expect(audit?.error).toMatch(
+    expect(audit?.error?.code).toBe('E_CRASHED_PROCESS')
+    expect(audit?.error?.message).toMatch(
       /^E_CRASHED_PROCESS: handler audit_handler .* 3 times \(delivery\.max_crashes 3\)/,
     )
     const [deadLetter] = await store.listDeadLetters({ handler: 'audit_handler' })

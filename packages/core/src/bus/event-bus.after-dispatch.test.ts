@@ -47,7 +47,9 @@ describe('EventBus.enqueue and event.after_dispatch', () => {
       failing: ['dead_lettered', 2],
       eu_only: ['unrouted', 0],
     })
-    expect(dispatched[0]?.report.outcomes.find((o) => o.handler === 'failing')?.error).toMatch(/down/)
+    expect(dispatched[0]?.report.outcomes.find((o) => o.handler === 'failing')?.error?.message).toMatch(
+      /down/,
+    )
     await bus.close()
     expect(dispatched).toHaveLength(1)
   })

@@ -35,7 +35,22 @@ describe('EventBus.close with in-flight work', () => {
       ['honours_abort', 'failed', 1],
       ['ignores_abort', 'failed', 1],
     ])
-    expect(outcomes.every((o) => o.error === 'the event bus is closed')).toBe(true)
+    expect(outcomes.map((o) => o.error)).toEqual([
+      {
+        code: 'E_CLOSED',
+        message: 'the event bus is closed',
+        handler: 'honours_abort',
+        eventId: expect.any(String),
+        attempt: 1,
+      },
+      {
+        code: 'E_CLOSED',
+        message: 'the event bus is closed',
+        handler: 'ignores_abort',
+        eventId: expect.any(String),
+        attempt: 1,
+      },
+    ])
     expect(await store.listDeadLetters()).toEqual([])
   })
 

@@ -65,7 +65,7 @@ describe('EventBus delivery policy', () => {
     expect(report.outcomes[0]).toMatchObject({
       status: 'dead_lettered',
       attempts: 3,
-      error: expect.stringMatching(/down/),
+      error: expect.objectContaining({ code: 'E_HANDLER', message: expect.stringMatching(/down/) }),
     })
     const [deadLetter] = await store.listDeadLetters()
     expect(deadLetter).toMatchObject({ handler: 'mailer', attempts: 3, event: e })

@@ -25,7 +25,7 @@ describe('EventBus.enqueue', () => {
     expect(ledger.bad).toMatchObject({
       status: 'dead_lettered',
       attempts: 3,
-      error: expect.stringMatching(/down/),
+      error: expect.objectContaining({ code: 'E_HANDLER', message: expect.stringMatching(/down/) }),
     })
     expect(await store.unfinishedEvents()).toEqual([])
     expect(await store.listDeadLetters({ handler: 'bad' })).toHaveLength(1)
@@ -176,7 +176,7 @@ describe('EventBus.hold', () => {
     hold.release()
     expect((await publishing).outcomes[0]).toMatchObject({
       status: 'unrouted',
-      error: 'handler no longer subscribed',
+      error: expect.objectContaining({ code: 'E_UNROUTED', message: 'handler no longer subscribed' }),
     })
   })
 })

@@ -19,7 +19,7 @@ function auditedBus(store: MemoryStore) {
 }
 
 const ledgerOf = async (store: MemoryStore, id: string) =>
-  Object.fromEntries((await store.deliveries(id)).map((r) => [r.handler, [r.status, r.error]]))
+  Object.fromEntries((await store.deliveries(id)).map((r) => [r.handler, [r.status, r.error?.message]]))
 
 describe('EventBus: every accepted delivery reaches a final state', () => {
   const changes: [string, (bus: EventBus, state: { pass: boolean }) => void, string | undefined][] = [

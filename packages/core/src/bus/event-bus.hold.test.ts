@@ -61,7 +61,7 @@ describe('EventBus.hold across an unsubscribe', () => {
         status: 'unrouted',
         attempts: 0,
         durationMs: 0,
-        error: 'handler no longer subscribed',
+        error: expect.objectContaining({ code: 'E_UNROUTED', message: 'handler no longer subscribed' }),
       },
     ])
     expect((await bus.publish(createEvent('order.created', {}))).outcomes).toEqual([])

@@ -115,7 +115,14 @@ describe('EventBus handler selection and filters', () => {
         status: 'failed',
         attempts: 0,
         durationMs: 0,
-        error: 'filter threw: bad filter',
+        error: {
+          code: 'E_FILTER',
+          message: 'filter threw: bad filter',
+          handler: 'broken_filter',
+          eventId: small.eventId,
+          attempt: 0,
+          cause: { name: 'Error', message: 'bad filter' },
+        },
       },
     ])
     const big = await bus.publish(createEvent('order.created', { total: 500 }))

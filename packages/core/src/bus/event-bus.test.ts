@@ -67,15 +67,18 @@ describe('EventBus subscribe and publish', () => {
     expect(byHandler.works?.status).toBe('succeeded')
     expect(byHandler.throws).toMatchObject({
       status: 'dead_lettered',
-      error: expect.stringMatching(/sync boom/),
+      error: expect.objectContaining({ code: 'E_HANDLER', message: expect.stringMatching(/sync boom/) }),
     })
     expect(byHandler.rejects).toMatchObject({
       status: 'dead_lettered',
-      error: expect.stringMatching(/async boom/),
+      error: expect.objectContaining({ code: 'E_HANDLER', message: expect.stringMatching(/async boom/) }),
     })
     expect(byHandler.hangs).toMatchObject({
       status: 'dead_lettered',
-      error: expect.stringMatching(/timed out after 30ms/),
+      error: expect.objectContaining({
+        code: 'E_TIMEOUT',
+        message: expect.stringMatching(/timed out after 30ms/),
+      }),
     })
     await bus.close()
   })

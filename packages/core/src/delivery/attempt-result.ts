@@ -1,12 +1,13 @@
 import type { DeliveryOutcome } from './delivery.js'
+import type { DeliveryError } from './delivery-error.js'
 
 /** A failed attempt with attempts left: try again after `retryAfterMs`. */
 export interface Retry {
   retryAfterMs: number
   /** Attempts made so far. */
   attempts: number
-  /** The failed attempt's error message. */
-  error: string
+  /** The failed attempt's error. */
+  error: DeliveryError
 }
 
 /**
@@ -14,7 +15,7 @@ export interface Retry {
  *
  * @example
  * ```ts
- * const result: AttemptResult = { retryAfterMs: 100, attempts: 1, error: 'boom' }
+ * const result: AttemptResult = { retryAfterMs: 100, attempts: 1, error: toDeliveryError(new Error('boom'), ctx) }
  * if ('retryAfterMs' in result) await message.nak(result.retryAfterMs)
  * ```
  */

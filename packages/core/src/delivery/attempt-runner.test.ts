@@ -6,9 +6,10 @@ import type { Logger } from '../logger.js'
 import { noopLogger } from '../noop-logger.js'
 import type { TransportMessage } from '../transport/transport.js'
 import { AttemptContext } from './attempt-context.js'
-import type { AttemptResult } from './attempt-result.js'
+import type { AttemptResult, Retry } from './attempt-result.js'
 import { AttemptRunner } from './attempt-runner.js'
 import { DeadlineList } from './deadline-list.js'
+import type { DeliveryOutcome } from './delivery.js'
 import type { DeliveryMode } from './delivery-mode.js'
 import type { HandlerEntry } from './handler-entry.js'
 import { auditLogEntry } from './test-support/audit-log-entry.js'
@@ -65,12 +66,12 @@ describe('AttemptRunner', () => {
     expect(attempt(failing, 1)).toEqual({
       retryAfterMs: 100,
       attempts: 1,
-      error: expect.stringContaining('boom'),
+      error: expect.objectContaining({ message: expect.stringContaining('boom') }),
     })
     expect(attempt(failing, 2)).toEqual({
       retryAfterMs: 200,
       attempts: 2,
-      error: expect.stringContaining('boom'),
+      error: expect.objectContaining({ message: expect.stringContaining('boom') }),
     })
   })
 
@@ -84,7 +85,14 @@ describe('AttemptRunner', () => {
     ).toBeUndefined()
     const result = await later()
     expect(result).toMatchObject({ status: 'failed', attempts: 3 })
-    expect((result as { error: string }).error).toMatch(/handler audit_log failed .*attempt 3.*: down/)
+    expect((result as DeliveryOutcome).error).toEqual({
+      code: 'E_HANDLER',
+      message: expect.stringMatching(/handler audit_log failed .*attempt 3.*: down/),
+      handler: 'audit_log',
+      eventId: expect.any(String),
+      attempt: 3,
+      cause: { name: 'Error', message: 'down' },
+    })
   })
 
   it('ends timed_out when a synchronous handler spins past its deadline (no timer could fire)', () => {
@@ -96,7 +104,11 @@ describe('AttemptRunner', () => {
     const result = attempt(spinner)
     expect(result).toMatchObject({ status: 'timed_out', attempts: 1 })
     expect((result as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(60)
-    expect((result as { error: string }).error).toMatch(/returned after \d+ms, past its 20ms timeout/)
+    expect((result as DeliveryOutcome).error).toMatchObject({
+      code: 'E_TIMEOUT',
+      message: expect.stringMatching(/returned after \d+ms, past its 20ms timeout/),
+      attempt: 1,
+    })
   })
 
   it('ends timed_out when an async handler spins past its deadline before it resolves', async () => {
@@ -125,7 +137,7 @@ describe('AttemptRunner', () => {
     )
     const result = attempt(throwsLate)
     expect(result).toMatchObject({ retryAfterMs: 100, attempts: 1 })
-    expect((result as { error: string }).error).toMatch(/past its 10ms timeout/)
+    expect((result as Retry).error.message).toMatch(/past its 10ms timeout/)
   })
 
   it('ends timed_out when the handler returns after its deadline, and ignores the late return', async () => {
@@ -138,7 +150,8 @@ describe('AttemptRunner', () => {
     expect(attempt(slow)).toBeUndefined()
     const result = await later()
     expect(result).toMatchObject({ status: 'timed_out', attempts: 1 })
-    expect((result as { error: string }).error).toMatch(/timed out after 20ms/)
+    expect((result as DeliveryOutcome).error).toMatchObject({ code: 'E_TIMEOUT', handler: 'audit_log' })
+    expect((result as DeliveryOutcome).error?.message).toMatch(/timed out after 20ms/)
     finish()
     await new Promise((resolve) => setTimeout(resolve, 30))
     expect(settled).toHaveLength(1)
@@ -170,12 +183,15 @@ describe('AttemptRunner', () => {
     const entry = auditLogEntry(() => {
       calls++
     })
-    expect(attempt(entry)).toMatchObject({ status: 'failed', error: expect.stringContaining('closed') })
+    expect(attempt(entry)).toMatchObject({
+      status: 'failed',
+      error: expect.objectContaining({ message: expect.stringContaining('closed') }),
+    })
     const message = {} as TransportMessage
     expect(attempt(entry, 2, { from: 'transport', message })).toEqual({
       retryAfterMs: 0,
       attempts: 2,
-      error: expect.stringContaining('closed'),
+      error: expect.objectContaining({ message: expect.stringContaining('closed') }),
     })
     expect(calls).toBe(0)
   })

@@ -6,6 +6,7 @@ import type { AttemptResult } from './attempt-result.js'
 import { burstNow } from './burst-clock.js'
 import type { DeadlineList } from './deadline-list.js'
 import type { DeliveryOutcome } from './delivery.js'
+import { toDeliveryError } from './delivery-error.js'
 import { retryDelay } from './delivery-policy.js'
 
 /** What running an attempt needs from its bus. */
@@ -92,7 +93,7 @@ export class AttemptRunner {
   interrupted(ctx: AttemptContext): AttemptResult {
     const reason = this.#deps.shutdown.reason as Error
     if (ctx.mode.from === 'transport')
-      return { retryAfterMs: 0, attempts: ctx.attempt, error: reason.message }
+      return { retryAfterMs: 0, attempts: ctx.attempt, error: toDeliveryError(reason, ctx) }
     return this.#exhausted(ctx, reason)
   }
 
@@ -127,7 +128,7 @@ export class AttemptRunner {
     if (this.#deps.shutdown.aborted) return this.interrupted(ctx)
     const { retry } = entry.policy
     if (attempt >= retry.attempts) return this.#exhausted(ctx, error)
-    return { retryAfterMs: retryDelay(retry, attempt), attempts: attempt, error: error.message }
+    return { retryAfterMs: retryDelay(retry, attempt), attempts: attempt, error: toDeliveryError(error, ctx) }
   }
 
   /** The final failure of a delivery: `timed_out` when the last attempt ran out of time, else `failed`. */
@@ -142,7 +143,7 @@ export class AttemptRunner {
       status: error instanceof HandlerTimeoutError ? 'timed_out' : 'failed',
       attempts,
       durationMs: performance.now() - ctx.start,
-      error: error.message,
+      error: toDeliveryError(error, ctx),
     }
   }
 }

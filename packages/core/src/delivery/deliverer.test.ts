@@ -90,7 +90,7 @@ describe('Deliverer', () => {
     expect(outcome).toMatchObject({
       status: 'dead_lettered',
       attempts: 3,
-      error: expect.stringContaining('down'),
+      error: expect.objectContaining({ message: expect.stringContaining('down') }),
     })
     const deadLetters = await store.listDeadLetters()
     expect(deadLetters).toEqual([
@@ -190,7 +190,10 @@ describe('Deliverer', () => {
     expect(ended).toEqual(['ack'])
     await recorder.flush()
     expect(await store.deliveries(published.id)).toEqual([
-      expect.objectContaining({ status: 'unrouted', error: 'filtered out' }),
+      expect.objectContaining({
+        status: 'unrouted',
+        error: expect.objectContaining({ code: 'E_UNROUTED', message: 'filtered out' }),
+      }),
     ])
     expect(calls).toBe(0)
   })
@@ -201,6 +204,9 @@ describe('Deliverer', () => {
     const pending = deliverer.direct(slot, event(), performance.now())
     slot.entry = undefined
     slot.release()
-    expect(await pending).toMatchObject({ status: 'unrouted', error: 'handler no longer subscribed' })
+    expect(await pending).toMatchObject({
+      status: 'unrouted',
+      error: expect.objectContaining({ code: 'E_UNROUTED', message: 'handler no longer subscribed' }),
+    })
   })
 })

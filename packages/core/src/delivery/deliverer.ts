@@ -230,13 +230,7 @@ export class Deliverer {
     const mode = replay ? REPLAY : GATED
     const outcome = await this.#gated(slot, event, (entry) => this.#once(entry, event, 1, mode))
     if (outcome !== undefined) return outcome as DeliveryOutcome
-    return this.#recorder.end(event, mode, {
-      handler: slot.name,
-      status: 'unrouted',
-      attempts: 0,
-      durationMs: 0,
-      error: 'handler no longer subscribed',
-    })
+    return this.#recorder.unsubscribed(event, mode, slot.name)
   }
 
   /** Waits out the hold, the orderingKey chain and the concurrency limit; undefined when the handler is gone. */

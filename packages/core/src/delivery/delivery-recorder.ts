@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid'
 import type { BusObservers } from '../bus/bus-observers.js'
-import { CrashedProcessError } from '../errors.js'
+import { CrashedProcessError, DeliveryNotRunError } from '../errors.js'
 import type { Event } from '../event/event.js'
 import { isoNow } from '../event/iso-now.js'
 import { LedgerWriter, type LedgerWritten } from '../ledger/ledger-writer.js'
@@ -9,6 +9,7 @@ import type { Reach } from '../routing/dispatch-plan.js'
 import type { DeliveryRecord, Store } from '../store/store.js'
 import type { Retry } from './attempt-result.js'
 import type { DeliveryOutcome, DeliveryStatus } from './delivery.js'
+import { type DeliveryError, toDeliveryError } from './delivery-error.js'
 import type { DeliveryMode } from './delivery-mode.js'
 import type { HandlerEntry } from './handler-entry.js'
 
@@ -103,7 +104,7 @@ export class DeliveryRecorder {
       status: 'dead_lettered',
       attempts: crashes,
       durationMs: 0,
-      error: error.message,
+      error: toDeliveryError(error, { handler, eventId: event.id, attempt: crashes }),
     }
     try {
       await this.#deadLetter(event, outcome)
@@ -167,8 +168,14 @@ export class DeliveryRecorder {
   skipped(event: Event, mode: DeliveryMode, handler: string, reach: Reach): DeliveryOutcome {
     const status = reach.status ?? 'unrouted'
     const outcome: DeliveryOutcome = { handler, status, attempts: 0, durationMs: 0 }
-    if (status === 'failed') outcome.error = reach.reason
+    if (status === 'failed') outcome.error = notRun(event, handler, 'E_FILTER', reach.reason, reach.cause)
     return this.end(event, mode, outcome)
+  }
+
+  /** Ends `unrouted` a delivery whose handler unsubscribed while it waited at its gates. */
+  unsubscribed(event: Event, mode: DeliveryMode, handler: string): DeliveryOutcome {
+    const error = notRun(event, handler, 'E_UNROUTED', 'handler no longer subscribed')
+    return this.end(event, mode, { handler, status: 'unrouted', attempts: 0, durationMs: 0, error })
   }
 
   /** Ends a delivery whose idempotencyKey the handler already handled. */
@@ -178,8 +185,8 @@ export class DeliveryRecorder {
 
   /** Ends `failed` a delivery the Store could not answer for (idempotency lookup), before any attempt. */
   unanswered(event: Event, mode: DeliveryMode, handler: string, error: unknown): DeliveryOutcome {
-    const message = `store: ${(error as Error).message}`
-    return this.end(event, mode, { handler, status: 'failed', attempts: 0, durationMs: 0, error: message })
+    const failure = notRun(event, handler, 'E_STORE', `store: ${(error as Error).message}`, error)
+    return this.end(event, mode, { handler, status: 'failed', attempts: 0, durationMs: 0, error: failure })
   }
 
   /** Records that a transport delivery will be tried again (`retrying` row). */
@@ -191,7 +198,8 @@ export class DeliveryRecorder {
    * Ends as `unrouted` a delivery accepted for a handler that no longer wants it (filtered out, deselected, or
    * no longer subscribed at `resume`), with `error` saying why; written to the ledger and reported to observers.
    */
-  unrouted(event: Event, handler: string, error: string): void {
+  unrouted(event: Event, handler: string, reason: string): void {
+    const error = notRun(event, handler, 'E_UNROUTED', reason)
     const outcome: DeliveryOutcome = { handler, status: 'unrouted', attempts: 0, durationMs: 0, error }
     this.#final(event, outcome, true)
   }
@@ -203,7 +211,7 @@ export class DeliveryRecorder {
    * state. Resolves once the rows are in the Store.
    */
   async droppedDuplicate(event: Event): Promise<void> {
-    const error = `dropped by the transport: idempotencyKey "${event.metadata.idempotencyKey}" already accepted`
+    const reason = `dropped by the transport: idempotencyKey "${event.metadata.idempotencyKey}" already accepted`
     for (const { handler, status } of await this.#deps.store.deliveries(event.id)) {
       if (status !== 'pending') continue
       const outcome: DeliveryOutcome = {
@@ -211,7 +219,7 @@ export class DeliveryRecorder {
         status: 'skipped_duplicate',
         attempts: 0,
         durationMs: 0,
-        error,
+        error: notRun(event, handler, 'E_DUPLICATE', reason),
       }
       this.#final(event, outcome, true)
     }
@@ -241,7 +249,8 @@ export class DeliveryRecorder {
   async #deadLetter(event: Event, outcome: DeliveryOutcome): Promise<void> {
     const { handler, attempts } = outcome
     const failedAt = new Date().toISOString()
-    const deadLetter = { id: uuidv7(), event, handler, attempts, error: outcome.error ?? '', failedAt }
+    const error = outcome.error?.message ?? ''
+    const deadLetter = { id: uuidv7(), event, handler, attempts, error, failedAt }
     await this.#deps.store.addDeadLetter(deadLetter)
     if (this.#deps.observers.active) this.#deps.observers.deadLettered(deadLetter)
   }
@@ -250,12 +259,13 @@ export class DeliveryRecorder {
   #storeFailed(outcome: DeliveryOutcome, event: Event, storeError: unknown): DeliveryOutcome {
     const { handler, attempts } = outcome
     this.#deps.logger.error({ err: storeError, handler, eventId: event.id }, 'delivery failed in the store')
+    const message = `store: ${(storeError as Error).message}`
     return {
       handler,
       status: 'failed',
       attempts,
       durationMs: 0,
-      error: `store: ${(storeError as Error).message}`,
+      error: notRun(event, handler, 'E_STORE', message, storeError),
     }
   }
 
@@ -284,4 +294,16 @@ export class DeliveryRecorder {
     const finished = status !== 'retrying' && this.#deps.reportsCompletion() ? event : undefined
     this.#ledger.write(record, finished)
   }
+}
+
+/** The error of a delivery that ended without an attempt of its own (see `DeliveryNotRunError`). */
+function notRun(
+  event: Event,
+  handler: string,
+  code: ConstructorParameters<typeof DeliveryNotRunError>[0],
+  reason: string,
+  cause?: unknown,
+): DeliveryError {
+  const error = new DeliveryNotRunError(code, reason, cause === undefined ? undefined : { cause })
+  return toDeliveryError(error, { handler, eventId: event.id, attempt: 0 })
 }

@@ -1,4 +1,5 @@
 import type { Event } from '../event/event.js'
+import type { DeliveryError } from './delivery-error.js'
 
 /** Retry schedule: attempt n (1-based) waits `min(maxMs, initialMs * factor^(n-1))`, optionally jittered. */
 export interface RetryPolicy {
@@ -53,11 +54,12 @@ export interface DeliveryOutcome {
   attempts: number
   durationMs: number
   /**
-   * The last error's message, for failed, timed-out and dead-lettered deliveries; for an `unrouted` one ended
-   * after it was accepted (filtered out, deselected, or no longer subscribed at `resume`), why; for a
-   * `skipped_duplicate` one whose event the transport dropped as a duplicate, that it did.
+   * The last error, serialised (a `HandlerExecutionError`, `HandlerTimeoutError`...), for failed, timed-out and
+   * dead-lettered deliveries; for an `unrouted` one ended after it was accepted (filtered out, deselected, or no
+   * longer subscribed at `resume`), why (`E_UNROUTED`); for a `skipped_duplicate` one whose event the transport
+   * dropped as a duplicate, that it did (`E_DUPLICATE`).
    */
-  error?: string
+  error?: DeliveryError
 }
 
 /**

@@ -19,6 +19,8 @@ export interface Reach {
   reason: string
   /** The outcome status of a handler that matched but does not run (`unrouted`). */
   status?: DeliveryStatus
+  /** What the handler's filter threw (status `failed`). */
+  cause?: unknown
 }
 
 const DESELECTED: Reach = Object.freeze({ reached: false, reason: 'disabled' })
@@ -105,7 +107,8 @@ export class DispatchPlanner {
       try {
         if (!entry.filter(event)) return { reached: false, reason: 'filtered out' }
       } catch (error) {
-        return { reached: false, reason: `filter threw: ${(error as Error).message}`, status: 'failed' }
+        const reason = `filter threw: ${(error as Error).message}`
+        return { reached: false, reason, status: 'failed', cause: error }
       }
     }
     return { reached: true, reason }

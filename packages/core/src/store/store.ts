@@ -1,4 +1,5 @@
 import type { DeliveryStatus, PendingDeliveryStatus } from '../delivery/delivery.js'
+import type { DeliveryError } from '../delivery/delivery-error.js'
 import type { Event } from '../event/event.js'
 
 /** One (event, handler) row of the delivery ledger. */
@@ -8,8 +9,8 @@ export interface DeliveryRecord {
   status: DeliveryStatus | PendingDeliveryStatus
   attempts: number
   durationMs: number
-  /** Message of the last error, if any. */
-  error?: string
+  /** The last error, if any (see `DeliveryOutcome.error`). */
+  error?: DeliveryError
   /** RFC 3339. */
   updatedAt: string
 }

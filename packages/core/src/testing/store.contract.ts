@@ -89,7 +89,15 @@ export function runStoreContract(
         const [e1, e2] = [event({ n: 1 }), event({ n: 2 })]
         await store.acceptEvent(e1, ['h_a'])
         await store.acceptEvent(e2, ['h_a'])
-        const failed = { ...record(e1.id, 'h_a', 'dead_lettered', 3), error: 'boom' }
+        const error = {
+          code: 'E_HANDLER',
+          message: 'handler h_a failed on event 1 (attempt 3): boom',
+          handler: 'h_a',
+          eventId: e1.id,
+          attempt: 3,
+          cause: { name: 'Error', message: 'boom' },
+        }
+        const failed = { ...record(e1.id, 'h_a', 'dead_lettered', 3), error }
         await store.recordDeliveries([failed, record(e2.id, 'h_a', 'succeeded')])
         expect(await store.deliveries(e1.id)).toEqual([failed])
         expect((await store.deliveries(e2.id))[0]?.status).toBe('succeeded')

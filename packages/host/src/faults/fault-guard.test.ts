@@ -72,18 +72,18 @@ describe('installFaultGuard (a PluginHost in a child process)', () => {
   it('charges each fault to its plugin and fails the delivery it happened in; the process and other plugins go on', async () => {
     const host = await startHost()
     const rejected = await host.publish('fault.reject')
-    expect(outcome(rejected, 'reject_handler')?.error).toContain(
+    expect(outcome(rejected, 'reject_handler')?.error?.message).toContain(
       'E_PLUGIN_FAULT: plugin "rejecter" faulted (unhandled rejection) in handler reject_handler',
     )
     expect(outcome(rejected, 'reject_handler')?.durationMs).toBeLessThan(150) // not the handler's 200 ms
     expect(outcome(rejected, 'steady_handler')?.status).toBe('succeeded')
 
     const timer = await host.publish('fault.timer')
-    expect(outcome(timer, 'timer_handler')?.error).toContain(
+    expect(outcome(timer, 'timer_handler')?.error?.message).toContain(
       'E_PLUGIN_FAULT: plugin "timer-thrower" faulted (uncaught exception) in handler timer_handler',
     )
     const exit = await host.publish('fault.exit')
-    expect(outcome(exit, 'exit_handler')?.error).toContain(
+    expect(outcome(exit, 'exit_handler')?.error?.message).toContain(
       'E_PLUGIN_EXIT: plugin "exiter" called process.exit(1)',
     )
     expect(outcome(await host.publish('steady.ping'), 'steady_handler')?.status).toBe('succeeded')

@@ -47,7 +47,10 @@ describe('scopedHandler', () => {
     const report = await publishing
     expect(report.outcomes[0]).toMatchObject({
       status: 'dead_lettered',
-      error: expect.stringContaining('E_PLUGIN_FAULT: boom'),
+      error: expect.objectContaining({
+        code: 'E_HANDLER',
+        cause: { name: 'Error', message: 'E_PLUGIN_FAULT: boom' },
+      }),
     })
     expect(scope?.fail(new Error('again'))).toBe(false)
   })
@@ -62,7 +65,7 @@ describe('scopedHandler', () => {
     const report = await bus.publish(createEvent('order.created', {}))
     expect(report.outcomes[0]).toMatchObject({
       status: 'dead_lettered',
-      error: expect.stringContaining('own'),
+      error: expect.objectContaining({ code: 'E_HANDLER', cause: { name: 'Error', message: 'own' } }),
     })
   })
 })

@@ -3,6 +3,7 @@ import {
   type DeliveryRecord,
   type Event,
   isFinalStatus,
+  readDeliveryError,
   type UnfinishedEvent,
 } from '@switchyard/core'
 import type { Database, Statement } from 'better-sqlite3'
@@ -118,7 +119,8 @@ export class EventLedger {
   record(records: readonly DeliveryRecord[], nowMs: number): void {
     for (const r of records) {
       const final = isFinalStatus(r.status) ? 1 : 0
-      const values = [r.status, final, r.attempts, r.durationMs, r.error ?? null, r.updatedAt] as const
+      const error = r.error === undefined ? null : JSON.stringify(r.error)
+      const values = [r.status, final, r.attempts, r.durationMs, error, r.updatedAt] as const
       if (this.#updateDelivery.run(...values, r.eventId, r.handler, final).changes > 0) continue
       // No row yet, or a final row this record must not reopen (the upsert then leaves it as it is).
       this.#insertStub.run(r.eventId, nowMs)
@@ -141,7 +143,7 @@ export class EventLedger {
         durationMs: row.duration_ms,
         updatedAt: row.updated_at,
       }
-      if (row.error !== null) record.error = row.error
+      if (row.error !== null) record.error = readDeliveryError(parseStored(row.error), record)
       return record
     })
   }
@@ -180,5 +182,15 @@ export class EventLedger {
       this.#deleteEvent.run(row.seq)
     }
     return rows.length
+  }
+}
+
+/** A stored error column: the JSON of a `DeliveryError`, or the plain message rows written before it existed. */
+function parseStored(column: string): unknown {
+  if (!column.startsWith('{')) return column
+  try {
+    return JSON.parse(column)
+  } catch {
+    return column
   }
 }

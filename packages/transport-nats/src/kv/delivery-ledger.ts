@@ -4,6 +4,7 @@ import {
   type Event,
   isFinalStatus,
   pendingRecord,
+  readDeliveryError,
   type UnfinishedEvent,
 } from '@switchyard/core'
 import type { JsonBucket } from './json-bucket.js'
@@ -85,7 +86,11 @@ export class DeliveryLedger {
   }
 
   async deliveries(eventId: string): Promise<DeliveryRecord[]> {
-    return (await this.#doc(eventId))?.records ?? []
+    const records = (await this.#doc(eventId))?.records ?? []
+    // Docs written by an older version kept the error as a plain message.
+    for (const record of records)
+      if (record.error !== undefined) record.error = readDeliveryError(record.error, record)
+    return records
   }
 
   /** Accepted events with handlers not final, in the order they were accepted (the markers' write order). */
