@@ -145,3 +145,10 @@ export class InvalidConfigFileError extends SwitchyardError {
     super('E_CONFIG', `${file} has ${problems} problem${problems === 1 ? '' : 's'} (listed above)`)
   }
 }
+
+/** The token file (`auth.token_file`) cannot be used, or a token cannot be made as asked. */
+export class TokenFileError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_TOKEN_FILE', message)
+  }
+}

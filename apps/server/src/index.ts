@@ -1,12 +1,18 @@
 export { AccessControl } from './auth/access-control.js'
+export { publicPaths, type ServerAuth, serverAuth } from './auth/server-auth.js'
 export {
   generateAdminToken,
+  newToken,
   type Principal,
   type Scope,
+  type StoredToken,
   TokenAuth,
   type TokenConfig,
+  tokenDigest,
 } from './auth/token-auth.js'
-export { tokenResolver } from './auth/token-resolver.js'
+export { TokenFile } from './auth/token-file.js'
+export { tokenFilePath } from './auth/token-file-path.js'
+export { type TokenResolverOptions, type TokensInForce, tokenResolver } from './auth/token-resolver.js'
 export { ApiClient, type ApiClientOptions, type SseMessage } from './cli/api-client.js'
 export type { CliCommand } from './cli/cli-command.js'
 export type { CliIo } from './cli/cli-io.js'
@@ -16,6 +22,7 @@ export { createProgram, runCli } from './cli/run-cli.js'
 export {
   ApiRequestError,
   ForbiddenError,
+  InvalidConfigFileError,
   InvalidJsonError,
   MarketplaceDisabledError,
   PayloadTooLargeError,
@@ -28,6 +35,7 @@ export {
   StartingError,
   type StartStep,
   StorageFolderError,
+  TokenFileError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   UsageError,

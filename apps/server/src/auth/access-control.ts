@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { type Scope, TokenAuth, type TokenConfig } from './token-auth.js'
+import { type Scope, type StoredToken, TokenAuth, type TokenConfig } from './token-auth.js'
 
 /**
  * The server's current auth settings: the tokens and the paths reachable without one (config `auth`).
@@ -16,14 +16,22 @@ export class AccessControl {
   #exact = new Set<string>()
   #prefixes: string[] = []
 
-  constructor(tokens: readonly TokenConfig[], publicPaths: readonly string[]) {
-    this.#tokens = new TokenAuth(tokens)
+  constructor(
+    tokens: readonly TokenConfig[],
+    publicPaths: readonly string[],
+    stored: readonly StoredToken[] = [],
+  ) {
+    this.#tokens = new TokenAuth(tokens, stored)
     this.#setPublicPaths(publicPaths)
   }
 
-  /** Swaps in new tokens and public paths (after a config reload). */
-  update(tokens: readonly TokenConfig[], publicPaths: readonly string[]): void {
-    this.#tokens = new TokenAuth(tokens)
+  /** Swaps in new tokens and public paths (after a config reload, or a change of the token file). */
+  update(
+    tokens: readonly TokenConfig[],
+    publicPaths: readonly string[],
+    stored: readonly StoredToken[] = [],
+  ): void {
+    this.#tokens = new TokenAuth(tokens, stored)
     this.#setPublicPaths(publicPaths)
   }
 

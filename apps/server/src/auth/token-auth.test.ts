@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ForbiddenError, UnauthorizedError } from '../errors.js'
-import { generateAdminToken, TokenAuth } from './token-auth.js'
+import { generateAdminToken, TokenAuth, tokenDigest } from './token-auth.js'
 
 const auth = new TokenAuth([
   { name: 'admin', token: 'admin-secret', scopes: ['admin'] },
@@ -37,6 +37,17 @@ describe('TokenAuth', () => {
   it('rejects a known token without the scope with a 403 error naming the scope', () => {
     expect(() => auth.authorize('Bearer read-secret', 'publish')).toThrow(ForbiddenError)
     expect(() => auth.authorize('Bearer publish-secret', 'admin')).toThrow(/lacks the "admin" scope/)
+  })
+
+  it('grants metrics to metrics and read tokens, and knows stored tokens by digest', () => {
+    const stored = new TokenAuth(
+      [{ name: 'producer', token: 'publish-secret', scopes: ['publish'] }],
+      [{ name: 'scraper', scopes: ['metrics'], digest: tokenDigest('scrape-secret') }],
+    )
+    expect(stored.authorize('Bearer scrape-secret', 'metrics').name).toBe('scraper')
+    expect(() => stored.authorize('Bearer scrape-secret', 'read')).toThrow(ForbiddenError)
+    expect(() => stored.authorize('Bearer publish-secret', 'metrics')).toThrow(ForbiddenError)
+    expect(auth.authorize('Bearer read-secret', 'metrics').name).toBe('reader')
   })
 
   it('generates a long random admin token', () => {

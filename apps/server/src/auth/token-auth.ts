@@ -1,8 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { ForbiddenError, UnauthorizedError } from '../errors.js'
 
-/** What a token may do: `read` state, `publish` events, `admin` everything (it implies the other two). */
-export type Scope = 'admin' | 'publish' | 'read'
+/**
+ * What a token may do: `read` state, `publish` events, `metrics` scrape `/metrics` (so does `read`), `admin`
+ * everything (it implies the others).
+ */
+export type Scope = 'admin' | 'publish' | 'read' | 'metrics'
 
 /** One configured bearer token (config `auth.tokens`). */
 export interface TokenConfig {
@@ -17,11 +20,31 @@ export interface Principal {
   scopes: ReadonlySet<Scope>
 }
 
+/** A token known by its SHA-256 only (the token file): it works like a configured one. */
+export interface StoredToken {
+  name: string
+  scopes: readonly Scope[]
+  digest: Buffer
+}
+
 interface TokenEntry extends Principal {
   digest: Buffer
 }
 
-const digestOf = (token: string): Buffer => createHash('sha256').update(token).digest()
+/**
+ * The SHA-256 of a token: what the token file keeps and what a presented token is compared by.
+ *
+ * @example
+ * ```ts
+ * tokenDigest('secret').toString('hex')
+ * ```
+ */
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token).digest()
+}
+
+// What each scope also grants: reading includes scraping metrics.
+const IMPLIED_BY: Partial<Record<Scope, Scope>> = { metrics: 'read' }
 
 /**
  * Checks bearer tokens in constant time. Every presented token is hashed and compared with the digest of
@@ -37,12 +60,11 @@ const digestOf = (token: string): Buffer => createHash('sha256').update(token).d
 export class TokenAuth {
   #entries: TokenEntry[]
 
-  constructor(tokens: readonly TokenConfig[]) {
-    this.#entries = tokens.map((t) => ({
-      name: t.name,
-      scopes: new Set(t.scopes),
-      digest: digestOf(t.token),
-    }))
+  constructor(tokens: readonly TokenConfig[], stored: readonly StoredToken[] = []) {
+    this.#entries = [
+      ...tokens.map((t) => ({ name: t.name, scopes: new Set(t.scopes), digest: tokenDigest(t.token) })),
+      ...stored.map((t) => ({ name: t.name, scopes: new Set(t.scopes), digest: t.digest })),
+    ]
   }
 
   /** How many tokens are configured. */
@@ -56,7 +78,12 @@ export class TokenAuth {
    */
   authorize(header: string | null | undefined, scope: Scope): Principal {
     const principal = this.#authenticate(header)
-    if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
+    const implied = IMPLIED_BY[scope]
+    const granted =
+      principal.scopes.has(scope) ||
+      principal.scopes.has('admin') ||
+      (implied !== undefined && principal.scopes.has(implied))
+    if (!granted) {
       throw new ForbiddenError(`token "${principal.name}" lacks the "${scope}" scope this endpoint needs`)
     }
     return principal
@@ -65,7 +92,7 @@ export class TokenAuth {
   #authenticate(header: string | null | undefined): Principal {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
     if (!match) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <token>"')
-    const presented = digestOf(match[1]!)
+    const presented = tokenDigest(match[1]!)
     let found: TokenEntry | undefined
     for (const entry of this.#entries) {
       if (timingSafeEqual(entry.digest, presented) && !found) found = entry
@@ -84,9 +111,17 @@ export class TokenAuth {
  * ```
  */
 export function generateAdminToken(): TokenConfig {
-  return {
-    name: 'generated-admin',
-    token: randomBytes(32).toString('base64url'),
-    scopes: ['admin', 'publish', 'read'],
-  }
+  return { name: 'generated-admin', token: newToken(), scopes: ['admin', 'publish', 'read'] }
+}
+
+/**
+ * A fresh random token: 32 bytes, url-safe base64 (43 characters).
+ *
+ * @example
+ * ```ts
+ * const token = newToken()
+ * ```
+ */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url')
 }

@@ -1,30 +1,54 @@
 import type { SwitchyardConfig } from '@switchyard/host'
-import { generateAdminToken, type TokenConfig } from './token-auth.js'
+import { generateAdminToken, type StoredToken, type TokenConfig } from './token-auth.js'
+import type { TokenFile } from './token-file.js'
+
+/** The tokens in force: from the configuration, and from the token file (by digest). */
+export interface TokensInForce {
+  tokens: TokenConfig[]
+  stored: StoredToken[]
+}
+
+/** What `tokenResolver` takes. */
+export interface TokenResolverOptions {
+  /** Told a generated admin token, the only time it is seen; `file` is where its digest is kept, if anywhere. */
+  announce(token: string, file: string | undefined): void
+  /** The token file (`auth.token_file`); without one a generated token lasts until the process exits. */
+  file?: TokenFile | undefined
+}
 
 /**
- * Makes the function that turns config `auth` into the tokens in force: entries whose token is unset (an empty
- * `${VAR}`) are left out; when none is left, an admin token is generated the first time, handed to `announce`
- * (the only time it is shown), and kept for later config reloads.
+ * Makes the function that turns config `auth` into the tokens in force: configured entries whose token is set
+ * (an empty `${VAR}` leaves one out) and every token of the token file. When neither holds an admin token, one
+ * is generated, announced once and kept: its digest goes into the token file, so a restart keeps it (without a
+ * file, it is kept in memory for later config reloads).
  *
  * @example
  * ```ts
- * const tokensOf = tokenResolver((token) => process.stderr.write(`admin token: ${token}\n`))
- * const tokens = tokensOf(config.auth)
+ * const tokensOf = tokenResolver({ announce: (token) => process.stderr.write(`admin token: ${token}\n`), file })
+ * const { tokens, stored } = await tokensOf(config.auth)
  * ```
  */
 export function tokenResolver(
-  announce: (token: string) => void,
-): (auth: SwitchyardConfig['auth']) => TokenConfig[] {
+  options: TokenResolverOptions,
+): (auth: SwitchyardConfig['auth']) => Promise<TokensInForce> {
   let generated: TokenConfig | undefined
-  return (auth) => {
+  return async (auth) => {
     const tokens = auth.tokens.flatMap((t) =>
       t.token ? [{ name: t.name, token: t.token, scopes: t.scopes }] : [],
     )
-    if (tokens.length > 0) return tokens
+    const stored = (await options.file?.read()) ?? []
+    const hasAdmin = [...tokens, ...stored].some((t) => t.scopes.includes('admin'))
+    if (tokens.length > 0 || hasAdmin) return { tokens, stored }
+    const { file } = options
+    if (file !== undefined) {
+      const token = await file.create('admin', ['admin'], { replace: true })
+      options.announce(token, file.path)
+      return { tokens, stored: await file.read() }
+    }
     if (!generated) {
       generated = generateAdminToken()
-      announce(generated.token)
+      options.announce(generated.token, undefined)
     }
-    return [generated]
+    return { tokens: [generated], stored }
   }
 }

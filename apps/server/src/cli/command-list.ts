@@ -8,6 +8,7 @@ import { eventsCommand } from './events-command.js'
 import { explainCommand } from './explain-command.js'
 import { pluginsCommand } from './plugins-command.js'
 import { startCommand } from './start-command.js'
+import { tokenCommand } from './token-command.js'
 
 /**
  * The commands of `switchyard`, in help order. Adding a command: write `my-command.ts` exporting a `CliCommand`
@@ -21,6 +22,7 @@ export const commands: readonly CliCommand[] = [
   pluginsCommand,
   dlqCommand,
   configCommand,
+  tokenCommand,
   createPluginCommand,
   completionCommand,
 ]

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { DEFAULT_CONFIG_FILE } from '../start/default-config-file.js'
+import { cliConfig } from './cli-config.js'
 import type { CliIo } from './cli-io.js'
 
 /** Where a client command was told to look for the server. */
@@ -24,11 +25,9 @@ const ANY_HOST = new Set(['0.0.0.0', '::', '[::]'])
 export async function serverUrl(options: ServerUrlOptions, io: CliIo): Promise<string> {
   const given = options.url ?? io.env.SWITCHYARD_URL
   if (given) return given
-  const file = options.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
-  if (file === undefined) return `http://127.0.0.1:${io.env.PORT || 8080}`
-  // Loaded only here: the other paths start without the host package.
-  const { loadConfig } = await import('@switchyard/host')
-  const { server } = (await loadConfig(file, { env: io.env })).config
+  if (options.config === undefined && !existsSync(DEFAULT_CONFIG_FILE))
+    return `http://127.0.0.1:${io.env.PORT || 8080}`
+  const { server } = await cliConfig(options.config, io)
   const host = ANY_HOST.has(server.host) ? '127.0.0.1' : server.host
   return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${server.port}`
 }

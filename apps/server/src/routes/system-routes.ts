@@ -65,7 +65,8 @@ export function systemRoutes(
     {
       method: 'get',
       path: '/metrics',
-      scope: 'read',
+      // Public when the server listens on loopback (see publicPaths); else a token with metrics (or read).
+      scope: 'metrics',
       tag,
       summary: 'Prometheus metrics of the server and its plugins',
       responses: { 200: 'text/plain; version=0.0.4' },

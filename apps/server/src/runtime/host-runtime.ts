@@ -9,7 +9,7 @@ export interface HostRuntimeOptions {
   /** Reads and validates the configuration a reload would apply, without applying it. */
   readConfig(): Promise<SwitchyardConfig>
   /** Called with each configuration a reload applied (the server swaps its auth settings). */
-  onConfig(config: SwitchyardConfig): void
+  onConfig(config: SwitchyardConfig): void | Promise<void>
   readiness(): Promise<ReadinessReport>
   /** The event loop's recent delay (`EventLoopMonitor.sample`). */
   eventLoop(): EventLoopSample
@@ -44,7 +44,7 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
       marketplace.check((await options.readConfig()).marketplace)
       const config = await host.reloadConfig()
       marketplace.apply(config.marketplace)
-      options.onConfig(config)
+      await options.onConfig(config)
       return { reloaded: true, plugins: host.status(), routeWarnings: host.bus.routeWarnings() }
     },
     catalog: () => host.eventCatalog(),

@@ -17,9 +17,9 @@ export async function runServer(
   const server = await startServer({
     ...(options.config === undefined ? {} : { configFile: options.config }),
     ...(options.port === undefined ? {} : { port: options.port }),
-    announceToken: (token) =>
+    announceToken: (token, file) =>
       io.err(
-        `No auth token configured: generated admin token (shown once):\n  ${token}\nexport SWITCHYARD_TOKEN=${token}\n`,
+        `No admin token configured: generated one (shown once${file ? `; kept hashed in ${file}, so a restart keeps it` : ''}):\n  ${token}\nexport SWITCHYARD_TOKEN=${token}\n`,
       ),
   }).catch((error: unknown) => {
     // startServer logged and flushed it; a timer a plugin left running must not keep the process alive.

@@ -10,8 +10,7 @@ import {
 } from '@switchyard/host'
 import { Marketplace } from '@switchyard/marketplace'
 import { pino, destination as pinoDestination } from 'pino'
-import { AccessControl } from '../auth/access-control.js'
-import { tokenResolver } from '../auth/token-resolver.js'
+import { serverAuth } from '../auth/server-auth.js'
 import type { StartStep } from '../errors.js'
 import { EventLoopMonitor } from '../health/event-loop-monitor.js'
 import { Readiness } from '../health/readiness.js'
@@ -44,8 +43,11 @@ export interface StartServerOptions {
   port?: number
   /** pino level; `$LOG_LEVEL` or `info` by default. */
   logLevel?: string
-  /** Told the generated admin token when no token is configured (stderr by default). */
-  announceToken?: (token: string) => void
+  /**
+   * Told the generated admin token when there is no admin token (stderr by default), and the token file that
+   * keeps its digest (undefined: none, the token lasts until exit).
+   */
+  announceToken?: (token: string, file: string | undefined) => void
   /**
    * A fault no plugin owns (an uncaught exception or unhandled rejection outside every plugin): `exit` (the
    * default) logs it, flushes the logs and exits 1; `ignore` leaves it to the process's other listeners (a
@@ -134,12 +136,16 @@ async function start(options: StartServerOptions, context: StartContext): Promis
   const backends = await openBackends(config, { baseDir, logger, step })
   undo.push(() => backends.transport.close())
   undo.push(() => backends.store.close())
-  const tokensOf = tokenResolver(
-    options.announceToken ??
+  const auth = await serverAuth(config, {
+    cwd: baseDir,
+    logger,
+    announce:
+      options.announceToken ??
       ((token) =>
         process.stderr.write(`No auth token configured; generated admin token (shown once): ${token}\n`)),
-  )
-  const access = new AccessControl(tokensOf(config.auth), config.auth.public_paths)
+  })
+  undo.push(() => auth.close())
+  const { access } = auth
   const marketplaceSettings = { hostVersion: versionOf('@switchyard/core/package.json'), cwd: baseDir }
   const marketplace = new Marketplace({ ...marketplaceSettings, config: config.marketplace })
 
@@ -182,7 +188,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
   })
   const runtime = hostRuntime(host, {
     readConfig,
-    onConfig: (next) => access.update(tokensOf(next.auth), next.auth.public_paths),
+    onConfig: (next) => auth.apply(next),
     readiness: () => readiness.check(),
     eventLoop: () => loop.sample(),
     marketplace: marketplaceApi(host, marketplace, marketplaceSettings),
@@ -224,6 +230,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
         await host.stop()
         unobserve()
         loop.stop()
+        auth.close()
         context.removeGuard()
         logger.info('switchyard stopped')
         await flush()

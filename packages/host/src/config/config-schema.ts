@@ -22,12 +22,20 @@ const tokenSchema = v.strictObject({
   name: v.string(),
   // An unset `${VAR}` leaves the token null: the server then makes one at start.
   token: v.nullable(v.string()),
-  scopes: v.array(v.picklist(['admin', 'publish', 'read'])),
+  scopes: v.array(v.picklist(['admin', 'publish', 'read', 'metrics'])),
 })
 
 const authSchema = v.strictObject({
   tokens: v.optional(v.array(tokenSchema), []),
-  public_paths: v.optional(v.array(v.pipe(v.string(), v.startsWith('/'))), ['/healthz', '/readyz']),
+  public_paths: v.optional(v.array(v.pipe(v.string(), v.startsWith('/'))), [
+    '/healthz',
+    '/readyz',
+    '/docs',
+    '/openapi.json',
+  ]),
+  // Hashed tokens made by `switchyard token create` and the generated admin token; default: next to the SQLite
+  // database (none with the memory store).
+  token_file: v.optional(v.string()),
 })
 
 // No defaults here: a key left out falls back to `plugin_defaults.limits`, then to the host's own default.
