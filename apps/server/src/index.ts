@@ -16,9 +16,10 @@ export { type TokenResolverOptions, type TokensInForce, tokenResolver } from './
 export { ApiClient, type ApiClientOptions, type SseMessage } from './cli/api-client.js'
 export type { CliCommand } from './cli/cli-command.js'
 export type { CliIo } from './cli/cli-io.js'
-export { createPlugin } from './cli/create-plugin-command.js'
+export { type CreatedPlugin, createPlugin } from './cli/create-plugin-command.js'
 export { pluginTemplate, type TemplateVersions } from './cli/plugin-template.js'
 export { createProgram, runCli } from './cli/run-cli.js'
+export { detectLayout, type PackageManager, type PluginLayout } from './cli/scaffold/detect-layout.js'
 export {
   ApiRequestError,
   ForbiddenError,

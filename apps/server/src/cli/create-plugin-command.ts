@@ -1,74 +1,80 @@
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
 import type { CliCommand } from './cli-command.js'
-import { pluginTemplate, type TemplateVersions } from './plugin-template.js'
+import { pluginTemplate } from './plugin-template.js'
+import { detectLayout, type PluginLayout } from './scaffold/detect-layout.js'
+import { nextSteps } from './scaffold/next-steps.js'
+import { templateVersions } from './scaffold/template-versions.js'
 
 // The host's rule for plugin names: kebab-case.
 const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 
-function templateVersions(): TemplateVersions {
-  const require = createRequire(import.meta.url)
-  const sdk = require('@switchyard/plugin-sdk/package.json') as {
-    version: string
-    dependencies: Record<string, string>
-    peerDependencies: Record<string, string>
-  }
-  const testing = require('@switchyard/testing/package.json') as { version: string }
-  // valibot as the SDK itself requires it; the dev tools are not dependencies of the server, so these are the
-  // ranges the template is tested with.
-  return {
-    sdk: `^${sdk.version}`,
-    testing: `^${testing.version}`,
-    hono: sdk.peerDependencies.hono ?? '^4.9.0',
-    valibot: sdk.dependencies.valibot ?? '^1.1.0',
-    typescript: '~5.9.3',
-    vitest: '^4.0.0',
-    nodeTypes: '^20.19.0',
-  }
+/** What `createPlugin` wrote and how the new package is installed. */
+export interface CreatedPlugin {
+  files: string[]
+  layout: PluginLayout
+  nextSteps: string[]
 }
 
 /**
- * Writes the template's files under `folder`, which must not exist yet; resolves to the written paths.
+ * Writes a new plugin package into `folder`, which must not exist yet. Its dependencies suit where it lands (see
+ * `detectLayout`): `workspace:^` in a pnpm workspace holding the Switchyard packages, the published range
+ * elsewhere.
  *
  * @example
  * ```ts
- * await createPlugin('order-alerts', '/tmp/order-alerts')
+ * const { files, nextSteps } = await createPlugin('order-alerts', '/repo/plugins/order-alerts', process.env)
  * ```
  */
-export async function createPlugin(name: string, folder: string): Promise<string[]> {
+export async function createPlugin(
+  name: string,
+  folder: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<CreatedPlugin> {
   if (!PLUGIN_NAME.test(name)) {
     throw new UsageError(`plugin name "${name}" is invalid: expected kebab-case such as "order-alerts"`)
   }
   if (existsSync(folder)) throw new UsageError(`${folder} already exists; choose another NAME or --dir`)
-  const written: string[] = []
-  for (const [path, content] of Object.entries(pluginTemplate(name, templateVersions()))) {
+  const layout = await detectLayout(folder, env)
+  const files: string[] = []
+  for (const [path, content] of Object.entries(pluginTemplate(name, templateVersions(layout)))) {
     const file = join(folder, path)
     await mkdir(dirname(file), { recursive: true })
     await writeFile(file, content)
-    written.push(file)
+    files.push(file)
   }
-  return written
+  return { files, layout, nextSteps: nextSteps(name, folder, layout) }
 }
 
 /**
- * `switchyard create-plugin NAME [--dir DIR]`.
+ * `switchyard create-plugin NAME [--dir DIR]`: a ready plugin package that installs where it is made.
  *
  * @example
  * ```sh
- * switchyard create-plugin order-alerts --dir plugins && cd plugins/order-alerts && npm install && npm test
+ * switchyard create-plugin order-metrics --dir plugins
  * ```
  */
 export const createPluginCommand: CliCommand = (program, io) =>
   program
     .command('create-plugin <name>')
-    .description('Create a new plugin package (config schema, handler, route, test, build)')
+    .description('Create a new plugin package (config schema, counter, route, handler, test, README)')
     .option('--dir <dir>', 'where to create the package folder (default: the current directory)')
+    .addHelpText(
+      'after',
+      `
+In a pnpm workspace whose packages cover the folder, the Switchyard packages it uses are workspace:^ when
+they are members (the Switchyard repository) and the next steps are pnpm's; elsewhere it gets the published
+version range and the next steps of the package manager whose lockfile is above it (npm by default).`,
+    )
     .action(async (name: string, options: { dir?: string }) => {
       const folder = resolve(options.dir ?? '.', name)
-      const files = await createPlugin(name, folder)
-      io.out(`Created ${name} in ${folder}:\n${files.map((f) => `  ${f}`).join('\n')}\n`)
-      io.out(`Next: cd ${folder} && npm install && npm test && npm run build\n`)
+      const created = await createPlugin(name, folder, io.env)
+      const where =
+        created.layout.kind === 'workspace'
+          ? `a member of the pnpm workspace at ${created.layout.root}`
+          : `a standalone package (${created.layout.packageManager})`
+      io.out(`Created ${name} in ${folder}, ${where}:\n${created.files.map((f) => `  ${f}`).join('\n')}\n`)
+      io.out(`Next:\n${created.nextSteps.map((step) => `  ${step}`).join('\n')}\n`)
     })

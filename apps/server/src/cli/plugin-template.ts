@@ -19,15 +19,23 @@ const packageJson = (name: string, versions: TemplateVersions): string =>
     description: `${name}: a Switchyard plugin`,
     license: 'MIT',
     type: 'module',
-    keywords: ['switchyard-plugin'],
+    keywords: ['switchyard', 'switchyard-plugin'],
     eventPlugin: { entry: './dist/index.js' },
     exports: {
       '.': { types: './dist/index.d.ts', default: './dist/index.js' },
       './package.json': './package.json',
     },
-    files: ['dist'],
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    files: ['dist', 'README.md'],
     engines: { node: '>=20' },
-    scripts: { build: 'tsc -p tsconfig.build.json', test: 'vitest run' },
+    scripts: {
+      build: 'tsc -p tsconfig.build.json',
+      test: 'vitest run',
+      // npm publish and pnpm publish build first, so the package never ships without dist/.
+      prepublishOnly: 'npm run build',
+    },
+    publishConfig: { access: 'public' },
     dependencies: { '@switchyard/plugin-sdk': versions.sdk, valibot: versions.valibot },
     devDependencies: {
       '@switchyard/testing': versions.testing,
@@ -64,28 +72,31 @@ const indexTs = (
 import * as v from 'valibot'
 
 /**
- * ${name}: counts the \`example.*\` events it receives and serves the count at GET /plugins/${name}/count.
+ * ${name}: counts shipped orders (\`order.status_changed\` events whose status is \`shipped\`) in the Prometheus
+ * counter \`orders_shipped_total\` and serves the count at GET /plugins/${name}/shipped.
  */
 export default definePlugin({
   name: '${name}',
   version: '0.1.0',
-  description: 'Counts example events',
+  description: 'Counts shipped orders',
   permissions: ['events:subscribe', 'http:routes'],
   config: v.object({
-    /** Logged with every event. */
-    greeting: v.optional(v.string(), 'hello'),
+    /** Shown with the count. */
+    currency: v.optional(v.string(), 'EUR'),
   }),
   setup(ctx) {
-    let count = 0
-    ctx.on(
-      'example.*',
+    let shipped = 0
+    const counter = ctx.metrics.counter('orders_shipped_total', 'Orders shipped')
+    ctx.on<{ status?: string }>(
+      'order.status_changed',
       (event) => {
-        count += 1
-        ctx.logger.info({ type: event.type, count }, ctx.config.greeting)
+        if (event.data.status !== 'shipped') return
+        shipped += 1
+        counter.inc()
       },
-      { name: '${handler}' },
+      { name: '${handler}', timeoutMs: 2000 },
     )
-    ctx.routes.get('/count', (c) => c.json({ count }))
+    ctx.routes.get('/shipped', (c) => c.json({ shipped, currency: ctx.config.currency }))
   },
 })
 `
@@ -98,13 +109,14 @@ import { describe, expect, it } from 'vitest'
 import plugin from './index.js'
 
 describe('${name}', () => {
-  it('handles example events and serves the count', async () => {
-    const host = await createTestHost({ plugins: [plugin], config: { '${name}': { greeting: 'hi' } } })
+  it('counts shipped orders and serves the count', async () => {
+    const host = await createTestHost({ plugins: [plugin], config: { '${name}': { currency: 'USD' } } })
     try {
-      const report = await host.publish('example.created', { id: 1 })
+      const report = await host.publish('order.status_changed', { orderId: 'A1', status: 'shipped' })
       expect(report.outcomes).toEqual([expect.objectContaining({ handler: '${handler}', status: 'succeeded' })])
-      const response = await host.request('/plugins/${name}/count')
-      expect(await response.json()).toEqual({ count: 1 })
+      await host.publish('order.status_changed', { orderId: 'A2', status: 'paid' })
+      const response = await host.request('/plugins/${name}/shipped')
+      expect(await response.json()).toEqual({ shipped: 1, currency: 'USD' })
     } finally {
       await host.stop()
     }
@@ -114,26 +126,33 @@ describe('${name}', () => {
 
 const readme = (name: string, handler: string): string => `# ${name}
 
-A [Switchyard](https://github.com/switchyard-dev/switchyard) plugin. It subscribes the handler \`${handler}\`
-to \`example.*\` events and serves how many it received at \`GET /plugins/${name}/count\`.
+A [Switchyard](https://github.com/switchyard-dev/switchyard) plugin. Its handler \`${handler}\` counts
+\`order.status_changed\` events whose status is \`shipped\` (Prometheus counter \`orders_shipped_total\`), and
+\`GET /plugins/${name}/shipped\` answers \`{ "shipped": 1, "currency": "EUR" }\`.
 
 ## Develop
 
 \`\`\`sh
 npm install
-npm test        # runs src/index.test.ts against a test host
+npm test        # src/index.test.ts against a test host (@switchyard/testing)
 npm run build   # compiles to dist/
 \`\`\`
 
 ## Use
 
 Put the package in one of the server's \`plugin_directories\` (or install it as a dependency of the app), then
-configure it in \`switchyard.yaml\`:
+load it into the running server with \`switchyard plugins load <folder>\` (or restart it), and configure it in
+\`switchyard.yaml\`:
 
 \`\`\`yaml
 plugins:
-  ${name}: { enabled: true, config: { greeting: hello } }
+  ${name}: { enabled: true, config: { currency: EUR } }
 \`\`\`
+
+## Publish
+
+\`package.json\` is ready for the registry: \`files\`, \`exports\`, the \`eventPlugin\` entry, and the keyword
+\`switchyard-plugin\` the marketplace searches for. \`npm publish\` builds first.
 `
 
 /**
