@@ -107,13 +107,14 @@ export class Marketplace {
   }
 
   /**
-   * Stops and removes an installed plugin, drops it from the lockfile and calls `forget`. Refuses while the
-   * `dependents` hook names any plugin (`E_HAS_DEPENDENTS`) unless `force` is set.
+   * Stops and removes an installed plugin, drops it from the lockfile and calls `forget` (with `purge`: the host
+   * deletes the plugin's SQL data too; it is kept otherwise). Refuses while the `dependents` hook names any plugin
+   * (`E_HAS_DEPENDENTS`) unless `force` is set.
    */
   uninstall(
     name: string,
     hooks: MarketplaceHooks = this.#hooks,
-    options: { force?: boolean } = {},
+    options: { force?: boolean; purge?: boolean } = {},
   ): Promise<InstalledPlugin> {
     return this.#exclusive(async () => {
       const lock = await this.#lockfile.read()
@@ -141,7 +142,7 @@ export class Marketplace {
       }
       // an emptied `@scope` folder goes too; one still holding other plugins stays
       if (name.includes('/')) await rmdir(dirname(target)).catch(() => undefined)
-      await hooks.forget?.(name)
+      await hooks.forget?.(name, { purge: options.purge === true })
       return this.#withDir(entry)
     })
   }

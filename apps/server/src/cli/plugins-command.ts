@@ -112,10 +112,17 @@ export const pluginsCommand: CliCommand = (program, io) => {
     plugins
       .command('uninstall <name>')
       .description('Stop, remove and forget an installed plugin')
-      .option('--force', 'even while other plugins depend on it (they are disabled)'),
+      .option('--force', 'even while other plugins depend on it (they are disabled)')
+      .option('--purge', 'delete its SQL data (ctx.db) too; it is kept otherwise'),
     io,
-    (client, name, { force }: { force?: boolean }) =>
-      client.request('DELETE', `/api/v1/plugins/uninstall/${at(name)}${force ? '?force=true' : ''}`),
+    (client, name, { force, purge }: { force?: boolean; purge?: boolean }) => {
+      const query = new URLSearchParams({
+        ...(force ? { force: 'true' } : {}),
+        ...(purge ? { purge: 'true' } : {}),
+      })
+      const search = query.size === 0 ? '' : `?${query}`
+      return client.request('DELETE', `/api/v1/plugins/uninstall/${at(name)}${search}`)
+    },
   )
 }
 

@@ -72,7 +72,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
       scope: 'admin',
       tag,
       summary:
-        'Stop, remove and forget an installed plugin; refused while other plugins depend on it unless force=true',
+        'Stop, remove and forget an installed plugin; refused while other plugins depend on it unless force=true; its SQL data (ctx.db) stays unless purge=true',
       query: UninstallQuery,
       responses: {
         200: 'The removed plugin',

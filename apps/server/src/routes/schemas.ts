@@ -89,7 +89,7 @@ export const StreamQuery = v.object({
 
 /**
  * Query of `DELETE /api/v1/plugins/uninstall/{name}`: `force=true` uninstalls even while other plugins depend
- * on it (they are disabled).
+ * on it (they are disabled); `purge=true` deletes its SQL data (`ctx.db`), which is kept otherwise.
  *
  * @example
  * ```ts
@@ -98,4 +98,5 @@ export const StreamQuery = v.object({
  */
 export const UninstallQuery = v.object({
   force: booleanText,
+  purge: booleanText,
 })

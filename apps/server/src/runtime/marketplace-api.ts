@@ -28,7 +28,7 @@ export interface ReloadableMarketplace extends MarketplaceApi {
  * Connects the marketplace to the running host: a staged package must load (`inspectPlugin`) before it is moved
  * into place, an installed one is added and started without a restart, an upgraded one is swapped in by
  * `replacePlugin` without losing events (its files move inside the swap), an uninstalled one is stopped, removed
- * and its stored state and KV forgotten. Package names (`@acme/plugin-x`) are mapped to plugin names through
+ * and its stored state and KV forgotten (its SQL data too with `purge`). Package names (`@acme/plugin-x`) are mapped to plugin names through
  * the folder the host loaded the plugin from. Operations run one at a time across configuration reloads.
  *
  * @example
@@ -116,10 +116,12 @@ function hostHooks(host: PluginHost, installDir: string): MarketplaceHooks {
         .filter((other) => other.dependencies.some((dependency) => dependency.name === plugin))
         .map((other) => other.name)
     },
-    async forget(pkg) {
+    async forget(pkg, { purge }) {
       const plugin = removed.get(pkg)
       removed.delete(pkg)
-      if (plugin !== undefined) await host.store.forgetPlugin(plugin)
+      if (plugin === undefined) return
+      await host.store.forgetPlugin(plugin)
+      if (purge) await host.purgePluginData(plugin)
     },
   }
 }

@@ -15,7 +15,7 @@ export interface MarketplaceApi {
   /** To the newest version matching `version` (a range or dist-tag; `latest` by default), rolled back on failure. */
   upgrade(name: string, version?: string): Promise<unknown>
   /** Refused while other plugins depend on it, unless `force`. */
-  uninstall(name: string, options?: { force?: boolean }): Promise<unknown>
+  uninstall(name: string, options?: { force?: boolean; purge?: boolean }): Promise<unknown>
 }
 
 /**

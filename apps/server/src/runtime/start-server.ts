@@ -24,6 +24,7 @@ import { Undo } from '../start/undo.js'
 import { hostRuntime } from './host-runtime.js'
 import { marketplaceApi } from './marketplace-api.js'
 import { openBackends } from './open-backends.js'
+import { openPluginDatabases } from './open-plugin-databases.js'
 import { ServerMetrics } from './server-metrics.js'
 
 export { DEFAULT_CONFIG_FILE }
@@ -160,6 +161,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
       cwd: baseDir,
       store: backends.store,
       transport: backends.transport,
+      databases: openPluginDatabases(config, baseDir),
       logger,
       registry: serverMetrics.registry,
       // Plugins installed in an earlier run start with the others.

@@ -95,6 +95,24 @@ const storageSchema = v.variant('driver', [
   v.strictObject({ driver: v.literal('memory') }),
 ])
 
+// Where plugins' SQL data lives (ctx.db). Left out: SQLite files in `plugins/` beside a sqlite store, memory with a memory one.
+const pluginDatabaseSchema = v.variant('driver', [
+  v.strictObject({ driver: v.literal('sqlite'), directory: v.optional(v.pipe(v.string(), v.minLength(1))) }),
+  v.strictObject({ driver: v.literal('memory') }),
+  v.strictObject({
+    driver: v.literal('postgres'),
+    url: v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// connection URL')),
+    schema_prefix: v.optional(
+      v.pipe(
+        v.string(),
+        v.regex(/^[a-z_][a-z0-9_]{0,29}$/, 'a lower-case SQL name prefix of at most 30 characters'),
+      ),
+      'plugin_',
+    ),
+    pool_size: v.optional(positiveInt, 5),
+  }),
+])
+
 const transportSchema = v.variant('driver', [
   v.strictObject({ driver: v.literal('memory') }),
   v.strictObject({
@@ -141,6 +159,7 @@ export const configSchema = v.strictObject({
   limits: v.optional(limitsSchema, {}),
   storage: v.optional(storageSchema, { driver: 'sqlite' }),
   transport: v.optional(transportSchema, { driver: 'memory' }),
+  plugin_database: v.optional(pluginDatabaseSchema),
   marketplace: v.optional(marketplaceSchema, {}),
 })
 

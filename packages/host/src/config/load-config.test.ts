@@ -65,6 +65,33 @@ describe('loadConfig', () => {
     })
   })
 
+  it('reads plugin_database and refuses a bad one with its file and line', () => {
+    expect(
+      parseConfig('plugin_database: { driver: postgres, url: "postgres://app@db/app" }').config,
+    ).toMatchObject({
+      plugin_database: {
+        driver: 'postgres',
+        url: 'postgres://app@db/app',
+        schema_prefix: 'plugin_',
+        pool_size: 5,
+      },
+    })
+    expect(parseConfig('storage: { driver: memory }').config.plugin_database).toBeUndefined()
+    expect(() =>
+      parseConfig('plugin_database:\n  driver: postgres\n  url: mysql://db/app\n  schema_prefix: Bad-\n', {
+        file: 'p.yaml',
+      }),
+    ).toThrow(
+      [
+        'p.yaml:3:8: plugin_database.url: expected a postgres:// connection URL, got "mysql://db/app"',
+        'p.yaml:4:18: plugin_database.schema_prefix: expected a lower-case SQL name prefix of at most 30 characters, got "Bad-"',
+      ].join('\n'),
+    )
+    expect(() => parseConfig('plugin_database: { driver: oracle }', { file: 'p.yaml' })).toThrow(
+      /p\.yaml:1:28: plugin_database\.driver: expected \("sqlite" \| "memory" \| "postgres"\), got "oracle"/,
+    )
+  })
+
   it('maps limits and max_crashes to the bus options', () => {
     const { config } = parseConfig(
       'delivery: { max_crashes: 5 }\nlimits: { json_depth: 16, event_type_length: 100, metadata_string_length: 200 }\n',

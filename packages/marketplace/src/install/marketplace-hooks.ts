@@ -50,6 +50,9 @@ export interface MarketplaceHooks {
   replace?(plugin: PluginPackage, steps: ReplaceSteps): unknown
   /** Names of the plugins that depend on this one; uninstall refuses while there are any, unless forced. */
   dependents?(name: string): readonly string[] | Promise<readonly string[]>
-  /** Forget the plugin's state (config, KV, status) after uninstall removed its files. */
-  forget?(name: string): unknown
+  /**
+   * Forget the plugin's state (config, KV, status) after uninstall removed its files; with `purge`, delete its SQL
+   * data (`ctx.db`) too.
+   */
+  forget?(name: string, options: { purge: boolean }): unknown
 }

@@ -68,8 +68,8 @@ export function fakeHost(options: { setupInVerify?: boolean; replace?: boolean }
           },
         }
       : {}),
-    forget(name) {
-      calls.push(`forget ${name}`)
+    forget(name, { purge }) {
+      calls.push(`forget ${name}${purge ? ' (purge)' : ''}`)
     },
   }
   return { hooks, running, calls, dependents }

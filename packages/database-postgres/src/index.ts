@@ -1,0 +1,3 @@
+export { PostgresDatabaseError } from './errors.js'
+export { numberedPlaceholders } from './numbered-placeholders.js'
+export { PostgresPluginDatabases, type PostgresPluginDatabasesOptions } from './postgres-plugin-databases.js'
