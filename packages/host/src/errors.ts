@@ -196,3 +196,101 @@ export class PluginFaultLimitError extends SwitchyardError {
 function reasonOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause)
 }
+
+/**
+ * The sandbox of an isolated plugin ended while a request to it was in flight (E_PLUGIN_CRASHED): the delivery
+ * attempt, route or health check fails with this error and the delivery policy retries once it is back. The
+ * message starts with the code, as `PluginFaultError`'s does, because an outcome keeps only the message.
+ *
+ * @example
+ * ```ts
+ * new PluginCrashedError('audit', 'worker', 'exited with code 1').message
+ * // 'E_PLUGIN_CRASHED: plugin "audit" (worker) crashed: exited with code 1'
+ * ```
+ */
+export class PluginCrashedError extends SwitchyardError {
+  readonly plugin: string
+
+  constructor(plugin: string, mode: string, detail: string) {
+    super('E_PLUGIN_CRASHED', `E_PLUGIN_CRASHED: plugin "${plugin}" (${mode}) crashed: ${detail}`)
+    this.plugin = plugin
+  }
+}
+
+/**
+ * The sandbox of an isolated plugin missed its heartbeat for `unresponsive_ms` and was terminated
+ * (E_PLUGIN_UNRESPONSIVE); requests in flight fail with this error.
+ *
+ * @example
+ * ```ts
+ * new PluginUnresponsiveError('audit', 'worker', 1000).message
+ * // 'E_PLUGIN_UNRESPONSIVE: plugin "audit" (worker) did not answer its heartbeat within 1000ms and was terminated'
+ * ```
+ */
+export class PluginUnresponsiveError extends SwitchyardError {
+  readonly plugin: string
+
+  constructor(plugin: string, mode: string, unresponsiveMs: number) {
+    super(
+      'E_PLUGIN_UNRESPONSIVE',
+      `E_PLUGIN_UNRESPONSIVE: plugin "${plugin}" (${mode}) did not answer its heartbeat within ${unresponsiveMs}ms and was terminated`,
+    )
+    this.plugin = plugin
+  }
+}
+
+/**
+ * An isolated plugin's sandbox ended `count` times within `windowMs` (`limits.max_restarts`) and the plugin was
+ * stopped as `failed` (E_PLUGIN_CRASHED); `cause` is the last exit. Enabling it again starts it afresh.
+ *
+ * @example
+ * ```ts
+ * new PluginRestartLimitError('audit', 5, 60_000, lastExit).message
+ * // 'plugin "audit" crashed 5 times within 60000ms and was stopped; last: E_PLUGIN_CRASHED: …'
+ * ```
+ */
+export class PluginRestartLimitError extends SwitchyardError {
+  readonly plugin: string
+
+  constructor(plugin: string, count: number, windowMs: number, last: Error) {
+    super(
+      'E_PLUGIN_CRASHED',
+      `plugin "${plugin}" crashed ${count} times within ${windowMs}ms and was stopped; last: ${last.message}`,
+      { cause: last },
+    )
+    this.plugin = plugin
+  }
+}
+
+/**
+ * A sandbox sent a message the host does not accept (E_SANDBOX_PROTOCOL): it is terminated and restarted,
+ * never trusted.
+ *
+ * @example
+ * ```ts
+ * new SandboxProtocolError('audit', 'message.type: expected one of call, result, …, got "x"')
+ * ```
+ */
+export class SandboxProtocolError extends SwitchyardError {
+  constructor(plugin: string, problem: string) {
+    super('E_SANDBOX_PROTOCOL', `plugin "${plugin}" sent a malformed message and was terminated: ${problem}`)
+  }
+}
+
+/**
+ * What an isolated plugin asked for cannot cross the sandbox boundary (E_ISOLATION): an `http.middleware`
+ * contribution (it would stall every request), or isolation of a plugin given as an object in code.
+ *
+ * @example
+ * ```ts
+ * new IsolationError('tracing', 'worker', 'an http.middleware contribution runs on every request; run it with isolation: none')
+ * ```
+ */
+export class IsolationError extends SwitchyardError {
+  readonly plugin: string
+
+  constructor(plugin: string, mode: string, problem: string) {
+    super('E_ISOLATION', `plugin "${plugin}" (isolation: ${mode}): ${problem}`)
+    this.plugin = plugin
+  }
+}

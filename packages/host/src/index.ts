@@ -3,6 +3,7 @@ export { type CatalogEventJson, catalogJsonSchema } from './catalog/catalog-json
 export { busSettings } from './config/bus-settings.js'
 export {
   configSchema,
+  type IsolationMode,
   type PluginConfigEntry,
   type PluginLimitsConfig,
   type SwitchyardConfig,
@@ -30,16 +31,23 @@ export {
   type FaultDelivery,
   type FaultKind,
   formatConfigIssue,
+  IsolationError,
+  PluginCrashedError,
   PluginExitError,
   PluginFaultError,
   PluginFaultLimitError,
   PluginNotFoundError,
+  PluginRestartLimitError,
   PluginRunningError,
+  PluginUnresponsiveError,
+  SandboxProtocolError,
 } from './errors.js'
 export { type FaultGuardOptions, installFaultGuard, type RemoveFaultGuard } from './faults/fault-guard.js'
 export { faultLimitOf } from './faults/fault-limit-of.js'
 export { DEFAULT_FAULT_LIMIT, type FaultLimit } from './faults/plugin-faults.js'
 export type { HealthReport } from './health/collect-health.js'
 export type { HostOptions, ReplaceSteps } from './host-options.js'
+export { type IsolationSettings, isolationOf } from './isolation/isolation-settings.js'
 export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-record.js'
 export { PluginHost } from './plugin-host.js'
+export type { IsolationStatus } from './runtime/plugin-engine.js'

@@ -32,6 +32,8 @@ import type { HealthReport } from './health/collect-health.js'
 import { hostHealth, pluginHealth } from './health/host-health.js'
 import type { HostOptions, ReplaceSteps } from './host-options.js'
 import { createPluginsApp } from './http/create-plugins-app.js'
+import { checkIsolationSupport } from './isolation/check-isolation-support.js'
+import { createIsolator } from './isolation/create-isolator.js'
 import { PluginControl } from './lifecycle/plugin-control.js'
 import { type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
 import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
@@ -78,6 +80,7 @@ export class PluginHost {
           env: options.env ?? process.env,
         })
       : validateConfig(options.config)
+    checkIsolationSupport(this.#loaded)
     this.logger = options.logger ?? noopLogger
     this.#ownsBus = options.bus === undefined
     this.bus =
@@ -116,6 +119,14 @@ export class PluginHost {
       configure: (descriptor) => this.#configure(descriptor),
       wanted: async (name) =>
         (await this.store.getPluginState(name))?.enabled ?? this.config.plugins[name]?.enabled ?? true,
+      isolate: createIsolator({
+        config: () => this.config,
+        cwd: this.#cwd(),
+        registry: this.registry,
+        logger: this.logger,
+        env: options.env ?? process.env,
+        failed: (name, error) => this.#exceeded(name, error),
+      }),
     })
     this.#control = new PluginControl({
       plugins: this.#plugins,
@@ -240,6 +251,7 @@ export class PluginHost {
           : path !== undefined
             ? await loadConfig(path, { env: this.#options.env ?? process.env })
             : validateConfig(this.#options.config)
+      checkIsolationSupport(next)
       const changes = await pluginConfigChanges(this.#plugins.list(), next, (name) =>
         this.#configureContext(name),
       )

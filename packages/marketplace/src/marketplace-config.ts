@@ -41,6 +41,8 @@ export const MarketplaceConfigSchema = v.strictObject({
     'url',
   ]),
   limits: v.optional(LimitsSchema, {}),
+  // Read by the host: where the plugins installed here run (none | worker | process).
+  isolation: v.optional(v.picklist(['none', 'worker', 'process'])),
 })
 
 /** The marketplace section as written (every key optional). */

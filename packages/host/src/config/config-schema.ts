@@ -42,9 +42,17 @@ const authSchema = v.strictObject({
 const pluginLimitsSchema = v.strictObject({
   max_faults: v.optional(positiveInt),
   fault_window_ms: v.optional(positiveInt),
+  // Isolated plugins only (see isolation/isolation-settings.ts): heap limit, heartbeat deadline, restarts per window.
+  memory_mb: v.optional(positiveInt),
+  unresponsive_ms: v.optional(positiveInt),
+  max_restarts: v.optional(positiveInt),
 })
 
+/** Where a plugin runs: in the server's process, a worker thread, or a child process under Node's permission model. */
+const isolationSchema = v.picklist(['none', 'worker', 'process'])
+
 const pluginDefaultsSchema = v.strictObject({
+  isolation: v.optional(isolationSchema, 'none'),
   limits: v.optional(pluginLimitsSchema, {}),
 })
 
@@ -55,6 +63,7 @@ const pluginEntrySchema = v.strictObject({
   // An optional plugin that failed degrades health but leaves the server ready (/readyz).
   optional: v.optional(v.boolean(), false),
   limits: v.optional(pluginLimitsSchema, {}),
+  isolation: v.optional(isolationSchema),
 })
 
 const routeSchema = v.strictObject({
@@ -129,6 +138,8 @@ const marketplaceSchema = v.looseObject({
   registry: v.optional(v.nullable(v.pipe(v.string(), v.url())), null),
   indexes: v.optional(v.array(v.string()), []),
   install_dir: v.optional(v.string(), '.switchyard/plugins'),
+  // Unset: plugins the marketplace installs run as `plugin_defaults.isolation` says.
+  isolation: v.optional(isolationSchema),
 })
 
 /**
@@ -179,6 +190,9 @@ export type SwitchyardConfigInput = v.InferInput<typeof configSchema>
 
 /** Fault limits of a plugin (`plugin_defaults.limits`, `plugins.<name>.limits`); unset keys fall back. */
 export type PluginLimitsConfig = v.InferOutput<typeof pluginLimitsSchema>
+
+/** Where a plugin runs (`plugin_defaults.isolation`, `plugins.<name>.isolation`, `marketplace.isolation`). */
+export type IsolationMode = v.InferOutput<typeof isolationSchema>
 
 /** One plugin's entry under `plugins:`. */
 export type PluginConfigEntry = v.InferOutput<typeof pluginEntrySchema>

@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path'
 import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import type { PluginCandidate, PluginSourceKind } from '../discovery/plugin-candidate.js'
+import type { IsolationStatus } from '../runtime/plugin-engine.js'
 import type { PluginRoute, PluginRuntime } from '../runtime/plugin-runtime.js'
 import { type PluginDependency, pluginDependencies } from './plugin-dependencies.js'
 
@@ -37,6 +38,8 @@ export interface PluginRecord {
   /** Faults charged to it since the host started (see `PluginFaults`), and the last one's message. */
   faults: number
   lastFault?: string
+  /** How its last runtime ran, kept when it stops (a sandbox's restarts and last exit stay visible). */
+  isolation?: IsolationStatus
   warnings: string[]
 }
 
@@ -60,6 +63,8 @@ export interface PluginStatus {
   faults: number
   /** The last fault's message (it starts with its code, `E_PLUGIN_FAULT` or `E_PLUGIN_EXIT`). */
   lastFault?: string
+  /** Where it runs (`none`, `worker`, `process`) and, isolated, its sandbox: state, pid or thread, restarts, last exit, memory. */
+  isolation?: IsolationStatus
   reason?: string
   error?: { code: string; message: string }
   warnings: string[]
@@ -105,6 +110,9 @@ export function toPluginStatus(record: PluginRecord): PluginStatus {
     reloads: record.reloads,
     faults: record.faults,
     ...(record.lastFault === undefined ? {} : { lastFault: record.lastFault }),
+    ...((runtime?.isolation() ?? record.isolation) === undefined
+      ? {}
+      : { isolation: runtime?.isolation() ?? record.isolation }),
     ...(record.reason === undefined ? {} : { reason: record.reason }),
     ...(error === undefined
       ? {}

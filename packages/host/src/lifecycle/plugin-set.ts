@@ -3,6 +3,7 @@ import { PluginDependencyError, type PluginDescriptor, PluginLoadError } from '@
 import type { RuntimeServices } from '../context/runtime-services.js'
 import { importPlugin } from '../discovery/import-plugin.js'
 import type { PluginCandidate } from '../discovery/plugin-candidate.js'
+import type { PluginEngine } from '../runtime/plugin-engine.js'
 import { PluginRuntime } from '../runtime/plugin-runtime.js'
 import { checkDependencies } from './dependency-check.js'
 import { pluginDependencies } from './plugin-dependencies.js'
@@ -22,6 +23,8 @@ export interface PluginSetOptions {
   configure(descriptor: PluginDescriptor): Promise<ConfigureResult>
   /** Whether a plugin should run when first seen (persisted state, else config). */
   wanted(name: string): Promise<boolean>
+  /** The engine of an isolated plugin (its sandbox); undefined runs it in-process. Throws when it cannot be isolated. */
+  isolate?(record: PluginRecord): PluginEngine | undefined
 }
 
 /**
@@ -136,7 +139,13 @@ export class PluginSet {
 
   /** Starts a new runtime of the record's descriptor with `config`; throws when setup fails (record unchanged). */
   async launch(record: PluginRecord, config: unknown): Promise<void> {
-    const runtime = new PluginRuntime(record.descriptor as PluginDescriptor, config, this.#options.services)
+    const engine = this.#options.isolate?.(record)
+    const runtime = new PluginRuntime(
+      record.descriptor as PluginDescriptor,
+      config,
+      this.#options.services,
+      engine,
+    )
     await runtime.start(this.#options.startTimeoutMs(record.name))
     Object.assign(record, { runtime, state: 'started', error: undefined })
     this.#warnOptionalDependents(record.name, true)
@@ -158,6 +167,7 @@ export class PluginSet {
       record.error = error as Error
       this.#options.logger.error({ err: error, plugin: record.name }, 'plugin stop failed')
     }
+    if (runtime !== undefined) record.isolation = runtime.isolation()
     record.state = state
     record.reason = reason
     this.#warnOptionalDependents(record.name, false)

@@ -11,6 +11,7 @@ import { createPluginContext, type PluginRegistrations } from '../context/create
 import type { RuntimeServices } from '../context/runtime-services.js'
 import { type PluginScope, pluginScope } from '../faults/plugin-scope.js'
 import { inProcessProvider, type Provider } from '../providers/provider.js'
+import type { IsolationStatus, PluginEngine } from './plugin-engine.js'
 import { withDeadline } from './with-deadline.js'
 
 /** One HTTP route of a plugin, with its full mounted path. */
@@ -38,6 +39,7 @@ export class PluginRuntime {
   readonly descriptor: PluginDescriptor
   readonly config: unknown
   #services: RuntimeServices
+  #engine: PluginEngine | undefined
   #scope: PluginScope
   #active = false
   #provider: Provider | undefined
@@ -49,10 +51,17 @@ export class PluginRuntime {
     routes: undefined,
   }
 
-  constructor(descriptor: PluginDescriptor, config: unknown, services: RuntimeServices) {
+  /** `engine` runs the plugin's code elsewhere (an isolated plugin's sandbox); in this thread without one. */
+  constructor(
+    descriptor: PluginDescriptor,
+    config: unknown,
+    services: RuntimeServices,
+    engine?: PluginEngine,
+  ) {
     this.descriptor = descriptor
     this.config = config
     this.#services = services
+    this.#engine = engine
     this.#scope = { plugin: descriptor.name, faults: services.faults }
   }
 
@@ -76,9 +85,12 @@ export class PluginRuntime {
       () => this.#active,
       this.#scope,
     )
+    const engine = this.#engine
     try {
       await withDeadline(
-        this.#migrate().then(() => this.#inScope(() => this.descriptor.setup(ctx as never))),
+        this.#migrate().then(() =>
+          engine !== undefined ? engine.setup(ctx) : this.#inScope(() => this.descriptor.setup(ctx as never)),
+        ),
         timeoutMs,
         () => new PluginTimeoutError(this.name, 'start', timeoutMs),
       )
@@ -101,11 +113,16 @@ export class PluginRuntime {
     return [...this.#registrations.subscriptions.keys()]
   }
 
+  /** Where it runs: in this process, or its sandbox's mode and state. */
+  isolation(): IsolationStatus {
+    return this.#engine?.isolation() ?? { mode: 'none' }
+  }
+
   /** Its routes, with paths as mounted under `/plugins/<name>`. */
   routes(): PluginRoute[] {
     const app = this.#registrations.routes
     if (app === undefined) return []
-    return app.routes.map(({ method, path }) => ({
+    return (this.#engine?.routes() ?? app.routes).map(({ method, path }) => ({
       method,
       path: `/plugins/${this.name}${path === '/' ? '' : path}`,
     }))
@@ -174,7 +191,9 @@ export class PluginRuntime {
     this.#services.catalog.unregister(this.name)
     for (const callback of registrations.stopCallbacks.splice(0).reverse())
       await attempt(() => this.#inScope(callback))
-    if (this.descriptor.stop !== undefined) await attempt(() => this.#inScope(() => this.descriptor.stop?.()))
+    if (this.#engine !== undefined) await attempt(() => this.#engine?.stop())
+    else if (this.descriptor.stop !== undefined)
+      await attempt(() => this.#inScope(() => this.descriptor.stop?.()))
     if (failures.length > 0) throw new PluginSetupError(this.name, 'stop', failures[0])
   }
 }

@@ -1,0 +1,172 @@
+import { getHeapStatistics } from 'node:v8'
+import type { Event, HandlerContext } from '@switchyard/core'
+import type { PluginDescriptor } from '@switchyard/plugin-sdk'
+import { toPluginDescriptor } from '../discovery/to-plugin-descriptor.js'
+import { BatchChannel } from './batch-channel.js'
+import { fromRemoteError, toRemoteError } from './remote-error.js'
+import { createSandboxContext, type SandboxLink, type SandboxRegistry } from './sandbox-context.js'
+import type { CallStep, HostMessage, SandboxMessage, SetupAnswer, WireHttp } from './sandbox-protocol.js'
+
+type Waiter = { resolve(value: unknown): void; reject(error: Error): void }
+
+/**
+ * The sandbox's side of the boundary: loads the plugin module on `setup`, runs it against a sandboxed ctx, and
+ * answers the host's requests (deliveries, route requests, health checks, extension contributions, stop) by
+ * calling what the plugin registered. `post` sends batches to the host (a worker's `parentPort` or an IPC
+ * channel); `receive` takes the host's batches.
+ *
+ * @example
+ * ```ts
+ * const sandbox = new SandboxPlugin((batch) => parentPort.postMessage(batch))
+ * parentPort.on('message', (batch) => sandbox.receive(batch))
+ * ```
+ */
+export class SandboxPlugin {
+  #channel: BatchChannel<SandboxMessage>
+  #waiting = new Map<number, Waiter>()
+  #aborts = new Map<number, AbortController>()
+  #nextId = 0
+  #descriptor: PluginDescriptor | undefined
+  #registry: SandboxRegistry = { handlers: new Map(), callbacks: new Map(), app: undefined, pending: [] }
+
+  constructor(post: (batch: SandboxMessage[]) => void) {
+    this.#channel = new BatchChannel(post, (message, error) => {
+      if ('id' in message && message.t !== 'result') this.#settle(message.id, false, error)
+      else if (message.t === 'result')
+        this.#channel.send({ t: 'result', id: message.id, ok: false, error: toRemoteError(error) })
+    })
+  }
+
+  receive(batch: unknown): void {
+    if (!Array.isArray(batch)) return
+    for (const message of batch as HostMessage[]) this.#receiveOne(message)
+  }
+
+  #receiveOne(message: HostMessage): void {
+    switch (message.t) {
+      case 'ping': {
+        this.#channel.send({
+          t: 'pong',
+          heapUsed: getHeapStatistics().used_heap_size,
+          rss: process.memoryUsage.rss(),
+        })
+        return
+      }
+      case 'result':
+        this.#settle(
+          message.id,
+          message.ok,
+          message.ok ? message.value : fromRemoteError(message.error ?? { name: 'Error', message: 'failed' }),
+        )
+        return
+      case 'abort':
+        this.#aborts.get(message.id)?.abort(new Error('the host ended this attempt (timeout or shutdown)'))
+        return
+      case 'setup':
+        this.#answer(message.id, this.#setup(message.entry, message.name, message.config))
+        return
+      case 'deliver':
+        this.#answer(message.id, this.#deliver(message.id, message.key, message.event, message.attempt))
+        return
+      case 'invoke':
+        this.#answer(message.id, this.#invoke(message.key, message.value))
+        return
+      case 'fetch':
+        this.#answer(message.id, this.#fetch(message.request))
+        return
+      case 'stop':
+        this.#answer(
+          message.id,
+          Promise.resolve().then(() => this.#descriptor?.stop?.()),
+        )
+        return
+    }
+  }
+
+  async #setup(entry: string, name: string, config: unknown): Promise<SetupAnswer> {
+    const descriptor = await toPluginDescriptor(await import(entry), entry)
+    if (descriptor.name !== name) throw new Error(`${entry} names itself "${descriptor.name}", not "${name}"`)
+    this.#descriptor = descriptor
+    const ctx = createSandboxContext(descriptor, config, this.#link, this.#registry)
+    await descriptor.setup(ctx as never)
+    // A registration the host refused (a missing permission, an http.middleware) fails setup as it would in-process.
+    const pending = this.#registry.pending ?? []
+    this.#registry.pending = undefined
+    await Promise.all(pending)
+    const routes = this.#registry.app?.routes.map(({ method, path }) => ({ method, path })) ?? []
+    return { routes }
+  }
+
+  async #deliver(id: number, key: string, event: Event, attempt: number): Promise<void> {
+    const handler = this.#registry.handlers.get(key)
+    if (handler === undefined) throw new Error(`handler ${key} is not registered in this sandbox`)
+    const aborts = this.#aborts
+    const ctx: HandlerContext = {
+      attempt,
+      get signal() {
+        let controller = aborts.get(id)
+        if (controller === undefined) {
+          controller = new AbortController()
+          aborts.set(id, controller)
+        }
+        return controller.signal
+      },
+      fail: () => false,
+    }
+    try {
+      await handler(event, ctx)
+    } finally {
+      aborts.delete(id)
+    }
+  }
+
+  async #invoke(key: string, value: unknown): Promise<unknown> {
+    const callback = this.#registry.callbacks.get(key)
+    if (callback === undefined) throw new Error(`callback ${key} is not registered in this sandbox`)
+    return callback(value)
+  }
+
+  async #fetch(request: WireHttp): Promise<WireHttp> {
+    const app = this.#registry.app
+    if (app === undefined) return { status: 404, headers: [], body: null }
+    const hasBody = request.body !== null && request.method !== 'GET' && request.method !== 'HEAD'
+    const response = await app.fetch(
+      new Request(request.url as string, {
+        method: request.method as string,
+        headers: request.headers,
+        ...(hasBody ? { body: request.body } : {}),
+      }),
+    )
+    const body = response.body === null ? null : new Uint8Array(await response.arrayBuffer())
+    return { status: response.status, headers: [...response.headers], body }
+  }
+
+  #answer(id: number, work: Promise<unknown>): void {
+    work.then(
+      (value) => this.#channel.send({ t: 'result', id, ok: true, value }),
+      (error: unknown) => this.#channel.send({ t: 'result', id, ok: false, error: toRemoteError(error) }),
+    )
+  }
+
+  #settle(id: number, ok: boolean, value: unknown): void {
+    const waiter = this.#waiting.get(id)
+    if (waiter === undefined) return
+    this.#waiting.delete(id)
+    if (ok) waiter.resolve(value)
+    else waiter.reject(value as Error)
+  }
+
+  #request(message: Record<string, unknown>): Promise<unknown> {
+    const id = this.#nextId++
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject })
+      this.#channel.send({ ...message, id } as SandboxMessage)
+    })
+  }
+
+  #link: SandboxLink = {
+    request: (message) => this.#request(message),
+    forward: (steps: CallStep[]) => this.#request({ t: 'call', steps }),
+    post: (message) => this.#channel.send(message),
+  }
+}

@@ -1,0 +1,295 @@
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createEvent, type Logger } from '@switchyard/core'
+import { definePlugin } from '@switchyard/plugin-sdk'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { SwitchyardConfigInput } from './config/config-schema.js'
+import type { HostOptions } from './host-options.js'
+import { SANDBOX_ENTRY } from './isolation/launch-sandbox.js'
+import { PluginHost } from './plugin-host.js'
+
+const fixtures = new URL('../test/fixtures/isolation/', import.meta.url).pathname
+const SANDBOXED = { module: join(fixtures, 'sandboxed.mjs') }
+type Mode = 'worker' | 'process'
+type Line = { level: string; obj: Record<string, unknown>; msg?: string }
+
+let cwd: string
+const hosts: PluginHost[] = []
+
+beforeAll(async () => {
+  // The sandbox runs the built entry (plain Node cannot run the TypeScript under test).
+  if (!existsSync(SANDBOX_ENTRY))
+    throw new Error(`${SANDBOX_ENTRY} is missing: run pnpm --filter @switchyard/host build`)
+  cwd = await mkdtemp(join(tmpdir(), 'switchyard-isolation-'))
+})
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.stop()
+})
+afterAll(() => rm(cwd, { recursive: true, force: true }))
+
+function capture(lines: Line[], bindings: Record<string, unknown> = {}): Logger {
+  const write = (level: string) => (obj: object | string, msg?: string) =>
+    lines.push(
+      typeof obj === 'string'
+        ? { level, obj: bindings, msg: obj }
+        : { level, obj: { ...bindings, ...obj }, ...(msg === undefined ? {} : { msg }) },
+    )
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (more) => capture(lines, { ...bindings, ...more }),
+  } as Logger
+}
+
+async function startHost(
+  mode: Mode,
+  options: { plugins?: HostOptions['plugins']; config?: SwitchyardConfigInput; lines?: Line[] } = {},
+): Promise<PluginHost> {
+  const host = new PluginHost({
+    cwd,
+    appPackageJson: false,
+    plugins: options.plugins ?? [SANDBOXED],
+    logger: capture(options.lines ?? []),
+    config: {
+      plugin_directories: [],
+      storage: { driver: 'memory' },
+      plugin_defaults: { isolation: mode, limits: { unresponsive_ms: 3000, memory_mb: 64 } },
+      delivery: { timeout_ms: 10_000, retry: { attempts: 3, initial_ms: 10, jitter: false } },
+      ...options.config,
+    },
+  })
+  hosts.push(host)
+  await host.start()
+  return host
+}
+
+const get = async (host: PluginHost, path: string) => {
+  const response = await host.fetch(new Request(`http://host/plugins/sandboxed${path}`))
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> & string[] }
+}
+const publish = (host: PluginHost, type: string, data: unknown = {}) =>
+  host.bus.publish(createEvent(type, data))
+
+describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 }, (mode) => {
+  it('carries the whole ctx across: handlers, publish, store, routes, health, metrics and logs', async () => {
+    const lines: Line[] = []
+    const host = await startHost(mode, { lines })
+    const status = host.plugin('sandboxed')
+    expect(status.isolation).toMatchObject({ mode, state: 'running', restarts: 0 })
+    expect(mode === 'worker' ? status.isolation?.threadId : status.isolation?.pid).toBeGreaterThan(0)
+    expect(status.handlers).toEqual(['sandboxed_handler'])
+    expect(status.routes).toContainEqual({ method: 'GET', path: '/plugins/sandboxed/hello' })
+
+    const report = await publish(host, 'sandbox.ok')
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ handler: 'sandboxed_handler', status: 'succeeded' }),
+    ])
+    expect(await host.store.kvGet('sandboxed', 'last:sandbox.ok')).toEqual({ attempt: 1, id: report.eventId })
+    expect((await get(host, '/last/sandbox.done')).body).toMatchObject({ attempt: 1 })
+
+    const hello = await get(host, '/hello')
+    expect(hello.body.hello).toBe('sandboxed')
+    if (mode === 'process') expect(hello.body.pid).not.toBe(process.pid)
+    else expect(hello.body.threadId).toBeGreaterThan(0)
+    const echo = await host.fetch(
+      new Request('http://host/plugins/sandboxed/echo', { method: 'POST', body: 'hi' }),
+    )
+    expect([echo.status, echo.headers.get('x-sandbox'), await echo.text()]).toEqual([201, 'yes', 'echo: hi'])
+    expect((await host.fetch(new Request('http://host/plugins/sandboxed/nowhere'))).status).toBe(404)
+
+    expect(await host.pluginHealth('sandboxed')).toMatchObject({
+      status: 'degraded',
+      message: 'answered from the sandbox',
+    })
+    expect(await host.metrics()).toContain('sandboxed_handled_total{type="sandbox.ok",plugin="sandboxed"} 1')
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        obj: expect.objectContaining({ plugin: 'sandboxed', type: 'sandbox.ok' }),
+        msg: 'handled in the sandbox',
+      }),
+    )
+    // None of the server's secrets: only the kept variables and the plugin's name.
+    expect(
+      (await get(host, '/env')).body.every((name: string) =>
+        ['LANG', 'LC_ALL', 'NODE_ENV', 'TZ', 'SWITCHYARD_PLUGIN'].includes(name),
+      ),
+    ).toBe(true)
+  })
+
+  it('delivers an event whose first attempt crashed the sandbox once it is back; the ledger keeps both attempts', async () => {
+    const host = await startHost(mode)
+    const { id } = await host.bus.enqueue(createEvent('sandbox.crash_once', {}))
+    let seen: string[] = []
+    for (let i = 0; i < 200; i++) {
+      const [row] = await host.store.deliveries(id)
+      if (row !== undefined && !seen.includes(`${row.status}:${row.error ?? ''}`))
+        seen = [...seen, `${row.status}:${row.error ?? ''}`]
+      if (row?.status === 'succeeded') break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const [row] = await host.store.deliveries(id)
+    expect(row).toMatchObject({ status: 'succeeded', attempts: 2 })
+    expect(seen.some((s) => s.startsWith('retrying:') && s.includes('E_PLUGIN_CRASHED'))).toBe(true)
+    expect(await host.store.kvGet('sandboxed', 'last:sandbox.crash_once')).toMatchObject({ attempt: 2 })
+    expect(host.plugin('sandboxed').isolation).toMatchObject({
+      restarts: 1,
+      state: 'running',
+      lastExit: { reason: 'exit' },
+    })
+    expect(await host.metrics()).toContain(
+      `switchyard_plugin_sandbox_restarts_total{plugin="sandboxed",reason="exit"} 1`,
+    )
+  })
+
+  it('terminates a spinning sandbox (E_PLUGIN_UNRESPONSIVE) while other plugins keep working', async () => {
+    const calm = definePlugin({
+      name: 'calm',
+      version: '1.0.0',
+      permissions: ['events:subscribe'],
+      setup(ctx) {
+        ctx.on('calm.ping', () => undefined, { name: 'calm_handler' })
+      },
+    })
+    const host = await startHost(mode, {
+      plugins: [SANDBOXED, calm],
+      config: {
+        plugins: { calm: { isolation: 'none' }, sandboxed: { limits: { unresponsive_ms: 1000 } } },
+        delivery: { retry: { attempts: 1 } },
+      },
+    })
+    const spinning = publish(host, 'sandbox.spin')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const calmReport = publish(host, 'calm.ping')
+    // The host's thread is free while the sandbox spins: the other plugin's delivery ends first.
+    expect(await Promise.race([calmReport.then(() => 'calm'), spinning.then(() => 'spin')])).toBe('calm')
+    expect((await calmReport).outcomes[0]?.status).toBe('succeeded')
+    const [outcome] = (await spinning).outcomes
+    expect(outcome?.error).toContain('E_PLUGIN_UNRESPONSIVE: plugin "sandboxed"')
+    await expect.poll(() => host.plugin('sandboxed').isolation?.state, { timeout: 15_000 }).toBe('running')
+    expect(host.plugin('sandboxed').isolation?.lastExit?.reason).toBe('unresponsive')
+    expect((await publish(host, 'sandbox.ok')).outcomes[0]?.status).toBe('succeeded')
+  })
+
+  it('restarts after process.exit, an uncaught exception and running out of memory, naming each', async () => {
+    // A heap near its limit spends long in GC: a generous heartbeat deadline lets the out-of-memory end come first.
+    const host = await startHost(mode, {
+      config: {
+        plugins: { sandboxed: { limits: { unresponsive_ms: 15_000 } } },
+        delivery: { retry: { attempts: 1 } },
+      },
+    })
+    const cases: [string, string, string][] = [
+      ['sandbox.exit', 'exit', 'exited with code 3'],
+      ['sandbox.throw', 'uncaught exception', 'thrown in a timer'],
+      ['sandbox.hog', 'out of memory', 'heap passed 64 MB'],
+    ]
+    for (const [type, reason, detail] of cases) {
+      const [outcome] = (await publish(host, type)).outcomes
+      expect(outcome?.error).toContain('E_PLUGIN_CRASHED')
+      expect(outcome?.error).toContain(detail)
+      expect(host.plugin('sandboxed').isolation?.lastExit?.reason).toBe(reason)
+      await expect.poll(() => host.plugin('sandboxed').isolation?.state, { timeout: 15_000 }).toBe('running')
+    }
+    expect(host.plugin('sandboxed').isolation?.restarts).toBe(3)
+    const metrics = await host.metrics()
+    for (const [, reason] of cases)
+      expect(metrics).toContain(
+        `switchyard_plugin_sandbox_exits_total{plugin="sandboxed",reason="${reason}"} 1`,
+      )
+  })
+
+  it('fails the plugin once max_restarts is passed, with the reason', async () => {
+    const host = await startHost(mode, {
+      config: {
+        plugins: { sandboxed: { limits: { max_restarts: 1 } } },
+        delivery: { retry: { attempts: 1 } },
+      },
+    })
+    await publish(host, 'sandbox.exit')
+    await expect.poll(() => host.plugin('sandboxed').isolation?.state, { timeout: 15_000 }).toBe('running')
+    await publish(host, 'sandbox.exit')
+    await expect.poll(() => host.plugin('sandboxed').state, { timeout: 15_000 }).toBe('failed')
+    expect(host.plugin('sandboxed')).toMatchObject({
+      error: { code: 'E_PLUGIN_CRASHED' },
+      reason: expect.stringContaining('plugin "sandboxed" crashed 2 times within 60000ms and was stopped'),
+      isolation: { mode, state: 'stopped', lastExit: { reason: 'exit' } },
+    })
+  })
+
+  it('enforces permissions on the host side: a publish without events:publish is refused', async () => {
+    const host = await startHost(mode, {
+      plugins: [{ module: join(fixtures, 'no-publish.mjs') }],
+      config: { delivery: { retry: { attempts: 1 } } },
+    })
+    const [outcome] = (await publish(host, 'sneak.in')).outcomes
+    expect(outcome?.error).toContain(
+      'plugin "no-publish" called ctx.publish without permission "events:publish"',
+    )
+  })
+
+  it('refuses an http.middleware contribution at setup, naming the plugin and the mode', async () => {
+    const host = await startHost(mode, { plugins: [{ module: join(fixtures, 'middleware.mjs') }] })
+    expect(host.plugin('middleware')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringContaining(
+        `plugin "middleware" (isolation: ${mode}): an http.middleware contribution`,
+      ),
+    })
+  })
+
+  it('terminates and restarts a sandbox that sends a malformed message', async () => {
+    const host = await startHost(mode)
+    // Its answer may or may not come before the host ends it: either is fine.
+    await host.fetch(new Request('http://host/plugins/sandboxed/malformed'))
+    await expect
+      .poll(() => host.plugin('sandboxed').isolation?.lastExit?.reason, { timeout: 15_000 })
+      .toBe('protocol')
+    await expect.poll(() => host.plugin('sandboxed').isolation?.state, { timeout: 15_000 }).toBe('running')
+    expect((await get(host, '/hello')).status).toBe(200)
+  })
+
+  it('reloads under load without losing a delivery', async () => {
+    const host = await startHost(mode)
+    const publishing = Array.from({ length: 60 }, (_, i) =>
+      new Promise((resolve) => setTimeout(resolve, i * 5)).then(() =>
+        publish(host, 'sandbox.slow', { ms: 5 }),
+      ),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    await host.reload('sandboxed')
+    const reports = await Promise.all(publishing)
+    expect(reports.flatMap((r) => r.outcomes.map((o) => o.status)).every((s) => s === 'succeeded')).toBe(true)
+    expect(host.plugin('sandboxed')).toMatchObject({
+      state: 'started',
+      reloads: 1,
+      isolation: { mode, state: 'running' },
+    })
+  })
+})
+
+describe('isolation: process', { timeout: 30_000 }, () => {
+  it('refuses reading files outside the plugin (the config file) and spawning processes', async () => {
+    const config = join(cwd, 'switchyard.yaml')
+    await writeFile(config, 'auth: { tokens: [{ name: admin, token: s3cret, scopes: [admin] }] }\n')
+    const host = await startHost('process')
+    const read = await get(host, `/read?path=${encodeURIComponent(config)}`)
+    expect(read.body).toMatchObject({ ok: false, code: 'ERR_ACCESS_DENIED' })
+    expect((await get(host, '/spawn')).body).toMatchObject({ ok: false, code: 'ERR_ACCESS_DENIED' })
+  })
+})
+
+describe('isolation: in code', () => {
+  it('refuses to isolate a plugin given as an object, saying how to give it as a file', async () => {
+    const inline = definePlugin({ name: 'inline', version: '1.0.0', setup() {} })
+    const host = await startHost('worker', { plugins: [inline] })
+    expect(host.plugin('inline')).toMatchObject({
+      state: 'failed',
+      error: { code: 'E_ISOLATION' },
+      reason: expect.stringContaining("plugins: [{ module: '/abs/path.js' }]"),
+    })
+  })
+})
