@@ -126,8 +126,8 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
     let seen: string[] = []
     for (let i = 0; i < 200; i++) {
       const [row] = await host.store.deliveries(id)
-      if (row !== undefined && !seen.includes(`${row.status}:${row.error ?? ''}`))
-        seen = [...seen, `${row.status}:${row.error ?? ''}`]
+      const step = `${row?.status}:${row?.error?.message ?? ''}`
+      if (row !== undefined && !seen.includes(step)) seen = [...seen, step]
       if (row?.status === 'succeeded') break
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
@@ -168,7 +168,7 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
     expect(await Promise.race([calmReport.then(() => 'calm'), spinning.then(() => 'spin')])).toBe('calm')
     expect((await calmReport).outcomes[0]?.status).toBe('succeeded')
     const [outcome] = (await spinning).outcomes
-    expect(outcome?.error).toContain('E_PLUGIN_UNRESPONSIVE: plugin "sandboxed"')
+    expect(outcome?.error?.message).toContain('E_PLUGIN_UNRESPONSIVE: plugin "sandboxed"')
     await expect.poll(() => host.plugin('sandboxed').isolation?.state, { timeout: 15_000 }).toBe('running')
     expect(host.plugin('sandboxed').isolation?.lastExit?.reason).toBe('unresponsive')
     expect((await publish(host, 'sandbox.ok')).outcomes[0]?.status).toBe('succeeded')
@@ -189,8 +189,9 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
     ]
     for (const [type, reason, detail] of cases) {
       const [outcome] = (await publish(host, type)).outcomes
-      expect(outcome?.error).toContain('E_PLUGIN_CRASHED')
-      expect(outcome?.error).toContain(detail)
+      expect(outcome?.error).toMatchObject({ code: 'E_HANDLER', cause: { name: 'PluginCrashedError' } })
+      expect(outcome?.error?.message).toContain('E_PLUGIN_CRASHED')
+      expect(outcome?.error?.message).toContain(detail)
       expect(host.plugin('sandboxed').isolation?.lastExit?.reason).toBe(reason)
       await expect.poll(() => host.plugin('sandboxed').isolation?.state, { timeout: 15_000 }).toBe('running')
     }
@@ -226,7 +227,7 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
       config: { delivery: { retry: { attempts: 1 } } },
     })
     const [outcome] = (await publish(host, 'sneak.in')).outcomes
-    expect(outcome?.error).toContain(
+    expect(outcome?.error?.message).toContain(
       'plugin "no-publish" called ctx.publish without permission "events:publish"',
     )
   })
