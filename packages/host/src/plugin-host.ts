@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import {
   EventBus,
   type ExtensionPointInfo,
@@ -36,6 +37,7 @@ import { checkIsolationSupport } from './isolation/check-isolation-support.js'
 import { createIsolator } from './isolation/create-isolator.js'
 import { PluginControl } from './lifecycle/plugin-control.js'
 import { type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
+import { type RescanResult, rescanPlugins } from './lifecycle/plugin-rescan.js'
 import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
 import { registerHostMetrics } from './metrics/host-metrics.js'
 import { renderMetrics } from './metrics/render-metrics.js'
@@ -71,6 +73,8 @@ export class PluginHost {
   #plugins: PluginSet
   #control: PluginControl
   #queue: Promise<unknown> = Promise.resolve()
+  /** The plugin directories scanned last (absolute): a rescan removes plugins of directories no longer listed. */
+  #scanned: string[] = []
 
   constructor(options: HostOptions = {}) {
     this.#options = options
@@ -151,6 +155,7 @@ export class PluginHost {
   /** Discovers, loads and starts every plugin; a plugin that cannot start fails alone. Resumes unfinished events. */
   start(): Promise<void> {
     return this.#exclusive(async () => {
+      this.#scanned = this.#configuredDirectories()
       const candidates = await discoverPlugins({
         directories: [...this.config.plugin_directories, ...(this.#options.pluginDirectories ?? [])],
         cwd: this.#cwd(),
@@ -265,6 +270,37 @@ export class PluginHost {
   }
 
   /**
+   * Scans the configured `plugin_directories` again: plugins found there that the host does not know yet are
+   * loaded and started (dependencies first; one that cannot start is listed as failed), and plugins that came
+   * from them whose package or file is gone (or whose directory is no longer configured) stop after draining
+   * their deliveries and are forgotten. Plugins from elsewhere (the marketplace, the app's dependencies, inline)
+   * are left alone. Resolves to the names added and removed.
+   *
+   * @example
+   * ```ts
+   * await host.reloadConfig()
+   * const { added, removed } = await host.rescan()
+   * ```
+   */
+  rescan(): Promise<RescanResult> {
+    return this.#exclusive(async () => {
+      const directories = this.#configuredDirectories()
+      const result = await rescanPlugins({
+        plugins: this.#plugins,
+        directories,
+        previous: this.#scanned,
+        remove: (name) => this.#control.remove(name, false),
+      })
+      this.#scanned = directories
+      if (result.added.length > 0 || result.removed.length > 0) {
+        this.logger.info(result, 'plugin directories rescanned')
+        this.#warnRoutes()
+      }
+      return result
+    })
+  }
+
+  /**
    * Adds and starts a plugin installed at runtime (a package folder with `eventPlugin`, or a single file), then
    * the plugins that were disabled because one of that name was removed. On failure nothing stays registered
    * and the error is thrown.
@@ -365,6 +401,10 @@ export class PluginHost {
     const run = this.#queue.then(work, work)
     this.#queue = run.catch(() => undefined)
     return run
+  }
+
+  #configuredDirectories(): string[] {
+    return this.config.plugin_directories.map((directory) => resolve(this.#cwd(), directory))
   }
 
   #cwd(): string {

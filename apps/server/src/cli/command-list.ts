@@ -2,6 +2,7 @@ import type { CliCommand } from './cli-command.js'
 import { completionCommand } from './completion-command.js'
 import { configCommand } from './config-command.js'
 import { createPluginCommand } from './create-plugin-command.js'
+import { devCommand } from './dev-command.js'
 import { dlqCommand } from './dlq-command.js'
 import { emitCommand } from './emit-command.js'
 import { eventsCommand } from './events-command.js'
@@ -16,6 +17,7 @@ import { tokenCommand } from './token-command.js'
  */
 export const commands: readonly CliCommand[] = [
   startCommand,
+  devCommand,
   emitCommand,
   explainCommand,
   eventsCommand,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import type { ApiClient } from './api-client.js'
@@ -5,6 +6,7 @@ import type { CliCommand } from './cli-command.js'
 import type { CliIo } from './cli-io.js'
 import { apiClient, type ClientOptions, clientOptions, printResult } from './client-options.js'
 import { formatTable } from './format-table.js'
+import { pluginNameAt } from './plugin-name-at.js'
 
 /** The fields of a plugin's status the CLI shows. */
 interface PluginLine {
@@ -52,7 +54,7 @@ function pluginAction<O>(
 const at = (name: string) => encodeURIComponent(name)
 
 /**
- * `switchyard plugins list|enable|disable|reload|install|upgrade|uninstall`: a table (or `--json`) of the
+ * `switchyard plugins list|enable|disable|reload|load|install|upgrade|uninstall`: a table (or `--json`) of the
  * plugins of a running server, and the changes the management API makes.
  *
  * @example
@@ -63,7 +65,9 @@ const at = (name: string) => encodeURIComponent(name)
 export const pluginsCommand: CliCommand = (program, io) => {
   const plugins = program
     .command('plugins')
-    .description('List, enable, disable, reload, install, upgrade or uninstall plugins of a running server')
+    .description(
+      'List, enable, disable, reload, load, install, upgrade or uninstall plugins of a running server',
+    )
 
   clientOptions(plugins.command('list').description('List the plugins with their state')).action(
     async (options: ClientOptions) => {
@@ -87,6 +91,18 @@ export const pluginsCommand: CliCommand = (program, io) => {
     plugins.command('reload <name>').description('Reload a plugin from disk without losing events'),
     io,
     (client, name) => client.request('POST', `/plugins/${at(name)}/reload`),
+  )
+  pluginAction(
+    plugins
+      .command('load <path>')
+      .description('Load a plugin folder into the running server (a new plugin starts, a known one reloads)'),
+    io,
+    async (client, path) => {
+      const folder = resolve(path)
+      return client.request('POST', `/api/v1/events/plugins/${at(await pluginNameAt(folder))}/load`, {
+        path: folder,
+      })
+    },
   )
   pluginAction(
     plugins

@@ -35,7 +35,7 @@ export function createProgram(io: CliIo): Command {
     })
     .addHelpText(
       'after',
-      '\nCommands other than start, create-plugin, config and token talk to a running server: --url, else\n$SWITCHYARD_URL, else server.host and port of the config; the token is read from $SWITCHYARD_TOKEN.',
+      '\nCommands other than start, dev, create-plugin, config and token talk to a running server: --url, else\n$SWITCHYARD_URL, else server.host and port of the config; the token is read from $SWITCHYARD_TOKEN.',
     )
   for (const register of commands) register(program, io)
   // `help [command]` would be a second way to say --help, listed in every group.

@@ -1,5 +1,6 @@
 import type { ApiBuilder, ApiOperation } from '../openapi/api-builder.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { LoadPluginBody } from './schemas.js'
 
 type Action = (name: string) => Promise<unknown>
 
@@ -50,12 +51,29 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
   api.route(
     {
       method: 'post',
+      path: '/api/v1/events/plugins/:name/load',
+      scope: 'admin',
+      tag,
+      summary:
+        'Load one plugin folder (`{ "path": "plugins/x" }`, relative to the server): a new plugin starts, a known one reloads',
+      body: LoadPluginBody,
+      responses: {
+        200: 'The plugin after loading',
+        400: 'No path for a plugin the server does not know',
+        422: 'The folder holds no plugin, another plugin, or one that cannot load',
+      },
+    },
+    async (c, { body }) => c.json(await runtime.loadPlugin(c.req.param('name')!, body.path)),
+  )
+  api.route(
+    {
+      method: 'post',
       path: '/api/v1/events/reload-config',
       scope: 'admin',
       tag,
       summary:
-        'Reload the configuration file; an invalid file is rejected and the running configuration stays',
-      responses: { 200: 'The applied changes' },
+        'Reload the configuration file and rescan plugin_directories (new plugins start, removed ones stop after draining); an invalid file is rejected and the running configuration stays',
+      responses: { 200: 'The applied changes: { reloaded, added, removed, plugins, routeWarnings }' },
     },
     async (c) => c.json((await runtime.reloadConfig()) as object),
   )

@@ -100,3 +100,16 @@ export const UninstallQuery = v.object({
   force: booleanText,
   purge: booleanText,
 })
+
+/**
+ * Body of `POST /api/v1/events/plugins/{name}/load`: the plugin folder (or single-file plugin) to load, relative
+ * to the server's working directory; optional for a plugin the server knows (it is reloaded in place).
+ *
+ * @example
+ * ```ts
+ * v.parse(LoadPluginBody, { path: 'plugins/order-metrics' })
+ * ```
+ */
+export const LoadPluginBody = v.object({
+  path: v.optional(v.pipe(v.string(), v.nonEmpty())),
+})

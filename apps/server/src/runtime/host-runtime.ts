@@ -1,6 +1,7 @@
 import type { PluginHost, SwitchyardConfig } from '@switchyard/host'
 import type { EventLoopSample } from '../health/event-loop-monitor.js'
 import type { ReadinessReport } from '../health/readiness.js'
+import { loadPlugin } from './load-plugin.js'
 import type { ReloadableMarketplace } from './marketplace-api.js'
 import type { ServerRuntime } from './server-runtime.js'
 
@@ -38,6 +39,7 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
     enable: (name) => host.enable(name),
     disable: (name) => host.disable(name),
     reload: (name) => host.reload(name),
+    loadPlugin: (name, path) => loadPlugin(host, name, path),
     async reloadConfig() {
       const { marketplace } = options
       // The host knows nothing of the marketplace section: it is checked first, so an invalid one changes nothing.
@@ -45,7 +47,14 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
       const config = await host.reloadConfig()
       marketplace.apply(config.marketplace)
       await options.onConfig(config)
-      return { reloaded: true, plugins: host.status(), routeWarnings: host.bus.routeWarnings() }
+      const { added, removed } = await host.rescan()
+      return {
+        reloaded: true,
+        added,
+        removed,
+        plugins: host.status(),
+        routeWarnings: host.bus.routeWarnings(),
+      }
     },
     catalog: () => host.eventCatalog(),
     async health() {

@@ -45,8 +45,15 @@ export interface ServerRuntime {
   disable(name: string): Promise<unknown>
   reload(name: string): Promise<unknown>
   /**
-   * Re-reads the configuration file and applies it, the `marketplace:` section included; an invalid one throws
-   * `E_CONFIG` and changes nothing.
+   * Loads one plugin folder (or single-file plugin) at `path` as plugin `name`: a plugin the server does not know
+   * is added and started; a known one is reloaded (from `path` when it moved there). Throws `E_PLUGIN_LOAD` when
+   * the module at `path` names itself otherwise or cannot load.
+   */
+  loadPlugin(name: string, path: string | undefined): Promise<unknown>
+  /**
+   * Re-reads the configuration file and applies it, the `marketplace:` section included, then rescans
+   * `plugin_directories` (new plugins start, removed ones stop after draining); an invalid file throws `E_CONFIG`
+   * and changes nothing.
    */
   reloadConfig(): Promise<unknown>
   /** Declared event schemas as JSON Schema. */
