@@ -181,16 +181,19 @@ describe('PluginHost runtime control', () => {
     const base = 'plugin_directories: [plugins]\n'
     const { host, file } = await startApp(base)
     const policy = (name: string) => host.bus.subscriptions().find((s) => s.name === name)?.policy
-    expect(policy('reporter_handler')).toMatchObject({ concurrency: 16, idempotent: false, deadLetter: true })
+    expect(policy('reporter_handler')).toMatchObject({ concurrency: 16, idempotent: true, deadLetter: true })
     const again = (n: number) => createEvent('job.run', { n }, { metadata: { idempotencyKey: 'job-1' } })
     await host.bus.publish(again(1))
-    expect(outcome(await host.bus.publish(again(2)), 'reporter_handler')).toBe('succeeded')
+    expect(outcome(await host.bus.publish(again(2)), 'reporter_handler')).toBe('skipped_duplicate')
 
-    await writeFile(file, `${base}delivery: { idempotent: true, concurrency: 2, dead_letter: false }\n`)
+    await writeFile(file, `${base}delivery: { idempotent: false, concurrency: 2, dead_letter: false }\n`)
     await host.reloadConfig()
-    expect(policy('reporter_handler')).toMatchObject({ concurrency: 2, idempotent: true, deadLetter: false })
+    expect(policy('reporter_handler')).toMatchObject({ concurrency: 2, idempotent: false, deadLetter: false })
     await host.bus.publish(again(3))
-    expect(outcome(await host.bus.publish(again(4)), 'reporter_handler')).toBe('skipped_duplicate')
+    expect(outcome(await host.bus.publish(again(4)), 'reporter_handler')).toBe('succeeded')
+
+    await writeFile(file, `${base}delivery: { idempotent: 'no' }\n`)
+    await expect(host.reloadConfig()).rejects.toThrow(/delivery\.idempotent/)
   })
 
   it('serves the declared event catalog as JSON Schema and rejects payloads that break it', async () => {

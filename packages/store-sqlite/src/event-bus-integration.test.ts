@@ -1,4 +1,5 @@
 import { createEvent, EventBus } from '@switchyard/core'
+import Sqlite from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { SqliteStore } from './sqlite-store.js'
 import { useTempDir } from './test-support/temp-dir.js'
@@ -25,6 +26,29 @@ describe('SqliteStore under an EventBus', () => {
       ['audit_log', 'succeeded'],
     ])
     await bus.close()
+  })
+
+  it('skips a used idempotencyKey after a restart, from the ledger row alone (no idempotency mark written)', async () => {
+    const first = createEvent('order.created', { n: 1 }, { metadata: { idempotencyKey: 'order-1' } })
+    const second = createEvent('order.created', { n: 2 }, { metadata: { idempotencyKey: 'order-1' } })
+    const handled: string[] = []
+    const subscribe = (bus: EventBus) =>
+      bus.subscribe('order.*', (event) => void handled.push(event.id), { name: 'audit_log' })
+    const before = new EventBus({ store: open() })
+    subscribe(before)
+    await before.enqueue(first)
+    await before.close()
+
+    const after = new EventBus({ store: open() })
+    subscribe(after)
+    await after.enqueue(second)
+    await after.drain()
+    expect(handled).toEqual([first.id])
+    expect((await after.store.deliveries(second.id)).map((r) => r.status)).toEqual(['skipped_duplicate'])
+    await after.close()
+    const db = new Sqlite(temp.file('bus.db'), { readonly: true })
+    expect(db.prepare('SELECT count(*) AS n FROM processed').get()).toEqual({ n: 0 })
+    db.close()
   })
 
   it('resumes, after a restart, the events whose handlers had not finished', async () => {

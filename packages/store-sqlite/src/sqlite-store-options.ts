@@ -10,7 +10,11 @@ export interface RetentionOptions {
   maxAgeMs?: number
   /** At most this many events are kept; the oldest finished ones go first. Default: no limit. */
   maxEvents?: number
-  /** Idempotency records older than this are deleted (a duplicate after that runs again). Default 7 days. */
+  /**
+   * Idempotency marks of published events older than this are deleted (a duplicate after that runs again).
+   * Default 7 days. An enqueued event's record is its succeeded ledger row, kept as long as the event (`maxAgeMs`,
+   * `maxEvents`).
+   */
   idempotencyMaxAgeMs?: number
   /** Rows deleted per table per run, so that one run never holds the writer for long. Default 500. */
   batchSize?: number

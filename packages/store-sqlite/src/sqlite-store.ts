@@ -87,7 +87,8 @@ export class SqliteStore implements Store {
   async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
     const body = toJson(event, `event ${event.id}`)
     const names = [...handlers]
-    return this.#queue.push(() => this.#ledger.accept(event.id, body, names, Date.now()))
+    const key = event.metadata.idempotencyKey
+    return this.#queue.push(() => this.#ledger.accept(event.id, key, body, names, Date.now()))
   }
 
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {

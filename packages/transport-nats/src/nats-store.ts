@@ -69,9 +69,17 @@ export class NatsStore implements Store {
     return this.#ledger.accept(event, handlers)
   }
 
-  recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+  /**
+   * Writes the ledger records, then the idempotency record of each succeeded one in the `processed` bucket (a KV
+   * bucket cannot be searched by value, so that bucket is the index of the succeeded rows by key), in the same
+   * call: the bus writes nothing more for an enqueued delivery.
+   */
+  async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     this.#open()
-    return this.#ledger.record(records)
+    const succeeded = await this.#ledger.record(records)
+    await Promise.all(
+      succeeded.map(({ idempotencyKey, handler }) => this.markProcessed(idempotencyKey, handler)),
+    )
   }
 
   recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {

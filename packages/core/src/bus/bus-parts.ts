@@ -72,7 +72,6 @@ export function createBusParts(options: BusPartsOptions): BusParts {
     shutdown: shutdown.signal,
     onWritten: (finished, records) => completion.written(finished, records),
     reportsCompletion: options.reportsCompletion,
-    marksWithLedger: !transport.keepsUnacked,
   })
   const deliverer = new Deliverer({
     store,

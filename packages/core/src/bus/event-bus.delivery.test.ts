@@ -141,11 +141,11 @@ describe('EventBus delivery policy', () => {
     expect((await bus.publish(event())).outcomes[0]).toMatchObject({ status: 'failed', attempts: 3 })
   })
 
-  it('skips an idempotencyKey the handler already handled, per handler', async () => {
+  it('skips an idempotencyKey the handler already handled (by default), per handler; idempotent: false runs it again', async () => {
     const bus = new EventBus()
     const calls: string[] = []
-    bus.subscribe('order.created', () => void calls.push('once'), { name: 'once', idempotent: true })
-    bus.subscribe('order.created', () => void calls.push('always'), { name: 'always' })
+    bus.subscribe('order.created', () => void calls.push('once'), { name: 'once' })
+    bus.subscribe('order.created', () => void calls.push('always'), { name: 'always', idempotent: false })
     const first = event({}, { idempotencyKey: 'order-1' })
     const duplicate = event({}, { idempotencyKey: 'order-1' })
     await bus.publish(first)

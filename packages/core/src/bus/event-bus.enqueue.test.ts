@@ -31,6 +31,35 @@ describe('EventBus.enqueue', () => {
     expect(await store.listDeadLetters({ handler: 'bad' })).toHaveLength(1)
   })
 
+  it('skips a used idempotencyKey by default, the first delivery’s ledger row being the only record written', async () => {
+    class CountingStore extends MemoryStore {
+      marks = 0
+      override async markProcessed(key: string, handler: string): Promise<void> {
+        this.marks++
+        await super.markProcessed(key, handler)
+      }
+      override markProcessedSync(key: string, handler: string): void {
+        this.marks++
+        super.markProcessedSync(key, handler)
+      }
+    }
+    const store = new CountingStore()
+    const bus = new EventBus({ store })
+    const ran: string[] = []
+    bus.subscribe('order.*', (e) => void ran.push(`once:${e.id}`), { name: 'once' })
+    bus.subscribe('order.*', (e) => void ran.push(`always:${e.id}`), { name: 'always', idempotent: false })
+    const first = createEvent('order.created', { n: 1 }, { metadata: { idempotencyKey: 'order-1' } })
+    const second = createEvent('order.created', { n: 2 }, { metadata: { idempotencyKey: 'order-1' } })
+    await bus.enqueue(first)
+    await bus.drain()
+    await bus.enqueue(second)
+    await bus.drain()
+    expect(ran.sort()).toEqual([`always:${first.id}`, `always:${second.id}`, `once:${first.id}`].sort())
+    const ledger = Object.fromEntries((await store.deliveries(second.id)).map((r) => [r.handler, r.status]))
+    expect(ledger).toEqual({ once: 'skipped_duplicate', always: 'succeeded' })
+    expect(store.marks).toBe(0)
+  })
+
   it('records unrouted handlers in the ledger', async () => {
     const store = new MemoryStore()
     const bus = new EventBus({

@@ -29,7 +29,6 @@ function setup(handler: Handler, policy: Partial<DeliveryPolicy> = {}) {
     shutdown,
     onWritten: async () => {},
     reportsCompletion: () => false,
-    marksWithLedger: true,
   })
   const deadlines = new DeadlineList<AttemptContext>()
   const deliverer = new Deliverer({

@@ -14,7 +14,7 @@ export const defaultDeliveryPolicy: DeliveryPolicy = Object.freeze({
   timeoutMs: 5000,
   retry: Object.freeze({ attempts: 3, initialMs: 100, maxMs: 10_000, factor: 2, jitter: true }),
   concurrency: 16,
-  idempotent: false,
+  idempotent: true,
   deadLetter: true,
 })
 

@@ -24,13 +24,6 @@ export interface RecorderDeps {
   onWritten: LedgerWritten
   /** Whether the ledger must report events whose handlers all finished (someone wants `event.after_dispatch`). */
   reportsCompletion: () => boolean
-  /**
-   * Whether the idempotency record of a transport delivery is written with its ledger row (one commit), after
-   * the message is acked, rather than before: true when `resume` hands unfinished ledger rows back to the
-   * transport, so a process dying before that write only delivers the event again, as it would had it died in
-   * the handler. The deliverer keeps the key claimed until the write (see `written`).
-   */
-  marksWithLedger: boolean
 }
 
 /**
@@ -121,9 +114,10 @@ export class DeliveryRecorder {
   }
 
   /**
-   * Ends a delivery with the outcome of its last attempt: records the idempotencyKey after a success (at once
-   * when the Store can; with the ledger row of a transport delivery when `marksWithLedger`), dead-letters after a failure (unless the policy says not to, it is a replay, or the
-   * bus shutdown interrupted it), then ends it as `end` does. A Store failure ends it `failed`.
+   * Ends a delivery with the outcome of its last attempt: records the idempotencyKey after a success of a publish
+   * (at once when the Store can; a transport delivery's `succeeded` ledger row is its record, nothing more is
+   * written), dead-letters after a failure (unless the policy says not to, it is a replay, or the bus shutdown
+   * interrupted it), then ends it as `end` does. A Store failure ends it `failed`.
    */
   settle(
     entry: HandlerEntry,
@@ -132,15 +126,11 @@ export class DeliveryRecorder {
     outcome: DeliveryOutcome,
   ): DeliveryOutcome | Promise<DeliveryOutcome> {
     if (outcome.status === 'succeeded') {
-      if (!entry.policy.idempotent) return this.end(event, mode, outcome)
+      if (!entry.policy.idempotent || mode.from === 'transport') return this.end(event, mode, outcome)
       const { store } = this.#deps
       const key = event.metadata.idempotencyKey
-      if (store.markProcessedSync === undefined) {
-        if (mode.from !== 'transport' || !this.#deps.marksWithLedger)
-          return this.#stored(store.markProcessed(key, entry.name), event, mode, outcome)
-        this.#ledger.markProcessed(key, entry.name)
-        return this.end(event, mode, outcome)
-      }
+      if (store.markProcessedSync === undefined)
+        return this.#stored(store.markProcessed(key, entry.name), event, mode, outcome)
       try {
         store.markProcessedSync(key, entry.name)
       } catch (error) {

@@ -11,20 +11,13 @@ export type LedgerWritten = (
   records: readonly DeliveryRecord[],
 ) => Promise<void>
 
-/** An idempotency record written with a batch. */
-interface Processed {
-  idempotencyKey: string
-  handler: string
-}
-
 /**
  * Buffers delivery records and attempt starts and writes them to the Store in batches: one `recordDeliveries`
  * (and one `recordAttemptStarts`) call per turn of the event loop however many deliveries ended or started in
  * it. Records go one batch at a time and in order. A start that must follow records (a redelivery, whose
  * `retrying` row may not be written yet) goes in the batch after them; other starts (first deliveries, whose
- * handler waits for them) are handed to the Store at once, not behind the batch in flight. Idempotency records
- * (`markProcessed`) are handed to the Store in the same turn as the batch they were buffered with, so a Store that
- * group-commits writes them in the same commit as the records.
+ * handler waits for them) are handed to the Store at once, not behind the batch in flight. A `succeeded` record
+ * is also the delivery's idempotency record (see `Store.recordDeliveries`).
  *
  * @example
  * ```ts
@@ -38,7 +31,6 @@ export class LedgerWriter {
   #logger: Logger
   #onWritten: LedgerWritten | undefined
   #pending: DeliveryRecord[] = []
-  #processed: Processed[] = []
   /** Settles once what is buffered now was written (made on demand by `written`). */
   #buffered: { promise: Promise<void>; resolve: () => void } | undefined
   /** Starts that go after the records buffered before them, and the resolvers of their promises. */
@@ -65,7 +57,6 @@ export class LedgerWriter {
   get idle(): boolean {
     return (
       this.#pending.length === 0 &&
-      this.#processed.length === 0 &&
       this.#starts.length === 0 &&
       this.#firstStarts.length === 0 &&
       this.#batchesInFlight === 0 &&
@@ -110,19 +101,9 @@ export class LedgerWriter {
     this.#schedule()
   }
 
-  /**
-   * Buffers the idempotency record of a delivery that succeeded, to be written with the batch its ledger record
-   * is in (`written` tells when).
-   */
-  markProcessed(idempotencyKey: string, handler: string): void {
-    this.#processed.push({ idempotencyKey, handler })
-    this.#schedule()
-  }
-
   /** Resolves once everything buffered now was written (or failed to be: logged). */
   written(): Promise<void> {
-    if (this.#pending.length === 0 && this.#processed.length === 0 && this.#starts.length === 0)
-      return this.#writing
+    if (this.#pending.length === 0 && this.#starts.length === 0) return this.#writing
     if (this.#buffered === undefined) {
       let resolve!: () => void
       const promise = new Promise<void>((settle) => {
@@ -138,21 +119,19 @@ export class LedgerWriter {
     this.#scheduled = false
     const batch = this.#pending
     const starts = this.#starts
-    const processed = this.#processed
-    if (batch.length > 0 || starts.length > 0 || processed.length > 0) {
+    if (batch.length > 0 || starts.length > 0) {
       const finished = this.#finished
       const started = this.#started
       const buffered = this.#buffered
       this.#pending = []
       this.#starts = []
       this.#started = []
-      this.#processed = []
       this.#buffered = undefined
       this.#finished = new Map()
       this.#batchesInFlight++
       this.#writing = this.#writing.then(async () => {
         try {
-          const written = this.#write(batch, starts, processed)
+          const written = this.#write(batch, starts)
           // The attempts may run as soon as their starts are written, before the completion reports.
           if (started.length > 0) void written.finally(() => resolveAll(started)).catch(() => {})
           await written
@@ -188,16 +167,10 @@ export class LedgerWriter {
   }
 
   /** The starts only once the records are in: a Store may apply a start before writes still pending. */
-  async #write(batch: DeliveryRecord[], starts: AttemptStart[], processed: Processed[]): Promise<void> {
+  async #write(batch: DeliveryRecord[], starts: AttemptStart[]): Promise<void> {
     let failed: unknown
-    // Asked for in the same turn as the records, so that they go in the same commit.
-    const marked =
-      processed.length === 0
-        ? undefined
-        : Promise.all(processed.map((mark) => this.#store.markProcessed(mark.idempotencyKey, mark.handler)))
     if (batch.length > 0)
       await this.#store.recordDeliveries(batch).catch((error: unknown) => (failed = error))
-    if (marked !== undefined) await marked.catch((error: unknown) => (failed ??= error))
     if (starts.length > 0)
       await this.#store
         .recordAttemptStarts(starts)

@@ -81,7 +81,11 @@ export class MemoryStore implements Store {
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     for (const record of records) {
       const entry = this.#entry(record.eventId)
+      if (keepsSucceeded(entry.records.get(record.handler), record)) continue
       entry.records.set(record.handler, { ...record })
+      // The succeeded row of an accepted event is its handler's idempotency record.
+      if (record.status === 'succeeded' && entry.event !== undefined)
+        this.#mark(entry.event.metadata.idempotencyKey, record.handler)
       entry.interrupted?.delete(record.handler)
       this.#track(record.eventId, entry)
     }
@@ -132,6 +136,10 @@ export class MemoryStore implements Store {
 
   /** `markProcessed` without a promise. */
   markProcessedSync(idempotencyKey: string, handler: string): void {
+    this.#mark(idempotencyKey, handler)
+  }
+
+  #mark(idempotencyKey: string, handler: string): void {
     let keys = this.#processed.get(handler)
     if (keys === undefined) {
       keys = new IdempotencyKeys(this.#maxKeys, this.#ttlMs)
@@ -234,4 +242,9 @@ export class MemoryStore implements Store {
 
 function evictOldest(map: Map<string, unknown>, max: number): void {
   while (map.size > max) map.delete(map.keys().next().value!)
+}
+
+/** The same event delivered again (`skipped_duplicate`) leaves the succeeded record of its handler as it is. */
+function keepsSucceeded(current: DeliveryRecord | undefined, record: DeliveryRecord): boolean {
+  return current?.status === 'succeeded' && record.status === 'skipped_duplicate'
 }

@@ -94,6 +94,13 @@ export interface Store {
   /**
    * Records progress or the final state of deliveries. Once every handler of an accepted event is final, the
    * event no longer counts as unfinished. Batched: the bus passes all records it has ready at once.
+   *
+   * A `skipped_duplicate` record does not replace a `succeeded` one of the same delivery (the same event
+   * delivered again: its handler did handle it).
+   *
+   * A `succeeded` record of an accepted event is also the idempotency record of its handler for the event's
+   * `metadata.idempotencyKey`: afterwards `isProcessed(key, handler)` answers true (for as long as the store
+   * keeps that ledger row), so an enqueued delivery needs no `markProcessed` write of its own.
    */
   recordDeliveries(records: readonly DeliveryRecord[]): Promise<void>
   /**
@@ -110,9 +117,13 @@ export interface Store {
   /** Accepted events with handlers not yet final, oldest first: what to resume after a restart. */
   unfinishedEvents(): Promise<UnfinishedEvent[]>
 
-  /** Whether `handler` already succeeded for `idempotencyKey`. */
+  /**
+   * Whether `handler` already succeeded for `idempotencyKey`: marked with `markProcessed`, or a `succeeded` ledger
+   * record of an accepted event with that key (see `recordDeliveries`). Asked once per idempotent delivery, so a
+   * store answers it from an index or memory it keeps hot.
+   */
   isProcessed(idempotencyKey: string, handler: string): Promise<boolean>
-  /** Remembers that `handler` succeeded for `idempotencyKey`. */
+  /** Remembers that `handler` succeeded for `idempotencyKey` (a published event's delivery, which has no ledger row). */
   markProcessed(idempotencyKey: string, handler: string): Promise<void>
   /**
    * Optional, for stores that can answer at once (records in memory, a synchronous database driver):

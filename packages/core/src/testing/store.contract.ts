@@ -182,6 +182,30 @@ export function runStoreContract(
         await store.markProcessed(key, 'h_a')
         expect(await store.isProcessed(key, 'h_a')).toBe(true)
       })
+
+      it('takes the succeeded ledger record of an accepted event as its idempotency record', async () => {
+        const key = uniqueName('key')
+        const e = createEvent('contract.store_tested', {}, { metadata: { idempotencyKey: key } })
+        await store.acceptEvent(e, ['h_a', 'h_b', 'h_c'])
+        await store.recordDeliveries([record(e.id, 'h_a', 'succeeded'), record(e.id, 'h_b', 'retrying')])
+        expect(await store.isProcessed(key, 'h_a')).toBe(true)
+        expect(await store.isProcessed(key, 'h_b')).toBe(false)
+        await store.recordDeliveries([
+          record(e.id, 'h_b', 'failed'),
+          record(e.id, 'h_c', 'skipped_duplicate'),
+        ])
+        expect(await store.isProcessed(key, 'h_b')).toBe(false)
+        expect(await store.isProcessed(key, 'h_c')).toBe(false)
+        expect(await store.isProcessed(e.id, 'h_a')).toBe(false) // the key, not the event id
+      })
+
+      it('keeps a succeeded record when the same event is recorded skipped_duplicate later', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a'])
+        await store.recordDeliveries([record(e.id, 'h_a', 'succeeded')])
+        await store.recordDeliveries([record(e.id, 'h_a', 'skipped_duplicate', 0)])
+        expect((await store.deliveries(e.id)).map((r) => r.status)).toEqual(['succeeded'])
+      })
     })
 
     describe('dead letters', () => {

@@ -83,8 +83,8 @@ const deliverySchema = v.strictObject({
   timeout_ms: v.optional(positiveInt, 5000),
   retry: v.optional(retrySchema, {}),
   concurrency: v.optional(positiveInt, 16),
-  // Off by default: skipping a key a handler already handled costs a store write per delivery.
-  idempotent: v.optional(v.boolean(), false),
+  // On by default (DESIGN.md): an enqueued delivery's ledger row is its idempotency record, no extra write.
+  idempotent: v.optional(v.boolean(), true),
   dead_letter: v.optional(v.boolean(), true),
   // A delivery that was running when the process died this many times is dead-lettered at start (a poison event).
   max_crashes: v.optional(positiveInt, 3),

@@ -93,4 +93,15 @@ export const migrations: readonly Migration[] = [
       db.exec('ALTER TABLE deliveries ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0')
     },
   },
+  {
+    version: 4,
+    description: 'the succeeded ledger row of an accepted event as its idempotency record',
+    up(db) {
+      db.exec(`
+        ALTER TABLE deliveries ADD COLUMN idempotency_key TEXT;
+        -- Only succeeded rows are indexed: the lookup of every idempotent delivery, kept small and hot.
+        CREATE INDEX deliveries_processed ON deliveries (idempotency_key, handler) WHERE status = 'succeeded';
+      `)
+    },
+  },
 ]

@@ -38,17 +38,17 @@ const PRUNABLE = `
  * @example
  * ```ts
  * const ledger = new EventLedger(db)
- * ledger.accept(event.id, JSON.stringify(event), ['audit_log'], Date.now())
+ * ledger.accept(event.id, event.metadata.idempotencyKey, JSON.stringify(event), ['audit_log'], Date.now())
  * ledger.unfinished() // [{ event, handlers: ['audit_log'] }]
  * ```
  */
 export class EventLedger {
   readonly #insertEvent: Statement<[string, string, number]>
   readonly #insertStub: Statement<[string, number]>
-  readonly #insertPending: Statement<[string, string, string]>
+  readonly #insertPending: Statement<[string, string, string, string]>
   readonly #upsertDelivery: Statement<[string, string, string, number, number, number, string | null, string]>
   readonly #updateDelivery: Statement<
-    [string, number, number, number, string | null, string, string, string, number]
+    [string, number, number, number, string | null, string, string, string, number, string]
   >
   readonly #startAttempt: Statement<[string, string]>
   readonly #selectDeliveries: Statement<[string], DeliveryRow>
@@ -70,23 +70,27 @@ export class EventLedger {
       'INSERT INTO events (id, body, accepted_ms) VALUES (?, NULL, ?) ON CONFLICT DO NOTHING',
     )
     this.#insertPending = db.prepare(
-      `INSERT INTO deliveries (event_id, handler, status, final, attempts, duration_ms, error, updated_at)
-       VALUES (?, ?, 'pending', 0, 0, 0, NULL, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO deliveries (event_id, handler, idempotency_key, status, final, attempts, duration_ms, error,
+         updated_at)
+       VALUES (?, ?, ?, 'pending', 0, 0, 0, NULL, ?) ON CONFLICT DO NOTHING`,
     )
-    // A late progress record never reopens a delivery that already reached a final state.
+    // A late progress record never reopens a delivery that already reached a final state, and the same event
+    // delivered again (skipped_duplicate) leaves its succeeded row as it is.
     this.#upsertDelivery = db.prepare(
       `INSERT INTO deliveries (event_id, handler, status, final, attempts, duration_ms, error, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (event_id, handler) DO UPDATE SET status = excluded.status, final = excluded.final,
          attempts = excluded.attempts, duration_ms = excluded.duration_ms, error = excluded.error,
          updated_at = excluded.updated_at, interrupted = 0
-       WHERE deliveries.final = 0 OR excluded.final = 1`,
+       WHERE (deliveries.final = 0 OR excluded.final = 1)
+         AND NOT (deliveries.status = 'succeeded' AND excluded.status = 'skipped_duplicate')`,
     )
     // The common case, a record for a row accept wrote: one statement instead of the stub insert and the upsert.
     this.#updateDelivery = db.prepare(
       `UPDATE deliveries SET status = ?, final = ?, attempts = ?, duration_ms = ?, error = ?, updated_at = ?,
          interrupted = 0
-       WHERE event_id = ? AND handler = ? AND (final = 0 OR ? = 1)`,
+       WHERE event_id = ? AND handler = ? AND (final = 0 OR ? = 1)
+         AND NOT (status = 'succeeded' AND ? = 'skipped_duplicate')`,
     )
     this.#startAttempt = db.prepare(
       'UPDATE deliveries SET interrupted = interrupted + 1 WHERE event_id = ? AND handler = ? AND final = 0',
@@ -105,7 +109,8 @@ export class EventLedger {
     this.#deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?')
   }
 
-  accept(id: string, body: string, handlers: readonly string[], nowMs: number): void {
+  /** `idempotencyKey`: the event's, kept on its rows so that a succeeded one is the idempotency record. */
+  accept(id: string, idempotencyKey: string, body: string, handlers: readonly string[], nowMs: number): void {
     this.#insertEvent.run(id, body, nowMs)
     // Many accepts share a millisecond under load, and formatting a Date (about 1 µs) is worth doing once per ms.
     if (nowMs !== this.#acceptedMs) {
@@ -113,7 +118,7 @@ export class EventLedger {
       this.#acceptedAt = new Date(nowMs).toISOString()
     }
     const updatedAt = this.#acceptedAt
-    for (const handler of handlers) this.#insertPending.run(id, handler, updatedAt)
+    for (const handler of handlers) this.#insertPending.run(id, handler, idempotencyKey, updatedAt)
   }
 
   record(records: readonly DeliveryRecord[], nowMs: number): void {
@@ -121,7 +126,7 @@ export class EventLedger {
       const final = isFinalStatus(r.status) ? 1 : 0
       const error = r.error === undefined ? null : JSON.stringify(r.error)
       const values = [r.status, final, r.attempts, r.durationMs, error, r.updatedAt] as const
-      if (this.#updateDelivery.run(...values, r.eventId, r.handler, final).changes > 0) continue
+      if (this.#updateDelivery.run(...values, r.eventId, r.handler, final, r.status).changes > 0) continue
       // No row yet, or a final row this record must not reopen (the upsert then leaves it as it is).
       this.#insertStub.run(r.eventId, nowMs)
       this.#upsertDelivery.run(r.eventId, r.handler, ...values)

@@ -1,7 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3'
 
 /**
- * Which handler already succeeded for which idempotency key (table `processed`).
+ * Which handler already succeeded for which idempotency key: the `processed` table (marks of published events'
+ * deliveries) and the succeeded rows of the delivery ledger, whose `idempotency_key` is their event's (an
+ * enqueued delivery writes no mark: its row is the record, for as long as retention keeps it).
  *
  * @example
  * ```ts
@@ -11,14 +13,17 @@ import type { Database, Statement } from 'better-sqlite3'
  * ```
  */
 export class IdempotencyRecords {
-  readonly #has: Statement<[string, string, number], number>
+  readonly #has: Statement<[string, string, string, string, number], number>
   readonly #mark: Statement<[string, string, number]>
   readonly #prune: Statement<[number, number]>
 
   constructor(db: Database) {
     this.#has = db
-      .prepare<[string, string, number], number>(
-        'SELECT 1 FROM processed WHERE idempotency_key = ? AND handler = ? AND processed_ms >= ?',
+      .prepare<[string, string, string, string, number], number>(
+        `SELECT 1 FROM deliveries WHERE idempotency_key = ? AND handler = ? AND status = 'succeeded'
+         UNION ALL
+         SELECT 1 FROM processed WHERE idempotency_key = ? AND handler = ? AND processed_ms >= ?
+         LIMIT 1`,
       )
       .pluck()
     this.#mark = db.prepare(
@@ -30,9 +35,12 @@ export class IdempotencyRecords {
     )
   }
 
-  /** Whether the record exists and was made at or after `sinceMs` (older ones are as good as pruned). */
+  /**
+   * Whether a succeeded ledger row has the key, or a mark made at or after `sinceMs` (older ones are as good as
+   * pruned).
+   */
   has(idempotencyKey: string, handler: string, sinceMs: number): boolean {
-    return this.#has.get(idempotencyKey, handler, sinceMs) !== undefined
+    return this.#has.get(idempotencyKey, handler, idempotencyKey, handler, sinceMs) !== undefined
   }
 
   mark(idempotencyKey: string, handler: string, nowMs: number): void {

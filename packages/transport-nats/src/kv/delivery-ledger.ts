@@ -18,6 +18,12 @@ interface LedgerDoc {
   interrupted?: Record<string, number>
 }
 
+/** A handler that succeeded for an accepted event's idempotency key. */
+export interface Succeeded {
+  idempotencyKey: string
+  handler: string
+}
+
 /** Reads of the bucket run this many at a time when resuming. */
 const READ_BATCH = 128
 
@@ -50,7 +56,12 @@ export class DeliveryLedger {
     await this.#mark(event.id, isOpen(doc))
   }
 
-  async record(records: readonly DeliveryRecord[]): Promise<void> {
+  /**
+   * Writes the records; resolves to the idempotency records they make: the key of each accepted event with the
+   * handlers that succeeded in the batch (see `Store.recordDeliveries`).
+   */
+  async record(records: readonly DeliveryRecord[]): Promise<Succeeded[]> {
+    const succeeded: Succeeded[] = []
     await Promise.all(
       [...byEvent(records)].map(async ([eventId, batch]) => {
         let wasOpen = false
@@ -59,10 +70,15 @@ export class DeliveryLedger {
           const interrupted = withoutHandlers(current?.interrupted, batch)
           return { ...current, records: upsert(current?.records ?? [], batch, true), interrupted }
         })
+        const key = doc.event?.metadata.idempotencyKey
+        if (key !== undefined)
+          for (const { handler, status } of batch)
+            if (status === 'succeeded') succeeded.push({ idempotencyKey: key, handler })
         const open = isOpen(doc)
         if (open !== wasOpen) await this.#mark(eventId, open)
       }),
     )
+    return succeeded
   }
 
   /** Counts an attempt started on each open delivery that has a record (compare-and-set per event). */
@@ -168,7 +184,9 @@ function upsert(
   for (const change of changes) {
     const at = merged.findIndex((record) => record.handler === change.handler)
     if (at === -1) merged.push({ ...change })
-    else if (replace) merged[at] = { ...change }
+    // The same event delivered again (skipped_duplicate) leaves the succeeded record of its handler as it is.
+    else if (replace && !(merged[at]!.status === 'succeeded' && change.status === 'skipped_duplicate'))
+      merged[at] = { ...change }
   }
   return merged
 }
