@@ -96,7 +96,7 @@ export class StorageFolderError extends SwitchyardError {
 }
 
 /** The steps of a server start, in the order they run. */
-export type StartStep = 'config' | 'listen' | 'store' | 'transport' | 'plugins'
+export type StartStep = 'config' | 'listen' | 'store' | 'transport' | 'plugins' | 'services'
 
 /**
  * A start step failed or did not finish within `server.start_timeout_ms`: the message names the step, the

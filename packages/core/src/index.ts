@@ -84,6 +84,19 @@ export {
   type ExtensionPointInfo,
   ExtensionRegistry,
 } from './extensions/extension-registry.js'
+export {
+  type AuthenticateValue,
+  type AuthPrincipal,
+  type HttpRequestInfo,
+  type HttpResponseInfo,
+  type PostResponseValue,
+  type PreRequestValue,
+  type ServiceInfo,
+  type ServiceMetadataValue,
+  type ServiceQuery,
+  type ServiceRecord,
+  serviceExtensionPoints,
+} from './extensions/service-extension-points.js'
 export { isFinalStatus } from './ledger/delivery-status.js'
 export type { LogFn, Logger } from './logger.js'
 export { noopLogger } from './noop-logger.js'

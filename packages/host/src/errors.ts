@@ -294,3 +294,34 @@ export class IsolationError extends SwitchyardError {
     this.plugin = plugin
   }
 }
+
+/**
+ * The service registry refused a call (E_SERVICE): the info or query is invalid (the message names the field),
+ * the id belongs to another owner, or a `service.pre_register` contribution rejected it.
+ *
+ * @example
+ * ```ts
+ * new ServiceRegistryError('billing', 'id "b-1" is registered by "orders"').message
+ * // 'service registry refused "billing": id "b-1" is registered by "orders"'
+ * ```
+ */
+export class ServiceRegistryError extends SwitchyardError {
+  constructor(owner: string, reason: string, options?: { cause?: unknown }) {
+    super('E_SERVICE', `service registry refused "${owner}": ${reason}`, options)
+  }
+}
+
+/**
+ * `ctx.health(check, options)` was given a bad interval or timeout (E_HEALTH_OPTIONS); the message names the option.
+ *
+ * @example
+ * ```ts
+ * new HealthCheckOptionsError('db-health', 'intervalMs: expected an integer >= 100, got 5').message
+ * // 'plugin "db-health": ctx.health intervalMs: expected an integer >= 100, got 5'
+ * ```
+ */
+export class HealthCheckOptionsError extends SwitchyardError {
+  constructor(plugin: string, problem: string) {
+    super('E_HEALTH_OPTIONS', `plugin "${plugin}": ctx.health ${problem}`)
+  }
+}

@@ -31,6 +31,7 @@ export {
   type FaultDelivery,
   type FaultKind,
   formatConfigIssue,
+  HealthCheckOptionsError,
   IsolationError,
   PluginCrashedError,
   PluginExitError,
@@ -41,14 +42,23 @@ export {
   PluginRunningError,
   PluginUnresponsiveError,
   SandboxProtocolError,
+  ServiceRegistryError,
 } from './errors.js'
 export { type FaultGuardOptions, installFaultGuard, type RemoveFaultGuard } from './faults/fault-guard.js'
 export { faultLimitOf } from './faults/fault-limit-of.js'
 export { DEFAULT_FAULT_LIMIT, type FaultLimit } from './faults/plugin-faults.js'
 export type { HealthReport } from './health/collect-health.js'
+export type { HealthSample, ScheduledCheckReport } from './health/health-sample.js'
+export type { PluginHealth } from './health/host-health.js'
+export { HEALTH_HISTORY_SIZE } from './health/plugin-health-checks.js'
 export type { HostOptions, ReplaceSteps } from './host-options.js'
 export { type IsolationSettings, isolationOf } from './isolation/isolation-settings.js'
 export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-record.js'
 export type { RescanResult } from './lifecycle/plugin-rescan.js'
 export { PluginHost } from './plugin-host.js'
 export type { IsolationStatus } from './runtime/plugin-engine.js'
+export {
+  SERVICES_NAMESPACE,
+  ServiceRegistry,
+  type ServiceRegistryOptions,
+} from './services/service-registry.js'

@@ -3,7 +3,6 @@ import { resolve } from 'node:path'
 import {
   EventBus,
   type ExtensionPointInfo,
-  type HealthResult,
   type Logger,
   MemoryStore,
   noopLogger,
@@ -30,7 +29,7 @@ import { PluginRunningError } from './errors.js'
 import { faultLimitOf } from './faults/fault-limit-of.js'
 import { PluginFaults } from './faults/plugin-faults.js'
 import type { HealthReport } from './health/collect-health.js'
-import { hostHealth, pluginHealth } from './health/host-health.js'
+import { hostHealth, type PluginHealth, pluginHealth } from './health/host-health.js'
 import type { HostOptions, ReplaceSteps } from './host-options.js'
 import { createPluginsApp } from './http/create-plugins-app.js'
 import { checkIsolationSupport } from './isolation/check-isolation-support.js'
@@ -42,6 +41,7 @@ import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
 import { registerHostMetrics } from './metrics/host-metrics.js'
 import { renderMetrics } from './metrics/render-metrics.js'
 import { ProviderRegistry } from './providers/provider-registry.js'
+import { ServiceRegistry } from './services/service-registry.js'
 
 const DEFAULT_TIMEOUT_MS = 10_000
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000
@@ -66,6 +66,8 @@ export class PluginHost {
   readonly registry: Registry
   /** Serves `/plugins/<name>/...` from the running plugins' routes; mount it into the server. */
   readonly app: Hono
+  /** The service registry plugins reach as `ctx.services` (cluster-wide on the NATS store). */
+  readonly services: ServiceRegistry
   #options: HostOptions
   #loaded: LoadedConfig
   #ownsBus: boolean
@@ -97,6 +99,12 @@ export class PluginHost {
       })
     this.store = this.bus.store
     this.registry = options.registry ?? new Registry()
+    this.services = new ServiceRegistry({
+      store: this.store,
+      extensions: this.bus.extensions,
+      logger: this.logger,
+      leaseMs: this.#loaded.config.services.lease_ms,
+    })
     this.#services = {
       bus: this.bus,
       store: this.store,
@@ -113,6 +121,7 @@ export class PluginHost {
       databases: new PluginDatabaseHub(options.databases, this.logger),
       transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
       providers: new ProviderRegistry((name) => this.#providerState(name)),
+      services: this.services,
     }
     attachCatalog(this.bus, this.#services.catalog)
     this.#plugins = new PluginSet({
@@ -175,6 +184,7 @@ export class PluginHost {
     return this.#exclusive(async () => {
       await this.#plugins.stopAll()
       await this.#services.databases.close()
+      this.services.close()
       if (this.#ownsBus) await this.bus.close()
     })
   }
@@ -336,7 +346,7 @@ export class PluginHost {
   }
 
   /** Health of one plugin: its checks when running, `error` with the reason when failed, else its state. */
-  pluginHealth(name: string): Promise<HealthResult & { state: string }> {
+  pluginHealth(name: string): Promise<PluginHealth> {
     return pluginHealth(this.#control.record(name))
   }
 

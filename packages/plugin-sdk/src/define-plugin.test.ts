@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { definePlugin } from './define-plugin.js'
 import { PluginLoadError } from './errors.js'
+import { PERMISSIONS } from './permissions.js'
 
 describe('definePlugin', () => {
   it('returns a frozen plain descriptor and types ctx.config from the schema', () => {
@@ -47,7 +48,8 @@ describe('definePlugin', () => {
         '  name: expected a kebab-case plugin name, got "Bad_Name"',
         '  version: expected a semver version, got "one"',
         '  dependencies.audit-log: expected a semver range, got "not a range"',
-        '  permissions.0: expected ("events:subscribe" | "events:publish" | "http:routes" | "store:kv" | "database:read" | "database:write"), got "events:everything"',
+        // Every permission is named, whichever ones a release adds.
+        `  permissions.0: expected (${PERMISSIONS.map((p) => `"${p}"`).join(' | ')}), got "events:everything"`,
       ].join('\n'),
     )
   })

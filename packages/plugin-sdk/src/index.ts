@@ -2,6 +2,8 @@
 // event types, patterns and helpers of @switchyard/core a plugin works with (re-exported, so a plugin imports
 // this package alone). Nothing here runs a plugin: the runtime is @switchyard/host.
 export {
+  type AuthenticateValue,
+  type AuthPrincipal,
   builtinExtensionPoints,
   type CloudEventJson,
   type CollectResult,
@@ -29,6 +31,8 @@ export {
   type HandlerContext,
   HandlerExecutionError,
   type HealthResult,
+  type HttpRequestInfo,
+  type HttpResponseInfo,
   InvalidPatternError,
   isValidEventType,
   type KvEntry,
@@ -37,13 +41,20 @@ export {
   type MatchesPattern,
   matchesPattern,
   type PatternData,
+  type PostResponseValue,
+  type PreRequestValue,
   type RetryPolicy,
   retryDelay,
+  type ServiceInfo,
+  type ServiceMetadataValue,
+  type ServiceQuery,
+  type ServiceRecord,
   type SqlResult,
   type SqlRow,
   type SqlStatement,
   type SqlValue,
   SwitchyardError,
+  serviceExtensionPoints,
   toCloudEvent,
 } from '@switchyard/core'
 export { definePlugin } from './define-plugin.js'
@@ -73,6 +84,7 @@ export type {
   HandlerOptions,
   HandlerRegistration,
   HealthCheck,
+  HealthCheckOptions,
   OwnExtensionPoint,
   PluginContext,
   PluginStore,
@@ -93,6 +105,7 @@ export type {
   PluginMetrics,
 } from './plugin-metrics-types.js'
 export type { Provides, ProvidesOf, Remote, UsedPlugin } from './plugin-provides.js'
+export type { PluginServices } from './plugin-services.js'
 export { isSemverRange, isSemverVersion } from './semver-syntax.js'
 export { PLUGIN_NAME, validateDescriptor } from './validate-descriptor.js'
 export { SIGNATURE_HEADER, signPayload, type VerifyOptions, verifySignature } from './webhook-signature.js'

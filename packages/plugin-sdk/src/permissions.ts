@@ -2,8 +2,9 @@
  * The permissions a plugin can declare. A context method whose permission was not declared throws
  * `PermissionError`: `on` needs `events:subscribe`, `publish` needs `events:publish`, `routes` needs
  * `http:routes`, `store` needs `store:kv`, `db.query` needs `database:read`, `db.execute`, `db.transaction` and
- * declared `migrations` need `database:write`. Health, metrics, logging, extension points, `use` and `onStop`
- * need none.
+ * declared `migrations` need `database:write`, `services.register`/`unregister` need `services:register`,
+ * `services.discover` needs `services:discover`, contributing to `auth.authenticate` needs `auth:authenticate`.
+ * Health, metrics, logging, other extension points, `use` and `onStop` need none.
  *
  * @example
  * ```ts
@@ -17,6 +18,9 @@ export const PERMISSIONS = [
   'store:kv',
   'database:read',
   'database:write',
+  'services:register',
+  'services:discover',
+  'auth:authenticate',
 ] as const
 
 /** One of `PERMISSIONS`. */

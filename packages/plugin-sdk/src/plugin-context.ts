@@ -17,6 +17,7 @@ import type { EventDeclaration, EventDeclarations } from './event-declaration.js
 import type { PluginDatabase } from './plugin-database.js'
 import type { PluginMetrics } from './plugin-metrics-types.js'
 import type { UsedPlugin } from './plugin-provides.js'
+import type { PluginServices } from './plugin-services.js'
 
 /**
  * How a handler receives events: its unique snake_case `name`, delivery policy overrides (defaults come from
@@ -40,6 +41,16 @@ export interface PluginStore {
 
 /** A health check of the plugin; a throw or rejection reads as `{ status: 'error' }`. */
 export type HealthCheck = () => HealthResult | Promise<HealthResult>
+
+/**
+ * When a health check runs. With `intervalMs` it runs in the background on that interval (first at start) and
+ * health answers its last result with its age; without, it runs on each health request. A run still going after
+ * `timeoutMs` (5 s by default) reads as `error`.
+ */
+export interface HealthCheckOptions {
+  intervalMs?: number
+  timeoutMs?: number
+}
 
 /** An extension point the plugin defined, with a way to run its contributions. */
 export interface OwnExtensionPoint<In, Result> extends ExtensionPoint<In, unknown> {
@@ -94,8 +105,8 @@ export interface PluginContext<
   publish(event: Event): Promise<DeliveryReport>
   /** A Hono app mounted at `/plugins/<name>`. Needs `http:routes`. */
   readonly routes: Hono
-  /** Adds a health check, reported by the host's aggregated health. */
-  health(check: HealthCheck): void
+  /** Adds a health check, reported by the host's aggregated health; `options.intervalMs` runs it in the background. */
+  health(check: HealthCheck, options?: HealthCheckOptions): void
   /** Counters, gauges and histograms carrying a `plugin` label. */
   readonly metrics: PluginMetrics
   /** Contributes to an extension point (lowest priority number first); the returned function removes it. */
@@ -112,6 +123,8 @@ export interface PluginContext<
   ): OwnExtensionPoint<In, CollectResult<Out>[]>
   /** A child logger carrying `{ plugin: name }`. */
   readonly logger: Logger
+  /** The service registry: register, unregister and discover services (`services:register`, `services:discover`). */
+  readonly services: PluginServices
   /** This plugin's namespaced key-value store. Needs `store:kv`. */
   readonly store: PluginStore
   /** This plugin's own SQL database. `query` needs `database:read`; `execute` and `transaction` `database:write`. */

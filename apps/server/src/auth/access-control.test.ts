@@ -16,7 +16,7 @@ describe('AccessControl', () => {
     expect(access.isPublic('/metrics')).toBe(false)
   })
 
-  it('tells whether a header grants a scope, without throwing', () => {
+  it('tells whether a header grants a scope, without throwing', async () => {
     const access = new AccessControl(
       [
         { name: 'r', token: 'read-1', scopes: ['read'] },
@@ -24,9 +24,9 @@ describe('AccessControl', () => {
       ],
       ['/healthz'],
     )
-    expect(access.grants('Bearer read-1', 'read')).toBe(true)
-    expect(access.grants('Bearer pub-1', 'read')).toBe(false)
-    expect(access.grants('Bearer nope', 'read')).toBe(false)
-    expect(access.grants(undefined, 'read')).toBe(false)
+    expect(await access.grants('Bearer read-1', 'read')).toBe(true)
+    expect(await access.grants('Bearer pub-1', 'read')).toBe(false)
+    expect(await access.grants('Bearer nope', 'read')).toBe(false)
+    expect(await access.grants(undefined, 'read')).toBe(false)
   })
 })

@@ -9,12 +9,14 @@ import { eventRoutes } from '../routes/event-routes.js'
 import { EventStreamHub } from '../routes/event-stream-hub.js'
 import { marketplaceRoutes } from '../routes/marketplace-routes.js'
 import { pluginRoutes } from '../routes/plugin-routes.js'
+import { serviceRoutes } from '../routes/service-routes.js'
 import { streamRoutes } from '../routes/stream-routes.js'
 import { systemRoutes } from '../routes/system-routes.js'
 import type { ServerMetrics } from '../runtime/server-metrics.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
 import { errorHandler, toErrorBody } from './error-response.js'
 import { requestContext } from './request-context.js'
+import { requestInfoOf } from './request-info.js'
 import type { ServerEnv } from './server-env.js'
 
 const DEFAULT_LIMITS = validateConfig({}).config.limits
@@ -62,12 +64,13 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   deadLetterRoutes(api, runtime)
   pluginRoutes(api, runtime)
   marketplaceRoutes(api, runtime)
+  serviceRoutes(api, runtime)
   systemRoutes(api, {
     runtime,
     metrics: options.metrics,
     version: options.version,
     isPublic: (p) => access.isPublic(p),
-    canRead: (authorization) => access.grants(authorization, 'read'),
+    canRead: (c) => access.grants(c.req.header('authorization'), 'read', () => requestInfoOf(c)),
   })
 
   // A plugin's own routes: reading needs `read`, anything else `publish`.

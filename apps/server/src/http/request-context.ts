@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { ExtensionRegistry, Logger } from '@switchyard/core'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler } from 'hono'
 import { ShuttingDownError } from '../errors.js'
 import { toErrorBody } from './error-response.js'
+import { hasRequestHooks, runRequestHooks } from './request-hooks.js'
 import type { ServerEnv } from './server-env.js'
 
 /** What `requestContext` needs from the server. */
@@ -10,7 +11,7 @@ export interface RequestContextOptions {
   logger: Logger
   /** Aborted when shutdown begins: requests are then answered 503 with `Connection: close`. */
   closing: AbortSignal
-  /** Where plugins contribute `http.middleware`. */
+  /** Where plugins contribute `http.middleware`, `middleware.pre_request` and `middleware.post_response`. */
   extensions: Pick<ExtensionRegistry, 'has' | 'contributions'>
 }
 
@@ -32,7 +33,7 @@ export function requestIdOf(given: string | undefined): string {
 /**
  * The one middleware in front of every route, kept to one for the ingest hot path: sets the request id (the
  * client's `X-Request-Id` when sane, else a UUID) and echoes it, refuses work during shutdown, runs the plugins'
- * `http.middleware` contributions (lowest priority number outermost), and logs one line per answered request.
+ * request hooks (`runRequestHooks`), and logs one line per answered request.
  *
  * @example
  * ```ts
@@ -54,8 +55,8 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
       const { status, body } = toErrorBody(new ShuttingDownError())
       c.header('connection', 'close')
       c.res = c.json(body, status)
-    } else if (extensions.has('http.middleware')) {
-      await runPluginMiddleware(c, extensions, next)
+    } else if (hasRequestHooks(extensions)) {
+      await runRequestHooks(c, extensions, next)
     } else {
       await next()
     }
@@ -78,29 +79,4 @@ export function logRequest(
   started: number,
 ): void {
   logger.info({ ...request, ms: Math.round(performance.now() - started) }, 'request')
-}
-
-/**
- * Runs the plugins' `http.middleware` contributions (Hono middleware, lowest priority number outermost) around
- * `next`: in the app for every route, and around the ingest route on the Node request.
- *
- * @example
- * ```ts
- * await runPluginMiddleware(c, bus.extensions, async () => { c.res = c.json({ ok: true }) })
- * ```
- */
-export async function runPluginMiddleware(
-  c: Context<ServerEnv>,
-  extensions: Pick<ExtensionRegistry, 'contributions'>,
-  next: () => Promise<void>,
-): Promise<void> {
-  const chain = extensions
-    .contributions('http.middleware')
-    .map(({ fn }) => fn as unknown as MiddlewareHandler)
-  const dispatch = async (i: number): Promise<void> => {
-    const middleware = chain[i]
-    if (middleware) await middleware(c as unknown as Context, () => dispatch(i + 1))
-    else await next()
-  }
-  await dispatch(0)
 }

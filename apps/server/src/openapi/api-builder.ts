@@ -97,7 +97,8 @@ export class ApiBuilder {
     const hasBody = body !== undefined || op.media !== undefined
     // Auth before the body is read; the body limit is enforced while reading it.
     this.#app.on(op.method.toUpperCase(), op.path, async (c) => {
-      access.check(c, scope)
+      const pending = access.check(c, scope)
+      if (pending !== undefined) await pending
       const text = hasBody ? await readBodyText(c, maxBytes) : ''
       const input = {
         body: body ? parseInput(body, parseJson(text, maxDepth, 1), 'body') : undefined,

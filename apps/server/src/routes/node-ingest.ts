@@ -6,7 +6,9 @@ import type { AccessControl } from '../auth/access-control.js'
 import { ShuttingDownError } from '../errors.js'
 import { type ErrorBody, errorAnswer } from '../http/error-response.js'
 import { readBodyText, readNodeBody } from '../http/request-body.js'
-import { logRequest, requestIdOf, runPluginMiddleware } from '../http/request-context.js'
+import { logRequest, requestIdOf } from '../http/request-context.js'
+import { hasRequestHooks, runRequestHooks } from '../http/request-hooks.js'
+import { nodeRequestInfo } from '../http/request-info.js'
 import type { ServerEnv } from '../http/server-env.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
 import { readEvent } from './read-event.js'
@@ -19,7 +21,7 @@ export interface NodeIngestOptions {
   bodyLimitBytes: number
   /** Aborted when shutdown begins: requests are then answered 503 with `Connection: close`. */
   closing: AbortSignal
-  /** Where plugins contribute `http.middleware`, which wraps ingest as it wraps every other request. */
+  /** Where plugins contribute request hooks (`runRequestHooks`), which wrap ingest as they wrap every other request. */
   extensions: Pick<ExtensionRegistry, 'has' | 'contributions'>
 }
 
@@ -33,9 +35,9 @@ interface Answer {
 /**
  * The server's `POST /api/v1/events`: answered on the Node request, in front of the Hono app, with the app's
  * request id, shutdown refusal, bearer auth, body limit, event parsing (plain JSON and both CloudEvents modes),
- * `{ error: { code, message } }` answers and request log line. Without `http.middleware` contributions nothing
+ * `{ error: { code, message } }` answers and request log line. Without request hook contributions nothing
  * else runs: no WHATWG `Request`, `Headers` or `Response` (they cost more per request than the route's own work,
- * `pnpm bench -- http`). While a plugin contributes `http.middleware`, the contributions wrap the same ingest in
+ * `pnpm bench -- http`). While a plugin contributes request hooks, the contributions wrap the same ingest in
  * a Hono `Context` over `@hono/node-server`'s lazy request, so only deployments with middleware pay for it, and
  * only for what their middleware reads. Returns false, touching nothing, for any other request.
  *
@@ -78,7 +80,7 @@ class Ingest {
     if (this.#options.closing.aborted) {
       res.setHeader('connection', 'close')
       status = send(res, this.#failure(new ShuttingDownError(), req, res, reqId))
-    } else if (this.#options.extensions.has('http.middleware')) {
+    } else if (hasRequestHooks(this.#options.extensions)) {
       await this.#wrapped(req, res)
       status = res.statusCode
     } else {
@@ -99,7 +101,11 @@ class Ingest {
   ): Promise<Answer> {
     const { access, bodyLimitBytes, runtime } = this.#options
     try {
-      access.checkAuthorization(PATH, single(req.headers.authorization), 'publish')
+      const authorization = c ? c.req.header('authorization') : single(req.headers.authorization)
+      const pending = access.checkAuthorization(PATH, authorization, 'publish', () =>
+        nodeRequestInfo('POST', PATH, req.headers, reqId),
+      )
+      if (pending !== undefined) await pending
       const text = c ? await readBodyText(c, bodyLimitBytes) : await readNodeBody(req, bodyLimitBytes)
       const { id } = await runtime.bus.enqueue(readEvent(req.headers, text, runtime.bus.limits))
       return { status: 202, body: { id } }
@@ -120,7 +126,7 @@ class Ingest {
     const reqId = outgoing.getHeader('x-request-id') as string
     c.set('requestId', reqId)
     try {
-      await runPluginMiddleware(c, this.#options.extensions, async () => {
+      await runRequestHooks(c, this.#options.extensions, async () => {
         const answer = await this.#accept(incoming, outgoing, reqId, c)
         c.res = c.json(answer.body, answer.status as 202)
       })

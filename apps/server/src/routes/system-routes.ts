@@ -1,3 +1,5 @@
+import type { Context } from 'hono'
+import type { ServerEnv } from '../http/server-env.js'
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import { buildOpenApi } from '../openapi/openapi.js'
 import { referencePage } from '../openapi/reference-page.js'
@@ -10,7 +12,7 @@ import type { ServerRuntime } from '../runtime/server-runtime.js'
  *
  * @example
  * ```ts
- * systemRoutes(api, { runtime, metrics, version: '0.1.0', isPublic: (p) => access.isPublic(p), canRead: (h) => access.grants(h, 'read') })
+ * systemRoutes(api, { runtime, metrics, version: '0.1.0', isPublic: (p) => access.isPublic(p), canRead: (c) => access.grants(c.req.header('authorization'), 'read') })
  * ```
  */
 export function systemRoutes(
@@ -20,8 +22,8 @@ export function systemRoutes(
     metrics: ServerMetrics
     version: string
     isPublic: (path: string) => boolean
-    /** Whether an `Authorization` header grants `read`: only then do the health bodies carry details. */
-    canRead: (authorization: string | undefined) => boolean
+    /** Whether the request is granted `read`: only then do the health bodies carry details. */
+    canRead: (c: Context<ServerEnv>) => boolean | Promise<boolean>
   },
 ): void {
   const { runtime, metrics } = options
@@ -38,7 +40,7 @@ export function systemRoutes(
     },
     async (c) => {
       const health = await runtime.health()
-      const body = options.canRead(c.req.header('authorization')) ? health : { status: health.status }
+      const body = (await options.canRead(c)) ? health : { status: health.status }
       return c.json(body, health.status === 'error' ? 503 : 200)
     },
   )
@@ -57,7 +59,7 @@ export function systemRoutes(
     },
     async (c) => {
       const { ready, status, reasons } = await runtime.readiness()
-      const body = options.canRead(c.req.header('authorization')) ? { status, reasons } : { status }
+      const body = (await options.canRead(c)) ? { status, reasons } : { status }
       return c.json(body, ready ? 200 : 503)
     },
   )

@@ -1,4 +1,4 @@
-import type { EventBus, Store } from '@switchyard/core'
+import type { EventBus, ServiceQuery, ServiceRecord, Store } from '@switchyard/core'
 import type { HealthReport, PluginStatus } from '@switchyard/host'
 import type { EventLoopSample } from '../health/event-loop-monitor.js'
 import type { ReadinessReport } from '../health/readiness.js'
@@ -58,6 +58,8 @@ export interface ServerRuntime {
   reloadConfig(): Promise<unknown>
   /** Declared event schemas as JSON Schema. */
   catalog(): unknown
+  /** The service registry's answer to a discovery query (`GET /api/v1/services`). */
+  services(query: ServiceQuery): Promise<ServiceRecord[]>
   /** The host's health report with the event loop's figures; a stalled loop makes it at least `degraded`. */
   health(): Promise<ServerHealth>
   /** Whether the platform takes events now, with the reasons when it does not (see `Readiness`). */

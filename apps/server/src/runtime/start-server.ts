@@ -25,6 +25,7 @@ import { hostRuntime } from './host-runtime.js'
 import { marketplaceApi } from './marketplace-api.js'
 import { openBackends } from './open-backends.js'
 import { openPluginDatabases } from './open-plugin-databases.js'
+import { registerSelf } from './register-self.js'
 import { ServerMetrics } from './server-metrics.js'
 
 export { DEFAULT_CONFIG_FILE }
@@ -180,6 +181,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
     return { host: made, metrics: serverMetrics, loop: eventLoop, unobserve }
   })
 
+  access.authenticateWith(host.bus.extensions)
   const closing = new AbortController()
   const readiness = new Readiness({
     host,
@@ -216,6 +218,13 @@ async function start(options: StartServerOptions, context: StartContext): Promis
       extensions: host.bus.extensions,
     }),
   )
+  // The plugins are running: a refused registration stops them before the store and transport close.
+  const unregisterSelf = await step('services', () =>
+    registerSelf(host, config.services, { url: listener.url, version }),
+  ).catch(async (error: unknown) => {
+    await host.stop()
+    throw error
+  })
   logger.info({ url: listener.url, plugins: host.status().length }, 'switchyard listening')
 
   let closed: Promise<void> | undefined
@@ -228,6 +237,9 @@ async function start(options: StartServerOptions, context: StartContext): Promis
       closed ??= (async () => {
         closing.abort()
         await listener.close(HTTP_GRACE_MS)
+        await unregisterSelf().catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not unregister the server from the service registry'),
+        )
         // The host stops the plugins and closes the bus it made over the store and transport.
         await host.stop()
         unobserve()

@@ -9,6 +9,8 @@ const FIX: Record<StartStep, string> = {
   transport: 'check that NATS answers at transport.servers with JetStream enabled',
   plugins:
     'see the plugin named above: fix it, disable it (plugins.<name>.enabled: false) or give it more time (plugins.<name>.start_timeout_ms, server.start_timeout_ms)',
+  services:
+    'check the services section (name, advertise_url) and the service.pre_register contributions named above; services.name: null skips registering',
 }
 
 /**

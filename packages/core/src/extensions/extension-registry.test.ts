@@ -12,6 +12,13 @@ describe('ExtensionRegistry', () => {
       ['health.check', 'collect'],
       ['metrics.collect', 'collect'],
       ['config.load', 'filter'],
+      ['service.pre_register', 'filter'],
+      ['service.post_register', 'action'],
+      ['service.post_unregister', 'action'],
+      ['service.discover', 'collect'],
+      ['middleware.pre_request', 'filter'],
+      ['middleware.post_response', 'filter'],
+      ['auth.authenticate', 'filter'],
     ])
   })
 

@@ -7,6 +7,7 @@ import {
   type ExtensionKind,
   type ExtensionPoint,
 } from './extension-point.js'
+import { serviceExtensionPoints } from './service-extension-points.js'
 
 interface Contribution {
   fn: ExtensionFn<unknown, unknown>
@@ -40,7 +41,7 @@ const DEFAULT_PRIORITY = 100
 /**
  * Extension points and their contributions, ordered by priority (lowest number first). Starts with the built-in
  * points: `event.before_publish`, `event.after_dispatch`, `http.middleware`, `health.check`, `metrics.collect`,
- * `config.load`.
+ * `config.load`, and the service, middleware and auth points of `serviceExtensionPoints`.
  *
  * @example
  * ```ts
@@ -57,6 +58,7 @@ export class ExtensionRegistry {
   constructor(options: { logger?: Logger } = {}) {
     this.#logger = options.logger ?? noopLogger
     for (const point of Object.values(builtinExtensionPoints)) this.define(point)
+    for (const point of Object.values(serviceExtensionPoints)) this.define(point as ExtensionPoint)
   }
 
   /** Defines a point; defining the same name again with the same kind returns the existing point. */

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { servicesSchema } from './services-schema.js'
 
 const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 const HANDLER_NAME = /^[a-z][a-z0-9_]*$/
@@ -172,6 +173,7 @@ export const configSchema = v.strictObject({
   transport: v.optional(transportSchema, { driver: 'memory' }),
   plugin_database: v.optional(pluginDatabaseSchema),
   marketplace: v.optional(marketplaceSchema, {}),
+  services: v.optional(servicesSchema, {}),
 })
 
 /**

@@ -10,7 +10,6 @@ import {
 } from '@switchyard/core'
 import {
   type HandlerOptions,
-  type HealthCheck,
   type OwnExtensionPoint,
   type Permission,
   PermissionError,
@@ -27,8 +26,10 @@ import { createPluginDatabase } from '../database/create-plugin-database.js'
 import { type PluginScope, pluginScope } from '../faults/plugin-scope.js'
 import { scopedContribution } from '../faults/scoped-contribution.js'
 import { scopedHandler } from '../faults/scoped-handler.js'
+import type { PluginHealthChecks } from '../health/plugin-health-checks.js'
 import { createPluginUse } from '../providers/create-plugin-use.js'
 import { createPluginMetrics } from './create-plugin-metrics.js'
+import { createPluginServices } from './create-plugin-services.js'
 import { createPluginStore } from './create-plugin-store.js'
 import { followUpEvent, followUpInit } from './follow-up.js'
 import type { RuntimeServices } from './runtime-services.js'
@@ -37,7 +38,7 @@ import type { RuntimeServices } from './runtime-services.js'
 export interface PluginRegistrations {
   subscriptions: Map<string, Subscription>
   removers: (() => void)[]
-  healthChecks: HealthCheck[]
+  healthChecks: PluginHealthChecks
   stopCallbacks: (() => void | Promise<void>)[]
   routes: Hono | undefined
 }
@@ -73,6 +74,9 @@ export function createPluginContext(
   let metrics: PluginMetrics | undefined
   let store: PluginStore | undefined
   let db: PluginDatabase | undefined
+  const pluginServices = createPluginServices(services.services, name, guard, (undo) =>
+    registrations.removers.push(undo),
+  )
   const logger = services.logger.child({ plugin: name })
   const use = createPluginUse(descriptor, services.providers)
 
@@ -118,9 +122,9 @@ export function createPluginContext(
       registrations.routes ??= new Hono()
       return registrations.routes
     },
-    health(check) {
+    health(check, options) {
       guard('health')
-      registrations.healthChecks.push(check)
+      registrations.healthChecks.add(check, options)
     },
     get metrics() {
       guard('metrics')
@@ -128,7 +132,9 @@ export function createPluginContext(
       return metrics
     },
     extend(point, fn, options = {}) {
-      guard('extend')
+      // Whoever contributes to authentication decides who may call the management API.
+      const pointName = typeof point === 'string' ? point : point.name
+      guard('extend', pointName === 'auth.authenticate' ? 'auth:authenticate' : undefined)
       const scoped = scopedContribution(scope, fn as ExtensionFn)
       const remove = bus.extensions.contribute(point, scoped, { ...options, owner: name })
       registrations.removers.push(remove)
@@ -145,6 +151,10 @@ export function createPluginContext(
       return Object.freeze({ ...point, run }) as OwnExtensionPoint<unknown, never>
     },
     logger,
+    get services() {
+      guard('services')
+      return pluginServices
+    },
     get store() {
       guard('store', 'store:kv')
       store ??= createPluginStore(services.store, name)

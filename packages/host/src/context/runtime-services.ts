@@ -4,14 +4,15 @@ import type { EventCatalog } from '../catalog/event-catalog.js'
 import type { PluginDatabaseHub } from '../database/plugin-database-hub.js'
 import type { FaultSink } from '../faults/plugin-scope.js'
 import type { ProviderRegistry } from '../providers/provider-registry.js'
+import type { ServiceRegistry } from '../services/service-registry.js'
 
 /**
  * What every plugin of one host shares: the bus, the Store (for KV), the metrics registry, the root logger,
- * the event catalog and the fault ledger. The host and the testing kit each make one.
+ * the event catalog, the fault ledger and the service registry. The host makes one.
  *
  * @example
  * ```ts
- * const services: RuntimeServices = { bus, store, registry: new Registry(), logger: noopLogger, catalog: new EventCatalog(), faults, databases, transactionTimeoutMs: 30_000, providers }
+ * const services: RuntimeServices = { bus, store, registry: new Registry(), logger: noopLogger, catalog: new EventCatalog(), faults, databases, transactionTimeoutMs: 30_000, providers, services }
  * ```
  */
 export interface RuntimeServices {
@@ -26,4 +27,5 @@ export interface RuntimeServices {
   transactionTimeoutMs: number
   /** What running plugins provide to their dependents (`ctx.use`). */
   providers: ProviderRegistry
+  services: ServiceRegistry
 }

@@ -1,6 +1,7 @@
 import type { ExtensionRegistry, HealthResult } from '@switchyard/core'
 import type { PluginRecord } from '../lifecycle/plugin-record.js'
 import { collectHealth, type HealthReport } from './collect-health.js'
+import type { ScheduledCheckReport } from './health-sample.js'
 
 /**
  * Health of the running plugins and the `health.check` contributions; enabled plugins that failed degrade it.
@@ -23,6 +24,9 @@ export function hostHealth(
   return collectHealth(running, extensions, failed)
 }
 
+/** One plugin's health: the worst result, its state, and each check's last run, age and history when running. */
+export type PluginHealth = HealthResult & { state: string; checks?: ScheduledCheckReport[] }
+
 /**
  * Health of one plugin: its checks when running, `error` with the reason when failed, else its state.
  *
@@ -31,8 +35,11 @@ export function hostHealth(
  * const { status, state } = await pluginHealth(record)
  * ```
  */
-export async function pluginHealth(record: PluginRecord): Promise<HealthResult & { state: string }> {
-  if (record.runtime) return { ...(await record.runtime.health()), state: record.state }
+export async function pluginHealth(record: PluginRecord): Promise<PluginHealth> {
+  if (record.runtime) {
+    const { result, checks } = await record.runtime.healthReport()
+    return { ...result, state: record.state, checks }
+  }
   const status = record.state === 'failed' ? 'error' : 'degraded'
   return { status, state: record.state, ...(record.reason ? { message: record.reason } : {}) }
 }

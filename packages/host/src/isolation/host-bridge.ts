@@ -1,5 +1,10 @@
 import type { Event, HandlerContext } from '@switchyard/core'
-import type { HandlerRegistration, HealthCheck, PluginContext } from '@switchyard/plugin-sdk'
+import type {
+  HandlerRegistration,
+  HealthCheck,
+  HealthCheckOptions,
+  PluginContext,
+} from '@switchyard/plugin-sdk'
 import { IsolationError } from '../errors.js'
 import { toRemoteError } from './remote-error.js'
 import type { CallStep, HealthAnswer, RegistrationKind, SandboxMessage } from './sandbox-protocol.js'
@@ -140,7 +145,8 @@ export class HostBridge {
       }
       case 'health': {
         const check: HealthCheck = async () => healthAnswer(await invoke(undefined))
-        this.#ctx.health(check)
+        // The interval and timeout run on the host side: a sandbox that stops answering reads as a timed-out check.
+        this.#ctx.health(check, message.options as HealthCheckOptions | undefined)
         this.#callbacks.set(key, () => undefined)
         return undefined
       }

@@ -101,7 +101,8 @@ export function createSandboxContext(
       registry.app ??= new Hono()
       return registry.app
     },
-    health: (check: () => unknown) => void callback('health', check),
+    health: (check: () => unknown, options?: { intervalMs?: number; timeoutMs?: number }) =>
+      void callback('health', check, options),
     onStop: (fn: () => unknown) => void callback('onStop', fn),
     extend(
       point: string | { name: string },

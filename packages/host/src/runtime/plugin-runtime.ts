@@ -10,6 +10,8 @@ import {
 import { createPluginContext, type PluginRegistrations } from '../context/create-plugin-context.js'
 import type { RuntimeServices } from '../context/runtime-services.js'
 import { type PluginScope, pluginScope } from '../faults/plugin-scope.js'
+import type { ScheduledCheckReport } from '../health/health-sample.js'
+import { PluginHealthChecks } from '../health/plugin-health-checks.js'
 import { inProcessProvider, type Provider } from '../providers/provider.js'
 import type { IsolationStatus, PluginEngine } from './plugin-engine.js'
 import { withDeadline } from './with-deadline.js'
@@ -19,8 +21,6 @@ export interface PluginRoute {
   method: string
   path: string
 }
-
-const STATUS_RANK: Record<HealthResult['status'], number> = { ok: 0, degraded: 1, error: 2 }
 
 /**
  * One started instance of a plugin: runs `setup` with a deadline, keeps what the plugin registered, serves its
@@ -43,13 +43,7 @@ export class PluginRuntime {
   #scope: PluginScope
   #active = false
   #provider: Provider | undefined
-  #registrations: PluginRegistrations = {
-    subscriptions: new Map(),
-    removers: [],
-    healthChecks: [],
-    stopCallbacks: [],
-    routes: undefined,
-  }
+  #registrations: PluginRegistrations
 
   /** `engine` runs the plugin's code elsewhere (an isolated plugin's sandbox); in this thread without one. */
   constructor(
@@ -63,6 +57,13 @@ export class PluginRuntime {
     this.#services = services
     this.#engine = engine
     this.#scope = { plugin: descriptor.name, faults: services.faults }
+    this.#registrations = {
+      subscriptions: new Map(),
+      removers: [],
+      healthChecks: new PluginHealthChecks(descriptor.name, (work) => this.#inScope(work)),
+      stopCallbacks: [],
+      routes: undefined,
+    }
   }
 
   get name(): string {
@@ -134,20 +135,14 @@ export class PluginRuntime {
     return this.#active && routes !== undefined ? this.#inScope(() => routes.fetch(request)) : undefined
   }
 
-  /** The worst result of its health checks (`ok` with none); a throwing check counts as `error`. */
+  /** The worst result of its health checks (`ok` with none); a throwing or hanging check counts as `error`. */
   async health(): Promise<HealthResult> {
-    const results = await Promise.all(
-      this.#registrations.healthChecks.map(async (check): Promise<HealthResult> => {
-        try {
-          return await this.#inScope(check)
-        } catch (error) {
-          return { status: 'error', message: error instanceof Error ? error.message : String(error) }
-        }
-      }),
-    )
-    if (results.length === 0) return { status: 'ok' }
-    const worst = results.reduce((a, b) => (STATUS_RANK[b.status] > STATUS_RANK[a.status] ? b : a))
-    return results.length === 1 ? worst : { status: worst.status, details: { checks: results } }
+    return (await this.#registrations.healthChecks.report()).result
+  }
+
+  /** That result with each check's last run, age and history (`/plugins/{name}/health`). */
+  healthReport(): Promise<{ result: HealthResult; checks: ScheduledCheckReport[] }> {
+    return this.#registrations.healthChecks.report()
   }
 
   async #migrate(): Promise<void> {
@@ -186,6 +181,7 @@ export class PluginRuntime {
     const subscriptions = [...registrations.subscriptions.values()]
     registrations.subscriptions.clear()
     await Promise.all(subscriptions.map((subscription) => attempt(() => subscription.unsubscribe())))
+    registrations.healthChecks.stop()
     for (const remove of registrations.removers.splice(0)) await attempt(remove)
     registrations.routes = undefined
     this.#services.catalog.unregister(this.name)
