@@ -18,7 +18,9 @@ let env: Record<string, string>
 let dir: string
 
 beforeAll(async () => {
-  t = await startTestServer(testConfig({ plugins: { recorder: {}, flaky: {}, greeter: {} } }))
+  t = await startTestServer(
+    testConfig({ plugins: { recorder: { isolation: 'worker' }, flaky: {}, greeter: {} } }),
+  )
   env = { SWITCHYARD_TOKEN: TOKENS.admin, SWITCHYARD_URL: t.url, NO_COLOR: '1', FORCE_COLOR: '0' }
   dir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'))
 })
@@ -36,9 +38,12 @@ describe('switchyard CLI output', () => {
     const table = await runCli(['plugins', 'list'], env)
     expect(table.code, table.stderr).toBe(0)
     const [header, ...rows] = table.stdout.trim().split('\n')
-    expect(header).toMatch(/^NAME\s+VERSION\s+STATE\s+HANDLERS\s+SOURCE/)
+    expect(header).toMatch(/^NAME\s+VERSION\s+STATE\s+MODE\s+HANDLERS\s+SOURCE/)
     expect(rows.find((row) => row.startsWith('greeter'))).toMatch(
-      /^greeter\s+1\.0\.0\s+started\s+\d+\s+directory/,
+      /^greeter\s+1\.0\.0\s+started\s+none\s+\d+\s+directory/,
+    )
+    expect(rows.find((row) => row.startsWith('recorder'))).toMatch(
+      /^recorder\s+1\.0\.0\s+started\s+worker\s+1\s/,
     )
     // Columns line up: every row has its STATE where the header has it.
     const at = header!.indexOf('STATE')

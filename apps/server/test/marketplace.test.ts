@@ -37,7 +37,8 @@ beforeAll(async () => {
   t = await startTestServer(
     testConfig({
       plugins: { recorder: { enabled: false }, flaky: { enabled: false }, greeter: { enabled: false } },
-      marketplace: { enabled: true, install_dir: join(dir, 'installed') },
+      // What the marketplace installs runs in a child process under Node's permission model.
+      marketplace: { enabled: true, install_dir: join(dir, 'installed'), isolation: 'process' },
     }),
   )
 })
@@ -67,12 +68,22 @@ describe('marketplace API', () => {
     expect((await t.request('/plugins/installable/ping', { as: 'read' })).status).toBe(404)
   })
 
-  it('installs from a tarball URL with its checksum (201) and serves the plugin at once', async () => {
+  it('installs from a tarball URL with its checksum (201) and serves the plugin at once, isolated', async () => {
     const res = await install({ download_url: tarballUrl, checksum_sha256: checksum })
     expect(res.status, await res.clone().text()).toBe(201)
-    expect(await res.json()).toMatchObject({ name: 'switchyard-plugin-installable', version: '1.0.0' })
+    expect(await res.json()).toMatchObject({
+      name: 'switchyard-plugin-installable',
+      version: '1.0.0',
+      isolation: 'process',
+    })
     const ping = await t.request('/plugins/installable/ping', { as: 'read' })
     expect(await ping.json()).toEqual({ pong: true })
+    const status = (await (await t.request('/plugins/status', { as: 'read' })).json()) as {
+      plugins: { name: string; isolation?: { mode: string; pid?: number } }[]
+    }
+    const installed = status.plugins.find((plugin) => plugin.name === 'installable')
+    expect(installed?.isolation).toMatchObject({ mode: 'process', state: 'running', restarts: 0 })
+    expect(installed?.isolation?.pid).toBeGreaterThan(0)
   })
 
   it('refuses a second install of the same package with 409', async () => {

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createEvent, type Logger } from '@switchyard/core'
-import { definePlugin } from '@switchyard/plugin-sdk'
+import { definePlugin, type PluginContext } from '@switchyard/plugin-sdk'
+import { SqlitePluginDatabases } from '@switchyard/store-sqlite'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
 import type { HostOptions } from './host-options.js'
@@ -47,12 +48,16 @@ function capture(lines: Line[], bindings: Record<string, unknown> = {}): Logger 
 
 async function startHost(
   mode: Mode,
-  options: { plugins?: HostOptions['plugins']; config?: SwitchyardConfigInput; lines?: Line[] } = {},
+  options: Pick<HostOptions, 'plugins' | 'databases'> & {
+    config?: SwitchyardConfigInput
+    lines?: Line[]
+  } = {},
 ): Promise<PluginHost> {
   const host = new PluginHost({
     cwd,
     appPackageJson: false,
     plugins: options.plugins ?? [SANDBOXED],
+    ...(options.databases === undefined ? {} : { databases: options.databases }),
     logger: capture(options.lines ?? []),
     config: {
       plugin_directories: [],
@@ -112,12 +117,16 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
         msg: 'handled in the sandbox',
       }),
     )
+    expect(JSON.stringify(await host.health())).toContain('collected in the sandbox')
     // None of the server's secrets: only the kept variables and the plugin's name.
     expect(
       (await get(host, '/env')).body.every((name: string) =>
         ['LANG', 'LC_ALL', 'NODE_ENV', 'TZ', 'SWITCHYARD_PLUGIN'].includes(name),
       ),
     ).toBe(true)
+    await hosts.pop()?.stop()
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'stopping in the sandbox' }))
+    expect(host.plugin('sandboxed').isolation).toMatchObject({ mode, state: 'stopped' })
   })
 
   it('delivers an event whose first attempt crashed the sandbox once it is back; the ledger keeps both attempts', async () => {
@@ -251,6 +260,36 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
       .toBe('protocol')
     await expect.poll(() => host.plugin('sandboxed').isolation?.state, { timeout: 15_000 }).toBe('running')
     expect((await get(host, '/hello')).status).toBe(200)
+  })
+
+  it('carries ctx.use both ways and ctx.db: an in-process plugin calls the sandbox, the sandbox calls back', async () => {
+    const catalog = definePlugin({
+      name: 'catalog',
+      version: '1.0.0',
+      provides: { describe: (sku: string) => `item ${sku}` },
+      setup() {},
+    })
+    let shop: PluginContext | undefined
+    const consumer = definePlugin({
+      name: 'shop',
+      version: '1.0.0',
+      dependencies: { pricing: '^1.0.0' },
+      setup(ctx) {
+        shop = ctx as PluginContext
+      },
+    })
+    const host = await startHost(mode, {
+      plugins: [catalog, { module: join(fixtures, 'pricing.mjs') }, consumer],
+      databases: new SqlitePluginDatabases({ memory: true }),
+      config: { plugins: { catalog: { isolation: 'none' }, shop: { isolation: 'none' } } },
+    })
+    expect(host.plugin('pricing')).toMatchObject({ state: 'started', isolation: { mode } })
+    const quote = (await (shop as PluginContext).use('pricing').quote?.('A-1', 2)) as Record<string, unknown>
+    expect(quote).toMatchObject({ item: 'item A-1', total: 500 })
+    if (mode === 'process') expect(quote.pid).not.toBe(process.pid)
+    else expect(quote.threadId).toBeGreaterThan(0)
+    const rows = await host.fetch(new Request('http://host/plugins/pricing/quotes'))
+    expect(await rows.json()).toEqual([{ sku: 'A-1', cents: 500 }])
   })
 
   it('reloads under load without losing a delivery', async () => {

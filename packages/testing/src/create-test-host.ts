@@ -11,6 +11,7 @@ import {
 } from '@switchyard/core'
 import {
   type HealthReport,
+  type IsolationMode,
   installFaultGuard,
   PluginHost,
   type PluginSource,
@@ -21,8 +22,18 @@ import { toDeliveryConfig } from './to-delivery-config.js'
 
 /** Options of `createTestHost`. */
 export interface TestHostOptions {
-  /** The plugins under test and the plugins they need: descriptors, plugin classes or factories. */
+  /**
+   * The plugins under test and the plugins they need: descriptors, plugin classes or factories, or
+   * `{ module: '/abs/path.js' }` for a plugin file (the form `isolation` needs).
+   */
   plugins: readonly PluginSource[]
+  /**
+   * Runs every plugin as the server would with `plugin_defaults.isolation` set to this: `worker` (a worker
+   * thread) or `process` (a child process under Node's permission model); `none` (default) in the test's own
+   * thread. A sandbox imports its plugin from a file, so isolated plugins must be given as `{ module: path }`
+   * (of the built file); one given as an object fails with E_ISOLATION.
+   */
+  isolation?: IsolationMode
   /** Each plugin's config by plugin name (what `plugins.<name>.config` holds in the server's file). */
   config?: Readonly<Record<string, Readonly<Record<string, unknown>>>>
   /** Delivery defaults (the server's `delivery` config), e.g. `{ retry: { attempts: 1 } }` to fail fast. */
@@ -96,10 +107,13 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
   const host = new PluginHost({
     config: {
       plugin_directories: [],
+      // The store is `options.store`; this keeps isolated plugins' data folders out of the project (tmpdir).
+      storage: { driver: 'memory' },
       plugins: Object.fromEntries(
         Object.entries(options.config ?? {}).map(([name, config]) => [name, { config }]),
       ),
       ...(options.delivery === undefined ? {} : { delivery: toDeliveryConfig(options.delivery) }),
+      ...(options.isolation === undefined ? {} : { plugin_defaults: { isolation: options.isolation } }),
     },
     plugins: options.plugins,
     appPackageJson: false,

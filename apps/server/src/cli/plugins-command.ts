@@ -18,15 +18,17 @@ interface PluginLine {
   handlers?: string[]
   reason?: string
   error?: { code: string; message: string }
+  isolation?: { mode: string }
 }
 
 const pluginTable = (plugins: PluginLine[]): string =>
   formatTable(
-    ['NAME', 'VERSION', 'STATE', 'HANDLERS', 'SOURCE', 'REASON'],
+    ['NAME', 'VERSION', 'STATE', 'MODE', 'HANDLERS', 'SOURCE', 'REASON'],
     plugins.map((p) => [
       p.name,
       p.version ?? '-',
       p.enabled || p.state === 'disabled' ? p.state : `${p.state} (disabled)`,
+      p.isolation?.mode ?? '-',
       String(p.handlers?.length ?? 0),
       p.source ?? '-',
       p.error ? `${p.error.code}: ${p.error.message}` : (p.reason ?? ''),
@@ -34,7 +36,7 @@ const pluginTable = (plugins: PluginLine[]): string =>
   )
 
 const pluginLine = (p: PluginLine): string =>
-  `${p.name}${p.version ? `@${p.version}` : ''}: ${p.state}${p.reason ? ` (${p.reason})` : ''}\n`
+  `${p.name}${p.version ? `@${p.version}` : ''}: ${p.state}${p.isolation ? ` [${p.isolation.mode}]` : ''}${p.reason ? ` (${p.reason})` : ''}\n`
 
 /** One API call of a `plugins` sub-command, its answer printed as a plugin line (or JSON with `--json`). */
 function pluginAction<O>(

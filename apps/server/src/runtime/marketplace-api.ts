@@ -1,6 +1,7 @@
 import { join, sep } from 'node:path'
 import type { PluginHost } from '@switchyard/host'
 import {
+  type InstalledPlugin,
   Marketplace,
   MarketplaceConfigError,
   type MarketplaceHooks,
@@ -65,7 +66,8 @@ export function marketplaceApi(
       return marketplace.enabled
     },
     list: () => marketplace.catalog(),
-    install: (request) => exclusive((current) => current.install(request, hooks)),
+    install: (request) =>
+      exclusive(async (current) => withIsolation(host, await current.install(request, hooks))),
     upgrade: (name, version) => exclusive((current) => current.upgrade(name, version, hooks)),
     uninstall: (name, options) => exclusive((current) => current.uninstall(name, hooks, options)),
     check(section) {
@@ -75,6 +77,16 @@ export function marketplaceApi(
       marketplace = build(section)
     },
   }
+}
+
+// The install answer says where the new plugin runs (`marketplace.isolation`): none, worker or process.
+function withIsolation(
+  host: PluginHost,
+  installed: InstalledPlugin,
+): InstalledPlugin & { isolation: string } {
+  const dir = installed.dir + sep
+  const status = host.status().find((plugin) => plugin.entry.startsWith(dir))
+  return { ...installed, isolation: status?.isolation?.mode ?? 'none' }
 }
 
 /** The marketplace's hooks on a host whose plugins installed from `installDir` live in `<installDir>/<package>`. */

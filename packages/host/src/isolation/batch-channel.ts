@@ -1,3 +1,29 @@
+import { toRemoteError } from './remote-error.js'
+
+/** A message of either direction, as far as `unsendable` needs to know it. */
+type Sent = { t: string; id?: number; ok?: boolean }
+
+/**
+ * The `unsendable` handler both sides use: a request that could not go fails its caller through `settle`; an
+ * answer that could not go (a result holding a function or a proxy) is answered again with the reason.
+ *
+ * @example
+ * ```ts
+ * new BatchChannel(post, failUnsendable((id, error) => reject(id, error), (message) => channel.send(message)))
+ * ```
+ */
+export function failUnsendable<M extends Sent>(
+  settle: (id: number, error: unknown) => void,
+  send: (message: M) => void,
+): (message: M, error: unknown) => void {
+  return (message, error) => {
+    if (message.id === undefined) return
+    if (message.t !== 'result') settle(message.id, error)
+    else if (message.ok)
+      send({ t: 'result', id: message.id, ok: false, error: toRemoteError(error) } as unknown as M)
+  }
+}
+
 /**
  * Sends messages across a sandbox boundary in batches: every message sent in one turn of the event loop goes
  * as one array, so a burst of deliveries costs one `postMessage` (one structured clone, one wake-up of the

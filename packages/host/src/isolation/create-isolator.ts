@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '@switchyard/core'
 import type { Registry } from 'prom-client'
@@ -67,7 +68,7 @@ export function createIsolator(options: IsolatorOptions): (record: PluginRecord)
   }
 }
 
-// Sandboxes' data folders sit beside the embedded store, or under data/ without one.
+// Sandboxes' data folders sit beside the embedded store; with the memory store (tests) in the temporary folder.
 function dataRoot(config: SwitchyardConfig): string {
-  return config.storage.driver === 'sqlite' ? dirname(config.storage.path) : 'data'
+  return config.storage.driver === 'sqlite' ? dirname(config.storage.path) : join(tmpdir(), 'switchyard')
 }

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url'
 import type { Logger } from '@switchyard/core'
 import type { PluginContext } from '@switchyard/plugin-sdk'
+import type { Provider } from '../providers/provider.js'
 import type { IsolationStatus, PluginEngine } from '../runtime/plugin-engine.js'
 import { forwardRoute } from './forward-route.js'
 import { HostBridge } from './host-bridge.js'
@@ -37,6 +38,7 @@ export class IsolatedEngine implements PluginEngine {
   #options: IsolatedEngineOptions
   #supervisor: SandboxSupervisor | undefined
   #routes: SandboxRoute[] = []
+  #provides: string[] = []
   #mounted = false
 
   constructor(options: IsolatedEngineOptions) {
@@ -79,6 +81,15 @@ export class IsolatedEngine implements PluginEngine {
     return this.#routes
   }
 
+  provider(): Provider | undefined {
+    const supervisor = this.#supervisor
+    if (supervisor === undefined || this.#provides.length === 0) return undefined
+    return {
+      names: () => this.#provides,
+      call: (method, args) => supervisor.request({ t: 'provide', method, args }),
+    }
+  }
+
   isolation(): IsolationStatus {
     const { state = 'starting', ...info } = this.#supervisor?.info() ?? {}
     return { mode: this.#settings.mode, state, ...info }
@@ -91,10 +102,13 @@ export class IsolatedEngine implements PluginEngine {
   ): Promise<void> {
     const entry = pathToFileURL(this.#options.entry).href
     const answer = await send({ t: 'setup', entry, name: this.#options.plugin, config: ctx.config })
-    const routes = (answer as { routes?: unknown } | undefined)?.routes
+    const { routes, provides } = (answer ?? {}) as { routes?: unknown; provides?: unknown }
     if (!Array.isArray(routes) || !routes.every(isRoute))
       throw new Error('the sandbox answered setup without a list of { method, path } routes')
+    if (!Array.isArray(provides) || !provides.every((name) => typeof name === 'string'))
+      throw new Error('the sandbox answered setup without the names of what it provides')
     this.#routes = routes
+    this.#provides = provides
     // One catch-all forwarder: the sandbox's Hono app does the routing (middleware and 404s included).
     if (routes.length > 0 && !this.#mounted) {
       ctx.routes.all('*', forwardRoute(supervisor))

@@ -2,7 +2,7 @@ import { getHeapStatistics } from 'node:v8'
 import type { Event, HandlerContext } from '@switchyard/core'
 import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import { toPluginDescriptor } from '../discovery/to-plugin-descriptor.js'
-import { BatchChannel } from './batch-channel.js'
+import { BatchChannel, failUnsendable } from './batch-channel.js'
 import { fromRemoteError, toRemoteError } from './remote-error.js'
 import { createSandboxContext, type SandboxLink, type SandboxRegistry } from './sandbox-context.js'
 import type { CallStep, HostMessage, SandboxMessage, SetupAnswer, WireHttp } from './sandbox-protocol.js'
@@ -27,14 +27,17 @@ export class SandboxPlugin {
   #aborts = new Map<number, AbortController>()
   #nextId = 0
   #descriptor: PluginDescriptor | undefined
+  #provides: Record<string, unknown> = {}
   #registry: SandboxRegistry = { handlers: new Map(), callbacks: new Map(), app: undefined, pending: [] }
 
   constructor(post: (batch: SandboxMessage[]) => void) {
-    this.#channel = new BatchChannel(post, (message, error) => {
-      if ('id' in message && message.t !== 'result') this.#settle(message.id, false, error)
-      else if (message.t === 'result')
-        this.#channel.send({ t: 'result', id: message.id, ok: false, error: toRemoteError(error) })
-    })
+    this.#channel = new BatchChannel(
+      post,
+      failUnsendable<SandboxMessage>(
+        (id, error) => this.#settle(id, false, error),
+        (message) => this.#channel.send(message),
+      ),
+    )
   }
 
   receive(batch: unknown): void {
@@ -74,6 +77,9 @@ export class SandboxPlugin {
       case 'fetch':
         this.#answer(message.id, this.#fetch(message.request))
         return
+      case 'provide':
+        this.#answer(message.id, this.#provide(message.method, message.args))
+        return
       case 'stop':
         this.#answer(
           message.id,
@@ -94,7 +100,11 @@ export class SandboxPlugin {
     this.#registry.pending = undefined
     await Promise.all(pending)
     const routes = this.#registry.app?.routes.map(({ method, path }) => ({ method, path })) ?? []
-    return { routes }
+    const { provides } = descriptor
+    const functions = typeof provides === 'function' ? await provides(ctx as never) : (provides ?? {})
+    this.#provides = functions as Record<string, unknown>
+    const names = Object.keys(functions).filter((name) => typeof this.#provides[name] === 'function')
+    return { routes, provides: names }
   }
 
   async #deliver(id: number, key: string, event: Event, attempt: number): Promise<void> {
@@ -124,6 +134,13 @@ export class SandboxPlugin {
     const callback = this.#registry.callbacks.get(key)
     if (callback === undefined) throw new Error(`callback ${key} is not registered in this sandbox`)
     return callback(value)
+  }
+
+  async #provide(method: string, args: unknown[]): Promise<unknown> {
+    const fn = this.#provides[method]
+    if (typeof fn !== 'function')
+      throw new Error(`"${method}" is not among the functions this plugin provides`)
+    return (fn as (...args: unknown[]) => unknown).apply(this.#provides, args)
   }
 
   async #fetch(request: WireHttp): Promise<WireHttp> {

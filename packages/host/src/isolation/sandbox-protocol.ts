@@ -35,6 +35,7 @@ export type HostMessage =
   | { t: 'abort'; id: number }
   | { t: 'invoke'; id: number; key: string; value: unknown }
   | { t: 'fetch'; id: number; request: WireHttp }
+  | { t: 'provide'; id: number; method: string; args: unknown[] }
   | { t: 'stop'; id: number }
   | { t: 'ping' }
   | ResultMessage
@@ -55,9 +56,10 @@ export type SandboxMessage =
 /** Log levels a sandbox may write at. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
-/** What `setup` answers: the routes of the plugin's Hono app. */
+/** What `setup` answers: the routes of the plugin's Hono app and the names of the functions it `provides`. */
 export interface SetupAnswer {
   routes: SandboxRoute[]
+  provides: string[]
 }
 
 /** A health check's answer, as `HealthResult`. */

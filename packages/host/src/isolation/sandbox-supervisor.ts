@@ -5,7 +5,7 @@ import {
   PluginUnresponsiveError,
   SandboxProtocolError,
 } from '../errors.js'
-import { BatchChannel } from './batch-channel.js'
+import { BatchChannel, failUnsendable } from './batch-channel.js'
 import type { IsolationMetrics } from './isolation-metrics.js'
 import type { IsolationSettings } from './isolation-settings.js'
 import type { SandboxExit, SandboxHandle } from './launch-sandbox.js'
@@ -157,9 +157,10 @@ export class SandboxSupervisor {
     this.#handle = handle
     this.#channel = new BatchChannel(
       (batch) => handle.post(batch),
-      (message, error) => {
-        if ('id' in message && message.t !== 'result') this.#settle(message.id, false, error)
-      },
+      failUnsendable<HostMessage>(
+        (id, error) => this.#settle(id, false, error),
+        (message) => this.#channel?.send(message),
+      ),
     )
     this.#killedFor = undefined
     this.#pingedAt = undefined

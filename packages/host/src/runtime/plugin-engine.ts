@@ -1,4 +1,5 @@
 import type { PluginContext } from '@switchyard/plugin-sdk'
+import type { Provider } from '../providers/provider.js'
 
 /** Where a plugin runs and, when isolated, how its sandbox is doing (status `isolation`). */
 export interface IsolationStatus {
@@ -28,4 +29,6 @@ export interface PluginEngine {
   /** The plugin's routes relative to its mount (its own Hono app lives elsewhere). */
   routes(): { method: string; path: string }[]
   isolation(): IsolationStatus
+  /** What the plugin `provides`, called where it runs; undefined when it provides nothing. */
+  provider(): Provider | undefined
 }

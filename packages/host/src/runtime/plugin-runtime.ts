@@ -154,6 +154,13 @@ export class PluginRuntime {
   #provide(ctx: PluginContext): void {
     const provides = this.descriptor.provides
     if (provides === undefined) return
+    // An isolated plugin's functions run in its sandbox; the engine calls them there.
+    const remote = this.#engine?.provider()
+    if (remote !== undefined) {
+      this.#provider = remote
+      this.#services.providers.register(this.name, remote)
+      return
+    }
     const functions = typeof provides === 'function' ? this.#inScope(() => provides(ctx as never)) : provides
     if (typeof functions !== 'object' || functions === null)
       throw new Error(`provides(ctx) returned ${typeof functions}, not an object of functions`)
