@@ -1,4 +1,5 @@
 export { runPluginDatabasesContract } from './plugin-databases.contract.js'
+export { type ServiceCheck, serviceReachable } from './service-reachable.js'
 export { runStoreContract, type StoreContractOptions } from './store.contract.js'
 export { runTransportContract, type TransportContractOptions } from './transport.contract.js'
 export { delay, uniqueName, waitFor } from './wait-for.js'

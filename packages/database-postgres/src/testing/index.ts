@@ -1,4 +1,4 @@
-import { connect } from 'node:net'
+import { serviceReachable } from '@switchyard/core/testing'
 
 /**
  * Helpers for tests that need a real PostgreSQL (`@switchyard/database-postgres/testing`).
@@ -17,21 +17,10 @@ export const POSTGRES_URL = process.env.POSTGRES_URL ?? 'postgres://postgres@127
  * describe.skipIf(!up)('on PostgreSQL', () => { ... })
  * ```
  */
-export async function postgresReachable(): Promise<boolean> {
-  const { hostname, port } = new URL(POSTGRES_URL)
-  const up = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) || 5432, timeout: 1000 })
-    const done = (result: boolean) => {
-      socket.destroy()
-      resolve(result)
-    }
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-    socket.once('timeout', () => done(false))
+export function postgresReachable(): Promise<boolean> {
+  return serviceReachable(POSTGRES_URL, {
+    name: 'PostgreSQL',
+    defaultPort: 5432,
+    start: 'start it (.ci/run does: pg_ctlcluster <version> main start)',
   })
-  if (!up && process.env.CI)
-    throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL} and CI is set: start it (see .ci/run)`)
-  if (!up)
-    console.warn(`PostgreSQL is not reachable at ${POSTGRES_URL}: skipping (these tests fail under CI=true)`)
-  return up
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { connect as connectTcp } from 'node:net'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
+import { serviceReachable } from '@switchyard/core/testing'
 
 /**
  * Helpers for tests and benchmarks that need a real NATS (`@switchyard/transport-nats/testing`).
@@ -20,23 +20,8 @@ export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
  * describe.skipIf(!up)('on NATS', () => { ... })
  * ```
  */
-export async function natsReachable(): Promise<boolean> {
-  const { hostname, port } = new URL(NATS_URL)
-  const up = await new Promise<boolean>((resolve) => {
-    const socket = connectTcp({ host: hostname, port: Number(port) || 4222, timeout: 1000 })
-    const done = (result: boolean): void => {
-      socket.destroy()
-      resolve(result)
-    }
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-    socket.once('timeout', () => done(false))
-  })
-  if (!up && process.env.CI)
-    throw new Error(`NATS is not reachable at ${NATS_URL} and CI is set: start nats-server -js`)
-  if (!up)
-    console.warn(`NATS is not reachable at ${NATS_URL}: skipping the NATS tests (they fail under CI=true)`)
-  return up
+export function natsReachable(): Promise<boolean> {
+  return serviceReachable(NATS_URL, { name: 'NATS', defaultPort: 4222, start: 'start nats-server -js' })
 }
 
 /**
