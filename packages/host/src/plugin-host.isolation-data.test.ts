@@ -52,6 +52,7 @@ describe.each(['worker', 'process'] as const)('an isolated plugin (%s) and plugi
       const missing = await host.fetch(new Request('http://host/plugins/ledger/missing'))
       expect(await missing.json()).toMatchObject({ code: 'E_UNKNOWN_EXPORT' })
       expect(recorded[0]?.data).toEqual({ total: 750 })
+      expect(recorded[0]?.metadata).toMatchObject({ causationId: sale.id, correlationId: sale.id })
     } finally {
       await host.stop()
     }

@@ -7,6 +7,7 @@ import type {
 } from '@switchyard/plugin-sdk'
 import { Hono } from 'hono'
 import { type Forward, forwardProxy } from './forward-proxy.js'
+import { followUpArgs } from './sandbox-delivery.js'
 import type { LogLevel, RegistrationKind, SandboxMessage } from './sandbox-protocol.js'
 
 /** How the sandboxed ctx talks to the host. */
@@ -79,6 +80,11 @@ export function createSandboxContext(
     plugin: Object.freeze({ ...plugin }),
     config,
     logger,
+    // Forwarded like any call, carrying the cause the host cannot see from here (see followUpArgs).
+    publish: (...args: unknown[]) =>
+      (forwardProxy(['publish'], link.forward, dropped) as (...args: unknown[]) => unknown)(
+        ...followUpArgs(args),
+      ),
     on(pattern: string, handler: Handler, options: HandlerOptions) {
       const { filter, ...rest } = options
       const key = rest.name

@@ -5,6 +5,7 @@ import { toPluginDescriptor } from '../discovery/to-plugin-descriptor.js'
 import { BatchChannel, failUnsendable } from './batch-channel.js'
 import { fromRemoteError, toRemoteError } from './remote-error.js'
 import { createSandboxContext, type SandboxLink, type SandboxRegistry } from './sandbox-context.js'
+import { sandboxDelivery } from './sandbox-delivery.js'
 import type { CallStep, HostMessage, SandboxMessage, SetupAnswer, WireHttp } from './sandbox-protocol.js'
 
 type Waiter = { resolve(value: unknown): void; reject(error: Error): void }
@@ -124,7 +125,7 @@ export class SandboxPlugin {
       fail: () => false,
     }
     try {
-      await handler(event, ctx)
+      await sandboxDelivery.run(event, () => handler(event, ctx))
     } finally {
       aborts.delete(id)
     }
