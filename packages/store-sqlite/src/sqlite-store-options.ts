@@ -34,8 +34,9 @@ export interface SqliteStoreOptions {
   /** Database file; its directory is created when missing. `:memory:` for a throwaway store. */
   path: string
   /**
-   * `full` (default) syncs the WAL on every commit: an accepted event survives a power loss. `normal` syncs
-   * at checkpoints only: it survives a process crash, not an OS crash, and commits faster.
+   * `full` (default) syncs the WAL after every commit before its writes resolve (on the thread pool, not the
+   * event loop): an accepted event survives a power loss. `normal` syncs at checkpoints only: it survives a
+   * process crash, not an OS crash, and resolves writes at once.
    */
   synchronous?: 'full' | 'normal'
   /** How long a commit waits for more writes to join it. 0 (default) commits on the next event-loop turn. */

@@ -23,6 +23,7 @@ import { EventLedger } from './tables/event-ledger.js'
 import { IdempotencyRecords } from './tables/idempotency-records.js'
 import { PluginData } from './tables/plugin-data.js'
 import { toJson } from './to-json.js'
+import { WalSync } from './wal-sync.js'
 import { WriteQueue } from './write-queue.js'
 
 /** How many rows one retention run deleted, per kind. */
@@ -59,26 +60,23 @@ export class SqliteStore implements Store {
   readonly #deadLetters: DeadLetterTable
   readonly #plugins: PluginData
   readonly #retentionTimer: NodeJS.Timeout | undefined
-  readonly #startsDb: Database
+  readonly #wal: WalSync | undefined
   readonly #startAttempts: (starts: readonly AttemptStart[]) => void
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteStoreOptions(options)
-    this.#db = openDatabase(this.#options.path, this.#options)
+    const durable = this.#options.synchronous === 'full' && this.#options.path !== ':memory:'
+    // `full`: the connection commits without a sync and the queue syncs the WAL off the event loop (WalSync).
+    this.#db = openDatabase(this.#options.path, { ...this.#options, synchronous: 'normal' })
     this.path = this.#db.name
-    this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs)
+    this.#wal = durable ? new WalSync(`${this.path}-wal`) : undefined
+    this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs, this.#wal)
     this.#ledger = new EventLedger(this.#db)
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)
     this.#plugins = new PluginData(this.#db)
-    // Starts go through a second connection that commits without a sync (see recordAttemptStarts).
-    this.#startsDb =
-      this.path === ':memory:' || this.#options.synchronous === 'normal'
-        ? this.#db
-        : openDatabase(this.path, { ...this.#options, synchronous: 'normal' })
-    const startsLedger = this.#startsDb === this.#db ? this.#ledger : new EventLedger(this.#startsDb)
-    this.#startAttempts = this.#startsDb.transaction((starts: readonly AttemptStart[]) =>
-      startsLedger.start(starts),
+    this.#startAttempts = this.#db.transaction((starts: readonly AttemptStart[]) =>
+      this.#ledger.start(starts),
     )
     const { intervalMs } = this.#options.retention
     if (intervalMs > 0) this.#retentionTimer = setInterval(() => this.#runRetention(), intervalMs).unref()
@@ -99,9 +97,8 @@ export class SqliteStore implements Store {
   /**
    * Written at once in its own transaction, not group-committed with the writes queued (which may commit after
    * it): the handler waits for it, and a start only has to outlive the process (it counts processes dying in a
-   * handler), not the machine. So it is committed without a sync, through a second connection to the file with
-   * `synchronous = NORMAL` (a WAL commit then survives a process crash); a power loss may lose it, the next
-   * synced commit makes it durable too.
+   * handler), not the machine. So it is committed without waiting for the WAL sync (a WAL commit survives a
+   * process crash); a power loss may lose it, the next synced commit makes it durable too.
    */
   async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
     if (!this.#db.open) throw new StoreClosedError()
@@ -206,8 +203,8 @@ export class SqliteStore implements Store {
     if (!this.#db.open) return
     clearInterval(this.#retentionTimer)
     this.#queue.close()
-    if (this.#startsDb !== this.#db) this.#startsDb.close()
     this.#db.close()
+    this.#wal?.close()
   }
 
   /** Runs a read on committed data; after `close()` it rejects with `StoreClosedError` instead of a TypeError. */

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { StoreClosedError } from './errors.js'
 import { useTempDir } from './test-support/temp-dir.js'
+import { WalSync } from './wal-sync.js'
 import { WriteQueue } from './write-queue.js'
 
 function openPair(path: string): { writer: Database.Database; reader: Database.Database } {
@@ -79,6 +80,34 @@ describe('WriteQueue', () => {
     await pending
     expect(reader.prepare('SELECT n FROM t').pluck().all()).toEqual([7])
     await expect(queue.push(() => insert.run(8))).rejects.toBeInstanceOf(StoreClosedError)
+    writer.close()
+    reader.close()
+  })
+  it('with a WalSync, resolves a write once the WAL was synced after its commit, off the event loop', async () => {
+    const path = temp.file('synced.db')
+    const { writer, reader } = openPair(path)
+    writer.pragma('synchronous = NORMAL')
+    const wal = new WalSync(`${path}-wal`)
+    const queue = new WriteQueue(writer, 0, wal)
+    const insert = writer.prepare('INSERT INTO t (n) VALUES (?)')
+    let resolved = false
+    const write = queue.push(() => insert.run(1)).then(() => (resolved = true))
+    queue.flush()
+    // Committed (another connection sees it) but not acknowledged until the thread pool's sync answered.
+    expect(reader.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 })
+    expect(resolved).toBe(false)
+    await write
+    expect(resolved).toBe(true)
+    wal.close()
+    writer.close()
+    reader.close()
+  })
+
+  it('rejects the writes of a commit whose WAL sync failed', async () => {
+    const { writer, reader } = openPair(temp.file('unsynced.db'))
+    const queue = new WriteQueue(writer, 0, new WalSync(temp.file('no-such-dir/unsynced.db-wal')))
+    const insert = writer.prepare('INSERT INTO t (n) VALUES (?)')
+    await expect(queue.push(() => insert.run(1))).rejects.toMatchObject({ code: 'ENOENT' })
     writer.close()
     reader.close()
   })

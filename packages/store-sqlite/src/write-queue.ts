@@ -1,5 +1,6 @@
 import Sqlite, { type Database, type Transaction } from 'better-sqlite3'
 import { StoreClosedError } from './errors.js'
+import type { WalSync } from './wal-sync.js'
 
 /**
  * Failures that belong to one write (a constraint, a bad value) rather than to the database (busy, I/O, full,
@@ -24,7 +25,8 @@ interface PendingWrite {
  * promise settles only after that commit, so callers get durability at the cost of one sync for many writes.
  * A failing write rolls its batch back; the batch is then retried one write per transaction so that only the
  * failing write rejects. When the database itself fails (busy, I/O error, disk full), every write of the batch
- * rejects with that error.
+ * rejects with that error. With a `WalSync`, the promises settle only once the WAL was synced after the commit
+ * (the connection then commits without syncing: see `WalSync`).
  *
  * @example
  * ```ts
@@ -35,15 +37,17 @@ interface PendingWrite {
 export class WriteQueue {
   readonly #db: Database
   readonly #delayMs: number
+  readonly #wal: WalSync | undefined
   readonly #runAll: Transaction<(writes: PendingWrite[]) => unknown[]>
   #pending: PendingWrite[] = []
   #scheduled = false
   #timer: NodeJS.Timeout | undefined
   #closed = false
 
-  constructor(db: Database, delayMs: number) {
+  constructor(db: Database, delayMs: number, wal?: WalSync) {
     this.#db = db
     this.#delayMs = delayMs
+    this.#wal = wal
     this.#runAll = db.transaction((writes: PendingWrite[]) => writes.map((write) => write.run()))
   }
 
@@ -70,7 +74,9 @@ export class WriteQueue {
       else for (const write of writes) write.reject(error)
       return
     }
-    for (let i = 0; i < writes.length; i++) writes[i]!.resolve(results[i])
+    this.#durable(() => {
+      for (let i = 0; i < writes.length; i++) writes[i]!.resolve(results[i])
+    }, writes)
   }
 
   /** Commits what is queued and refuses further writes. */
@@ -81,13 +87,29 @@ export class WriteQueue {
   }
 
   #runEach(writes: PendingWrite[]): void {
+    const committed: { write: PendingWrite; result: unknown }[] = []
     for (const write of writes) {
       try {
-        write.resolve(this.#db.transaction(write.run)())
+        committed.push({ write, result: this.#db.transaction(write.run)() })
       } catch (error) {
         write.reject(error)
       }
     }
+    this.#durable(
+      () => {
+        for (const { write, result } of committed) write.resolve(result)
+      },
+      committed.map(({ write }) => write),
+    )
+  }
+
+  /** Runs `settle` once the commits made so far are on disk; a failed sync rejects `writes` instead. */
+  #durable(settle: () => void, writes: readonly PendingWrite[]): void {
+    if (this.#wal === undefined) return settle()
+    this.#wal.sync((error) => {
+      if (error === null) settle()
+      else for (const write of writes) write.reject(error)
+    })
   }
 
   #schedule(): void {
