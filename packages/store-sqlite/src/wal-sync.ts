@@ -48,7 +48,10 @@ export class WalSync {
 
   /** Opens the WAL file once (it exists from the first commit on); later callers wait for that open. */
   #withFd(ready: (error: Error | null) => void): void {
-    if (this.#fd !== undefined) return ready(null)
+    if (this.#fd !== undefined) {
+      ready(null)
+      return
+    }
     if (this.#opening !== undefined) {
       this.#opening.push(ready)
       return

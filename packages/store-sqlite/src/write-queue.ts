@@ -105,7 +105,10 @@ export class WriteQueue {
 
   /** Runs `settle` once the commits made so far are on disk; a failed sync rejects `writes` instead. */
   #durable(settle: () => void, writes: readonly PendingWrite[]): void {
-    if (this.#wal === undefined) return settle()
+    if (this.#wal === undefined) {
+      settle()
+      return
+    }
     this.#wal.sync((error) => {
       if (error === null) settle()
       else for (const write of writes) write.reject(error)
