@@ -13,6 +13,7 @@ import type { Hono } from 'hono'
 import { Registry } from 'prom-client'
 import { attachCatalog } from './catalog/attach-catalog.js'
 import { type CatalogEventJson, catalogJsonSchema } from './catalog/catalog-json-schema.js'
+import { configJsonSchema } from './catalog/config-json-schema.js'
 import { EventCatalog } from './catalog/event-catalog.js'
 import { busSettings } from './config/bus-settings.js'
 import { applyBusSettings, pluginConfigChanges } from './config/config-changes.js'
@@ -25,7 +26,7 @@ import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
 import { importPlugin } from './discovery/import-plugin.js'
 import { inlineCandidates } from './discovery/inline-candidates.js'
-import { PluginRunningError } from './errors.js'
+import { PluginNotFoundError, PluginRunningError } from './errors.js'
 import { faultLimitOf } from './faults/fault-limit-of.js'
 import { PluginFaults } from './faults/plugin-faults.js'
 import type { HealthReport } from './health/collect-health.js'
@@ -353,6 +354,16 @@ export class PluginHost {
   /** Prometheus text: the host's and plugins' metrics and the `metrics.collect` contributions. */
   metrics(): Promise<string> {
     return renderMetrics(this.registry, this.bus.extensions)
+  }
+
+  /**
+   * A loaded plugin's configuration schema as JSON Schema, with defaults and descriptions; throws
+   * `PluginNotFoundError` (E_NOT_FOUND) for an unknown plugin or one that did not load.
+   */
+  pluginConfigSchema(name: string): { plugin: string; schema: Record<string, unknown> } {
+    const { descriptor } = this.#control.record(name)
+    if (descriptor === undefined) throw new PluginNotFoundError(name)
+    return { plugin: name, schema: configJsonSchema(descriptor) }
   }
 
   /** The declared events of running plugins, as JSON Schema. */

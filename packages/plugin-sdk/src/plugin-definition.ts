@@ -27,6 +27,14 @@ export interface PluginDefinition<
   /** semver of this plugin, checked against dependents' ranges. */
   readonly version: string
   readonly description?: string
+  /** Shown in plugin lists and the marketplace (Nexus's manifest fields): a kebab-case category, e.g. `notifications`. */
+  readonly category?: string
+  /** Free-form labels, at most 20. */
+  readonly tags?: readonly string[]
+  /** Defaults to the package.json `author`. */
+  readonly author?: string
+  /** An SPDX expression; defaults to the package.json `license`. */
+  readonly license?: string
   /** Other plugins (name -> semver range) that must start before this one. */
   readonly dependencies?: Readonly<Record<string, DependencySpec>>
   /** Plugins that start first when present; their absence or failure does not stop this one. */

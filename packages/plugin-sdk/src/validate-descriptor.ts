@@ -75,6 +75,10 @@ const fields = v.looseObject({
   consumes: v.optional(eventDeclarations),
   migrations: v.optional(migrations),
   provides: v.optional(provides),
+  category: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'a kebab-case category'))),
+  tags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(50))), v.maxLength(20))),
+  author: v.optional(v.pipe(v.string(), v.minLength(1))),
+  license: v.optional(v.pipe(v.string(), v.minLength(1))),
   setup: v.function(),
   stop: v.optional(v.function()),
 })

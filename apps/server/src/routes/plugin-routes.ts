@@ -77,6 +77,17 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
     },
     async (c) => c.json((await runtime.reloadConfig()) as object),
   )
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/events/plugins/:name/config-schema',
+      scope: 'read',
+      tag,
+      summary: "A plugin's configuration as JSON Schema, with defaults and descriptions",
+      responses: { 200: '{ plugin, schema }', 404: 'No such plugin' },
+    },
+    (c) => c.json(runtime.pluginConfigSchema(c.req.param('name')!) as object),
+  )
   read('/plugins/status', 'Status of every plugin', () => ({ plugins: runtime.plugins() }))
   read('/plugins/metrics', 'Metrics of every plugin, as JSON', () => runtime.pluginMetrics())
   api.route(

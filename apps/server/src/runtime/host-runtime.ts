@@ -57,6 +57,7 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
       }
     },
     catalog: () => host.eventCatalog(),
+    pluginConfigSchema: (name) => host.pluginConfigSchema(name),
     services: (query) => host.services.discover(query),
     async health() {
       const report = await host.health()

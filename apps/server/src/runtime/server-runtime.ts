@@ -56,6 +56,8 @@ export interface ServerRuntime {
    * and changes nothing.
    */
   reloadConfig(): Promise<unknown>
+  /** A plugin's configuration schema as JSON Schema; throws `E_NOT_FOUND` for an unknown plugin. */
+  pluginConfigSchema(name: string): unknown
   /** Declared event schemas as JSON Schema. */
   catalog(): unknown
   /** The service registry's answer to a discovery query (`GET /api/v1/services`). */

@@ -16,5 +16,7 @@ export interface PluginCandidate {
   /** The package's name and version, when it is a package. */
   packageName?: string
   packageVersion?: string
+  /** The package.json `author` (its name) and `license`, the defaults of the plugin's own fields. */
+  packageMeta?: { author?: string; license?: string }
   problem?: string
 }

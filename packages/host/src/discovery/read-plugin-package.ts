@@ -2,13 +2,19 @@ import { access, readFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { describeIssue } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
+import { hostRangeProblem } from './host-range.js'
 import type { PluginCandidate, PluginSourceKind } from './plugin-candidate.js'
 
 const manifestSchema = v.object({
   version: v.optional(v.string()),
+  author: v.optional(v.union([v.string(), v.object({ name: v.string() })])),
+  license: v.optional(v.string()),
   eventPlugin: v.optional(
     v.union(
-      [v.pipe(v.string(), v.minLength(1)), v.object({ entry: v.pipe(v.string(), v.minLength(1)) })],
+      [
+        v.pipe(v.string(), v.minLength(1)),
+        v.object({ entry: v.pipe(v.string(), v.minLength(1)), host: v.optional(v.string()) }),
+      ],
       'a string or { entry: string }',
     ),
   ),
@@ -16,8 +22,9 @@ const manifestSchema = v.object({
 
 /**
  * Reads `dir/package.json` and returns the plugin it declares with `eventPlugin` (a string is the entry,
- * an object has `entry`), or undefined when the folder is not a plugin package. A declared plugin with a
- * malformed manifest or a missing entry file comes back with `problem` set.
+ * an object has `entry` and may have `host`, the Switchyard versions it runs on), or undefined when the folder
+ * is not a plugin package. A declared plugin with a malformed manifest, a `host` range excluding this version or
+ * a missing entry file comes back with `problem` set.
  *
  * @example
  * ```ts
@@ -49,15 +56,21 @@ export async function readPluginPackage(
     const { path, message } = describeIssue(result.issues[0] as v.BaseIssue<unknown>)
     return { dir, entry: file, source, packageName, problem: `${file}: ${path}: ${message}` }
   }
-  const { version, eventPlugin } = result.output
+  const { version, eventPlugin, author, license } = result.output
   const entry = resolve(dir, typeof eventPlugin === 'string' ? eventPlugin : (eventPlugin?.entry ?? ''))
+  const authorName = typeof author === 'string' ? author : author?.name
   const candidate: PluginCandidate = {
     dir,
     entry,
     source,
     packageName,
     ...(version === undefined ? {} : { packageVersion: version }),
+    ...(authorName === undefined && license === undefined
+      ? {}
+      : { packageMeta: { ...(authorName ? { author: authorName } : {}), ...(license ? { license } : {}) } }),
   }
+  const refused = hostRangeProblem(typeof eventPlugin === 'object' ? eventPlugin.host : undefined)
+  if (refused !== undefined) return { ...candidate, problem: `${file}: ${refused}` }
   const missing = await access(entry).then(
     () => false,
     () => true,

@@ -48,6 +48,11 @@ export interface PluginStatus {
   name: string
   version?: string
   description?: string
+  /** Nexus's manifest fields, from the plugin (author and license default to its package.json). */
+  category?: string
+  tags: string[]
+  author?: string
+  license?: string
   state: PluginLifecycleState
   enabled: boolean
   source: PluginSourceKind
@@ -97,6 +102,7 @@ export function toPluginStatus(record: PluginRecord): PluginStatus {
     name: record.name,
     ...(descriptor === undefined ? {} : { version: descriptor.version }),
     ...(descriptor?.description === undefined ? {} : { description: descriptor.description }),
+    ...manifestFields(record),
     state: record.state,
     enabled: record.enabled,
     source: record.candidate.source,
@@ -118,5 +124,21 @@ export function toPluginStatus(record: PluginRecord): PluginStatus {
       ? {}
       : { error: { code: (error as { code?: string }).code ?? 'E_INTERNAL', message: error.message } }),
     warnings: [...record.warnings],
+  }
+}
+
+// category, tags, author and license: the plugin's own, else its package.json's author and license.
+function manifestFields(
+  record: PluginRecord,
+): Pick<PluginStatus, 'category' | 'tags' | 'author' | 'license'> {
+  const { descriptor } = record
+  const meta = record.candidate.packageMeta ?? {}
+  const author = descriptor?.author ?? meta.author
+  const license = descriptor?.license ?? meta.license
+  return {
+    ...(descriptor?.category === undefined ? {} : { category: descriptor.category }),
+    tags: [...(descriptor?.tags ?? [])],
+    ...(author === undefined ? {} : { author }),
+    ...(license === undefined ? {} : { license }),
   }
 }
