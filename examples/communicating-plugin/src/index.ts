@@ -1,0 +1,1 @@
+export { communicatingPlugin, communicatingPlugin as default } from './communicating-plugin.js'
