@@ -92,7 +92,12 @@ describe('marketplace over HTTP against a real registry', { timeout: 60_000 }, (
     expect(await stateOf('webhooks')).toBe('started')
 
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
-    const subscription = { pattern: 'order.**', url, secret: 'whsec_0123456789abcdef' }
+    const subscription = {
+      pattern: 'order.**',
+      url,
+      secret: 'whsec_0123456789abcdef',
+      signature: 'switchyard',
+    }
     const created = await app.call('POST', '/plugins/webhooks/subscriptions', subscription)
     expect(created.status).toBe(201)
     const order = { type: 'order.status_changed', data: { n: 1 } }

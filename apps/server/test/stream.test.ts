@@ -70,6 +70,33 @@ describe('GET /api/v1/events/stream', () => {
     expect(messages.map((m) => m.id)).toEqual([ids[0], ids[2]])
   })
 
+  it('streams CloudEvents 1.0 with format=cloudevents, beside a JSON client of the same pattern', async () => {
+    const cloud = await t.request('/api/v1/events/stream?pattern=order.*&format=cloudevents', { as: 'read' })
+    const plain = await t.request('/api/v1/events/stream?pattern=order.*', { as: 'read' })
+    let id = ''
+    const [cloudMessages, plainMessages] = await Promise.all([
+      readMessages(cloud, 1, async () => {}),
+      readMessages(plain, 1, async () => {
+        id = ((await (await publish('order.shipped')).json()) as { id: string }).id
+      }),
+    ])
+    expect(cloudMessages[0]?.data).toMatchObject({
+      specversion: '1.0',
+      id,
+      type: 'order.shipped',
+      source: expect.any(String),
+      time: expect.any(String),
+    })
+    expect(plainMessages[0]?.data).toMatchObject({ id, type: 'order.shipped', metadata: expect.any(Object) })
+    expect(plainMessages[0]?.data).not.toHaveProperty('specversion')
+  })
+
+  it('refuses an unknown format with 400 naming it', async () => {
+    const res = await t.request('/api/v1/events/stream?format=xml', { as: 'read' })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toMatch(/format/)
+  })
+
   it('rejects an invalid pattern with 400', async () => {
     const res = await t.request('/api/v1/events/stream?pattern=order.**.x', { as: 'read' })
     expect(res.status).toBe(400)

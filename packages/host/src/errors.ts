@@ -325,3 +325,58 @@ export class HealthCheckOptionsError extends SwitchyardError {
     super('E_HEALTH_OPTIONS', `plugin "${plugin}": ctx.health ${problem}`)
   }
 }
+
+/**
+ * The key of `ctx.secrets` is unusable (E_SECRET_KEY): `SWITCHYARD_SECRET_KEY` or the key file is not the base64
+ * of 32 bytes, or it is not the key the stored secrets were encrypted with. A start error: the host never reads
+ * secrets with a wrong key.
+ *
+ * @example
+ * ```ts
+ * throw new SecretKeyError('SWITCHYARD_SECRET_KEY: expected the base64 of 32 bytes, got 12 bytes')
+ * ```
+ */
+export class SecretKeyError extends SwitchyardError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_SECRET_KEY', message, options)
+  }
+}
+
+/**
+ * A stored secret could not be decrypted (E_SECRET_DECRYPT): it was changed in the Store, moved to another
+ * name, or encrypted under a key the host does not hold. Nothing is returned in its place.
+ *
+ * @example
+ * ```ts
+ * throw new SecretDecryptError('webhooks', 'subscription:whs_1')
+ * ```
+ */
+export class SecretDecryptError extends SwitchyardError {
+  readonly plugin: string
+  readonly secret: string
+
+  constructor(plugin: string, secret: string, options?: { cause?: unknown }) {
+    super(
+      'E_SECRET_DECRYPT',
+      `secret "${secret}" of plugin "${plugin}" cannot be decrypted with the current key: it was altered or written under another key`,
+      options,
+    )
+    this.plugin = plugin
+    this.secret = secret
+  }
+}
+
+/**
+ * A `ctx.secrets` call got a name that is not a non-empty string of at most 256 characters, or a value that is
+ * not a string (E_SECRET_INPUT).
+ *
+ * @example
+ * ```ts
+ * throw new SecretInputError('webhooks', 'value of "token" must be a string, got number')
+ * ```
+ */
+export class SecretInputError extends SwitchyardError {
+  constructor(plugin: string, problem: string) {
+    super('E_SECRET_INPUT', `plugin "${plugin}" ctx.secrets: ${problem}`)
+  }
+}

@@ -19,8 +19,14 @@ export interface HostOptions {
   config?: SwitchyardConfigInput
   /** Base of relative `plugin_directories` and of the app's package.json; `process.cwd()` by default. */
   cwd?: string
-  /** Variables for `${VAR}` in the file; `process.env` by default. */
+  /** Variables for `${VAR}` in the file, and `SWITCHYARD_SECRET_KEY`; `process.env` by default. */
   env?: Env
+  /**
+   * Where the key of `ctx.secrets` is kept when `SWITCHYARD_SECRET_KEY` is unset: read at start, or generated
+   * there on first start (mode 0600). Without it (and without the variable) the key lives in memory only,
+   * which suits the memory store. The server puts it beside the SQLite file.
+   */
+  secretKeyFile?: string
   /** A bus to run on; otherwise the host makes one from `store`, `transport` and the `delivery` config, and closes it at stop. */
   bus?: EventBus
   store?: Store

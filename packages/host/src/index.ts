@@ -18,6 +18,7 @@ export {
   validateConfig,
 } from './config/load-config.js'
 export type { SourcePosition } from './config/locate-path.js'
+export { createPluginSecrets } from './context/create-plugin-secrets.js'
 export { createPluginStore } from './context/create-plugin-store.js'
 export { createHost } from './create-host.js'
 export { type DiscoveryOptions, discoverPlugins, scanDirectory } from './discovery/discover-plugins.js'
@@ -42,6 +43,9 @@ export {
   PluginRunningError,
   PluginUnresponsiveError,
   SandboxProtocolError,
+  SecretDecryptError,
+  SecretInputError,
+  SecretKeyError,
   ServiceRegistryError,
 } from './errors.js'
 export { type FaultGuardOptions, installFaultGuard, type RemoveFaultGuard } from './faults/fault-guard.js'
@@ -57,6 +61,9 @@ export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-reco
 export type { RescanResult } from './lifecycle/plugin-rescan.js'
 export { PluginHost } from './plugin-host.js'
 export type { IsolationStatus } from './runtime/plugin-engine.js'
+export { loadSecretKey, SECRET_KEY_VARIABLE, type SecretKeySource } from './secrets/load-secret-key.js'
+export { parseSecretKey, type SecretKey, toSecretKey } from './secrets/secret-key.js'
+export { rotateSecretKey, SECRETS_NAMESPACE, SecretVault } from './secrets/secret-vault.js'
 export {
   SERVICES_NAMESPACE,
   ServiceRegistry,

@@ -42,6 +42,8 @@ import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
 import { registerHostMetrics } from './metrics/host-metrics.js'
 import { renderMetrics } from './metrics/render-metrics.js'
 import { ProviderRegistry } from './providers/provider-registry.js'
+import { loadSecretKey } from './secrets/load-secret-key.js'
+import { SecretVault } from './secrets/secret-vault.js'
 import { ServiceRegistry } from './services/service-registry.js'
 
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -123,6 +125,7 @@ export class PluginHost {
       transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
       providers: new ProviderRegistry((name) => this.#providerState(name)),
       services: this.services,
+      secrets: new SecretVault(this.store),
     }
     attachCatalog(this.bus, this.#services.catalog)
     this.#plugins = new PluginSet({
@@ -166,6 +169,10 @@ export class PluginHost {
   start(): Promise<void> {
     return this.#exclusive(async () => {
       this.#scanned = this.#configuredDirectories()
+      // Before any plugin: a wrong or malformed secret key stops the start here (E_SECRET_KEY).
+      const { env = process.env, secretKeyFile: keyFile } = this.#options
+      const owner = this.store
+      await this.#services.secrets.open(await loadSecretKey({ env, keyFile, owner, logger: this.logger }))
       const candidates = await discoverPlugins({
         directories: [...this.config.plugin_directories, ...(this.#options.pluginDirectories ?? [])],
         cwd: this.#cwd(),
@@ -320,9 +327,15 @@ export class PluginHost {
     return this.#exclusive(() => this.#control.add(path))
   }
 
-  /** Stops a plugin (its dependents are disabled first) and forgets it; with `forget`, its Store state and KV too. */
+  /**
+   * Stops a plugin (its dependents are disabled first) and forgets it; with `forget`, its Store state, KV and
+   * secrets too.
+   */
   removePlugin(name: string, options: { forget?: boolean } = {}): Promise<void> {
-    return this.#exclusive(() => this.#control.remove(name, options.forget ?? false))
+    return this.#exclusive(async () => {
+      await this.#control.remove(name, options.forget ?? false)
+      if (options.forget) await this.#services.secrets.forget(name)
+    })
   }
 
   /**

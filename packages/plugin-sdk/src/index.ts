@@ -56,6 +56,7 @@ export {
   SwitchyardError,
   serviceExtensionPoints,
   toCloudEvent,
+  toCloudEventHeaders,
 } from '@switchyard/core'
 export { definePlugin } from './define-plugin.js'
 export { type DescribedIssue, describeIssue } from './describe-issue.js'
@@ -87,6 +88,7 @@ export type {
   HealthCheckOptions,
   OwnExtensionPoint,
   PluginContext,
+  PluginSecrets,
   PluginStore,
 } from './plugin-context.js'
 export type { PluginDatabase, PluginMigration, PluginSqlExecutor } from './plugin-database.js'
@@ -106,6 +108,13 @@ export type {
 } from './plugin-metrics-types.js'
 export type { Provides, ProvidesOf, Remote, UsedPlugin } from './plugin-provides.js'
 export type { PluginServices } from './plugin-services.js'
+export { isSecretSchema, SECRET_METADATA, secret } from './secret.js'
 export { isSemverRange, isSemverVersion } from './semver-syntax.js'
+export {
+  generateWebhookSecret,
+  STANDARD_SECRET_PREFIX,
+  signStandardWebhook,
+  standardWebhookKey,
+} from './standard-webhook.js'
 export { PLUGIN_NAME, validateDescriptor } from './validate-descriptor.js'
 export { SIGNATURE_HEADER, signPayload, type VerifyOptions, verifySignature } from './webhook-signature.js'

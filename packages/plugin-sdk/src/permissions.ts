@@ -3,8 +3,8 @@
  * `PermissionError`: `on` needs `events:subscribe`, `publish` needs `events:publish`, `routes` needs
  * `http:routes`, `store` needs `store:kv`, `db.query` needs `database:read`, `db.execute`, `db.transaction` and
  * declared `migrations` need `database:write`, `services.register`/`unregister` need `services:register`,
- * `services.discover` needs `services:discover`, contributing to `auth.authenticate` needs `auth:authenticate`.
- * Health, metrics, logging, other extension points, `use` and `onStop` need none.
+ * `services.discover` needs `services:discover`, contributing to `auth.authenticate` needs `auth:authenticate`,
+ * `secrets` needs `secrets:use`. Health, metrics, logging, other extension points, `use` and `onStop` need none.
  *
  * @example
  * ```ts
@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'services:register',
   'services:discover',
   'auth:authenticate',
+  'secrets:use',
 ] as const
 
 /** One of `PERMISSIONS`. */

@@ -39,6 +39,20 @@ export interface PluginStore {
   list(options?: { prefix?: string; limit?: number }): Promise<KvEntry[]>
 }
 
+/**
+ * A plugin's secrets (`ctx.secrets`): string values the host encrypts (AES-256-GCM) before they reach the Store,
+ * so the SQLite file, its WAL and NATS KV never hold them in plaintext. Names are the plugin's own; another
+ * plugin cannot read them. Every method is async with string arguments, so it works the same in an isolated
+ * plugin.
+ */
+export interface PluginSecrets {
+  /** The value, or undefined when none is set. Rejects when the stored value cannot be decrypted with the key. */
+  get(name: string): Promise<string | undefined>
+  set(name: string, value: string): Promise<void>
+  /** Resolves to false when there was no such secret. */
+  delete(name: string): Promise<boolean>
+}
+
 /** A health check of the plugin; a throw or rejection reads as `{ status: 'error' }`. */
 export type HealthCheck = () => HealthResult | Promise<HealthResult>
 
@@ -73,7 +87,7 @@ type PublishedData<P, K> = K extends keyof P
   : unknown
 
 /**
- * What `setup(ctx)` receives. Methods needing a permission (`on`, `publish`, `routes`, `store`) throw
+ * What `setup(ctx)` receives. Methods needing a permission (`on`, `publish`, `routes`, `store`, `secrets`) throw
  * `PermissionError` when it was not declared.
  *
  * @example
@@ -136,6 +150,8 @@ export interface PluginContext<
    * (`E_PROVIDER_UNAVAILABLE`), one to a function it does not provide with `E_UNKNOWN_EXPORT`.
    */
   use<P = Record<string, (...args: unknown[]) => unknown>>(name: string): UsedPlugin<P>
+  /** This plugin's secrets, encrypted at rest. Needs `secrets:use`. */
+  readonly secrets: PluginSecrets
   /** Runs at stop (and before a reload swaps versions), last registered first. */
   onStop(callback: () => void | Promise<void>): void
 }

@@ -2,4 +2,5 @@
 export { MemoryStore } from '@switchyard/core'
 export type { PluginSource } from '@switchyard/host'
 export { createTestHost, type TestHost, type TestHostOptions } from './create-test-host.js'
+export { createTestSecrets } from './create-test-secrets.js'
 export { createTestStore } from './create-test-store.js'

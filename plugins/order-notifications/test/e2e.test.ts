@@ -70,7 +70,12 @@ beforeAll(async () => {
   const res = await server.request('/plugins/webhooks/subscriptions', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ pattern: 'notification.sent', url: receiver.url, secret: SECRET }),
+    body: JSON.stringify({
+      pattern: 'notification.sent',
+      url: receiver.url,
+      secret: SECRET,
+      signature: 'switchyard',
+    }),
   })
   expect(res.status).toBe(201)
   subscription = (await res.json()) as PublicSubscription

@@ -1,3 +1,4 @@
+import { standardWebhookKey } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
 import { canonicalHost } from './target-guard.js'
 
@@ -43,22 +44,52 @@ export const webhooksConfig = v.object({
 export type WebhooksConfig = v.InferOutput<typeof webhooksConfig>
 
 /**
- * The body of `POST /plugins/webhooks/subscriptions`. The secret is write-only: the API never returns it.
+ * How deliveries are signed: `standard` (Standard Webhooks: `webhook-id`, `webhook-timestamp`,
+ * `webhook-signature`), `switchyard` (the older `Switchyard-Signature` header), or `both`.
+ */
+export const SIGNATURE_SCHEMES = ['standard', 'switchyard', 'both'] as const
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number]
+
+/** What a delivery's body is: the event as JSON, or a CloudEvent 1.0 (`mode` picks the HTTP binding). */
+export const PAYLOAD_FORMATS = ['json', 'cloudevents'] as const
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number]
+export const CLOUDEVENT_MODES = ['structured', 'binary'] as const
+export type CloudEventMode = (typeof CLOUDEVENT_MODES)[number]
+
+/**
+ * The body of `POST /plugins/webhooks/subscriptions`. The secret is write-only: the API never returns it, except
+ * once, in the answer that created it, when the plugin generated it (no `secret` given). With a `standard` or
+ * `both` signature a given secret must be a Standard Webhooks one (`whsec_` + base64 of 24 to 64 bytes).
  *
  * @example
  * ```ts
- * v.parse(subscriptionInput, { pattern: 'order.**', url: 'https://example.com/hook', secret: 'whsec_0123456789abcdef' })
+ * v.parse(subscriptionInput, { pattern: 'order.**', url: 'https://example.com/hook', format: 'cloudevents' })
  * ```
  */
-export const subscriptionInput = v.object({
-  pattern: v.pipe(v.string(), v.minLength(1, 'expected an event pattern such as order.**')),
-  url: v.pipe(
-    v.string(),
-    v.url('expected an http(s) URL'),
-    v.check((url) => /^https?:$/.test(new URL(url).protocol), 'expected an http(s) URL'),
+export const subscriptionInput = v.pipe(
+  v.object({
+    pattern: v.pipe(v.string(), v.minLength(1, 'expected an event pattern such as order.**')),
+    url: v.pipe(
+      v.string(),
+      v.url('expected an http(s) URL'),
+      v.check((url) => /^https?:$/.test(new URL(url).protocol), 'expected an http(s) URL'),
+    ),
+    secret: v.optional(v.pipe(v.string(), v.minLength(16, 'expected a secret of at least 16 characters'))),
+    signature: v.optional(v.picklist(SIGNATURE_SCHEMES), 'standard'),
+    format: v.optional(v.picklist(PAYLOAD_FORMATS), 'json'),
+    mode: v.optional(v.picklist(CLOUDEVENT_MODES), 'structured'),
+    description: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  }),
+  v.forward(
+    v.check(
+      (input) =>
+        input.secret === undefined ||
+        input.signature === 'switchyard' ||
+        standardWebhookKey(input.secret) !== undefined,
+      'expected a Standard Webhooks secret: whsec_ followed by the base64 of 24 to 64 bytes (or leave secret out to get one generated)',
+    ),
+    ['secret'],
   ),
-  secret: v.pipe(v.string(), v.minLength(16, 'expected a secret of at least 16 characters')),
-  description: v.optional(v.pipe(v.string(), v.maxLength(200))),
-})
+)
 
 export type SubscriptionInput = v.InferOutput<typeof subscriptionInput>

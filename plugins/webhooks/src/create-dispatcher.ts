@@ -1,8 +1,9 @@
 import type { Event, HandlerContext, Logger } from '@switchyard/plugin-sdk'
 import type { DeliveryLog } from './delivery-log.js'
 import { WebhookDeliveryError } from './errors.js'
+import { formatPayload, type Payload } from './format-payload.js'
 import { type SendOptions, sendWebhook } from './send-webhook.js'
-import type { Subscription, SubscriptionRegistry } from './subscription-registry.js'
+import type { ActiveSubscription, SubscriptionRegistry } from './subscription-registry.js'
 
 /** What the dispatcher needs. */
 export interface DispatcherDeps {
@@ -16,7 +17,7 @@ export interface DispatcherDeps {
 
 /**
  * The bus handler of the webhooks plugin: delivers an event to every subscription whose pattern matches, all
- * endpoints at once, each with its own retries. An endpoint that already got the event's idempotency key is
+ * endpoints at once, each with its own retries, in its format (JSON or a CloudEvent) and signed its way. An endpoint that already got the event's idempotency key is
  * skipped, so a redelivered or replayed event reaches only the endpoints that have not had it. Throws
  * `WebhookDeliveryError` when an endpoint still failed after its retries.
  *
@@ -28,9 +29,15 @@ export interface DispatcherDeps {
 export function createDispatcher(deps: DispatcherDeps) {
   return async (event: Event, handler: HandlerContext): Promise<void> => {
     const subscriptions = await deps.registry.matching(event.type)
-    // Most events match no subscription: serialise only those that are sent.
+    // Most events match no subscription: serialise only those that are sent, once per format.
     if (subscriptions.length === 0) return
-    const body = JSON.stringify(event)
+    const payloads = new Map<string, Payload>()
+    const payloadOf = ({ format, mode }: ActiveSubscription): Payload => {
+      const key = `${format}:${mode}`
+      const payload = payloads.get(key) ?? formatPayload(event, format, mode)
+      payloads.set(key, payload)
+      return payload
+    }
     const failed = await Promise.all(
       subscriptions.map(async (subscription) => ((await deliver(subscription)) ? [] : [subscription.url])),
     )
@@ -38,15 +45,19 @@ export function createDispatcher(deps: DispatcherDeps) {
     if (urls.length > 0) throw new WebhookDeliveryError(event.id, urls)
 
     /** Resolves false when the endpoint should get the event again later. */
-    async function deliver(subscription: Subscription): Promise<boolean> {
+    async function deliver(subscription: ActiveSubscription): Promise<boolean> {
       const key = event.metadata.idempotencyKey
       if (await deps.log.wasSent(subscription.id, key)) return true
+      const { body, headers } = payloadOf(subscription)
       const result = await sendWebhook(
         {
           url: subscription.url,
           secret: subscription.secret,
+          signature: subscription.signature,
+          messageId: event.id,
           body,
           headers: {
+            ...headers,
             'switchyard-event-id': event.id,
             'switchyard-event-type': event.type,
             'switchyard-subscription-id': subscription.id,

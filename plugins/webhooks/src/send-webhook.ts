@@ -1,6 +1,9 @@
-import { type RetryPolicy, retryDelay, SIGNATURE_HEADER, signPayload } from '@switchyard/plugin-sdk'
+import { randomUUID } from 'node:crypto'
+import { type RetryPolicy, retryDelay } from '@switchyard/plugin-sdk'
+import type { SignatureScheme } from './config.js'
 import { BlockedTargetError } from './errors.js'
 import { httpPost } from './http-post.js'
+import { signatureHeaders } from './signature-headers.js'
 import type { TargetGuard } from './target-guard.js'
 
 /** One HTTP attempt of a delivery. */
@@ -30,7 +33,11 @@ export interface DeliveryResult {
 export interface WebhookRequest {
   url: string
   secret: string
-  /** The JSON body, sent byte for byte as signed. */
+  /** `switchyard` (the `Switchyard-Signature` header) unless given, as before Standard Webhooks were supported. */
+  signature?: SignatureScheme
+  /** `webhook-id` of a Standard Webhooks signature: the same for every attempt; a random one unless given. */
+  messageId?: string
+  /** The body, sent byte for byte as signed. */
   body: string
   headers?: Record<string, string>
 }
@@ -58,7 +65,7 @@ export interface SendOptions {
  * @example
  * ```ts
  * const result = await sendWebhook(
- *   { url: 'https://example.com/hook', secret: 'whsec_0123456789abcdef', body: JSON.stringify(event) },
+ *   { url: 'https://example.com/hook', secret, signature: 'standard', messageId: event.id, body: JSON.stringify(event) },
  *   { timeoutMs: 5000, retry: { attempts: 5, initialMs: 500, maxMs: 30_000, factor: 2, jitter: true } },
  * )
  * result.status // 'delivered' | 'rejected' | 'failed'
@@ -66,8 +73,9 @@ export interface SendOptions {
  */
 export async function sendWebhook(request: WebhookRequest, options: SendOptions): Promise<DeliveryResult> {
   const attempts: DeliveryAttempt[] = []
+  const messageId = request.messageId ?? `msg_${randomUUID()}`
   for (let attempt = 1; attempt <= options.retry.attempts; attempt++) {
-    const { result, blocked } = await attemptOnce(request, attempt, options)
+    const { result, blocked } = await attemptOnce({ ...request, messageId }, attempt, options)
     attempts.push(result)
     // Retrying cannot help: the policy, not the network, refused the target.
     if (blocked) return { status: 'failed', attempts }
@@ -86,7 +94,7 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 async function attemptOnce(
-  request: WebhookRequest,
+  request: WebhookRequest & { messageId: string },
   attempt: number,
   options: SendOptions,
 ): Promise<{ result: DeliveryAttempt; blocked: boolean }> {
@@ -102,7 +110,12 @@ async function attemptOnce(
         'content-type': 'application/json',
         'user-agent': 'switchyard-webhooks',
         ...request.headers,
-        [SIGNATURE_HEADER]: signPayload(request.body, request.secret),
+        ...signatureHeaders({
+          scheme: request.signature ?? 'switchyard',
+          messageId: request.messageId,
+          secret: request.secret,
+          body: request.body,
+        }),
       },
       body: request.body,
       signal,

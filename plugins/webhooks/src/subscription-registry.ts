@@ -1,20 +1,40 @@
 import { randomUUID } from 'node:crypto'
-import { type CompiledPattern, compilePattern, type PluginStore } from '@switchyard/plugin-sdk'
-import type { SubscriptionInput } from './config.js'
+import {
+  type CompiledPattern,
+  compilePattern,
+  generateWebhookSecret,
+  type PluginSecrets,
+  type PluginStore,
+} from '@switchyard/plugin-sdk'
+import type { CloudEventMode, PayloadFormat, SignatureScheme, SubscriptionInput } from './config.js'
 
-/** A registered endpoint, as persisted. */
+/** A registered endpoint, as persisted and as the API shows it: its secret is kept apart, in `ctx.secrets`. */
 export interface Subscription {
   id: string
   pattern: string
   url: string
-  secret: string
+  signature: SignatureScheme
+  format: PayloadFormat
+  /** The CloudEvents HTTP binding when `format` is `cloudevents`. */
+  mode: CloudEventMode
   description?: string
   /** RFC 3339. */
   createdAt: string
 }
 
-/** A subscription as the API shows it: everything but the secret. */
-export type PublicSubscription = Omit<Subscription, 'secret'>
+/** The API's view of a subscription (it never holds the secret). */
+export type PublicSubscription = Subscription
+
+/** A subscription with its signing secret, as the dispatcher needs it. */
+export interface ActiveSubscription extends Subscription {
+  secret: string
+}
+
+/** A record written before secrets moved to `ctx.secrets`: the secret inline, no signature or format fields. */
+type StoredSubscription = Partial<Subscription> &
+  Pick<Subscription, 'id' | 'pattern' | 'url' | 'createdAt'> & {
+    secret?: string
+  }
 
 const PREFIX = 'subscription:'
 // Bumped after every change: one point read per event tells whether the cached set is still the store's.
@@ -22,68 +42,101 @@ const REVISION = 'subscriptions-revision'
 
 interface Cached {
   revision: string | undefined
-  subscriptions: { subscription: Subscription; pattern: CompiledPattern }[]
+  subscriptions: { subscription: ActiveSubscription; pattern: CompiledPattern }[]
 }
 
 /**
- * The webhook subscriptions, persisted in the plugin store so every node and every restart sees the same set.
- * `matching` keeps them in memory with their compiled patterns and reads only a revision key per event: a
- * change on any node bumps it, so the next event anywhere lists the store again.
+ * The webhook subscriptions, persisted in the plugin store so every node and every restart sees the same set;
+ * each one's signing secret is in `ctx.secrets` (encrypted at rest) under `subscription:<id>`. `matching` keeps
+ * them in memory with their compiled patterns and secrets and reads only a revision key per event: a change on
+ * any node bumps it, so the next event anywhere lists the store again.
  *
  * @example
  * ```ts
- * const registry = new SubscriptionRegistry(ctx.store)
- * await registry.create({ pattern: 'order.**', url: 'https://example.com/hook', secret: 'whsec_0123456789abcdef' })
- * await registry.matching('order.created') // [subscription]
+ * const registry = new SubscriptionRegistry(ctx.store, ctx.secrets)
+ * await registry.create({ pattern: 'order.**', url: 'https://example.com/hook', signature: 'standard', format: 'json', mode: 'structured' })
+ * await registry.matching('order.created') // [subscription with its secret]
  * ```
  */
 export class SubscriptionRegistry {
   readonly #store: PluginStore
+  readonly #secrets: PluginSecrets
   #cached: Cached | undefined
 
-  constructor(store: PluginStore) {
+  constructor(store: PluginStore, secrets: PluginSecrets) {
     this.#store = store
+    this.#secrets = secrets
   }
 
-  /** Throws `InvalidPatternError` (E_INVALID_PATTERN) for a malformed pattern. */
-  async create(input: SubscriptionInput): Promise<Subscription> {
+  /**
+   * Registers an endpoint; its secret is the input's, or a new Standard Webhooks secret. Resolves to the
+   * subscription and the secret. Throws `InvalidPatternError` (E_INVALID_PATTERN) for a malformed pattern.
+   */
+  async create(input: SubscriptionInput): Promise<{ subscription: Subscription; secret: string }> {
     compilePattern(input.pattern)
+    const { secret = generateWebhookSecret(), ...fields } = input
     const subscription: Subscription = {
       id: `whs_${randomUUID()}`,
-      ...input,
+      ...fields,
       createdAt: new Date().toISOString(),
     }
+    // The secret first: a subscription is never visible without the secret that signs its deliveries.
+    await this.#secrets.set(secretName(subscription.id), secret)
     await this.#store.set(PREFIX + subscription.id, subscription)
     await this.#changed()
-    return subscription
+    return { subscription, secret }
   }
 
   /** Oldest first. */
   async list(): Promise<Subscription[]> {
     const entries = await this.#store.list({ prefix: PREFIX })
     return entries
-      .map((entry) => entry.value as Subscription)
+      .map((entry) => normalise(entry.value as StoredSubscription))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
   }
 
-  get(id: string): Promise<Subscription | undefined> {
-    return this.#store.get<Subscription>(PREFIX + id)
+  async get(id: string): Promise<Subscription | undefined> {
+    const stored = await this.#store.get<StoredSubscription>(PREFIX + id)
+    return stored === undefined ? undefined : normalise(stored)
   }
 
   async delete(id: string): Promise<boolean> {
     const deleted = await this.#store.delete(PREFIX + id)
+    await this.#secrets.delete(secretName(id))
     if (deleted) await this.#changed()
     return deleted
   }
 
-  /** The subscriptions whose pattern matches an event type, oldest first. */
-  async matching(type: string): Promise<Subscription[]> {
+  /**
+   * Moves secrets stored inline by earlier versions into `ctx.secrets` and rewrites those records without them
+   * (signed `switchyard`, as they were). Safe to run on several nodes at once. Resolves to how many moved.
+   */
+  async migrate(): Promise<number> {
+    let moved = 0
+    for (const { key, value } of await this.#store.list({ prefix: PREFIX })) {
+      const stored = value as StoredSubscription
+      if (typeof stored.secret !== 'string') continue
+      await this.#secrets.set(secretName(stored.id), stored.secret)
+      await this.#store.set(key, normalise(stored))
+      moved++
+    }
+    if (moved > 0) await this.#changed()
+    return moved
+  }
+
+  /** The subscriptions whose pattern matches an event type, oldest first; one without a secret is left out. */
+  async matching(type: string): Promise<ActiveSubscription[]> {
     const revision = await this.#store.get<string>(REVISION)
     if (this.#cached === undefined || this.#cached.revision !== revision) {
-      const subscriptions = (await this.list()).map((subscription) => ({
-        subscription,
-        pattern: compilePattern(subscription.pattern),
-      }))
+      const subscriptions: Cached['subscriptions'] = []
+      for (const subscription of await this.list()) {
+        const secret = await this.#secrets.get(secretName(subscription.id))
+        if (secret !== undefined)
+          subscriptions.push({
+            subscription: { ...subscription, secret },
+            pattern: compilePattern(subscription.pattern),
+          })
+      }
       this.#cached = { revision, subscriptions }
     }
     return this.#cached.subscriptions
@@ -97,14 +150,11 @@ export class SubscriptionRegistry {
   }
 }
 
-/**
- * Drops the secret.
- *
- * @example
- * ```ts
- * c.json(toPublic(subscription)) // { id, pattern, url, description?, createdAt }
- * ```
- */
-export function toPublic({ secret: _secret, ...rest }: Subscription): PublicSubscription {
-  return rest
+function secretName(id: string): string {
+  return `subscription:${id}`
+}
+
+// Records of earlier versions carry the secret and lack the newer fields: they were signed `switchyard`, as JSON.
+function normalise({ secret: _secret, ...stored }: StoredSubscription): Subscription {
+  return { signature: 'switchyard', format: 'json', mode: 'structured', ...stored }
 }

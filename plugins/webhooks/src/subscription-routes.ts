@@ -4,7 +4,7 @@ import * as v from 'valibot'
 import { subscriptionInput } from './config.js'
 import type { DeliveryLog } from './delivery-log.js'
 import { BlockedTargetError, UnresolvableHostError } from './errors.js'
-import { type SubscriptionRegistry, toPublic } from './subscription-registry.js'
+import type { SubscriptionRegistry } from './subscription-registry.js'
 import type { TargetGuard } from './target-guard.js'
 
 const listQuery = v.object({
@@ -14,7 +14,8 @@ const listQuery = v.object({
 /**
  * Mounts the subscription API on the plugin's Hono app (served under `/plugins/webhooks`):
  * `POST /subscriptions`, `GET /subscriptions`, `GET|DELETE /subscriptions/:id` and
- * `GET /subscriptions/:id/deliveries?limit=`. Secrets are accepted, never returned. A URL the `guard` refuses
+ * `GET /subscriptions/:id/deliveries?limit=`. Secrets are accepted and never returned, except a secret the plugin
+ * generated (none was given), once, in the answer that created it. A URL the `guard` refuses
  * (a private address, or a host that does not resolve) is a 400 with the guard's error code.
  *
  * @example
@@ -34,7 +35,8 @@ export function mountSubscriptionRoutes(
     if (!parsed.success) return invalid(c, describeIssues(parsed.issues))
     try {
       await guard.check(parsed.output.url)
-      return c.json(toPublic(await registry.create(parsed.output)), 201)
+      const { subscription, secret } = await registry.create(parsed.output)
+      return c.json(parsed.output.secret === undefined ? { ...subscription, secret } : subscription, 201)
     } catch (error) {
       if (error instanceof InvalidPatternError) return invalid(c, `pattern: ${error.message}`)
       if (error instanceof BlockedTargetError || error instanceof UnresolvableHostError) {
@@ -45,11 +47,11 @@ export function mountSubscriptionRoutes(
     }
   })
 
-  app.get('/subscriptions', async (c) => c.json({ subscriptions: (await registry.list()).map(toPublic) }))
+  app.get('/subscriptions', async (c) => c.json({ subscriptions: await registry.list() }))
 
   app.get('/subscriptions/:id', async (c) => {
     const subscription = await registry.get(c.req.param('id'))
-    return subscription ? c.json(toPublic(subscription)) : notFound(c, c.req.param('id'))
+    return subscription ? c.json(subscription) : notFound(c, c.req.param('id'))
   })
 
   app.delete('/subscriptions/:id', async (c) => {

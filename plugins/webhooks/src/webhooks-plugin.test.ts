@@ -1,11 +1,13 @@
+import { generateWebhookSecret } from '@switchyard/plugin-sdk'
 import { createTestHost, MemoryStore, type TestHost } from '@switchyard/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { DeliveryLogEntry } from './delivery-log.js'
 import type { PublicSubscription } from './subscription-registry.js'
+import { standardWebhooksCheck } from './test-support/standard-webhooks-check.js'
 import { startWebhookReceiver } from './testing/start-webhook-receiver.js'
 import { webhooksPlugin } from './webhooks-plugin.js'
 
-const secret = 'whsec_plugin_test_0123'
+const secret = generateWebhookSecret()
 const settings = { timeout_ms: 1000, retry: { attempts: 3, initial_ms: 10, max_ms: 20, jitter: false } }
 // The receivers listen on loopback, which the plugin refuses by default: these tests opt in to it.
 const config = { webhooks: { ...settings, allowed_hosts: ['127.0.0.1'] } }
@@ -25,7 +27,7 @@ async function startHost(
 }
 
 async function receiver(statuses: number[]) {
-  const started = await startWebhookReceiver(secret, statuses)
+  const started = await startWebhookReceiver(standardWebhooksCheck(secret), statuses)
   cleanup.push(started.close)
   return started
 }
@@ -76,6 +78,12 @@ describe('webhooks plugin: subscriptions API', () => {
     expect(error.code).toBe('E_VALIDATION')
     expect(error.message).toMatch(/url: /)
     expect(error.message).toMatch(/secret: expected a secret of at least 16 characters/)
+    const notStandard = await subscribe(host, {
+      pattern: '**',
+      url: 'http://127.0.0.1:9/',
+      secret: 'x'.repeat(20),
+    })
+    expect(await notStandard.text()).toMatch(/secret: expected a Standard Webhooks secret: whsec_/)
     const bad = await subscribe(host, { pattern: 'order.**.x', url: 'http://127.0.0.1:9/' })
     expect(bad.status).toBe(400)
     expect(await bad.text()).toMatch(/pattern: /)

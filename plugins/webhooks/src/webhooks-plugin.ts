@@ -7,8 +7,9 @@ import { mountSubscriptionRoutes } from './subscription-routes.js'
 import { TargetGuard } from './target-guard.js'
 
 /**
- * The webhooks plugin: delivers every event that matches a registered subscription to its URL, signed with
- * HMAC-SHA256, retried with backoff on 5xx and timeouts, with a delivery log per endpoint. Targets on loopback,
+ * The webhooks plugin: delivers every event that matches a registered subscription to its URL (as JSON or a
+ * CloudEvent), signed per Standard Webhooks (or the older `Switchyard-Signature`), retried with backoff on 5xx and
+ * timeouts, with a delivery log per endpoint. Targets on loopback,
  * private or link-local addresses are refused unless `allow_private_networks` or `allowed_hosts` allows them.
  *
  * @example
@@ -21,10 +22,13 @@ export const webhooksPlugin = definePlugin({
   name: 'webhooks',
   version: '0.1.0',
   description: 'Signed outbound webhooks with retries and a per-endpoint delivery log',
-  permissions: ['events:subscribe', 'http:routes', 'store:kv'],
+  permissions: ['events:subscribe', 'http:routes', 'store:kv', 'secrets:use'],
   config: webhooksConfig,
   async setup(ctx) {
-    const registry = new SubscriptionRegistry(ctx.store)
+    const registry = new SubscriptionRegistry(ctx.store, ctx.secrets)
+    const moved = await registry.migrate()
+    if (moved > 0)
+      ctx.logger.info({ moved }, 'moved webhook signing secrets from the plugin store to ctx.secrets')
     const log = new DeliveryLog(ctx.store, ctx.config.delivery_log_limit)
     const retry: RetryPolicy = {
       attempts: ctx.config.retry.attempts,

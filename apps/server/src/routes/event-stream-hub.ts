@@ -1,4 +1,10 @@
-import type { CompiledPattern, DeliveryOutcome, Event, EventBus } from '@switchyard/core'
+import {
+  type CompiledPattern,
+  type DeliveryOutcome,
+  type Event,
+  type EventBus,
+  toCloudEvent,
+} from '@switchyard/core'
 import { SseClientLimitError } from '../errors.js'
 
 /** What `EventStreamHub` takes (config `limits:`). */
@@ -19,8 +25,21 @@ interface Client {
   outcomes: boolean
 }
 
+/** What each message's `data` is: the Switchyard event, or the event as CloudEvents 1.0 JSON. */
+export type StreamFormat = 'json' | 'cloudevents'
+
+/** How one stream reads: its events' format, and whether delivery outcomes follow them. */
+export interface StreamOptions {
+  /** `json` by default. */
+  format?: StreamFormat
+  /** false by default. */
+  outcomes?: boolean
+}
+
 interface Group {
+  key: string
   pattern: CompiledPattern
+  format: StreamFormat
   clients: Set<Client>
 }
 
@@ -29,8 +48,8 @@ const HEARTBEAT = encoder.encode(': heartbeat\n\n')
 
 /**
  * The Server-Sent Event streams of `GET /api/v1/events/stream`: one bus observer for all of them while any is
- * open, clients grouped by pattern, each accepted event encoded once (`id` = event id, `data` = the event as
- * JSON) and the same bytes queued to every matching client. A client's queue is bounded: one whose unsent bytes
+ * open, clients grouped by pattern and format, each accepted event encoded once per format (`id` = event id,
+ * `data` = the event as JSON, or as a CloudEvent) and the same bytes queued to every matching client. A client's queue is bounded: one whose unsent bytes
  * would pass `maxBufferedBytes` is dropped (its connection is closed) rather than buffered without bound, so a
  * slow reader never holds publishing up. Publishing never waits on a client: queuing is synchronous.
  *
@@ -60,17 +79,20 @@ export class EventStreamHub {
 
   /**
    * A new stream of the events whose type matches `pattern`, starting with a `: subscribed to <pattern>`
-   * comment (events accepted from then on arrive). Throws `SseClientLimitError` past `maxClients`. `drop`
-   * ends a client that fell too far behind (the server destroys its socket); without it the stream errors.
-   * With `outcomes`, each handler's final outcome of a matching event follows as an `event: delivery` message
+   * comment (events accepted from then on arrive), each in `format` (`cloudevents`: CloudEvents 1.0 JSON).
+   * Throws `SseClientLimitError` past `maxClients`. `drop` ends a client that fell too far behind (the server
+   * destroys its socket); without it the stream errors. With `outcomes`, each handler's final outcome of a
+   * matching event follows as an `event: delivery` message
    * (`data` = `{ eventId, type, handler, status, attempts, durationMs, error? }`).
    */
-  open(pattern: CompiledPattern, drop?: () => void, outcomes = false): ReadableStream<Uint8Array> {
+  open(pattern: CompiledPattern, drop?: () => void, options: StreamOptions = {}): ReadableStream<Uint8Array> {
     if (this.#count >= this.#options.maxClients) throw new SseClientLimitError(this.#options.maxClients)
-    let group = this.#groups.get(pattern.pattern)
+    const { format = 'json', outcomes = false } = options
+    const key = `${format} ${pattern.pattern}`
+    let group = this.#groups.get(key)
     if (group === undefined) {
-      group = { pattern, clients: new Set() }
-      this.#groups.set(pattern.pattern, group)
+      group = { key, pattern, format, clients: new Set() }
+      this.#groups.set(key, group)
     }
     const target = group
     let client: Client | undefined
@@ -109,11 +131,17 @@ export class EventStreamHub {
   }
 
   #publish(event: Event): void {
-    let frame: Uint8Array | undefined
+    let json: Uint8Array | undefined
+    let cloudEvent: Uint8Array | undefined
     for (const group of this.#groups.values()) {
       if (!group.pattern.test(event.type)) continue
-      frame ??= encoder.encode(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`)
-      for (const client of group.clients) this.#send(client, frame)
+      if (group.format === 'json') {
+        json ??= encodeFrame(event.id, event)
+        for (const client of group.clients) this.#send(client, json)
+      } else {
+        cloudEvent ??= encodeFrame(event.id, toCloudEvent(event))
+        for (const client of group.clients) this.#send(client, cloudEvent)
+      }
     }
   }
 
@@ -149,9 +177,13 @@ export class EventStreamHub {
   #remove(client: Client): void {
     const { group } = client
     if (!group.clients.delete(client)) return
-    if (group.clients.size === 0) this.#groups.delete(group.pattern.pattern)
+    if (group.clients.size === 0) this.#groups.delete(group.key)
     if (--this.#count > 0) return
     this.#unobserve?.()
     clearInterval(this.#heartbeat)
   }
+}
+
+function encodeFrame(id: string, data: unknown): Uint8Array {
+  return encoder.encode(`id: ${id}\ndata: ${JSON.stringify(data)}\n\n`)
 }

@@ -74,17 +74,19 @@ const booleanText = v.optional(
 )
 
 /**
- * Query of `GET /api/v1/events/stream`: a subscription pattern (`order.*`, `order.**`); all events by default.
+ * Query of `GET /api/v1/events/stream`: a subscription pattern (`order.*`, `order.**`), all events by default;
+ * `format`: `json` (the Switchyard event, default) or `cloudevents` (CloudEvents 1.0 JSON).
  *
  * @example
  * ```ts
- * v.parse(StreamQuery, { pattern: 'order.**' })
+ * v.parse(StreamQuery, { pattern: 'order.**', format: 'cloudevents' })
  * ```
  */
 export const StreamQuery = v.object({
   pattern: v.optional(v.pipe(v.string(), v.nonEmpty())),
   /** `true`: delivery outcomes too, as `event: delivery` messages. */
   outcomes: booleanText,
+  format: v.optional(v.picklist(['json', 'cloudevents'])),
 })
 
 /**

@@ -20,6 +20,7 @@ import { startingResponse } from '../http/starting-response.js'
 import { nodeIngest } from '../routes/node-ingest.js'
 import { DEFAULT_CONFIG_FILE } from '../start/default-config-file.js'
 import { runStep } from '../start/run-step.js'
+import { secretKeyFile } from '../start/secret-key-file.js'
 import { Undo } from '../start/undo.js'
 import { hostRuntime } from './host-runtime.js'
 import { marketplaceApi } from './marketplace-api.js'
@@ -160,6 +161,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
     made = new PluginHost({
       ...(configFile ? { configPath: configFile } : { config: options.config ?? {} }),
       cwd: baseDir,
+      secretKeyFile: secretKeyFile(config, baseDir),
       store: backends.store,
       transport: backends.transport,
       databases: openPluginDatabases(config, baseDir),

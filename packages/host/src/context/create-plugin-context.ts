@@ -17,6 +17,7 @@ import {
   type PluginDatabase,
   type PluginDescriptor,
   type PluginMetrics,
+  type PluginSecrets,
   PluginStoppedError,
   type PluginStore,
   UndeclaredEventError,
@@ -29,6 +30,7 @@ import { scopedHandler } from '../faults/scoped-handler.js'
 import type { PluginHealthChecks } from '../health/plugin-health-checks.js'
 import { createPluginUse } from '../providers/create-plugin-use.js'
 import { createPluginMetrics } from './create-plugin-metrics.js'
+import { createPluginSecrets } from './create-plugin-secrets.js'
 import { createPluginServices } from './create-plugin-services.js'
 import { createPluginStore } from './create-plugin-store.js'
 import { followUpEvent, followUpInit } from './follow-up.js'
@@ -77,6 +79,7 @@ export function createPluginContext(
   const pluginServices = createPluginServices(services.services, name, guard, (undo) =>
     registrations.removers.push(undo),
   )
+  let secrets: PluginSecrets | undefined
   const logger = services.logger.child({ plugin: name })
   const use = createPluginUse(descriptor, services.providers)
 
@@ -172,6 +175,11 @@ export function createPluginContext(
       guard('use')
       return use(provider)
     }) as PluginContext['use'],
+    get secrets() {
+      guard('secrets', 'secrets:use')
+      secrets ??= createPluginSecrets(services.secrets, name)
+      return secrets
+    },
     onStop(callback) {
       guard('onStop')
       registrations.stopCallbacks.push(callback)

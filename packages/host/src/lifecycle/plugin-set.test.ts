@@ -6,6 +6,7 @@ import { EventCatalog } from '../catalog/event-catalog.js'
 import { PluginDatabaseHub } from '../database/plugin-database-hub.js'
 import { inlineCandidates } from '../discovery/inline-candidates.js'
 import { ProviderRegistry } from '../providers/provider-registry.js'
+import { SecretVault } from '../secrets/secret-vault.js'
 import { ServiceRegistry } from '../services/service-registry.js'
 import { PluginSet } from './plugin-set.js'
 
@@ -29,6 +30,7 @@ function pluginSet(options: { startTimeoutMs?: number; unwanted?: string[] } = {
     transactionTimeoutMs: 1000,
     providers: new ProviderRegistry(() => 'stopped'),
     services: new ServiceRegistry({ store: bus.store, extensions: bus.extensions }),
+    secrets: new SecretVault(bus.store),
   }
   return new PluginSet({
     services,

@@ -1,1 +1,6 @@
-export { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from './start-webhook-receiver.js'
+export {
+  type ReceivedRequest,
+  type SignatureCheck,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from './start-webhook-receiver.js'

@@ -16,9 +16,13 @@ export interface WebhookReceiver {
   close(): Promise<void>
 }
 
+/** Checks one request's signature from its headers and raw body. */
+export type SignatureCheck = (headers: IncomingHttpHeaders, body: string) => boolean
+
 /**
- * A real HTTP server on 127.0.0.1 for tests of webhook senders: it checks each request's signature with
- * `secret` (answering 401 when it does not verify) and otherwise answers with the next status of `statuses`
+ * A real HTTP server on 127.0.0.1 for tests of webhook senders: it checks each request's signature (a string is
+ * the secret of a `Switchyard-Signature`; a function checks any other scheme, such as Standard Webhooks with the
+ * `standardwebhooks` package), answering 401 when it does not verify, and otherwise answers with the next status of `statuses`
  * (the last one repeats). `delayMs` holds each answer back, to provoke timeouts.
  *
  * @example
@@ -30,7 +34,7 @@ export interface WebhookReceiver {
  * ```
  */
 export async function startWebhookReceiver(
-  secret: string,
+  check: string | SignatureCheck,
   statuses: number[] = [200],
   delayMs = 0,
 ): Promise<WebhookReceiver> {
@@ -40,7 +44,10 @@ export async function startWebhookReceiver(
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8')
-      const signatureValid = verifySignature(req.headers['switchyard-signature'] as string, body, secret)
+      const signatureValid =
+        typeof check === 'string'
+          ? verifySignature(req.headers['switchyard-signature'] as string, body, check)
+          : check(req.headers, body)
       received.push({ headers: req.headers, body, signatureValid })
       const status = signatureValid ? (statuses[received.length - 1] ?? statuses.at(-1) ?? 200) : 401
       setTimeout(() => res.writeHead(status).end(), delayMs)
