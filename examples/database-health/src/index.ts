@@ -1,0 +1,5 @@
+export {
+  databaseHealthConfig,
+  databaseHealthPlugin as default,
+  databaseHealthPlugin,
+} from './database-health-plugin.js'

@@ -1,0 +1,1 @@
+export { jwtLoginConfig, jwtLoginPlugin as default, jwtLoginPlugin } from './jwt-login-plugin.js'

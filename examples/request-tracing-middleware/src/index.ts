@@ -1,0 +1,5 @@
+export {
+  requestTracingMiddleware as default,
+  requestTracingMiddleware,
+  tracingConfig,
+} from './request-tracing-plugin.js'
