@@ -7,7 +7,8 @@
  * the token, validation, enqueue on the memory store, request logs at info to stdout) with no plugin;
  * `switchyard-handler`, the same with one no-op handler every event is dispatched to; `switchyard-sqlite`, the real
  * server on the SQLite store (the embedded default) in the given database file, with no plugin; `fastify`, the
- * Fastify peer of `fastify-target.ts`; `shipped`, the real server with `config/switchyard.yaml` as shipped (its
+ * Fastify peer of `fastify-target.ts`; `fastify-sqlite`, its durable peer (each body inserted into the given SQLite
+ * file, WAL, synchronous FULL, one commit per request); `shipped`, the real server with `config/switchyard.yaml` as shipped (its
  * five plugins from `plugins/`, request-tracing on, routes, delivery defaults) on the SQLite store in the given
  * database file, the bench token as `SWITCHYARD_ADMIN_TOKEN`.
  */
@@ -16,7 +17,7 @@ import { type HttpBindings, serve } from '@hono/node-server'
 import { loadConfig } from '@switchyard/host'
 import { startServer } from '@switchyard/server'
 import { Hono } from 'hono'
-import { fastifyIngest } from './fastify-target.js'
+import { fastifyDurableIngest, fastifyIngest } from './fastify-target.js'
 
 /** The body from the Node request, without the web `Request` and stream that `c.req.json()` builds. */
 function nodeBody(incoming: HttpBindings['incoming']): Promise<string> {
@@ -87,6 +88,9 @@ async function start(mode: string, sqliteFile: string | undefined): Promise<numb
       return switchyard({ handler: true })
     case 'fastify':
       return fastifyIngest(benchToken())
+    case 'fastify-sqlite':
+      if (!sqliteFile) throw new Error('usage: http-target.ts fastify-sqlite <database file>')
+      return fastifyDurableIngest(benchToken(), sqliteFile)
     case 'switchyard-sqlite':
       if (!sqliteFile) throw new Error('usage: http-target.ts switchyard-sqlite <database file>')
       return switchyard({ handler: false, sqliteFile })
@@ -95,7 +99,7 @@ async function start(mode: string, sqliteFile: string | undefined): Promise<numb
       return shipped(sqliteFile)
     default:
       throw new Error(
-        `usage: http-target.ts bare|bare-node-body|fastify|switchyard|switchyard-handler|switchyard-sqlite|shipped [file], got ${mode}`,
+        `usage: http-target.ts bare|bare-node-body|fastify|fastify-sqlite|switchyard|switchyard-handler|switchyard-sqlite|shipped [file], got ${mode}`,
       )
   }
 }
