@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { idempotencyChecks } from './support/idempotency-checks.js'
 import { NATS_URL, natsReachable, TestNats } from './support/test-nats.js'
 import { startTestServer, type TestServer, testConfig, waitFor } from './support/test-server.js'
 
@@ -53,6 +54,9 @@ describe.skipIf(!up)('server on transport.driver: nats', () => {
     expect(ledger.handler).toBe('recorder')
     expect(await (await t!.request('/readyz', { as: null })).json()).toEqual({ status: 'ready' })
   }, 30_000)
+
+  // A used idempotency key answers as in process (test/idempotency.test.ts), never leaving rows pending.
+  idempotencyChecks(() => t!)
 })
 
 describe.skipIf(!up)('TestNats, the cleanup of the server-on-NATS tests', () => {
