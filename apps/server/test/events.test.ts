@@ -160,7 +160,14 @@ describe.each(INGEST_PATHS)('POST /api/v1/events $path', ({ greeter, wrapped }) 
     expect(res.status).toBe(400)
     const { error } = (await res.json()) as { error: { code: string; message: string } }
     expect(error.code).toBe('E_VALIDATION')
-    expect(error.message).toContain('body.type: expected string, got 42')
+    expect(error.message).toContain('body.type: must be a string, got 42')
+  })
+
+  it('says what is wrong in a sentence: an empty type must not be empty', async () => {
+    const res = await s.request('/api/v1/events', { as: 'publish', ...json({ type: '' }) })
+    expect(await res.json()).toMatchObject({
+      error: { code: 'E_VALIDATION', message: 'body.type: must not be empty' },
+    })
   })
 
   it('answers 400 E_EVENT_VALIDATION for a bad event type and for a bad binary CloudEvent', async () => {

@@ -56,7 +56,7 @@ describe('plugins added and removed live', () => {
     const env = { SWITCHYARD_URL: server!.url, SWITCHYARD_TOKEN: TOKENS.admin }
     const load = await runCli(['plugins', 'load', join(FIXTURE_PLUGINS, 'greeter')], env)
     expect(load.code, load.stderr).toBe(0)
-    expect(load.stdout).toBe('greeter@1.0.0: started\n')
+    expect(load.stdout).toMatch(/^greeter@1\.0\.0: started/)
     expect(await statusOf('/plugins/greeter/hello')).toBe(200)
     // Loading a known plugin again reloads it.
     const again = await runCli(['plugins', 'load', join(FIXTURE_PLUGINS, 'greeter'), '--json'], env)

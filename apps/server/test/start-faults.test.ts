@@ -35,7 +35,7 @@ function spawned(configFile: string): SpawnedServer {
 }
 
 const STARTING = /"url":"(http:[^"]+)","msg":"switchyard starting/
-const LISTENING = /switchyard listening on (http:\/\/\S+)/
+const LISTENING = /switchyard listening on (http:\/\/[^\s"]+)/
 
 describe('server start', () => {
   it('opens the port first (503 starting), fails a setup that never settles with E_TIMEOUT, then serves', async () => {

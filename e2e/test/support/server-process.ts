@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 const require = createRequire(import.meta.url)
 /** The `switchyard` bin of the built @switchyard/server. */
 const CLI = join(dirname(require.resolve('@switchyard/server/package.json')), 'dist/cli.js')
-const LISTENING = /switchyard listening on (http:\/\/\S+)/
+const LISTENING = /switchyard listening on (http:\/\/[^\s"]+)/
 /** How much of a process's output is kept for error messages. */
 const OUTPUT_LIMIT = 20_000
 

@@ -38,6 +38,7 @@ export {
   resolvePolicy,
   retryDelay,
 } from './delivery/delivery-policy.js'
+export { roundDuration } from './delivery/round-duration.js'
 export {
   type AttemptFields,
   ClosedError,

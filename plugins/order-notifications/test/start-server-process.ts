@@ -49,7 +49,7 @@ export async function startServerProcess(config: Record<string, unknown>): Promi
   }
 }
 
-// The CLI prints `switchyard listening on <url>` on stdout once the server accepts requests.
+// The server logs `switchyard listening on <url>` (a JSON log line on stdout) once it accepts requests.
 function listeningUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = ''
@@ -64,7 +64,7 @@ function listeningUrl(child: ChildProcess): Promise<string> {
     })
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      const listening = /^switchyard listening on (\S+)/m.exec(output)
+      const listening = /switchyard listening on (http:\/\/[^\s"]+)/.exec(output)
       if (listening === null) return
       clearTimeout(timer)
       resolve(listening[1]!)

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { CliCommand } from './cli-command.js'
-import { integerIn } from './parse-integer.js'
 import { pluginNameAt } from './plugin-name-at.js'
+import { type ServerOptions, serverOptions } from './server-options.js'
 
 /**
  * `switchyard dev [FOLDER...]`: a plugin author's loop. Starts the server (as `start`), builds each plugin folder
@@ -13,15 +13,11 @@ import { pluginNameAt } from './plugin-name-at.js'
  * ```
  */
 export const devCommand: CliCommand = (program, io) =>
-  program
-    .command('dev [folders...]')
-    .description('Run the server and rebuild and reload plugins when their files change')
-    .option('--config <file>', 'the YAML configuration (default: config/switchyard.yaml when it exists)')
-    .option(
-      '--port <n>',
-      'listen on this port instead of server.port (0: any free port)',
-      integerIn(0, 65535),
-    )
+  serverOptions(
+    program
+      .command('dev [folders...]')
+      .description('Run the server and rebuild and reload plugins when their files change'),
+  )
     .addHelpText(
       'after',
       `
@@ -29,7 +25,7 @@ FOLDERS are plugin packages (default: the current folder). Each is built with it
 build) and loaded, then watched: a change outside dist/ and node_modules/ builds it again and reloads it in
 one drained swap (no event lost); a failed build keeps the running version. Stop with Ctrl-C.`,
     )
-    .action(async (folders: string[], options: { config?: string; port?: number }) => {
+    .action(async (folders: string[], options: ServerOptions) => {
       const targets = (folders.length > 0 ? folders : ['.']).map((folder) => resolve(folder))
       const names = await Promise.all(targets.map((folder) => pluginNameAt(folder)))
       const { runServer } = await import('../runtime/run-server.js')
@@ -37,5 +33,5 @@ one drained swap (no event lost); a failed build keeps the running version. Stop
       const server = await runServer(options, io)
       for (const [i, folder] of targets.entries())
         await watchPlugin(server.host, names[i]!, folder, server.host.logger)
-      io.out(`switchyard dev: watching ${targets.join(', ')}\n`)
+      server.host.logger.info({ folders: targets }, `switchyard dev: watching ${targets.join(', ')}`)
     })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { ExtensionRegistry, Logger } from '@switchyard/core'
+import { type ExtensionRegistry, type Logger, roundDuration } from '@switchyard/core'
 import type { MiddlewareHandler } from 'hono'
 import { ShuttingDownError } from '../errors.js'
 import { toErrorBody } from './error-response.js'
@@ -78,5 +78,5 @@ export function logRequest(
   request: { reqId: string; method: string; path: string; status: number },
   started: number,
 ): void {
-  logger.info({ ...request, ms: Math.round(performance.now() - started) }, 'request')
+  logger.info({ ...request, ms: roundDuration(performance.now() - started) }, 'request')
 }

@@ -1,13 +1,14 @@
 import * as v from 'valibot'
 import { InvalidJsonError, RequestValidationError } from '../errors.js'
 import { checkJsonDepth } from './check-json-depth.js'
+import { issueSentence } from './issue-sentence.js'
 
 /** Any synchronous valibot schema. */
 export type AnySchema = v.GenericSchema
 
 /**
  * Validates `value` against `schema` and returns the typed output, or throws `RequestValidationError` whose
- * message names every failing path: `body.data.status: expected string, got 3`.
+ * message names every failing path in a sentence: `body.type: must not be empty`, `body.data: is required`.
  *
  * @example
  * ```ts
@@ -20,9 +21,7 @@ export function parseInput<S extends AnySchema>(schema: S, value: unknown, where
   const lines = result.issues.map((issue) => {
     const path = v.getDotPath(issue)
     const at = path ? `${where}.${path}` : where
-    return issue.expected && issue.received
-      ? `${at}: expected ${issue.expected}, got ${issue.received}`
-      : `${at}: ${issue.message}`
+    return `${at}: ${issueSentence(issue)}`
   })
   throw new RequestValidationError(lines.join('; '))
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { type FSWatcher, watch } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Logger } from '@switchyard/core'
+import { type Logger, roundDuration } from '@switchyard/core'
 import type { PluginHost } from '@switchyard/host'
 import { loadPlugin } from './load-plugin.js'
 
@@ -63,7 +63,7 @@ export async function watchPlugin(
     try {
       await buildPlugin(folder)
       const status = await loadPlugin(host, name, folder)
-      const ms = Math.round((performance.now() - started) * 10) / 10
+      const ms = roundDuration(performance.now() - started)
       logger.info({ plugin: name, state: status.state, why, ms }, `dev: ${name} built and loaded`)
     } catch (error) {
       logger.error({ plugin: name, err: error, why }, `dev: ${name} not reloaded; the running version stays`)

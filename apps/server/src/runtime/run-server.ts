@@ -1,4 +1,5 @@
 import type { CliIo } from '../cli/cli-io.js'
+import type { LogFormat } from './log-stream.js'
 import { type RunningServer, startServer } from './start-server.js'
 
 /**
@@ -11,12 +12,13 @@ import { type RunningServer, startServer } from './start-server.js'
  * ```
  */
 export async function runServer(
-  options: { config?: string | undefined; port?: number | undefined },
+  options: { config?: string | undefined; port?: number | undefined; log?: LogFormat | undefined },
   io: CliIo,
 ): Promise<RunningServer> {
   const server = await startServer({
     ...(options.config === undefined ? {} : { configFile: options.config }),
     ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.log === undefined ? {} : { logFormat: options.log }),
     announceToken: (token, file) =>
       io.err(
         `No admin token configured: generated one (shown once${file ? `; kept hashed in ${file}, so a restart keeps it` : ''}):\n  ${token}\nexport SWITCHYARD_TOKEN=${token}\n`,
@@ -26,7 +28,6 @@ export async function runServer(
     io.err(`switchyard: ${(error as Error).message}\n`)
     process.exit(1)
   })
-  io.out(`switchyard listening on ${server.url}\n`)
   const stop = (signal: NodeJS.Signals) => {
     process.once(signal, () => process.exit(1))
     server.close().then(

@@ -33,7 +33,7 @@ export async function startServerProcess(configFile: string): Promise<ServerProc
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString()
-      const match = /listening on (http:\/\/\S+)/.exec(output)
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output)
       if (match) resolve(match[1]!)
     })
     child.stderr.on('data', (chunk: Buffer) => {

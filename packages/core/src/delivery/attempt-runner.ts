@@ -8,6 +8,7 @@ import type { DeadlineList } from './deadline-list.js'
 import type { DeliveryOutcome } from './delivery.js'
 import { toDeliveryError } from './delivery-error.js'
 import { retryDelay } from './delivery-policy.js'
+import { roundDuration } from './round-duration.js'
 
 /** What running an attempt needs from its bus. */
 export interface RunnerDeps {
@@ -108,7 +109,7 @@ export class AttemptRunner {
       handler: ctx.entry.name,
       status: 'succeeded',
       attempts: ctx.attempt,
-      durationMs: now - ctx.start,
+      durationMs: roundDuration(now - ctx.start),
     }
   }
 
@@ -142,7 +143,7 @@ export class AttemptRunner {
       handler: entry.name,
       status: error instanceof HandlerTimeoutError ? 'timed_out' : 'failed',
       attempts,
-      durationMs: performance.now() - ctx.start,
+      durationMs: roundDuration(performance.now() - ctx.start),
       error: toDeliveryError(error, ctx),
     }
   }

@@ -1,4 +1,4 @@
-import type { HealthResult } from '@switchyard/core'
+import { type HealthResult, roundDuration } from '@switchyard/core'
 import type { HealthCheck, HealthCheckOptions } from '@switchyard/plugin-sdk'
 import { HealthCheckOptionsError } from '../errors.js'
 import { withDeadline } from '../runtime/with-deadline.js'
@@ -98,7 +98,7 @@ export class PluginHealthChecks {
         const sample: HealthSample = {
           ...result,
           checkedAt: new Date().toISOString(),
-          durationMs: Date.now() - started,
+          durationMs: roundDuration(Date.now() - started),
         }
         entry.history.push(sample)
         if (entry.history.length > HEALTH_HISTORY_SIZE) entry.history.shift()
