@@ -328,12 +328,13 @@ export class PluginHost {
   }
 
   /**
-   * Stops a plugin (its dependents are disabled first) and forgets it; with `forget`, its Store state, KV and
-   * secrets too.
+   * Stops a plugin (its dependents are disabled first) and forgets it, closing its SQL database (its data stays);
+   * with `forget`, its Store state, KV and secrets too.
    */
   removePlugin(name: string, options: { forget?: boolean } = {}): Promise<void> {
     return this.#exclusive(async () => {
       await this.#control.remove(name, options.forget ?? false)
+      await this.#services.databases.release(name)
       if (options.forget) await this.#services.secrets.forget(name)
     })
   }

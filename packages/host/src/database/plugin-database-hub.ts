@@ -56,6 +56,11 @@ export class PluginDatabaseHub {
     if (applied.length > 0) this.#logger.info({ plugin, migrations: applied }, 'plugin migrations applied')
   }
 
+  /** Closes the plugin's database, keeping its data (the plugin was removed); the next use opens it again. */
+  release(plugin: string): Promise<void> {
+    return this.#close(plugin)
+  }
+
   /** Closes the plugin's database and deletes its data (uninstall with purge). */
   async purge(plugin: string): Promise<void> {
     if (this.#driver === undefined) return
