@@ -72,6 +72,7 @@ describe('marketplace over HTTP against a real registry', { timeout: 60_000 }, (
           hostRange: '^0.1.0',
           compatibility: 'compatible',
           installedVersion: null,
+          license: 'MIT',
         }),
       )
     expect(plugins.find((plugin) => plugin.name === TALLY)).toMatchObject({

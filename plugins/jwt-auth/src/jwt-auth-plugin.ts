@@ -20,6 +20,8 @@ export const jwtAuthPlugin = definePlugin({
   name: 'jwt-auth',
   version: '0.1.0',
   description: 'JWT bearer authentication (HS256/RS256/ES256, JWKS), claims mapped to scopes',
+  category: 'security',
+  tags: ['jwt', 'auth'],
   permissions: ['auth:authenticate'],
   config: jwtAuthConfig,
   setup(ctx) {

@@ -2,11 +2,12 @@ import { SwitchyardError } from '@switchyard/core'
 import semver from 'semver'
 import { type Compatibility, compatibilityOf, hostRangeOf } from '../install/compatibility.js'
 import type { MarketplaceContext } from '../marketplace-context.js'
+import { type ListingFields, listingFieldsOf } from './listing-fields.js'
 import { type IndexEntry, indexUrl, loadIndex } from './plugin-index.js'
 import type { RegistryClient } from './registry-client.js'
 
-/** One plugin offered by the registry or an index. */
-export interface CatalogEntry {
+/** One plugin offered by the registry or an index, with its `category`, `tags`, `author` and `license`. */
+export interface CatalogEntry extends ListingFields {
   name: string
   /** The newest version (the registry's `latest` tag, or the highest in the index). */
   version: string
@@ -90,6 +91,7 @@ async function registryEntries(
         version,
         versions,
         description: manifest?.description ?? null,
+        ...listingFieldsOf(manifest ?? {}),
         source: 'registry' as const,
         location: registry.url,
         downloadUrl: null,
@@ -121,6 +123,7 @@ async function indexEntries(
       version: newest.version,
       versions: sorted.map((entry) => entry.version),
       description: newest.description ?? null,
+      ...listingFieldsOf(newest),
       source: 'index' as const,
       location,
       downloadUrl: newest.download_url,
