@@ -2,6 +2,7 @@ import type { Suite } from '../lib/suite.js'
 import { coreSuite } from './core.js'
 import { hostSuite } from './host.js'
 import { httpSuite } from './http.js'
+import { isolationSuite } from './isolation.js'
 import { natsSuite } from './nats.js'
 import { sqliteSuite } from './sqlite.js'
 
@@ -9,4 +10,4 @@ import { sqliteSuite } from './sqlite.js'
  * Every suite `pnpm bench` knows, in the order they run. A new suite is a file `bench/suites/<name>.ts`
  * exporting a `Suite`, added here.
  */
-export const suites: Suite[] = [coreSuite, sqliteSuite, hostSuite, httpSuite, natsSuite]
+export const suites: Suite[] = [coreSuite, sqliteSuite, hostSuite, isolationSuite, httpSuite, natsSuite]

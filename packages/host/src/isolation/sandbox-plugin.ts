@@ -3,12 +3,11 @@ import type { Event, HandlerContext } from '@switchyard/core'
 import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import { toPluginDescriptor } from '../discovery/to-plugin-descriptor.js'
 import { BatchChannel, failUnsendable } from './batch-channel.js'
+import { PendingRequests } from './pending-requests.js'
 import { fromRemoteError, toRemoteError } from './remote-error.js'
 import { createSandboxContext, type SandboxLink, type SandboxRegistry } from './sandbox-context.js'
 import { sandboxDelivery } from './sandbox-delivery.js'
 import type { CallStep, HostMessage, SandboxMessage, SetupAnswer, WireHttp } from './sandbox-protocol.js'
-
-type Waiter = { resolve(value: unknown): void; reject(error: Error): void }
 
 /**
  * The sandbox's side of the boundary: loads the plugin module on `setup`, runs it against a sandboxed ctx, and
@@ -24,9 +23,8 @@ type Waiter = { resolve(value: unknown): void; reject(error: Error): void }
  */
 export class SandboxPlugin {
   #channel: BatchChannel<SandboxMessage>
-  #waiting = new Map<number, Waiter>()
+  #pending = new PendingRequests()
   #aborts = new Map<number, AbortController>()
-  #nextId = 0
   #descriptor: PluginDescriptor | undefined
   #provides: Record<string, unknown> = {}
   #registry: SandboxRegistry = { handlers: new Map(), callbacks: new Map(), app: undefined, pending: [] }
@@ -35,7 +33,7 @@ export class SandboxPlugin {
     this.#channel = new BatchChannel(
       post,
       failUnsendable<SandboxMessage>(
-        (id, error) => this.#settle(id, false, error),
+        (id, error) => this.#pending.settle(id, false, error),
         (message) => this.#channel.send(message),
       ),
     )
@@ -57,7 +55,7 @@ export class SandboxPlugin {
         return
       }
       case 'result':
-        this.#settle(
+        this.#pending.settle(
           message.id,
           message.ok,
           message.ok ? message.value : fromRemoteError(message.error ?? { name: 'Error', message: 'failed' }),
@@ -166,20 +164,10 @@ export class SandboxPlugin {
     )
   }
 
-  #settle(id: number, ok: boolean, value: unknown): void {
-    const waiter = this.#waiting.get(id)
-    if (waiter === undefined) return
-    this.#waiting.delete(id)
-    if (ok) waiter.resolve(value)
-    else waiter.reject(value as Error)
-  }
-
   #request(message: Record<string, unknown>): Promise<unknown> {
-    const id = this.#nextId++
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject })
-      this.#channel.send({ ...message, id } as SandboxMessage)
-    })
+    const { id, answer } = this.#pending.open()
+    this.#channel.send({ ...message, id } as SandboxMessage)
+    return answer
   }
 
   #link: SandboxLink = {

@@ -9,10 +9,10 @@ import { BatchChannel, failUnsendable } from './batch-channel.js'
 import type { IsolationMetrics } from './isolation-metrics.js'
 import type { IsolationSettings } from './isolation-settings.js'
 import type { SandboxExit, SandboxHandle } from './launch-sandbox.js'
+import { PendingRequests } from './pending-requests.js'
 import { fromRemoteError } from './remote-error.js'
 import { checkSandboxMessage, type HostMessage, type SandboxMessage } from './sandbox-protocol.js'
 
-type Waiter = { resolve(value: unknown): void; reject(error: Error): void }
 /** A request of the host to its sandbox, before it gets an id. */
 export type Request = HostMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never
 
@@ -63,8 +63,7 @@ export class SandboxSupervisor {
   #handle: SandboxHandle | undefined
   #channel: BatchChannel<HostMessage> | undefined
   #generation = 0
-  #nextId = 0
-  #waiting = new Map<number, Waiter>()
+  #pending = new PendingRequests()
   #ready!: Promise<void>
   #markReady!: () => void
   #markDown!: (error: Error) => void
@@ -116,20 +115,16 @@ export class SandboxSupervisor {
   }
 
   #send = (message: Request, signal?: AbortSignal): Promise<unknown> => {
-    const id = this.#nextId++
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject })
-      this.#channel?.send({ ...message, id } as HostMessage)
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!this.#waiting.delete(id)) return
-          this.#channel?.send({ t: 'abort', id })
-          reject(signal.reason as Error)
-        },
-        { once: true },
-      )
-    })
+    const { id, answer } = this.#pending.open()
+    this.#channel?.send({ ...message, id } as HostMessage)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        if (this.#pending.settle(id, false, signal.reason)) this.#channel?.send({ t: 'abort', id })
+      },
+      { once: true },
+    )
+    return answer
   }
 
   /** Answers a call of the sandbox of `generation`; dropped when that sandbox is gone. */
@@ -158,7 +153,7 @@ export class SandboxSupervisor {
     this.#channel = new BatchChannel(
       (batch) => handle.post(batch),
       failUnsendable<HostMessage>(
-        (id, error) => this.#settle(id, false, error),
+        (id, error) => this.#pending.settle(id, false, error),
         (message) => this.#channel?.send(message),
       ),
     )
@@ -217,17 +212,13 @@ export class SandboxSupervisor {
         this.#pingedAt = undefined
         this.#info.memory = { heapUsedBytes: checked.heapUsed, rssBytes: checked.rss }
       } else if (checked.t === 'result') {
-        this.#settle(checked.id, checked.ok, checked.ok ? checked.value : fromRemoteError(checked.error!))
+        this.#pending.settle(
+          checked.id,
+          checked.ok,
+          checked.ok ? checked.value : fromRemoteError(checked.error!),
+        )
       } else this.#options.receive(checked, generation)
     }
-  }
-
-  #settle(id: number, ok: boolean, value: unknown): void {
-    const waiter = this.#waiting.get(id)
-    if (waiter === undefined) return
-    this.#waiting.delete(id)
-    if (ok) waiter.resolve(value)
-    else waiter.reject(value as Error)
   }
 
   #kill(reason: Error): void {
@@ -244,8 +235,7 @@ export class SandboxSupervisor {
     clearInterval(this.#heartbeat)
     this.#info.lastExit = { reason, detail: error.message, at: new Date().toISOString() }
     metrics.exits.inc({ plugin, reason })
-    for (const waiter of this.#waiting.values()) waiter.reject(error)
-    this.#waiting.clear()
+    this.#pending.rejectAll(error)
     const state = this.#info.state
     if (state === 'stopped' || state === 'starting' || state === 'failed') return
     logger.error({ plugin, reason, err: error }, 'plugin sandbox ended; restarting')
@@ -309,8 +299,7 @@ export class SandboxSupervisor {
     this.#handle = undefined
     this.#generation += 1
     handle?.terminate()
-    for (const waiter of this.#waiting.values()) waiter.reject(this.#downError())
-    this.#waiting.clear()
+    this.#pending.rejectAll(this.#downError())
   }
 }
 
