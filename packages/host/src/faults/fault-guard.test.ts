@@ -68,7 +68,8 @@ const outcome = (report: DeliveryReport, handler: string) =>
   report.outcomes.find((o) => o.handler === handler)
 const plugin = (status: Status, name: string) => status.status.find((p) => p.name === name) as PluginStatus
 
-describe('installFaultGuard (a PluginHost in a child process)', () => {
+// Each test starts a Node child process that loads a PluginHost: seconds on a loaded machine, not the default 5.
+describe('installFaultGuard (a PluginHost in a child process)', { timeout: 30_000 }, () => {
   it('charges each fault to its plugin and fails the delivery it happened in; the process and other plugins go on', async () => {
     const host = await startHost()
     const rejected = await host.publish('fault.reject')
