@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './support/run-cli.js'
+import { startServerProcess } from './support/server-process.js'
 import { NATS_URL, natsReachable, TestNats } from './support/test-nats.js'
 import { startTestServer, type TestServer, testConfig } from './support/test-server.js'
 
@@ -36,6 +38,13 @@ const putSecret = (t: TestServer, name: string, value: string) =>
 const getSecret = async (t: TestServer, name: string) => {
   const res = await t.request(`/plugins/vault-user/secrets/${name}`)
   return res.status === 200 ? res.text() : undefined
+}
+
+/** The same configuration as `start(overrides)`, as a file for the CLI (a test server's own goes with it). */
+async function configFileFor(name: string, overrides: Record<string, unknown>): Promise<string> {
+  const file = join(dir, `${name}.json`)
+  await writeFile(file, JSON.stringify(testConfig({ plugin_directories: [SECRET_PLUGINS], ...overrides })))
+  return file
 }
 
 /** A value no file could hold by chance. */
@@ -98,6 +107,107 @@ describe('ctx.secrets on the SQLite store', () => {
     expect((error as Error).message).toMatch(reason)
     expect(((error as Error).cause as { code?: string }).code).toBe('E_SECRET_KEY')
   })
+})
+
+describe('switchyard secrets rotate-key', () => {
+  it('re-encrypts every secret under a new key file; the server reads them with it and refuses the old key', async () => {
+    const data = join(dir, 'rotate-file')
+    const storage = { driver: 'sqlite', path: join(data, 'switchyard.db') }
+    const value = plaintext()
+    const first = await start({ storage })
+    await putSecret(first, 'api-key', value)
+    await first.close()
+    servers.splice(0)
+    const keyFile = join(data, 'secret.key')
+    const oldKey = (await readFile(keyFile, 'utf8')).trim()
+
+    const run = await runCli(
+      ['secrets', 'rotate-key', '--config', await configFileFor('rotate-file', { storage })],
+      {},
+      dir,
+    )
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toMatch(/re-encrypted 1 secrets from key \w{16} to key \w{16}/)
+    const newKey = (await readFile(keyFile, 'utf8')).trim()
+    expect(newKey).not.toBe(oldKey)
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600)
+    await expect(stat(`${keyFile}.next`)).rejects.toThrow(/ENOENT/)
+
+    const second = await start({ storage })
+    expect(await getSecret(second, 'api-key')).toBe(value)
+    await second.close()
+    servers.splice(0)
+    process.env.SWITCHYARD_SECRET_KEY = oldKey
+    await expect(start({ storage })).rejects.toThrow(
+      /is not the key the stored plugin secrets were encrypted with/,
+    )
+  }, 60_000)
+
+  it('moves from one SWITCHYARD_SECRET_KEY to SWITCHYARD_NEW_SECRET_KEY', async () => {
+    const storage = { driver: 'sqlite', path: join(dir, 'rotate-env', 'switchyard.db') }
+    const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')]
+    process.env.SWITCHYARD_SECRET_KEY = oldKey
+    const value = plaintext()
+    const first = await start({ storage })
+    await putSecret(first, 'token', value)
+    await first.close()
+    servers.splice(0)
+
+    const env = { SWITCHYARD_SECRET_KEY: oldKey, SWITCHYARD_NEW_SECRET_KEY: newKey }
+    const configFile = await configFileFor('rotate-env', { storage })
+    const run = await runCli(['secrets', 'rotate-key', '--config', configFile], env, dir)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toBe('')
+    process.env.SWITCHYARD_SECRET_KEY = newKey
+    expect(await getSecret(await start({ storage }), 'token')).toBe(value)
+  }, 60_000)
+})
+
+describe('secret() config fields', () => {
+  const token = `tok_${randomBytes(12).toString('hex')}`
+  const plugins = { 'vault-user': { config: { api_token: token, region: 'us' } } }
+
+  it('are redacted in the plugin list, /plugins/status, the effective config and the reload answer', async () => {
+    const t = await start({ plugins })
+    for (const path of [
+      '/api/v1/events/plugins',
+      '/plugins/status',
+      '/api/v1/events/plugins/vault-user/config',
+      '/api/v1/events/plugins/vault-user/config-schema',
+    ]) {
+      const text = await (await t.request(path)).text()
+      expect(text, path).not.toContain(token)
+    }
+    const effective = await (await t.request('/api/v1/events/plugins/vault-user/config')).json()
+    expect(effective).toEqual({ plugin: 'vault-user', config: { api_token: '[redacted]', region: 'us' } })
+    const reload = await t.request('/api/v1/events/reload-config', { method: 'POST' })
+    expect(await reload.text()).not.toContain(token)
+  })
+
+  it('are never quoted in a config error', async () => {
+    const t = await start({ plugins: { 'vault-user': { config: { api_token: 'wrong-secret-value' } } } })
+    const status = await (await t.request('/plugins/status')).text()
+    expect(status).toContain('expected a token starting with tok_, got [redacted]')
+    expect(status).not.toContain('wrong-secret-value')
+  })
+
+  it('are scrubbed from every log line of a real server process, the plugin’s own included', async () => {
+    const configFile = join(dir, 'redaction.json')
+    await writeFile(configFile, JSON.stringify(testConfig({ plugin_directories: [SECRET_PLUGINS], plugins })))
+    const server = await startServerProcess(configFile)
+    try {
+      const res = await fetch(`${server.url}/plugins/status`, {
+        headers: { authorization: 'Bearer admin-token-1234' },
+      })
+      expect(res.status).toBe(200)
+    } finally {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+    const output = server.output()
+    expect(output).toContain('vault-user uses [redacted]')
+    expect(output).not.toContain(token)
+  }, 30_000)
 })
 
 describe.skipIf(!up)('ctx.secrets on the NATS store', () => {

@@ -43,6 +43,8 @@ import { registerHostMetrics } from './metrics/host-metrics.js'
 import { renderMetrics } from './metrics/render-metrics.js'
 import { ProviderRegistry } from './providers/provider-registry.js'
 import { loadSecretKey } from './secrets/load-secret-key.js'
+import { redactConfig, secretStrings } from './secrets/redact-config.js'
+import { redactingLogger, SecretStrings } from './secrets/redacting-logger.js'
 import { SecretVault } from './secrets/secret-vault.js'
 import { ServiceRegistry } from './services/service-registry.js'
 
@@ -78,6 +80,7 @@ export class PluginHost {
   #plugins: PluginSet
   #control: PluginControl
   #queue: Promise<unknown> = Promise.resolve()
+  #secretStrings = new SecretStrings()
   /** The plugin directories scanned last (absolute): a rescan removes plugins of directories no longer listed. */
   #scanned: string[] = []
 
@@ -90,7 +93,8 @@ export class PluginHost {
         })
       : validateConfig(options.config)
     checkIsolationSupport(this.#loaded)
-    this.logger = options.logger ?? noopLogger
+    // Every line the host, the bus and the plugins log goes through it: `secret()` config values never reach a log.
+    this.logger = redactingLogger(options.logger ?? noopLogger, this.#secretStrings)
     this.#ownsBus = options.bus === undefined
     this.bus =
       options.bus ??
@@ -213,6 +217,17 @@ export class PluginHost {
   }
 
   /**
+   * What a running plugin's config is, as the API may show it: the fields its schema marks `secret()` read
+   * `[redacted]`. Undefined when it is not running; throws `PluginNotFoundError` (E_NOT_FOUND).
+   */
+  effectiveConfig(name: string): unknown {
+    const record = this.#control.record(name)
+    return record.runtime === undefined
+      ? undefined
+      : redactConfig(record.descriptor?.config, record.runtime.config)
+  }
+
+  /**
    * The error behind a plugin's `failed` state, or behind its last refused reload, as thrown (`status()` carries
    * its code and message); undefined when there is none.
    */
@@ -281,6 +296,8 @@ export class PluginHost {
       applyBusSettings(this.bus, next.config)
       const previous = this.#loaded.config
       this.#loaded = next
+      for (const { record, config } of changes)
+        this.#secretStrings.add(secretStrings(record.descriptor?.config, config))
       for (const { record, config } of changes) await this.#control.applyConfig(record, config, previous)
       this.#warnRoutes()
       return next.config
@@ -412,8 +429,11 @@ export class PluginHost {
   }
 
   // A plugin's config goes through the `config.load` contributions of running plugins, then its schema.
-  #configure(descriptor: PluginDescriptor): Promise<ConfigureResult> {
-    return configurePlugin(descriptor, this.#loaded, this.#configureContext(descriptor.name))
+  // Its secret values are known to the log before its setup can log them.
+  async #configure(descriptor: PluginDescriptor): Promise<ConfigureResult> {
+    const result = await configurePlugin(descriptor, this.#loaded, this.#configureContext(descriptor.name))
+    if (result.ok) this.#secretStrings.add(secretStrings(descriptor.config, result.config))
+    return result
   }
 
   // Each config.load contribution may take as long as the configured plugin may take to start.

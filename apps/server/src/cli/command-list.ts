@@ -8,6 +8,7 @@ import { emitCommand } from './emit-command.js'
 import { eventsCommand } from './events-command.js'
 import { explainCommand } from './explain-command.js'
 import { pluginsCommand } from './plugins-command.js'
+import { secretsCommand } from './secrets-command.js'
 import { startCommand } from './start-command.js'
 import { tokenCommand } from './token-command.js'
 
@@ -25,6 +26,7 @@ export const commands: readonly CliCommand[] = [
   dlqCommand,
   configCommand,
   tokenCommand,
+  secretsCommand,
   createPluginCommand,
   completionCommand,
 ]

@@ -88,6 +88,18 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
     },
     (c) => c.json(runtime.pluginConfigSchema(c.req.param('name')!) as object),
   )
+  api.route(
+    {
+      method: 'get',
+      path: '/api/v1/events/plugins/:name/config',
+      scope: 'read',
+      tag,
+      summary:
+        "The config a running plugin runs with (defaults filled in); fields marked secret() read '[redacted]'",
+      responses: { 200: '{ plugin, config } (config null when it is not running)', 404: 'No such plugin' },
+    },
+    (c) => c.json(runtime.pluginConfig(c.req.param('name')!) as object),
+  )
   read('/plugins/status', 'Status of every plugin', () => ({ plugins: runtime.plugins() }))
   read('/plugins/metrics', 'Metrics of every plugin, as JSON', () => runtime.pluginMetrics())
   api.route(

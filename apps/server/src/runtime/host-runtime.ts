@@ -58,6 +58,7 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
     },
     catalog: () => host.eventCatalog(),
     pluginConfigSchema: (name) => host.pluginConfigSchema(name),
+    pluginConfig: (name) => ({ plugin: name, config: host.effectiveConfig(name) ?? null }),
     services: (query) => host.services.discover(query),
     async health() {
       const report = await host.health()

@@ -56,6 +56,8 @@ export interface ServerRuntime {
    * and changes nothing.
    */
   reloadConfig(): Promise<unknown>
+  /** The config a running plugin runs with, `secret()` fields redacted: `{ plugin, config }` (null when stopped). */
+  pluginConfig(name: string): unknown
   /** A plugin's configuration schema as JSON Schema; throws `E_NOT_FOUND` for an unknown plugin. */
   pluginConfigSchema(name: string): unknown
   /** Declared event schemas as JSON Schema. */

@@ -5,6 +5,7 @@ import {
   type PluginDescriptor,
 } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
+import { isSecretPath, REDACTED } from '../secrets/redact-config.js'
 
 /** The result of `parsePluginConfig`: the parsed config, or the issues with their paths inside the config. */
 export type PluginConfigResult =
@@ -13,7 +14,7 @@ export type PluginConfigResult =
 
 /**
  * Parses a plugin's raw config with its `config` schema (a plugin without one gets the raw object). Returns a
- * result so the host can place each issue in its file.
+ * result so the host can place each issue in its file. An issue on a `secret()` field never quotes the value.
  *
  * @example
  * ```ts
@@ -26,6 +27,15 @@ export function parsePluginConfig(descriptor: PluginDescriptor, raw: unknown): P
   if (descriptor.config === undefined) return { ok: true, config: Object.freeze({ ...(input as object) }) }
   const result = v.safeParse(descriptor.config, input)
   if (result.success) return { ok: true, config: result.output }
-  const issues = result.issues.map(describeIssue)
+  const issues = result.issues.map((issue) => hideSecret(descriptor.config, describeIssue(issue)))
   return { ok: false, issues, error: new PluginConfigError(descriptor.name, issues) }
+}
+
+function hideSecret(schema: unknown, issue: DescribedIssue): DescribedIssue {
+  if (issue.received === undefined || !isSecretPath(schema, issue.keys)) return issue
+  return {
+    ...issue,
+    message: issue.message.split(issue.received).join(REDACTED),
+    received: REDACTED,
+  }
 }

@@ -3,6 +3,7 @@ import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import type { PluginCandidate, PluginSourceKind } from '../discovery/plugin-candidate.js'
 import type { IsolationStatus } from '../runtime/plugin-engine.js'
 import type { PluginRoute, PluginRuntime } from '../runtime/plugin-runtime.js'
+import { redactConfig } from '../secrets/redact-config.js'
 import { type PluginDependency, pluginDependencies } from './plugin-dependencies.js'
 
 /**
@@ -73,6 +74,8 @@ export interface PluginStatus {
   reason?: string
   error?: { code: string; message: string }
   warnings: string[]
+  /** The config it runs with, while it runs; fields its schema marks `secret()` read `[redacted]`. */
+  config?: unknown
 }
 
 /**
@@ -124,6 +127,7 @@ export function toPluginStatus(record: PluginRecord): PluginStatus {
       ? {}
       : { error: { code: (error as { code?: string }).code ?? 'E_INTERNAL', message: error.message } }),
     warnings: [...record.warnings],
+    ...(runtime === undefined ? {} : { config: redactConfig(descriptor?.config, runtime.config) }),
   }
 }
 
