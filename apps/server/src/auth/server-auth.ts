@@ -63,7 +63,9 @@ export async function serverAuth(
     access.update(tokens, publicPaths(next), stored)
   }
   if (path !== undefined) {
-    watchFile(path, { interval: WATCH_INTERVAL_MS, persistent: false }, () => {
+    watchFile(path, { interval: WATCH_INTERVAL_MS, persistent: false }, (now, before) => {
+      // Node reports a file that is missing from the start as a change from nothing to nothing.
+      if (now.mtimeMs === before.mtimeMs && now.size === before.size) return
       apply(current).then(
         () => options.logger.info({ file: path }, 'token file changed: tokens reloaded'),
         (error: unknown) =>
