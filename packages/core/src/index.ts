@@ -104,10 +104,13 @@ export { noopLogger } from './noop-logger.js'
 export { type CompiledPattern, compilePattern, matchesPattern, patternToSubject } from './pattern/pattern.js'
 export { PatternIndex } from './pattern/pattern-index.js'
 export { type CompiledRoute, compileRoutes, type RouteTable } from './routing/route-table.js'
+export { matchesAuditQuery, pageAuditRecords } from './store/audit-query.js'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js'
 export { pendingRecord } from './store/pending-record.js'
 export type {
   AttemptStart,
+  AuditQuery,
+  AuditRecord,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,

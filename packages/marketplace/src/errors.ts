@@ -2,10 +2,22 @@ import { SwitchyardError } from '@switchyard/core'
 
 type ErrorOptions = { cause?: unknown }
 
-/** The marketplace section of the configuration, or the options given in code, are invalid. */
+/** One problem of the marketplace section: the key path inside the section and what was wrong there. */
+export interface MarketplaceConfigIssue {
+  path: readonly PropertyKey[]
+  message: string
+}
+
+/**
+ * The marketplace section of the configuration, or the options given in code, are invalid. `issues` name each
+ * key path (inside the section), so a caller holding the file can point at its line.
+ */
 export class MarketplaceConfigError extends SwitchyardError {
-  constructor(message: string) {
+  readonly issues: readonly MarketplaceConfigIssue[]
+
+  constructor(message: string, issues: readonly MarketplaceConfigIssue[] = []) {
     super('E_CONFIG', `marketplace: ${message}`)
+    this.issues = issues
   }
 }
 
@@ -48,6 +60,23 @@ export class IntegrityError extends SwitchyardError {
       'E_INTEGRITY',
       `${url}: integrity mismatch, expected ${expected}, got ${actual}; nothing was installed`,
     )
+  }
+}
+
+/**
+ * A signature check refused the package: unsigned, signed by a key not trusted while `require_signature` is on, a
+ * signature that does not verify, or an upgrade signed by another key than the installed version's.
+ */
+export class SignatureError extends SwitchyardError {
+  constructor(what: string, reason: string) {
+    super('E_SIGNATURE', `${what}: ${reason}; nothing was installed`)
+  }
+}
+
+/** A signing key file cannot be used: unreadable, not an Ed25519 private key, or without a valid `key_id:` line. */
+export class SigningKeyError extends SwitchyardError {
+  constructor(file: string, reason: string, options?: ErrorOptions) {
+    super('E_SIGNING_KEY', `${file}: ${reason}`, options)
   }
 }
 
@@ -172,6 +201,8 @@ export const MARKETPLACE_ERROR_STATUS: Readonly<Record<string, number>> = {
   E_HAS_DEPENDENTS: 409,
   E_UPGRADE_SOURCE: 409,
   E_INTEGRITY: 422,
+  E_SIGNATURE: 422,
+  E_SIGNING_KEY: 400,
   E_ARCHIVE_FORMAT: 422,
   E_UNSAFE_ARCHIVE: 422,
   E_ARCHIVE_LIMIT: 422,

@@ -14,11 +14,14 @@ export {
   LockfileError,
   MARKETPLACE_ERROR_STATUS,
   MarketplaceConfigError,
+  type MarketplaceConfigIssue,
   NotAPluginError,
   NotInstalledError,
   PackageNotFoundError,
   PluginStartError,
   PluginVerifyError,
+  SignatureError,
+  SigningKeyError,
   SourceNotAllowedError,
   UnsafeArchiveError,
   UpgradeSourceError,
@@ -43,3 +46,13 @@ export {
 export type { MarketplaceOptions } from './marketplace-context.js'
 export type { Catalog, CatalogEntry, CatalogProblem } from './registry/build-catalog.js'
 export { PLUGIN_KEYWORD } from './registry/registry-client.js'
+export { UNSIGNED } from './trust/check-signature.js'
+export { digestArchive } from './trust/digest-archive.js'
+export { fingerprintOf, KEY_ID, KEY_NAME, keyIdOf } from './trust/key-id.js'
+export { type ArchiveSignature, signArchive } from './trust/sign-archive.js'
+export {
+  readSigningKey,
+  type SigningKey,
+  type WrittenSigningKey,
+  writeSigningKey,
+} from './trust/signing-key.js'

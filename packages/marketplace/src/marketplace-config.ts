@@ -1,6 +1,9 @@
 import * as v from 'valibot'
 import { describeIssues } from './describe-issues.js'
 import { MarketplaceConfigError } from './errors.js'
+import { isSourceEntry, SOURCE_KINDS } from './trust/allowed-source.js'
+import { KEY_ID, keyIdMatches } from './trust/key-id.js'
+import { parsePublicKey } from './trust/public-key.js'
 
 const MiB = 1024 * 1024
 const positiveInt = (fallback: number) =>
@@ -19,10 +22,32 @@ const LimitsSchema = v.strictObject({
   install_timeout_ms: positiveInt(300_000),
 })
 
+/** A key whose signatures are trusted: its id (`name:SHA256:…`, or a registry's `SHA256:…`) and PEM SPKI key. */
+const TrustedKeySchema = v.pipe(
+  v.strictObject({
+    key_id: v.pipe(v.string(), v.regex(KEY_ID, 'a key id such as "acme:SHA256:<43 base64 characters>"')),
+    public_key: v.pipe(
+      v.string(),
+      v.check(
+        (pem) => parsePublicKey(pem) !== undefined,
+        'an Ed25519 or ECDSA P-256 public key in PEM (SPKI)',
+      ),
+    ),
+  }),
+  v.forward(
+    v.check((entry) => {
+      const parsed = parsePublicKey(entry.public_key)
+      return parsed === undefined || keyIdMatches(entry.key_id, parsed.key)
+    }, 'a key id whose fingerprint is that of public_key (switchyard keys generate prints both)'),
+    ['key_id'],
+  ),
+)
+
 /**
  * The `marketplace:` section of the configuration file. `allowed_sources` lists `registry`, `index`, `url`
- * (any direct URL) or URL prefixes that direct URLs must start with; `token` is the registry's bearer token
- * (else the npmrc `//host/:_authToken` is used).
+ * (any configured registry, any configured index, any direct URL) or URLs: a registry or index URL, or a prefix
+ * (same origin, path under it) that direct URLs must start with. `token` is the registry's bearer token (else the
+ * npmrc `//host/:_authToken` is used). `trusted_keys` and `require_signature` decide which signatures count.
  *
  * @example
  * ```ts
@@ -35,11 +60,15 @@ export const MarketplaceConfigSchema = v.strictObject({
   token: v.optional(v.nullable(v.string()), null),
   indexes: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'a non-empty string'))), []),
   install_dir: v.optional(v.pipe(v.string(), v.minLength(1, 'a non-empty string')), '.switchyard/plugins'),
-  allowed_sources: v.optional(v.array(v.pipe(v.string(), v.minLength(1, 'a non-empty string'))), [
-    'registry',
-    'index',
-    'url',
-  ]),
+  allowed_sources: v.optional(
+    v.array(
+      v.pipe(v.string(), v.check(isSourceEntry, 'registry, index, url or an absolute http(s) or file URL')),
+    ),
+    [...SOURCE_KINDS],
+  ),
+  trusted_keys: v.optional(v.array(TrustedKeySchema), []),
+  /** On: unsigned packages and signatures by keys not in `trusted_keys` are refused (`E_SIGNATURE`). */
+  require_signature: v.optional(v.boolean(), false),
   limits: v.optional(LimitsSchema, {}),
   // Read by the host: where the plugins installed here run (none | worker | process).
   isolation: v.optional(v.picklist(['none', 'worker', 'process'])),
@@ -62,6 +91,12 @@ export type MarketplaceLimits = MarketplaceConfig['limits']
  */
 export function parseMarketplaceConfig(input: unknown): MarketplaceConfig {
   const result = v.safeParse(MarketplaceConfigSchema, input ?? {})
-  if (!result.success) throw new MarketplaceConfigError(describeIssues(result.issues, 'marketplace'))
+  if (!result.success) {
+    const issues = result.issues.map((issue) => ({
+      path: (issue.path ?? []).map((item) => item.key as PropertyKey),
+      message: describeIssues([issue], 'marketplace').replace(/^[^:]*: /, ''),
+    }))
+    throw new MarketplaceConfigError(describeIssues(result.issues, 'marketplace'), issues)
+  }
   return result.output
 }

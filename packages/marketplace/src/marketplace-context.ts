@@ -10,6 +10,8 @@ import {
 import type { FetchOptions } from './registry/fetch-resource.js'
 import { readNpmrcToken } from './registry/npmrc-token.js'
 import { RegistryClient } from './registry/registry-client.js'
+import { isAllowedSource } from './trust/allowed-source.js'
+import { TrustedKeys } from './trust/trusted-keys.js'
 
 /**
  * Options of `new Marketplace(...)`.
@@ -52,8 +54,10 @@ export interface MarketplaceContext {
   token(): Promise<string | null>
   provided: readonly string[]
   npmCommand: string
-  /** Whether `allowed_sources` lists the source's kind or a prefix of its URL. */
+  /** Whether `allowed_sources` lists the source's kind or a URL it is or lies under. */
   allows(source: LockSource): boolean
+  /** The `trusted_keys` of the configuration, read once. */
+  trustedKeys: TrustedKeys
 }
 
 /**
@@ -91,18 +95,12 @@ export function createContext(options: MarketplaceOptions): MarketplaceContext {
     },
     provided: options.providedPackages ?? ['@switchyard/core', '@switchyard/plugin-sdk'],
     npmCommand: options.npmCommand ?? 'npm',
-    allows(source) {
-      const allowed = config.allowed_sources
-      return allowed.includes(source.kind) || allowed.some((prefix) => isPrefix(prefix, source.location))
-    },
+    allows: (source) => isAllowedSource(config.allowed_sources, source),
+    trustedKeys: new TrustedKeys(config.trusted_keys),
   }
 }
 
 async function lookupToken(config: MarketplaceConfig, files: readonly string[]): Promise<string | null> {
   if (config.token) return config.token
   return (await readNpmrcToken(config.registry!, files)) ?? null
-}
-
-function isPrefix(prefix: string, location: string): boolean {
-  return /^(https?|file):/i.test(prefix) && location.startsWith(prefix)
 }

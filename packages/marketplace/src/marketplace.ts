@@ -1,6 +1,7 @@
 import { mkdtemp, rename, rm, rmdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import semver from 'semver'
+import type { PackageIdentity } from './archive/package-identity.js'
 import { AlreadyInstalledError, HasDependentsError, NotInstalledError, UpgradeSourceError } from './errors.js'
 import { parseInstallRequest } from './install/install-request.js'
 import { LOCKFILE_NAME, type LockEntry, Lockfile } from './install/lockfile.js'
@@ -12,6 +13,7 @@ import { swapIntoPlace } from './install/swap-into-place.js'
 import { createContext, type MarketplaceContext, type MarketplaceOptions } from './marketplace-context.js'
 import { buildCatalog, type Catalog } from './registry/build-catalog.js'
 import { type Artifact, resolveArtifact } from './registry/resolve-artifact.js'
+import { refuseSignerChange } from './trust/refuse-signer-change.js'
 
 /** An installed plugin: its lockfile entry and its folder. */
 export interface InstalledPlugin extends LockEntry {
@@ -55,12 +57,9 @@ export class Marketplace {
     this.#lockfile = new Lockfile(join(this.installDir, LOCKFILE_NAME))
   }
 
-  /** The plugins of the registry and the indexes, with compatibility and installed versions. */
+  /** The plugins of the registry and the indexes, with compatibility and installed versions and signers. */
   async catalog(): Promise<Catalog> {
-    const installed = new Map(
-      [...(await this.#lockfile.read())].map(([name, entry]) => [name, entry.version]),
-    )
-    return buildCatalog(this.#context, installed)
+    return buildCatalog(this.#context, await this.#lockfile.read())
   }
 
   /** The installed plugins, from the lockfile. */
@@ -87,9 +86,15 @@ export class Marketplace {
    * Replaces an installed plugin with the newest version matching `range` (the `latest` tag by default) from
    * the registry or the indexes. With a `replace` hook the host swaps the running plugin in one drained step
    * (no event lost); otherwise the old one is stopped and the new one started. If that fails the old files,
-   * lock entry and running plugin come back (`E_PLUGIN_START` with `rolledBack`).
+   * lock entry and running plugin come back (`E_PLUGIN_START` with `rolledBack`). A version signed by another
+   * key than the installed one's (or unsigned, when it was signed) is refused (`E_SIGNATURE`) unless `force`.
    */
-  upgrade(name: string, range?: string, hooks: MarketplaceHooks = this.#hooks): Promise<UpgradeResult> {
+  upgrade(
+    name: string,
+    range?: string,
+    hooks: MarketplaceHooks = this.#hooks,
+    options: { force?: boolean } = {},
+  ): Promise<UpgradeResult> {
     return this.#exclusive(async () => {
       const lock = await this.#lockfile.read()
       const current = lock.get(name)
@@ -101,7 +106,13 @@ export class Marketplace {
       if (target === current.version || (range === undefined && semver.lt(target, current.version)))
         return unchanged
       const previous = await this.#packageAt(name)
-      const entry = await this.#stageAndSwap(artifact, lock, hooks, { previous })
+      const acceptSigner = options.force
+        ? undefined
+        : (identity: PackageIdentity, signer: string) => refuseSignerChange(current, identity, signer)
+      const entry = await this.#stageAndSwap(artifact, lock, hooks, {
+        previous,
+        ...(acceptSigner ? { acceptSigner } : {}),
+      })
       return { plugin: this.#withDir(entry), previousVersion: current.version, changed: true }
     })
   }
@@ -160,9 +171,13 @@ export class Marketplace {
     artifact: Artifact,
     lock: ReadonlyMap<string, LockEntry>,
     hooks: MarketplaceHooks,
-    options: { previous?: PluginPackage; check?: (staged: StagedPlugin) => void },
+    options: {
+      previous?: PluginPackage
+      check?: (staged: StagedPlugin) => void
+      acceptSigner?: (identity: PackageIdentity, signer: string) => void
+    },
   ): Promise<LockEntry> {
-    const staged = await stagePlugin(artifact, this.#context, hooks)
+    const staged = await stagePlugin(artifact, this.#context, hooks, options.acceptSigner)
     try {
       options.check?.(staged)
       const { previous } = options

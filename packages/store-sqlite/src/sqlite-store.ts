@@ -1,5 +1,7 @@
 import type {
   AttemptStart,
+  AuditQuery,
+  AuditRecord,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
@@ -18,6 +20,7 @@ import {
   resolveSqliteStoreOptions,
   type SqliteStoreOptions,
 } from './sqlite-store-options.js'
+import { AuditTable } from './tables/audit-table.js'
 import { DeadLetterTable } from './tables/dead-letter-table.js'
 import { EventLedger } from './tables/event-ledger.js'
 import { IdempotencyRecords } from './tables/idempotency-records.js'
@@ -38,7 +41,7 @@ const UNLIMITED = -1
 
 /**
  * The durable embedded `Store`: one SQLite file in WAL mode holds the outbox of accepted events, the delivery
- * ledger, idempotency records, dead letters, plugin state and plugin KV. Writes from concurrent callers are
+ * ledger, idempotency records, dead letters, plugin state, plugin KV and the audit trail. Writes from concurrent callers are
  * group-committed, and every write promise resolves only after its transaction committed. A bad path or a
  * corrupt file throws `StoreOpenError` from the constructor.
  *
@@ -59,6 +62,7 @@ export class SqliteStore implements Store {
   readonly #idempotency: IdempotencyRecords
   readonly #deadLetters: DeadLetterTable
   readonly #plugins: PluginData
+  readonly #audit: AuditTable
   readonly #retentionTimer: NodeJS.Timeout | undefined
   readonly #wal: WalSync | undefined
   readonly #startAttempts: (starts: readonly AttemptStart[]) => void
@@ -75,6 +79,7 @@ export class SqliteStore implements Store {
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)
     this.#plugins = new PluginData(this.#db)
+    this.#audit = new AuditTable(this.#db)
     this.#startAttempts = this.#db.transaction((starts: readonly AttemptStart[]) =>
       this.#ledger.start(starts),
     )
@@ -180,6 +185,20 @@ export class SqliteStore implements Store {
   kvList(namespace: string, options: KvListOptions = {}): Promise<KvEntry[]> {
     const { prefix = '', after, limit = UNLIMITED } = options
     return this.#read(() => this.#plugins.kvList(namespace, prefix, after, limit, Date.now()))
+  }
+
+  /** Committed (group-committed with other writes) before it resolves, like an accepted event. */
+  async addAuditRecord(record: AuditRecord): Promise<void> {
+    const copy = { ...record, scopes: [...record.scopes] }
+    return this.#queue.push(() => this.#audit.add(copy))
+  }
+
+  listAuditRecords(query?: AuditQuery): Promise<AuditRecord[]> {
+    return this.#read(() => this.#audit.list(query))
+  }
+
+  async purgeAuditRecords(before: Date): Promise<number> {
+    return this.#queue.push(() => this.#audit.purge(before))
   }
 
   /**

@@ -4,7 +4,7 @@ import { natsName, parseOptions, positiveInt } from './parse-options.js'
 
 /** Options of `connectNatsStore`. */
 export interface NatsStoreOptions extends NatsConnectionOptions {
-  /** Prefix of the KV bucket names (`<prefix>_ledger`, `_processed`, `_dead_letters`, `_plugins`, `_kv`). Default `switchyard`. */
+  /** Prefix of the KV bucket names (`<prefix>_ledger`, `_processed`, `_dead_letters`, `_plugins`, `_kv`, `_audit`). Default `switchyard`. */
   bucketPrefix?: string
   /** How long an idempotency record lasts (the bucket's TTL). Default 24 hours. */
   idempotencyTtlMs?: number

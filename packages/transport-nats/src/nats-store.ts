@@ -2,6 +2,8 @@ import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type {
   AttemptStart,
+  AuditQuery,
+  AuditRecord,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
@@ -14,6 +16,7 @@ import type {
 } from '@switchyard/core'
 import { jetstreamManagerOf, openConnection } from './connection/open-connection.js'
 import { TransportClosedError } from './errors.js'
+import { AuditBucket } from './kv/audit-bucket.js'
 import { DeadLetterBucket } from './kv/dead-letter-bucket.js'
 import { DeliveryLedger } from './kv/delivery-ledger.js'
 import { JsonBucket } from './kv/json-bucket.js'
@@ -28,11 +31,12 @@ interface Buckets {
   deadLetters: JsonBucket
   plugins: JsonBucket
   kv: JsonBucket
+  audit: JsonBucket
 }
 
 /**
  * The core `Store` in JetStream KV buckets, so every node shares idempotency records, dead letters, the
- * delivery ledger, plugin state and plugin KV. The event stream of `NatsTransport` is the durable outbox of
+ * delivery ledger, plugin state, plugin KV and the audit trail. The event stream of `NatsTransport` is the durable outbox of
  * accepted events; this store only keeps the ledger beside it. Create it with `connectNatsStore`.
  *
  * @example
@@ -49,6 +53,7 @@ export class NatsStore implements Store {
   readonly #ledger: DeliveryLedger
   readonly #deadLetters: DeadLetterBucket
   readonly #kv: PluginKvBucket
+  readonly #audit: AuditBucket
   readonly #nc: NatsConnection
   readonly #ownsConnection: boolean
   #closed = false
@@ -61,6 +66,7 @@ export class NatsStore implements Store {
     this.#ledger = new DeliveryLedger(buckets.ledger)
     this.#deadLetters = new DeadLetterBucket(buckets.deadLetters)
     this.#kv = new PluginKvBucket(buckets.kv)
+    this.#audit = new AuditBucket(buckets.audit)
     this.#ownsConnection = ownsConnection
   }
 
@@ -155,6 +161,20 @@ export class NatsStore implements Store {
     return this.#kv.list(namespace, options)
   }
 
+  /** Acknowledged by the server (stored in JetStream) before it resolves. */
+  addAuditRecord(record: AuditRecord): Promise<void> {
+    this.#open()
+    return this.#audit.add(record)
+  }
+
+  listAuditRecords(query?: AuditQuery): Promise<AuditRecord[]> {
+    return this.#audit.list(query)
+  }
+
+  purgeAuditRecords(before: Date): Promise<number> {
+    return this.#audit.purge(before)
+  }
+
   /** Writes are acknowledged by the server before they resolve, so closing only releases the connection. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -196,14 +216,16 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
     const kvm = new Kvm(nc)
     const open = (suffix: string, ttlMs: number): Promise<JsonBucket> =>
       JsonBucket.open(kvm, `${options.bucketPrefix}_${suffix}`, { ttlMs, replicas: options.replicas })
-    const [ledger, processed, deadLetters, plugins, kv] = await Promise.all([
+    const [ledger, processed, deadLetters, plugins, kv, audit] = await Promise.all([
       open('ledger', options.ledgerTtlMs),
       open('processed', options.idempotencyTtlMs),
       open('dead_letters', 0),
       open('plugins', 0),
       open('kv', 0),
+      // Kept until the server's audit retention purges it.
+      open('audit', 0),
     ])
-    return new NatsStore(nc, { ledger, processed, deadLetters, plugins, kv }, owned)
+    return new NatsStore(nc, { ledger, processed, deadLetters, plugins, kv, audit }, owned)
   } catch (error) {
     if (owned) await nc.close()
     throw error

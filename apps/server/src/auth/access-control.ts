@@ -4,7 +4,7 @@ import { ForbiddenError } from '../errors.js'
 import { requestInfoOf } from '../http/request-info.js'
 import type { ServerEnv } from '../http/server-env.js'
 import { authenticateRequest } from './plugin-authentication.js'
-import { type Scope, type StoredToken, TokenAuth, type TokenConfig } from './token-auth.js'
+import { type Principal, type Scope, type StoredToken, TokenAuth, type TokenConfig } from './token-auth.js'
 
 const { authenticate } = serviceExtensionPoints
 
@@ -99,6 +99,11 @@ export class AccessControl {
     } catch {
       return false
     }
+  }
+
+  /** Who an `Authorization` header names (a known token's name and scopes), or undefined; never throws. */
+  identify(authorization: string | undefined): Principal | undefined {
+    return this.#tokens.identify(authorization)
   }
 
   /** Middleware that lets a request through when its path is public or it is granted `scope`. */

@@ -89,6 +89,15 @@ export class TokenAuth {
     return principal
   }
 
+  /** The principal of a header carrying a known token, whatever its scopes; undefined otherwise. */
+  identify(header: string | null | undefined): Principal | undefined {
+    try {
+      return this.#authenticate(header)
+    } catch {
+      return undefined
+    }
+  }
+
   #authenticate(header: string | null | undefined): Principal {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
     if (!match) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <token>"')

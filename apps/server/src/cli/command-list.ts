@@ -1,3 +1,4 @@
+import { auditCommand } from './audit-command.js'
 import type { CliCommand } from './cli-command.js'
 import { completionCommand } from './completion-command.js'
 import { configCommand } from './config-command.js'
@@ -7,6 +8,7 @@ import { dlqCommand } from './dlq-command.js'
 import { emitCommand } from './emit-command.js'
 import { eventsCommand } from './events-command.js'
 import { explainCommand } from './explain-command.js'
+import { keysCommand } from './keys-command.js'
 import { pluginsCommand } from './plugins-command.js'
 import { secretsCommand } from './secrets-command.js'
 import { startCommand } from './start-command.js'
@@ -27,6 +29,9 @@ export const commands: readonly CliCommand[] = [
   configCommand,
   tokenCommand,
   secretsCommand,
+
+  keysCommand,
+  auditCommand,
   createPluginCommand,
   completionCommand,
 ]

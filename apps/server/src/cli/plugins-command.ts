@@ -7,6 +7,7 @@ import type { CliIo } from './cli-io.js'
 import { apiClient, type ClientOptions, clientOptions, printResult } from './client-options.js'
 import { formatTable } from './format-table.js'
 import { pluginNameAt } from './plugin-name-at.js'
+import { signCommand } from './sign-command.js'
 
 /** The fields of a plugin's status the CLI shows. */
 interface PluginLine {
@@ -19,11 +20,13 @@ interface PluginLine {
   reason?: string
   error?: { code: string; message: string }
   isolation?: { mode: string }
+  /** Marketplace-installed plugins: the key id that signed it, or `unsigned`. */
+  signer?: string
 }
 
 const pluginTable = (plugins: PluginLine[]): string =>
   formatTable(
-    ['NAME', 'VERSION', 'STATE', 'MODE', 'HANDLERS', 'SOURCE', 'REASON'],
+    ['NAME', 'VERSION', 'STATE', 'MODE', 'HANDLERS', 'SOURCE', 'SIGNER', 'REASON'],
     plugins.map((p) => [
       p.name,
       p.version ?? '-',
@@ -31,6 +34,7 @@ const pluginTable = (plugins: PluginLine[]): string =>
       p.isolation?.mode ?? '-',
       String(p.handlers?.length ?? 0),
       p.source ?? '-',
+      p.signer ?? '-',
       p.error ? `${p.error.code}: ${p.error.message}` : (p.reason ?? ''),
     ]),
   )
@@ -68,7 +72,7 @@ export const pluginsCommand: CliCommand = (program, io) => {
   const plugins = program
     .command('plugins')
     .description(
-      'List, enable, disable, reload, load, install, upgrade or uninstall plugins of a running server',
+      'List, enable, disable, reload, load, install, upgrade or uninstall plugins of a running server; sign archives',
     )
 
   clientOptions(plugins.command('list').description('List the plugins with their state')).action(
@@ -112,7 +116,9 @@ export const pluginsCommand: CliCommand = (program, io) => {
       .description('Install a plugin from the marketplace (by name) or from a tarball/zip URL')
       .option('--version <range>', 'version or range of NAME (default: latest)')
       .option('--download-url <url>', 'install from an npm tarball (.tgz) or .zip instead of the registry')
-      .option('--sha256 <hex>', 'expected checksum of the download'),
+      .option('--sha256 <hex>', 'expected checksum of the download')
+      .option('--signature <base64>', 'its Ed25519 signature (switchyard plugins sign), with --key-id')
+      .option('--key-id <id>', "the signer's key id"),
     io,
     (client, name, options: InstallOptions) =>
       client.request('POST', '/api/v1/plugins/install', installBody(name, options)),
@@ -121,10 +127,15 @@ export const pluginsCommand: CliCommand = (program, io) => {
     plugins
       .command('upgrade <name>')
       .description('Upgrade an installed plugin; the old version keeps running if the new one fails to start')
-      .option('--version <range>', 'version, range or dist-tag to move to (default: latest)'),
+      .option('--version <range>', 'version, range or dist-tag to move to (default: latest)')
+      .option('--force', 'accept a version signed by another key than the installed one'),
     io,
-    (client, name, { version }: { version?: string }) =>
-      client.request('POST', '/api/v1/plugins/upgrade', { name, ...(version ? { version } : {}) }),
+    (client, name, { version, force }: { version?: string; force?: boolean }) =>
+      client.request('POST', '/api/v1/plugins/upgrade', {
+        name,
+        ...(version ? { version } : {}),
+        ...(force ? { force: true } : {}),
+      }),
   )
   pluginAction(
     plugins
@@ -142,19 +153,24 @@ export const pluginsCommand: CliCommand = (program, io) => {
       return client.request('DELETE', `/api/v1/plugins/uninstall/${at(name)}${search}`)
     },
   )
+  signCommand(plugins, io)
 }
 
 interface InstallOptions {
   version?: string
   downloadUrl?: string
   sha256?: string
+  signature?: string
+  keyId?: string
 }
 
 function installBody(name: string | undefined, options: InstallOptions): Record<string, unknown> {
   const url = options.downloadUrl
   if ((name === undefined) === (url === undefined))
     throw new UsageError('give either NAME or --download-url URL')
+  const { signature, keyId } = options
+  const signed = signature || keyId ? { signature, key_id: keyId } : {}
   return url
-    ? { download_url: url, ...(options.sha256 ? { checksum_sha256: options.sha256 } : {}) }
+    ? { download_url: url, ...(options.sha256 ? { checksum_sha256: options.sha256 } : {}), ...signed }
     : { name, ...(options.version ? { version: options.version } : {}) }
 }

@@ -1,9 +1,11 @@
 import type { Logger } from '@switchyard/core'
 import { type SwitchyardConfig, validateConfig } from '@switchyard/host'
-import { type Context, Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { auditTrail } from '../audit/audit-trail.js'
 import type { AccessControl } from '../auth/access-control.js'
 import { RouteNotFoundError } from '../errors.js'
 import { ApiBuilder } from '../openapi/api-builder.js'
+import { auditRoutes } from '../routes/audit-routes.js'
 import { deadLetterRoutes } from '../routes/dead-letter-routes.js'
 import { eventRoutes } from '../routes/event-routes.js'
 import { EventStreamHub } from '../routes/event-stream-hub.js'
@@ -38,7 +40,7 @@ export interface AppOptions {
 }
 
 /**
- * Builds the Hono app: request ids, request logs, drain refusal, plugin middleware, every route of the API
+ * Builds the Hono app: request ids, request logs, drain refusal, plugin middleware, the audit trail, every route of the API
  * (auth, body limit and validation per route), plugin routes under `/plugins/<name>`, JSON 404 and errors.
  *
  * @example
@@ -51,6 +53,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   const { runtime, access, closing } = options
   const app = new Hono<ServerEnv>()
   app.use(requestContext({ logger: options.logger, closing, extensions: runtime.bus.extensions }))
+  app.use(auditTrail({ store: runtime.store, access, logger: options.logger }))
 
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const api = new ApiBuilder(app, access, options.bodyLimitBytes, limits.json_depth)
@@ -65,6 +68,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   pluginRoutes(api, runtime)
   marketplaceRoutes(api, runtime)
   serviceRoutes(api, runtime)
+  auditRoutes(api, runtime)
   systemRoutes(api, {
     runtime,
     metrics: options.metrics,
@@ -75,9 +79,21 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
 
   // A plugin's own routes: reading needs `read`, anything else `publish`.
   const forward = (c: Context<ServerEnv>) => runtime.pluginFetch(c.req.raw)
+  const audited: MiddlewareHandler<ServerEnv> = async (c, next) => {
+    c.set('auditAction', `${c.req.method} /plugins/:name/*`)
+    c.set('auditTarget', c.req.param('name') ?? '')
+    await next()
+  }
   for (const path of ['/plugins/:name', '/plugins/:name/*']) {
-    app.on(['GET', 'HEAD'], path, access.guard('read'), forward)
-    app.on(['POST', 'PUT', 'PATCH', 'DELETE'], path, access.guard('publish'), api.limitBody(), forward)
+    app.on(['GET', 'HEAD'], path, audited, access.guard('read'), forward)
+    app.on(
+      ['POST', 'PUT', 'PATCH', 'DELETE'],
+      path,
+      audited,
+      access.guard('publish'),
+      api.limitBody(),
+      forward,
+    )
   }
 
   app.notFound((c) => {

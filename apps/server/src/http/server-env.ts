@@ -15,5 +15,9 @@ export interface ServerEnv {
   Variables: {
     /** From `X-Request-Id` when the client sent a sane one, else a new UUID; echoed in the response. */
     requestId: string
+    /** The operation, for the audit trail: method and route pattern (`POST /api/v1/plugins/install`). */
+    auditAction?: string
+    /** The plugin, package, dead letter or event the request names, for the audit trail. */
+    auditTarget?: string
   }
 }

@@ -96,7 +96,11 @@ export class ApiBuilder {
     const maxDepth = this.#jsonDepth + 1
     const hasBody = body !== undefined || op.media !== undefined
     // Auth before the body is read; the body limit is enforced while reading it.
+    const action = `${op.method.toUpperCase()} ${op.path}`
     this.#app.on(op.method.toUpperCase(), op.path, async (c) => {
+      c.set('auditAction', action)
+      const target = c.req.param('name') ?? c.req.param('id')
+      if (target !== undefined) c.set('auditTarget', target)
       const pending = access.check(c, scope)
       if (pending !== undefined) await pending
       const text = hasBody ? await readBodyText(c, maxBytes) : ''

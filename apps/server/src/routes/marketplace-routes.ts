@@ -37,15 +37,19 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
       scope: 'admin',
       tag,
       summary:
-        'Install a plugin by name/range, or from a tarball/zip URL with an optional sha256; nothing changes on failure',
+        'Install a plugin by name/range, or from a tarball/zip URL with an optional sha256 and Ed25519 signature (key_id, signature); nothing changes on failure',
       body: InstallRequestSchema,
       responses: {
         201: 'The installed plugin',
         409: 'Marketplace disabled',
-        422: 'Integrity or load failure',
+        403: 'Source not in marketplace.allowed_sources',
+        422: 'Integrity, signature (E_SIGNATURE) or load failure',
       },
     },
-    async (c, { body }) => c.json((await marketplace().install(body)) as object, 201),
+    async (c, { body }) => {
+      c.set('auditTarget', 'name' in body ? body.name : body.download_url)
+      return c.json((await marketplace().install(body)) as object, 201)
+    },
   )
   api.route(
     {
@@ -54,16 +58,19 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
       scope: 'admin',
       tag,
       summary:
-        'Upgrade an installed plugin to the newest version matching `version` (latest by default); if the new one fails to start, the old one keeps running',
+        'Upgrade an installed plugin to the newest version matching `version` (latest by default); if the new one fails to start, the old one keeps running. A version signed by another key than the installed one is refused unless `force`',
       body: UpgradeRequestSchema,
       responses: {
         200: '{ plugin, previousVersion, changed }',
         404: 'Not installed, or no such version',
         409: 'Marketplace disabled, or installed from a URL',
-        422: 'The new version was refused or failed to start (rolled back)',
+        422: 'The new version was refused (integrity, signature) or failed to start (rolled back)',
       },
     },
-    async (c, { body }) => c.json((await marketplace().upgrade(body.name, body.version)) as object),
+    async (c, { body }) =>
+      c.json(
+        (await marketplace().upgrade(body.name, body.version, { force: body.force ?? false })) as object,
+      ),
   )
   api.route(
     {

@@ -73,6 +73,29 @@ const booleanText = v.optional(
   ),
 )
 
+const Time = v.pipe(
+  v.string(),
+  v.check((text) => /^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text)), 'an RFC 3339 time'),
+)
+
+/**
+ * Query of `GET /api/v1/audit`: a time range (`from` inclusive, `to` exclusive, RFC 3339), a token name, text the
+ * action contains, and the page (`after` the last id, `limit` 1-1000).
+ *
+ * @example
+ * ```ts
+ * v.parse(AuditListQuery, { token: 'ops', action: 'install', limit: '50' })
+ * ```
+ */
+export const AuditListQuery = v.object({
+  from: v.optional(Time),
+  to: v.optional(Time),
+  token: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  action: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  after: v.optional(v.string()),
+  limit: v.optional(Limit),
+})
+
 /**
  * Query of `GET /api/v1/events/stream`: a subscription pattern (`order.*`, `order.**`), all events by default;
  * `format`: `json` (the Switchyard event, default) or `cloudevents` (CloudEvents 1.0 JSON).

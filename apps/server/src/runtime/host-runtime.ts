@@ -29,7 +29,11 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
   return {
     bus: host.bus,
     store: host.store,
-    plugins: () => host.status(),
+    plugins: () =>
+      host.status().map((plugin) => {
+        const signer = options.marketplace.signerOf(plugin.entry)
+        return signer === undefined ? plugin : { ...plugin, signer }
+      }),
     pluginHealth: (name) => host.pluginHealth(name),
     async pluginMetrics() {
       const all = await host.registry.getMetricsAsJSON()

@@ -23,6 +23,13 @@ export interface ReloadableMarketplace extends MarketplaceApi {
   check(section: unknown): void
   /** Checks a section, then uses it from the next operation on; an operation in flight ends on the old one. */
   apply(section: unknown): void
+  /**
+   * Who signed the marketplace-installed plugin whose entry module is `entry` (a key id or `unsigned`); undefined
+   * for a plugin the marketplace did not install. Answered from the lockfile as last read (`refresh`).
+   */
+  signerOf(entry: string): string | undefined
+  /** Reads the lockfile's signers again; operations do it themselves when they end. */
+  refresh(): Promise<void>
 }
 
 /**
@@ -46,9 +53,15 @@ export function marketplaceApi(
 ): ReloadableMarketplace {
   let marketplace = initial
   let queue: Promise<unknown> = Promise.resolve()
+  // Package folder (with a trailing separator) -> signer, from the lockfile.
+  let signers = new Map<string, string>()
+  const refresh = async () => {
+    const installed = await marketplace.installed()
+    signers = new Map(installed.map((plugin) => [plugin.dir + sep, plugin.signer]))
+  }
   // Each operation reads `marketplace` when its turn comes, so a swap never runs two at once on one folder.
   const exclusive = <T>(work: (current: Marketplace) => Promise<T>): Promise<T> => {
-    const run = queue.then(() => work(marketplace))
+    const run = queue.then(() => work(marketplace)).finally(refresh)
     queue = run.catch(() => undefined)
     return run
   }
@@ -68,7 +81,8 @@ export function marketplaceApi(
     list: () => marketplace.catalog(),
     install: (request) =>
       exclusive(async (current) => withIsolation(host, await current.install(request, hooks))),
-    upgrade: (name, version) => exclusive((current) => current.upgrade(name, version, hooks)),
+    upgrade: (name, version, options) =>
+      exclusive((current) => current.upgrade(name, version, hooks, options)),
     uninstall: (name, options) => exclusive((current) => current.uninstall(name, hooks, options)),
     check(section) {
       build(section)
@@ -76,6 +90,11 @@ export function marketplaceApi(
     apply(section) {
       marketplace = build(section)
     },
+    signerOf(entry) {
+      for (const [dir, signer] of signers) if (entry.startsWith(dir)) return signer
+      return undefined
+    },
+    refresh,
   }
 }
 

@@ -10,10 +10,15 @@ export type ServerHealth = HealthReport & { eventLoop: EventLoopSample }
 export interface MarketplaceApi {
   list(): Promise<unknown>
   install(
-    request: { name: string; version?: string } | { download_url: string; checksum_sha256?: string },
+    request:
+      | { name: string; version?: string }
+      | { download_url: string; checksum_sha256?: string; signature?: string; key_id?: string },
   ): Promise<unknown>
-  /** To the newest version matching `version` (a range or dist-tag; `latest` by default), rolled back on failure. */
-  upgrade(name: string, version?: string): Promise<unknown>
+  /**
+   * To the newest version matching `version` (a range or dist-tag; `latest` by default), rolled back on failure;
+   * `force` accepts a version signed by another key than the installed one's.
+   */
+  upgrade(name: string, version?: string, options?: { force?: boolean }): Promise<unknown>
   /** Refused while other plugins depend on it, unless `force`. */
   uninstall(name: string, options?: { force?: boolean; purge?: boolean }): Promise<unknown>
 }
@@ -32,9 +37,18 @@ export interface ServerRuntime {
     EventBus,
     'enqueue' | 'explain' | 'observe' | 'replayDeadLetter' | 'extensions' | 'limits'
   >
-  readonly store: Pick<Store, 'deliveries' | 'listDeadLetters' | 'getDeadLetter' | 'deleteDeadLetter'>
-  /** Every known plugin with its state. */
-  plugins(): PluginStatus[]
+  readonly store: Pick<
+    Store,
+    | 'deliveries'
+    | 'listDeadLetters'
+    | 'getDeadLetter'
+    | 'deleteDeadLetter'
+    | 'addAuditRecord'
+    | 'listAuditRecords'
+    | 'purgeAuditRecords'
+  >
+  /** Every known plugin with its state; marketplace-installed ones with their `signer` (key id or `unsigned`). */
+  plugins(): (PluginStatus & { signer?: string })[]
   /** One plugin's health checks; throws `E_NOT_FOUND` for an unknown plugin. */
   pluginHealth(name: string): Promise<unknown>
   /** Plugins' own metrics as JSON (`GET /plugins/metrics`). */

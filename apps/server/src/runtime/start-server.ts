@@ -8,8 +8,8 @@ import {
   type SwitchyardConfigInput,
   validateConfig,
 } from '@switchyard/host'
-import { Marketplace } from '@switchyard/marketplace'
 import { pino } from 'pino'
+import { AuditRetention } from '../audit/audit-retention.js'
 import { serverAuth } from '../auth/server-auth.js'
 import type { StartStep } from '../errors.js'
 import { EventLoopMonitor } from '../health/event-loop-monitor.js'
@@ -26,6 +26,7 @@ import { hostRuntime } from './host-runtime.js'
 import { defaultLogFormat, type LogFormat, logStream } from './log-stream.js'
 import { marketplaceApi } from './marketplace-api.js'
 import { openBackends } from './open-backends.js'
+import { openMarketplace } from './open-marketplace.js'
 import { openPluginDatabases } from './open-plugin-databases.js'
 import { registerSelf } from './register-self.js'
 import { ServerMetrics } from './server-metrics.js'
@@ -122,9 +123,19 @@ async function start(options: StartServerOptions, context: StartContext): Promis
     options.configFile ??
     (options.config === undefined && existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
   // What a reload applies: the file again, or the same object.
-  const readConfig = async () =>
-    (configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})).config
-  const config = await runStep('config', readConfig, CONFIG_TIMEOUT_MS)
+  const readLoaded = async () =>
+    configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})
+  const readConfig = async () => (await readLoaded()).config
+  const marketplaceSettings = { hostVersion: versionOf('@switchyard/core/package.json'), cwd: process.cwd() }
+  // The marketplace section is checked with the rest, so its errors too name the file and line.
+  const { config, marketplace } = await runStep(
+    'config',
+    async () => {
+      const loaded = await readLoaded()
+      return { config: loaded.config, marketplace: openMarketplace(loaded, marketplaceSettings) }
+    },
+    CONFIG_TIMEOUT_MS,
+  )
   const step = <T>(name: StartStep, work: () => T | Promise<T>) =>
     runStep(name, work, config.server.start_timeout_ms)
   // Relative paths in the configuration (plugin_directories, storage.path) are taken from the working directory.
@@ -149,8 +160,6 @@ async function start(options: StartServerOptions, context: StartContext): Promis
   })
   undo.push(() => auth.close())
   const { access } = auth
-  const marketplaceSettings = { hostVersion: versionOf('@switchyard/core/package.json'), cwd: baseDir }
-  const marketplace = new Marketplace({ ...marketplaceSettings, config: config.marketplace })
 
   const { host, metrics, loop, unobserve } = await step('plugins', async () => {
     let made: PluginHost | undefined
@@ -192,12 +201,20 @@ async function start(options: StartServerOptions, context: StartContext): Promis
     loop,
     closing: closing.signal,
   })
+  const marketplaceOps = marketplaceApi(host, marketplace, marketplaceSettings)
+  // The signers of installed plugins, shown in the plugin list, are read before the first request.
+  await marketplaceOps.refresh()
+  const retention = new AuditRetention(backends.store, config.audit.retention_days, logger)
+  undo.push(() => retention.stop())
   const runtime = hostRuntime(host, {
     readConfig,
-    onConfig: (next) => auth.apply(next),
+    onConfig: (next) => {
+      auth.apply(next)
+      retention.update(next.audit.retention_days)
+    },
     readiness: () => readiness.check(),
     eventLoop: () => loop.sample(),
-    marketplace: marketplaceApi(host, marketplace, marketplaceSettings),
+    marketplace: marketplaceOps,
   })
   const app = createApp({
     runtime,
@@ -245,6 +262,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
         )
         // The host stops the plugins and closes the bus it made over the store and transport.
         await host.stop()
+        retention.stop()
         unobserve()
         loop.stop()
         auth.close()

@@ -2,11 +2,14 @@ import { Fifo } from '../delivery/fifo.js'
 import type { Event } from '../event/event.js'
 import { isoNow } from '../event/iso-now.js'
 import { isFinalStatus } from '../ledger/delivery-status.js'
+import { pageAuditRecords } from './audit-query.js'
 import { IdempotencyKeys } from './idempotency-keys.js'
 import { MemoryKv } from './memory-kv.js'
 import { pendingRecord } from './pending-record.js'
 import type {
   AttemptStart,
+  AuditQuery,
+  AuditRecord,
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
@@ -27,6 +30,8 @@ export interface MemoryStoreOptions {
   idempotencyTtlMs?: number
   /** Dead letters kept. Default 10,000. */
   maxDeadLetters?: number
+  /** Audit records kept. Default 10,000. */
+  maxAuditRecords?: number
 }
 
 interface LedgerEntry {
@@ -50,6 +55,7 @@ export class MemoryStore implements Store {
   #maxKeys: number
   #ttlMs: number
   #maxDeadLetters: number
+  #maxAuditRecords: number
   #ledger = new Map<string, LedgerEntry>()
   /** Ledger event ids oldest first, for eviction (nothing else deletes from the ledger). */
   #ledgerOrder = new Fifo<string>()
@@ -60,12 +66,14 @@ export class MemoryStore implements Store {
   #deadLetters = new Map<string, DeadLetter>()
   #plugins = new Map<string, PluginState>()
   #kv = new MemoryKv()
+  #audit = new Map<string, AuditRecord>()
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#maxEvents = options.maxEvents ?? 10_000
     this.#maxKeys = options.maxIdempotencyKeys ?? 100_000
     this.#ttlMs = options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000
     this.#maxDeadLetters = options.maxDeadLetters ?? 10_000
+    this.#maxAuditRecords = options.maxAuditRecords ?? 10_000
   }
 
   async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
@@ -174,14 +182,7 @@ export class MemoryStore implements Store {
   }
 
   async purgeDeadLetters(before: Date): Promise<number> {
-    let purged = 0
-    for (const [id, deadLetter] of this.#deadLetters) {
-      if (Date.parse(deadLetter.failedAt) < before.getTime()) {
-        this.#deadLetters.delete(id)
-        purged++
-      }
-    }
-    return purged
+    return deleteOlder(this.#deadLetters, (deadLetter) => deadLetter.failedAt, before)
   }
 
   async getPluginState(plugin: string): Promise<PluginState | undefined> {
@@ -214,6 +215,19 @@ export class MemoryStore implements Store {
     return this.#kv.list(namespace, options)
   }
 
+  async addAuditRecord(record: AuditRecord): Promise<void> {
+    this.#audit.set(record.id, { ...record, scopes: [...record.scopes] })
+    evictOldest(this.#audit, this.#maxAuditRecords)
+  }
+
+  async listAuditRecords(query: AuditQuery = {}): Promise<AuditRecord[]> {
+    return pageAuditRecords(this.#audit.values(), query)
+  }
+
+  async purgeAuditRecords(before: Date): Promise<number> {
+    return deleteOlder(this.#audit, (record) => record.time, before)
+  }
+
   async close(): Promise<void> {}
 
   #entry(eventId: string): LedgerEntry {
@@ -238,6 +252,18 @@ export class MemoryStore implements Store {
     if (open) this.#unfinished.add(eventId)
     else this.#unfinished.delete(eventId)
   }
+}
+
+/** Deletes the entries whose RFC 3339 time is before `before`; returns how many. */
+function deleteOlder<T>(map: Map<string, T>, timeOf: (entry: T) => string, before: Date): number {
+  let deleted = 0
+  for (const [id, entry] of map) {
+    if (Date.parse(timeOf(entry)) < before.getTime()) {
+      map.delete(id)
+      deleted++
+    }
+  }
+  return deleted
 }
 
 function evictOldest(map: Map<string, unknown>, max: number): void {

@@ -75,8 +75,49 @@ export interface KvListOptions {
 }
 
 /**
+ * One management request as the audit trail keeps it: who (token name and scopes, source address), what (method,
+ * path, action, target plugin or dead letter), when, and how it ended (the answer's status).
+ */
+export interface AuditRecord {
+  /** UUID v7 (time-ordered): the cursor for listing. */
+  id: string
+  /** RFC 3339, when the request arrived. */
+  time: string
+  /** Name of the token the request carried, null when it carried none the server knows. */
+  token: string | null
+  scopes: string[]
+  method: string
+  path: string
+  /** The operation: method and route pattern, e.g. `POST /api/v1/events/plugins/:name/disable`. */
+  action: string
+  /** The plugin, package, dead letter or event the request named, when it named one. */
+  target: string | null
+  /** HTTP status of the answer. */
+  status: number
+  requestId: string
+  /** The client's address. */
+  source: string
+}
+
+/** Filter and page for `Store.listAuditRecords`; results are oldest first. */
+export interface AuditQuery {
+  /** RFC 3339: records at or after this time. */
+  from?: string
+  /** RFC 3339: records before this time. */
+  to?: string
+  /** Token name, exactly. */
+  token?: string
+  /** Text the action contains, case-insensitive (`disable`, `POST /api/v1/plugins/install`). */
+  action?: string
+  /** Records whose id sorts after this one (the last id of the previous page). */
+  after?: string
+  limit?: number
+}
+
+/**
  * Where the bus keeps what must outlive one delivery: the outbox of accepted events, the per-handler delivery
- * ledger, idempotency records, dead letters, plugin state and plugin KV. The in-memory store is the first
+ * ledger, idempotency records, dead letters, plugin state, plugin KV and the audit trail of management requests.
+ * The in-memory store is the first
  * implementation; `@switchyard/store-sqlite` and `@switchyard/transport-nats` provide durable ones. Every
  * implementation runs `runStoreContract` from `@switchyard/core/testing`.
  *
@@ -156,6 +197,13 @@ export interface Store {
    * sorting after `after` (the last key of the previous page), at most `limit`.
    */
   kvList(namespace: string, options?: KvListOptions): Promise<KvEntry[]>
+
+  /** Keeps one audit record; resolves once it is kept as durably as the store keeps events. */
+  addAuditRecord(record: AuditRecord): Promise<void>
+  /** Audit records matching the query, oldest first. */
+  listAuditRecords(query?: AuditQuery): Promise<AuditRecord[]>
+  /** Deletes audit records older than `before`; resolves to how many were deleted. */
+  purgeAuditRecords(before: Date): Promise<number>
 
   /** Flushes pending writes and releases resources. */
   close(): Promise<void>

@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEvent } from '../event/create-event.js'
-import type { DeliveryRecord, Store } from '../store/store.js'
+import type { AuditRecord, DeliveryRecord, Store } from '../store/store.js'
 import { delay, uniqueName } from './wait-for.js'
 
 /** Tuning of `runStoreContract` for slower or coarser backends. */
@@ -328,6 +328,73 @@ export function runStoreContract(
         await delay(ttlMs * 3)
         expect(await store.kvGet(ns, 'short')).toBeUndefined()
         expect((await store.kvList(ns)).map((e) => e.key)).toEqual(['long'])
+      })
+    })
+
+    describe('audit trail', () => {
+      const audit = (
+        token: string | null,
+        action: string,
+        at: Date,
+        target: string | null = null,
+      ): AuditRecord => ({
+        id: uuidv7({ msecs: at.getTime() }),
+        time: at.toISOString(),
+        token,
+        scopes: token === null ? [] : ['admin'],
+        method: action.split(' ')[0]!,
+        path: '/api/v1/x',
+        action,
+        target,
+        status: 200,
+        requestId: uniqueName('req'),
+        source: '127.0.0.1',
+      })
+      // Far in the past and apart, so records of other tests on a shared store fall outside the range.
+      const base = Date.UTC(2001, 0, 1) + Math.floor(Math.random() * 1e9) * 1000
+      const at = (seconds: number) => new Date(base + seconds * 1000)
+      const range = { from: at(0).toISOString(), to: at(100).toISOString() }
+
+      it('keeps records and lists them oldest first within a time range', async () => {
+        const records = [
+          audit('ops', 'POST /api/v1/plugins/install', at(1), 'audit-log'),
+          audit(null, 'GET /api/v1/audit', at(2)),
+          audit('ci', 'POST /api/v1/dead-letters/:id/replay', at(3), 'dl-1'),
+        ]
+        for (const record of [records[2]!, records[0]!, records[1]!]) await store.addAuditRecord(record)
+        expect(await store.listAuditRecords(range)).toEqual(records)
+        expect(await store.listAuditRecords({ ...range, from: at(2).toISOString() })).toEqual(
+          records.slice(1),
+        )
+        expect(await store.listAuditRecords({ ...range, to: at(2).toISOString() })).toEqual(
+          records.slice(0, 1),
+        )
+      })
+
+      it('filters by token and action text, and pages after a cursor', async () => {
+        const token = uniqueName('ops')
+        const ops = [1, 2, 3, 4].map((n) =>
+          audit(token, `POST /api/v1/events/plugins/:name/${n % 2 ? 'disable' : 'enable'}`, at(n)),
+        )
+        for (const record of [...ops, audit('ci', 'POST /api/v1/events/plugins/:name/disable', at(5))])
+          await store.addAuditRecord(record)
+        const ids = (records: AuditRecord[]) => records.map((record) => record.id)
+        expect(ids(await store.listAuditRecords({ ...range, token }))).toEqual(ids(ops))
+        expect(ids(await store.listAuditRecords({ ...range, token, action: 'DISABLE' }))).toEqual(
+          ids([ops[0]!, ops[2]!]),
+        )
+        expect(ids(await store.listAuditRecords({ ...range, token, limit: 2 }))).toEqual(ids(ops.slice(0, 2)))
+        expect(ids(await store.listAuditRecords({ ...range, token, after: ops[1]!.id }))).toEqual(
+          ids(ops.slice(2)),
+        )
+      })
+
+      it('purges records older than a date', async () => {
+        const [old, recent] = [audit('ops', 'GET /x', at(1)), audit('ops', 'GET /x', at(50))]
+        await store.addAuditRecord(old)
+        await store.addAuditRecord(recent)
+        expect(await store.purgeAuditRecords(at(10))).toBeGreaterThanOrEqual(1)
+        expect(await store.listAuditRecords(range)).toEqual([recent])
       })
     })
   })

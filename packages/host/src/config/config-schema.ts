@@ -143,6 +143,11 @@ const marketplaceSchema = v.looseObject({
   isolation: v.optional(isolationSchema),
 })
 
+const auditSchema = v.strictObject({
+  // The server deletes audit records older than this, at start and hourly.
+  retention_days: v.optional(positiveInt, 90),
+})
+
 /**
  * The valibot schema of the whole configuration file (`config/switchyard.yaml`). Every key is optional and
  * takes the default DESIGN.md documents; unknown keys are errors.
@@ -174,6 +179,7 @@ export const configSchema = v.strictObject({
   plugin_database: v.optional(pluginDatabaseSchema),
   marketplace: v.optional(marketplaceSchema, {}),
   services: v.optional(servicesSchema, {}),
+  audit: v.optional(auditSchema, {}),
 })
 
 /**

@@ -18,7 +18,31 @@ import { writeEntries } from './write-entries.js'
  * ```
  */
 export async function extractArchive(bytes: Buffer, dir: string, limits: MarketplaceLimits): Promise<void> {
-  const entries = settleEntries(await readEntries(bytes, limits))
+  await writeArchive(await readArchive(bytes, limits), dir)
+}
+
+/**
+ * Reads and checks a gzipped tarball or a zip in memory (nothing is written): its entries, the single top folder
+ * dropped. What the install reads the package.json from before it trusts the archive enough to write it.
+ *
+ * @example
+ * ```ts
+ * const entries = await readArchive(bytes, config.limits)
+ * ```
+ */
+export async function readArchive(bytes: Buffer, limits: MarketplaceLimits): Promise<ArchiveEntry[]> {
+  return settleEntries(await readEntries(bytes, limits))
+}
+
+/**
+ * Writes entries `readArchive` returned into `dir`, which must not exist yet; a rejected link removes `dir` again.
+ *
+ * @example
+ * ```ts
+ * await writeArchive(entries, join(staging, 'package'))
+ * ```
+ */
+export async function writeArchive(entries: readonly ArchiveEntry[], dir: string): Promise<void> {
   try {
     await writeEntries(dir, entries)
   } catch (error) {

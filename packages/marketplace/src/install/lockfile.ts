@@ -9,6 +9,8 @@ const EntrySchema = v.object({
   version: v.string(),
   source: v.object({ kind: v.picklist(['registry', 'index', 'url']), location: v.string() }),
   integrity: v.string(),
+  /** Key id of the signature verified at install, or `unsigned` (entries written before signatures too). */
+  signer: v.optional(v.string(), 'unsigned'),
   installedAt: v.string(),
 })
 
@@ -26,7 +28,7 @@ export type LockSource = LockEntry['source']
 export const LOCKFILE_NAME = 'switchyard-plugins.lock.json'
 
 /**
- * The marketplace's lockfile: the installed plugins with version, source, integrity (SRI of the archive)
+ * The marketplace's lockfile: the installed plugins with version, source, integrity (SRI of the archive), signer
  * and install time. Written atomically (a temporary file renamed over it), so a crash leaves the old or
  * the new content, never half of one.
  *

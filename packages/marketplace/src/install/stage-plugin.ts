@@ -1,11 +1,13 @@
 import { access, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { integrityOf, verifyIntegrity, verifySha256 } from '../archive/digest.js'
-import { extractArchive } from '../archive/extract-archive.js'
+import { readArchive, writeArchive } from '../archive/extract-archive.js'
+import { type PackageIdentity, packageIdentity } from '../archive/package-identity.js'
 import { IncompatiblePluginError, NotAPluginError, PluginVerifyError } from '../errors.js'
 import type { MarketplaceContext } from '../marketplace-context.js'
 import { fetchBytes } from '../registry/fetch-resource.js'
 import type { Artifact } from '../registry/resolve-artifact.js'
+import { checkSignature } from '../trust/check-signature.js'
 import { compatibilityOf, hostRangeOf } from './compatibility.js'
 import { installDependencies } from './install-dependencies.js'
 import type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
@@ -18,13 +20,17 @@ export interface StagedPlugin {
   plugin: PluginPackage
   /** SRI (sha512) of the downloaded archive, for the lockfile. */
   integrity: string
+  /** Key id of the verified signature, or `unsigned`. */
+  signer: string
 }
 
 /**
- * Downloads an artifact and checks its hash before writing anything, then unpacks it into a temporary
- * folder inside the install directory's parent (same file system, so the final move is a rename), checks
+ * Downloads an artifact and checks its hash and signature before writing anything (the archive is read in
+ * memory for the package.json the signature covers), then unpacks it into a temporary folder inside the install
+ * directory's parent (same file system, so the final move is a rename), checks
  * its package.json and host range, installs its dependencies and runs the `verify` hook. On any failure the
- * temporary folder is removed and the error rethrown.
+ * temporary folder is removed and the error rethrown. `acceptSigner` may refuse the signer before anything is
+ * written (an upgrade keeping to the installed version's key).
  *
  * @example
  * ```ts
@@ -35,31 +41,37 @@ export async function stagePlugin(
   artifact: Artifact,
   context: MarketplaceContext,
   hooks: MarketplaceHooks,
+  acceptSigner?: (identity: PackageIdentity, signer: string) => void,
 ): Promise<StagedPlugin> {
   const token = artifact.source.kind === 'registry' && sameHost(artifact) ? await context.token() : null
   const bytes = await fetchBytes(artifact.url, { ...context.fetch, token })
   if (artifact.integrity !== undefined) verifyIntegrity(bytes, artifact.integrity, artifact.url)
   if (artifact.sha256 !== undefined) verifySha256(bytes, artifact.sha256, artifact.url)
+  const entries = await readArchive(bytes, context.config.limits)
+  const integrity = integrityOf(bytes)
+  const identity = packageIdentity(entries)
+  const signer = await checkSignature(artifact, identity, integrity, context)
+  acceptSigner?.(identity, signer)
   const parent = dirname(context.installDir)
   await mkdir(parent, { recursive: true })
   const root = await mkdtemp(join(parent, '.switchyard-staging-'))
   try {
-    const plugin = await unpack(bytes, root, artifact, context)
+    const dir = join(root, 'package')
+    await writeArchive(entries, dir)
+    const plugin = await unpack(dir, root, artifact, context)
     try {
       await hooks.verify?.(plugin)
     } catch (cause) {
       throw new PluginVerifyError(plugin.name, cause)
     }
-    return { root, plugin, integrity: integrityOf(bytes) }
+    return { root, plugin, integrity, signer }
   } catch (error) {
     await rm(root, { recursive: true, force: true })
     throw error
   }
 }
 
-async function unpack(bytes: Buffer, root: string, artifact: Artifact, context: MarketplaceContext) {
-  const dir = join(root, 'package')
-  await extractArchive(bytes, dir, context.config.limits)
+async function unpack(dir: string, root: string, artifact: Artifact, context: MarketplaceContext) {
   const manifest = await readPluginManifest(dir, artifact.name)
   if (artifact.version !== undefined && manifest.version !== artifact.version) {
     throw new NotAPluginError(

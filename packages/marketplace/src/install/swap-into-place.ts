@@ -40,6 +40,7 @@ export async function swapIntoPlace(plan: SwapPlan, hooks: MarketplaceHooks): Pr
     version,
     source: plan.source,
     integrity: staged.integrity,
+    signer: staged.signer,
     installedAt: new Date().toISOString(),
   }
   const rollback = new Rollback()

@@ -1,5 +1,6 @@
 import { SwitchyardError } from '@switchyard/core'
 import semver from 'semver'
+import { SourceNotAllowedError } from '../errors.js'
 import { type Compatibility, compatibilityOf, hostRangeOf } from '../install/compatibility.js'
 import type { MarketplaceContext } from '../marketplace-context.js'
 import { type ListingFields, listingFieldsOf } from './listing-fields.js'
@@ -25,6 +26,16 @@ export interface CatalogEntry extends ListingFields {
   compatibility: Compatibility
   /** The installed version, null when not installed. */
   installedVersion: string | null
+  /** Key id of the installed version's verified signature, `unsigned`, or null when not installed. */
+  installedSigner: string | null
+  /** Index entries only: the key id the newest version's signature names, null when it carries none. */
+  keyId: string | null
+}
+
+/** What the catalog shows of an installed plugin. */
+export interface InstalledSummary {
+  version: string
+  signer: string
 }
 
 /** A source that could not be read; the catalog still lists the others. */
@@ -42,21 +53,27 @@ export interface Catalog {
 
 /**
  * Lists the plugins of the registry (keyword `switchyard-plugin`) and of every index, with compatibility
- * against the running host and the installed version. A failing source becomes a `problem`.
+ * against the running host and the installed version and signer. A failing source, or one `allowed_sources`
+ * leaves out (not read at all), becomes a `problem`.
  *
  * @example
  * ```ts
- * const { plugins, problems } = await buildCatalog(context, new Map([['audit-log', '1.0.0']]))
+ * const { plugins, problems } = await buildCatalog(context, new Map([['audit-log', { version: '1.0.0', signer: 'unsigned' }]]))
  * ```
  */
 export async function buildCatalog(
   context: MarketplaceContext,
-  installed: ReadonlyMap<string, string>,
+  installed: ReadonlyMap<string, InstalledSummary>,
 ): Promise<Catalog> {
   const plugins: CatalogEntry[] = []
   const problems: CatalogProblem[] = []
-  const collect = async (location: string, read: () => Promise<CatalogEntry[]>) => {
+  const collect = async (
+    source: { kind: 'registry' | 'index'; location: string },
+    read: () => Promise<CatalogEntry[]>,
+  ) => {
+    const { location } = source
     try {
+      if (!context.allows(source)) throw new SourceNotAllowedError(`${source.kind} ${location}`)
       plugins.push(...(await read()))
     } catch (error) {
       const code = error instanceof SwitchyardError ? error.code : 'E_DOWNLOAD'
@@ -64,10 +81,13 @@ export async function buildCatalog(
     }
   }
   const registry = await context.registry()
-  if (registry !== null) await collect(registry.url, () => registryEntries(registry, context, installed))
+  if (registry !== null)
+    await collect({ kind: 'registry', location: registry.url }, () =>
+      registryEntries(registry, context, installed),
+    )
   for (const configured of context.config.indexes) {
     const location = indexUrl(configured, context.cwd)
-    await collect(location, () => indexEntries(location, context, installed))
+    await collect({ kind: 'index', location }, () => indexEntries(location, context, installed))
   }
   plugins.sort((a, b) => a.name.localeCompare(b.name) || a.source.localeCompare(b.source))
   return { plugins, problems }
@@ -76,7 +96,7 @@ export async function buildCatalog(
 async function registryEntries(
   registry: RegistryClient,
   context: MarketplaceContext,
-  installed: ReadonlyMap<string, string>,
+  installed: ReadonlyMap<string, InstalledSummary>,
 ): Promise<CatalogEntry[]> {
   const names = await registry.searchPlugins()
   return Promise.all(
@@ -98,7 +118,8 @@ async function registryEntries(
         checksumSha256: null,
         hostRange,
         compatibility: compatibilityOf(hostRange, context.hostVersion),
-        installedVersion: installed.get(name) ?? null,
+        ...installedOf(installed, name),
+        keyId: null,
       }
     }),
   )
@@ -107,7 +128,7 @@ async function registryEntries(
 async function indexEntries(
   location: string,
   context: MarketplaceContext,
-  installed: ReadonlyMap<string, string>,
+  installed: ReadonlyMap<string, InstalledSummary>,
 ): Promise<CatalogEntry[]> {
   const byName = new Map<string, IndexEntry[]>()
   for (const entry of await loadIndex(location, context.fetch))
@@ -130,7 +151,13 @@ async function indexEntries(
       checksumSha256: newest.checksum_sha256 ?? null,
       hostRange,
       compatibility: compatibilityOf(hostRange, context.hostVersion),
-      installedVersion: installed.get(name) ?? null,
+      ...installedOf(installed, name),
+      keyId: newest.key_id ?? null,
     }
   })
+}
+
+function installedOf(installed: ReadonlyMap<string, InstalledSummary>, name: string) {
+  const found = installed.get(name)
+  return { installedVersion: found?.version ?? null, installedSigner: found?.signer ?? null }
 }

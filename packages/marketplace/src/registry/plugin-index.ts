@@ -3,6 +3,8 @@ import { pathToFileURL } from 'node:url'
 import * as v from 'valibot'
 import { describeIssues } from '../describe-issues.js'
 import { DownloadError } from '../errors.js'
+import { KEY_ID } from '../trust/key-id.js'
+import { ED25519_SIGNATURE } from '../trust/signature-claim.js'
 import { type FetchOptions, fetchJson } from './fetch-resource.js'
 import { PACKAGE_NAME } from './package-name.js'
 
@@ -14,6 +16,11 @@ const EntrySchema = v.looseObject({
   checksum_sha256: v.optional(v.pipe(v.string(), v.regex(/^[a-fA-F0-9]{64}$/, '64 hex digits'))),
   /** The Switchyard range the plugin runs on, when the index states it. */
   host: v.optional(v.string()),
+  /** Ed25519 signature (base64) of `<name>@<version>:<sha512 SRI of the archive>` and the signer's key id. */
+  signature: v.optional(
+    v.pipe(v.string(), v.regex(ED25519_SIGNATURE, 'a base64 Ed25519 signature (88 characters)')),
+  ),
+  key_id: v.optional(v.pipe(v.string(), v.regex(KEY_ID, 'a key id such as "acme:SHA256:…"'))),
 })
 
 const IndexSchema = v.union([v.array(EntrySchema), v.looseObject({ plugins: v.array(EntrySchema) })])

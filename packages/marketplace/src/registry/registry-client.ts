@@ -8,13 +8,24 @@ const VersionSchema = v.looseObject({
   name: v.string(),
   version: v.string(),
   description: v.optional(v.string()),
-  dist: v.looseObject({ tarball: v.string(), integrity: v.optional(v.string()) }),
+  dist: v.looseObject({
+    tarball: v.string(),
+    integrity: v.optional(v.string()),
+    signatures: v.optional(v.array(v.looseObject({ keyid: v.string(), sig: v.string() })), []),
+  }),
 })
 
 const PackumentSchema = v.looseObject({
   name: v.string(),
   'dist-tags': v.optional(v.record(v.string(), v.string()), {}),
   versions: v.record(v.string(), VersionSchema),
+  time: v.optional(v.record(v.string(), v.string()), {}),
+})
+
+const KeysSchema = v.looseObject({
+  keys: v.array(
+    v.looseObject({ keyid: v.string(), key: v.string(), expires: v.optional(v.nullable(v.string()), null) }),
+  ),
 })
 
 const SearchSchema = v.looseObject({
@@ -29,6 +40,10 @@ const SearchSchema = v.looseObject({
 export type RegistryVersion = v.InferOutput<typeof VersionSchema>
 /** A registry's document for one package: its versions and dist-tags. */
 export type Packument = v.InferOutput<typeof PackumentSchema>
+/** One signing key a registry publishes at `/-/npm/v1/keys`: base64 DER SPKI, and when it stopped being valid. */
+export type RegistryKey = v.InferOutput<typeof KeysSchema>['keys'][number]
+/** A resolved version and when it was published (the packument's `time`), when the registry says. */
+export type ResolvedVersion = RegistryVersion & { publishedAt?: string }
 
 /** The keyword every Switchyard plugin package carries. */
 export const PLUGIN_KEYWORD = 'switchyard-plugin'
@@ -87,12 +102,31 @@ export class RegistryClient {
   /**
    * The version a range or dist-tag selects (the `latest` tag when none is given, the highest match otherwise).
    */
-  async resolve(name: string, range?: string): Promise<RegistryVersion> {
+  async resolve(name: string, range?: string): Promise<ResolvedVersion> {
     const packument = await this.packument(name)
     const version = pickVersion(packument, range)
     const manifest = version === undefined ? undefined : packument.versions[version]
     if (manifest === undefined) throw new PackageNotFoundError(`${name}@${range ?? 'latest'}`)
-    return manifest
+    const publishedAt = packument.time[manifest.version]
+    return publishedAt === undefined ? manifest : { ...manifest, publishedAt }
+  }
+
+  /**
+   * The registry's signing keys (`/-/npm/v1/keys`, as `npm audit signatures` reads them); null when the registry
+   * publishes none (404).
+   */
+  async keys(): Promise<RegistryKey[] | null> {
+    const url = `${this.url}-/npm/v1/keys`
+    let body: unknown
+    try {
+      body = await fetchJson(url, this.#fetch)
+    } catch (error) {
+      if (error instanceof DownloadError && error.status === 404) return null
+      throw error
+    }
+    const result = v.safeParse(KeysSchema, body)
+    if (!result.success) throw new DownloadError(url, describeIssues(result.issues, 'keys answer'))
+    return result.output.keys
   }
 }
 

@@ -3,6 +3,7 @@ import { PackageNotFoundError, SourceNotAllowedError } from '../errors.js'
 import type { InstallRequest } from '../install/install-request.js'
 import type { LockSource } from '../install/lockfile.js'
 import type { MarketplaceContext } from '../marketplace-context.js'
+import type { SignatureClaim } from '../trust/signature-claim.js'
 import { type IndexEntry, indexUrl, loadIndex } from './plugin-index.js'
 
 /** An archive to download, with what it must hash to and what it must contain. */
@@ -16,6 +17,10 @@ export interface Artifact {
   /** The package name and version the archive must declare, when asked for by name. */
   name?: string
   version?: string
+  /** The Ed25519 signature an index entry or a direct-URL request carries. */
+  signature?: SignatureClaim
+  /** Registry installs: the version's `dist.signatures` and publish time, checked against the registry's keys. */
+  registry?: { signatures: { keyid: string; sig: string }[]; publishedAt?: string }
 }
 
 /**
@@ -39,6 +44,7 @@ export async function resolveArtifact(
       url: request.download_url,
       source,
       ...(request.checksum_sha256 ? { sha256: request.checksum_sha256 } : {}),
+      ...claimOf(request),
     }
   }
   const { name, version: range } = request
@@ -47,19 +53,25 @@ export async function resolveArtifact(
     try {
       const found = await registry.resolve(name, range)
       const source: LockSource = { kind: 'registry', location: registry.url }
+      const { signatures } = found.dist
       return {
         url: found.dist.tarball,
         source,
         integrity: found.dist.integrity ?? '',
         name,
         version: found.version,
+        registry: found.publishedAt ? { signatures, publishedAt: found.publishedAt } : { signatures },
       }
     } catch (error) {
       if (!(error instanceof PackageNotFoundError)) throw error
     }
   }
   const fromIndex = await findInIndexes(name, range, context)
-  if (fromIndex === undefined) throw new PackageNotFoundError(`${name}@${range ?? 'latest'}`)
+  if (fromIndex === undefined) {
+    const refused = refusedSources(context, registry?.url)
+    if (refused.length > 0) throw new SourceNotAllowedError(refused.join(', '))
+    throw new PackageNotFoundError(`${name}@${range ?? 'latest'}`)
+  }
   const { entry, location } = fromIndex
   return {
     url: entry.download_url,
@@ -67,7 +79,25 @@ export async function resolveArtifact(
     ...(entry.checksum_sha256 ? { sha256: entry.checksum_sha256 } : {}),
     name,
     version: entry.version,
+    ...claimOf(entry),
   }
+}
+
+function claimOf(given: { signature?: string; key_id?: string }): { signature?: SignatureClaim } {
+  const { signature, key_id } = given
+  return signature && key_id ? { signature: { signature, key_id } } : {}
+}
+
+/** The configured sources `allowed_sources` kept out of a by-name lookup, for the message when nothing was found. */
+function refusedSources(context: MarketplaceContext, registry: string | undefined): string[] {
+  const refused: string[] = []
+  if (registry !== undefined && !context.allows({ kind: 'registry', location: registry }))
+    refused.push(`registry ${registry}`)
+  for (const configured of context.config.indexes) {
+    const location = indexUrl(configured, context.cwd)
+    if (!context.allows({ kind: 'index', location })) refused.push(`index ${location}`)
+  }
+  return refused
 }
 
 async function findInIndexes(

@@ -104,4 +104,20 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 5,
+    description: 'audit trail of management requests',
+    up(db) {
+      db.exec(`
+        CREATE TABLE audit_records (
+          id TEXT PRIMARY KEY,
+          time_ms INTEGER NOT NULL,
+          token TEXT,
+          action TEXT NOT NULL,
+          record TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX audit_records_time ON audit_records (time_ms);
+      `)
+    },
+  },
 ]
