@@ -51,11 +51,15 @@ async function startHost(
   options: Pick<HostOptions, 'plugins' | 'databases'> & {
     config?: SwitchyardConfigInput
     lines?: Line[]
+    /** The test expects a plugin to fail at start. */
+    failing?: boolean
   } = {},
 ): Promise<PluginHost> {
   const host = new PluginHost({
     cwd,
     appPackageJson: false,
+    // A sandbox starts in seconds on a loaded machine: the default 10 s would fail plugins for the machine's sake.
+    startTimeoutMs: 60_000,
     plugins: options.plugins ?? [SANDBOXED],
     ...(options.databases === undefined ? {} : { databases: options.databases }),
     logger: capture(options.lines ?? []),
@@ -69,6 +73,9 @@ async function startHost(
   })
   hosts.push(host)
   await host.start()
+  const failed = host.status().find((plugin) => plugin.state === 'failed')
+  if (failed !== undefined && options.failing !== true)
+    throw new Error(`${failed.name} failed: ${failed.reason}`)
   return host
 }
 
@@ -241,7 +248,10 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
   })
 
   it('refuses an http.middleware contribution at setup, naming the plugin and the mode', async () => {
-    const host = await startHost(mode, { plugins: [{ module: join(fixtures, 'middleware.mjs') }] })
+    const host = await startHost(mode, {
+      plugins: [{ module: join(fixtures, 'middleware.mjs') }],
+      failing: true,
+    })
     expect(host.plugin('middleware')).toMatchObject({
       state: 'failed',
       reason: expect.stringContaining(
@@ -324,7 +334,7 @@ describe('isolation: process', { timeout: 30_000 }, () => {
 describe('isolation: in code', () => {
   it('refuses to isolate a plugin given as an object, saying how to give it as a file', async () => {
     const inline = definePlugin({ name: 'inline', version: '1.0.0', setup() {} })
-    const host = await startHost('worker', { plugins: [inline] })
+    const host = await startHost('worker', { plugins: [inline], failing: true })
     expect(host.plugin('inline')).toMatchObject({
       state: 'failed',
       error: { code: 'E_ISOLATION' },

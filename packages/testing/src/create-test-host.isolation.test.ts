@@ -9,7 +9,8 @@ describe('createTestHost with isolation', () => {
   it.each(['worker', 'process'] as const)(
     'runs a plugin file in a %s sandbox, as the server would',
     async (isolation) => {
-      const host = await createTestHost({ plugins: [greeter], isolation })
+      // A sandbox takes seconds to start on a loaded machine.
+      const host = await createTestHost({ plugins: [greeter], isolation, startTimeoutMs: 60_000 })
       const report = await host.publish('user.created', { name: 'ada' })
       expect(report.outcomes).toEqual([
         expect.objectContaining({ handler: 'greeter_handler', status: 'succeeded' }),
