@@ -6,6 +6,7 @@ import { spawnCli } from './support/cli-process.js'
 import { call, type FaultDir, faultDir } from './support/fault-server.js'
 import { runCli } from './support/run-cli.js'
 import { type ServerProcess, startServerProcess } from './support/server-process.js'
+import { stopAndRemove } from './support/stop-and-remove.js'
 import { FIXTURE_PLUGINS, TOKENS, testConfig, waitFor } from './support/test-server.js'
 
 // Server, CLI and build processes: seconds apiece on a loaded machine.
@@ -15,13 +16,8 @@ const DEV_PLUGIN = fileURLToPath(new URL('./fixtures/dev-plugin', import.meta.ur
 
 let dir: FaultDir | undefined
 let server: ServerProcess | undefined
-afterEach(async () => {
-  server?.child.kill('SIGTERM')
-  await server?.exited
-  server = undefined
-  await dir?.remove()
-  dir = undefined
-})
+// Stopping or removing again what an earlier test ended does nothing.
+afterEach(() => stopAndRemove(server, dir))
 
 /** A server whose only plugin directory is `<dir>/plugins`, empty at start. */
 async function startWithEmptyPlugins(): Promise<{ plugins: string }> {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type FaultDir, faultDir } from './support/fault-server.js'
 import { runCli } from './support/run-cli.js'
 import { type ServerProcess, startServerProcess } from './support/server-process.js'
+import { stopAndRemove } from './support/stop-and-remove.js'
 import { testConfig, waitFor } from './support/test-server.js'
 
 // Server and CLI processes: seconds apiece on a loaded machine.
@@ -12,13 +13,8 @@ vi.setConfig({ testTimeout: 90_000 })
 let dir: FaultDir | undefined
 let server: ServerProcess | undefined
 
-afterEach(async () => {
-  server?.child.kill('SIGTERM')
-  await server?.exited
-  server = undefined
-  await dir?.remove()
-  dir = undefined
-})
+// Stopping or removing again what an earlier test ended does nothing.
+afterEach(() => stopAndRemove(server, dir))
 
 /** A config with no token at all and the SQLite store (so a data folder) in a temporary folder. */
 async function noTokenApp(server: Record<string, unknown> = {}): Promise<FaultDir> {
