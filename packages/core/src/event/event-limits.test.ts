@@ -93,4 +93,12 @@ describe('event limits', () => {
       /bus limits\.eventTypeLength/,
     )
   })
+
+  it('hands limits it resolved back as they are (no second check per event)', () => {
+    const limits = resolveEventLimits({ jsonDepth: 8 })
+    expect(resolveEventLimits(limits)).toBe(limits)
+    expect(resolveEventLimits(defaultEventLimits)).toBe(defaultEventLimits)
+    const plain = { ...limits }
+    expect(resolveEventLimits(plain)).not.toBe(plain)
+  })
 })

@@ -32,6 +32,12 @@ export const defaultEventLimits: Readonly<EventLimits> = Object.freeze({
   metadataStringLength: 1024,
 })
 
+/**
+ * Limits this module resolved (the defaults included): passed again, as `createEvent(type, data, { limits:
+ * bus.limits })` does for every ingested event, they are returned as they are instead of checked once more.
+ */
+const resolved = new WeakSet<object>([defaultEventLimits])
+
 /** Deeper than this the checks themselves would recurse too far; no event needs it. */
 const MAX_JSON_DEPTH = 1000
 
@@ -49,6 +55,7 @@ export function resolveEventLimits(
   label = 'limits',
 ): Readonly<EventLimits> {
   if (overrides === undefined) return defaultEventLimits
+  if (resolved.has(overrides)) return overrides as Readonly<EventLimits>
   const limits = { ...defaultEventLimits }
   for (const key of Object.keys(defaultEventLimits) as (keyof EventLimits)[]) {
     const value = overrides[key]
@@ -58,5 +65,7 @@ export function resolveEventLimits(
       throw new ConfigError(`${label}.${key}: expected an integer from 1 to ${max}, got ${String(value)}`)
     limits[key] = value
   }
-  return Object.freeze(limits)
+  const frozen = Object.freeze(limits)
+  resolved.add(frozen)
+  return frozen
 }
