@@ -12,7 +12,7 @@ import * as v from 'valibot'
 export const notificationSent = v.object({
   orderId: v.nullable(v.string()),
   status: v.nullable(v.string()),
-  channel: v.picklist(['log', 'webhook']),
+  channel: v.picklist(['log', 'webhook', 'email']),
   /** The handler that sent it: which route case the order event took. */
   handler: v.string(),
   message: v.string(),

@@ -1,6 +1,7 @@
 import { definePlugin } from '@switchyard/plugin-sdk'
 import { orderNotificationsConfig } from './config.js'
 import { createChannel } from './create-channel.js'
+import { createEmailChannel } from './create-email-channel.js'
 import { createNotificationHandler, type NotificationDeps } from './create-notification-handler.js'
 import { notificationSent } from './notification-sent.js'
 
@@ -26,22 +27,25 @@ export const orderNotificationsPlugin = definePlugin({
   config: orderNotificationsConfig,
   publishes: { 'notification.sent': { schema: notificationSent, version: '1.0.0' } },
   async setup(ctx) {
+    const email = ctx.config.channel === 'email' ? ctx.config.email : undefined
+    const mailer = email === undefined ? undefined : createEmailChannel(email)
+    if (mailer !== undefined) ctx.onStop(() => mailer.close())
     const deps: NotificationDeps = {
       config: ctx.config,
       store: ctx.store,
       logger: ctx.logger,
-      channel: createChannel(ctx.config, ctx.logger),
+      channel: mailer?.send ?? createChannel(ctx.config, ctx.logger),
       publish: (type, data, init) => ctx.publish(type, data, init),
       sent: ctx.metrics.counter('notifications_sent_total', 'Order notifications sent', {
         labelNames: ['channel', 'status'],
       }),
     }
-    // A webhook send is one handler attempt: its deadline and its retries are the handler's delivery policy.
-    const webhook = ctx.config.channel === 'webhook' ? ctx.config.webhook : undefined
+    // A webhook or e-mail send is one handler attempt: its deadline and retries are the handler's delivery policy.
+    const remote = ctx.config.channel === 'webhook' ? ctx.config.webhook : email
     const channelPolicy =
-      webhook === undefined
+      remote === undefined
         ? {}
-        : { timeoutMs: webhook.timeout_ms + 1_000, retry: { attempts: webhook.attempts } }
+        : { timeoutMs: remote.timeout_ms + 1_000, retry: { attempts: remote.attempts } }
     await ctx.on(
       'order.status_changed',
       createNotificationHandler('order_notification_handler', 'status', deps),
