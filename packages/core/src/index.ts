@@ -21,6 +21,7 @@ export type {
   SqlTransaction,
   SqlValue,
 } from './database/plugin-databases.js'
+export type { AttemptTrace } from './delivery/attempt-trace.js'
 export type {
   DeliveryOutcome,
   DeliveryPolicy,
@@ -106,6 +107,7 @@ export { PatternIndex } from './pattern/pattern-index.js'
 export { type CompiledRoute, compileRoutes, type RouteTable } from './routing/route-table.js'
 export { matchesAuditQuery, pageAuditRecords } from './store/audit-query.js'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js'
+export { mergeTraces } from './store/merge-traces.js'
 export { pendingRecord } from './store/pending-record.js'
 export type {
   AttemptStart,

@@ -1,4 +1,4 @@
-import type { EventBus, Logger, PluginDatabases, Store, Transport } from '@switchyard/core'
+import type { EventBus, EventBusOptions, Logger, PluginDatabases, Store, Transport } from '@switchyard/core'
 import type { Registry } from 'prom-client'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
 import type { Env } from './config/interpolate-env.js'
@@ -32,6 +32,8 @@ export interface HostOptions {
   store?: Store
   transport?: Transport
   logger?: Logger
+  /** Traces the bus the host makes (see `EventBusOptions.tracer`); ignored with `bus`. */
+  tracer?: EventBusOptions['tracer']
   /**
    * Plugins given in code, started with the discovered ones (each a `definePlugin` result, a plugin class or a
    * factory): how an app embeds plugins it ships, and how `@switchyard/testing` runs a plugin under test.

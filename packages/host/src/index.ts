@@ -18,6 +18,7 @@ export {
   validateConfig,
 } from './config/load-config.js'
 export type { SourcePosition } from './config/locate-path.js'
+export type { TelemetryConfig } from './config/telemetry-schema.js'
 export { createPluginSecrets } from './context/create-plugin-secrets.js'
 export { createPluginStore } from './context/create-plugin-store.js'
 export { createHost } from './create-host.js'

@@ -102,6 +102,7 @@ export class PluginHost {
         ...busSettings(this.#loaded.config),
         store: options.store ?? new MemoryStore(),
         ...(options.transport === undefined ? {} : { transport: options.transport }),
+        ...(options.tracer === undefined ? {} : { tracer: options.tracer }),
         logger: this.logger,
       })
     this.store = this.bus.store

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type JetStreamClient, type JetStreamManager, jetstream, type PubAck } from '@nats-io/jetstream'
-import { headers, type NatsConnection } from '@nats-io/transport-node'
+import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node'
 import {
   type ConsumerOptions,
   type Event,
@@ -95,13 +95,15 @@ export class NatsTransport implements Transport {
     const targets = options?.handlers
     let msgID = event.metadata.idempotencyKey
     const publishOptions: Parameters<JetStreamClient['publish']>[2] = { msgID }
+    let hdrs = traceHeaders(event)
     if (targets !== undefined) {
-      const hdrs = headers()
+      hdrs ??= headers()
       hdrs.set(TARGET_HEADER, targets.join(','))
       // a distinct id, or the server would drop the resumed copy as a duplicate of the original
       msgID = `${msgID}>${targets.join(',')}`
-      Object.assign(publishOptions, { msgID, headers: hdrs })
+      publishOptions.msgID = msgID
     }
+    if (hdrs !== undefined) publishOptions.headers = hdrs
     const deadline = Date.now() + this.#options.publishTimeoutMs
     let ack: PubAck
     try {
@@ -232,4 +234,18 @@ export async function connectNatsTransport(input: NatsTransportOptions): Promise
     if (owned) await nc.close()
     throw error
   }
+}
+
+/**
+ * The W3C trace context of the event's publish span (`metadata.traceparent`, `tracestate`) as message headers, so
+ * NATS tooling and other consumers see the trace the message belongs to (the event carries it too); undefined
+ * for an event without one.
+ */
+function traceHeaders(event: Event): MsgHdrs | undefined {
+  const { traceparent, tracestate } = event.metadata
+  if (typeof traceparent !== 'string') return undefined
+  const hdrs = headers()
+  hdrs.set('traceparent', traceparent)
+  if (typeof tracestate === 'string') hdrs.set('tracestate', tracestate)
+  return hdrs
 }

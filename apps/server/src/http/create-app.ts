@@ -16,6 +16,7 @@ import { streamRoutes } from '../routes/stream-routes.js'
 import { systemRoutes } from '../routes/system-routes.js'
 import type { ServerMetrics } from '../runtime/server-metrics.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { nameRequestSpan } from '../telemetry/name-request-span.js'
 import { errorHandler, toErrorBody } from './error-response.js'
 import { requestContext } from './request-context.js'
 import { requestInfoOf } from './request-info.js'
@@ -52,6 +53,7 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Hono<ServerEnv> {
   const { runtime, access, closing } = options
   const app = new Hono<ServerEnv>()
+  app.use(nameRequestSpan)
   app.use(requestContext({ logger: options.logger, closing, extensions: runtime.bus.extensions }))
   app.use(auditTrail({ store: runtime.store, access, logger: options.logger }))
 

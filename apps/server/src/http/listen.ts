@@ -10,6 +10,8 @@ export interface ListenOptions {
   port: number
   /** Sees each request first and returns true when it answered it; the app gets the rest. */
   handleFirst?: (req: IncomingMessage, res: ServerResponse) => boolean
+  /** Wraps the whole request listener (the HTTP server span of telemetry). */
+  wrap?: (listener: RequestListener) => RequestListener
 }
 
 /** A listening HTTP server. */
@@ -47,7 +49,8 @@ export function listen(fetch: FetchHandler, options: ListenOptions): Promise<Lis
     handler = handleFirst ? (req, res) => handleFirst(req, res) || app(req, res) : app
   }
   serve(fetch)
-  const server = createServer((req, res) => handler(req, res))
+  const listener: RequestListener = (req, res) => handler(req, res)
+  const server = createServer(options.wrap === undefined ? listener : options.wrap(listener))
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.hostname, () => {

@@ -53,11 +53,13 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       path: '/api/v1/events/:id/deliveries',
       scope: 'read',
       tag: 'events',
-      summary: 'The delivery ledger of one event: status, attempts and last error per handler',
+      summary:
+        'The delivery ledger of one event: status, attempts and last error per handler, and the trace and span id of each attempt when tracing is on',
       responses: {
         200:
-          '{ eventId, deliveries: [{ handler, status, attempts, durationMs, error?, updatedAt }] }; error is the ' +
-          'serialised last error: { code, message, handler, eventId, attempt, cause?: { name, message } }',
+          '{ eventId, deliveries: [{ handler, status, attempts, durationMs, error?, updatedAt, traces? }] }; error is the ' +
+          'serialised last error: { code, message, handler, eventId, attempt, cause?: { name, message } }; traces: ' +
+          '[{ attempt, traceId, spanId }] of each attempt when tracing is on',
         404: 'Unknown event',
       },
     },

@@ -22,6 +22,9 @@ import { DEFAULT_CONFIG_FILE } from '../start/default-config-file.js'
 import { runStep } from '../start/run-step.js'
 import { secretKeyFile } from '../start/secret-key-file.js'
 import { Undo } from '../start/undo.js'
+import { startTelemetry } from '../telemetry/start-telemetry.js'
+import { telemetrySettings } from '../telemetry/telemetry-settings.js'
+import { traceLogFields } from '../telemetry/trace-log-fields.js'
 import { hostRuntime } from './host-runtime.js'
 import { defaultLogFormat, type LogFormat, logStream } from './log-stream.js'
 import { marketplaceApi } from './marketplace-api.js'
@@ -94,7 +97,10 @@ const version = versionOf('../../package.json')
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const stream = await logStream(options.logFormat ?? defaultLogFormat(process.stdout.isTTY))
-  const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info' }, stream)
+  const logger = pino(
+    { level: options.logLevel ?? process.env.LOG_LEVEL ?? 'info', ...traceLogFields },
+    stream,
+  )
   const flush = () => new Promise<void>((resolve) => logger.flush(() => resolve()))
   const removeGuard = installFaultGuard({ logger, flush, unowned: options.unownedFaults ?? 'exit' })
   const undo = new Undo(logger)
@@ -138,11 +144,20 @@ async function start(options: StartServerOptions, context: StartContext): Promis
   )
   const step = <T>(name: StartStep, work: () => T | Promise<T>) =>
     runStep(name, work, config.server.start_timeout_ms)
+  // Bad OTEL_* variables fail the config step too: they stand for keys the file left out.
+  const telemetry = await step('config', () =>
+    startTelemetry(telemetrySettings(config.telemetry, process.env), version),
+  )
+  if (telemetry !== undefined) undo.push(() => telemetry.shutdown())
   // Relative paths in the configuration (plugin_directories, storage.path) are taken from the working directory.
   const baseDir = process.cwd()
 
   const listener = await step('listen', () =>
-    listen(startingResponse, { hostname: config.server.host, port: options.port ?? config.server.port }),
+    listen(startingResponse, {
+      hostname: config.server.host,
+      port: options.port ?? config.server.port,
+      ...(telemetry === undefined ? {} : { wrap: (listener) => telemetry.traceRequests(listener) }),
+    }),
   )
   undo.push(() => listener.close(0))
   logger.info({ url: listener.url }, 'switchyard starting: answering 503 until the plugins are up')
@@ -176,11 +191,13 @@ async function start(options: StartServerOptions, context: StartContext): Promis
       databases: openPluginDatabases(config, baseDir),
       logger,
       registry: serverMetrics.registry,
+      ...(telemetry === undefined ? {} : { tracer: telemetry.tracer }),
       // Plugins installed in an earlier run start with the others.
       pluginDirectories: [marketplace.installDir],
     })
     // Observed before the plugins start: deliveries dead-lettered at resume (poison events) are counted.
     const unobserve = serverMetrics.observe(made.bus)
+    telemetry?.register(serverMetrics.registry)
     undo.push(unobserve)
     const eventLoop = new EventLoopMonitor({
       maxDelayMs: config.server.max_event_loop_delay_ms,
@@ -267,6 +284,8 @@ async function start(options: StartServerOptions, context: StartContext): Promis
         loop.stop()
         auth.close()
         context.removeGuard()
+        // Pending spans go out before the process ends (the handlers' last ones included).
+        await telemetry?.shutdown()
         logger.info('switchyard stopped')
         await flush()
       })()

@@ -11,6 +11,7 @@ import { DispatchCompletion } from '../ledger/dispatch-completion.js'
 import type { Logger } from '../logger.js'
 import type { DispatchPlanner, Reach } from '../routing/dispatch-plan.js'
 import type { Store } from '../store/store.js'
+import type { BusTracer } from '../telemetry/bus-tracer.js'
 import { ConsumerManager } from '../transport/consumer-manager.js'
 import type { Transport } from '../transport/transport.js'
 import type { BusObservers } from './bus-observers.js'
@@ -43,6 +44,7 @@ export interface BusPartsOptions {
   /** Whether someone wants `event.after_dispatch` now. */
   reportsCompletion: () => boolean
   maxCrashes: number
+  tracer: BusTracer | undefined
 }
 
 /**
@@ -51,7 +53,7 @@ export interface BusPartsOptions {
  *
  * @example
  * ```ts
- * const parts = createBusParts({ store, transport, logger, extensions, planner, observers, reportsCompletion, maxCrashes: 3 })
+ * const parts = createBusParts({ store, transport, logger, extensions, planner, observers, reportsCompletion, maxCrashes: 3, tracer: undefined })
  * ```
  */
 export function createBusParts(options: BusPartsOptions): BusParts {
@@ -80,6 +82,7 @@ export function createBusParts(options: BusPartsOptions): BusParts {
     shutdown: shutdown.signal,
     recorder,
     recordsStarts: !transport.keepsUnacked,
+    tracer: options.tracer,
   })
   // A transport delivery checks the handler selection and the routes as they are when it is consumed.
   const reachNow = (entry: HandlerEntry, event: Event): Reach => planner.reachNow(entry, event)

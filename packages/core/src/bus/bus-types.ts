@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api'
 import type { DeliveryPolicy } from '../delivery/delivery.js'
 import type { DeliveryPolicyOverrides } from '../delivery/delivery-policy.js'
 import type { Event } from '../event/event.js'
@@ -37,6 +38,12 @@ export interface EventBusOptions {
    * `delivery.max_crashes`). Default 3.
    */
   maxCrashes?: number
+  /**
+   * Traces the bus with this OpenTelemetry tracer: a `publish` span per accepted event (whose context the event
+   * carries in `metadata.traceparent`) and a `process` span per attempt, the handler running inside it. Unset,
+   * the bus makes no span and pays nothing for tracing.
+   */
+  tracer?: Tracer
 }
 
 /**

@@ -16,6 +16,7 @@ import { DispatchPlanner } from '../routing/dispatch-plan.js'
 import type { RouteTable } from '../routing/route-table.js'
 import { MemoryStore } from '../store/memory-store.js'
 import type { Store } from '../store/store.js'
+import { BusTracer } from '../telemetry/bus-tracer.js'
 import { InProcessTransport } from '../transport/in-process-transport.js'
 import type { Transport } from '../transport/transport.js'
 import { explainEvent, routeWarnings } from './bus-inspection.js'
@@ -70,6 +71,7 @@ export class EventBus<M extends EventMap = EventMap> {
   #lifecycle: SubscriptionLifecycle
   #end: BusShutdown
   #closing: Promise<void> | undefined
+  #tracer: BusTracer | undefined
 
   constructor(options: EventBusOptions = {}) {
     const logger = options.logger ?? noopLogger
@@ -83,6 +85,7 @@ export class EventBus<M extends EventMap = EventMap> {
       throw new ConfigError(`maxCrashes: expected an integer >= 1, got ${String(maxCrashes)}`)
     if (options.routes !== undefined) this.#planner.setRoutes(options.routes)
     if (options.handlerSelection !== undefined) this.#planner.setSelection(options.handlerSelection)
+    this.#tracer = options.tracer === undefined ? undefined : new BusTracer(options.tracer)
     this.#observers = new BusObservers((error) => logger.error({ err: error }, 'bus observer threw'))
     this.#parts = createBusParts({
       store: this.store,
@@ -93,6 +96,7 @@ export class EventBus<M extends EventMap = EventMap> {
       observers: this.#observers,
       reportsCompletion: () => this.#publishing.reportsCompletion(),
       maxCrashes,
+      tracer: this.#tracer,
     })
     const { slots, consumers, deliverer } = this.#parts
     this.#publishing = new PublishPath(
@@ -123,7 +127,8 @@ export class EventBus<M extends EventMap = EventMap> {
   async publish<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<DeliveryReport> {
     this.#assertOpen()
     const prepared = this.#publishing.prepare(event)
-    const accepted = prepared instanceof Promise ? await prepared : prepared
+    let accepted = prepared instanceof Promise ? await prepared : prepared
+    if (this.#tracer !== undefined) accepted = this.#tracer.published(accepted)
     const plan = this.#planner.plan(accepted.type)
     let outcomes: DeliveryOutcome[]
     if (plan.direct && plan.entries.length === 1) {
@@ -148,17 +153,27 @@ export class EventBus<M extends EventMap = EventMap> {
    */
   async enqueue<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<{ id: string }> {
     this.#assertOpen()
-    const accepted = await this.#publishing.prepare(event)
-    const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)
-    if (handlers.length > 0 && this.#publishing.hasAfterDispatch)
-      this.#parts.completion.accepted(accepted, handlers)
-    await this.#parts.recorder.accept(accepted, handlers)
-    await this.#parts.consumers.ready()
-    const published = await this.transport.publish(accepted)
-    if (published?.duplicate === true && handlers.length > 0)
-      await this.#parts.recorder.droppedDuplicate(accepted)
-    if (handlers.length === 0 && this.#publishing.hasAfterDispatch)
-      this.#parts.completion.report(accepted, { eventId: accepted.id, outcomes: [] })
+    let accepted = await this.#publishing.prepare(event)
+    // Inline, not in a callback: an untraced enqueue resolves in as few ticks as it always did.
+    const publish = this.#tracer?.startPublish(accepted)
+    if (publish !== undefined) accepted = publish.event
+    try {
+      const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)
+      if (handlers.length > 0 && this.#publishing.hasAfterDispatch)
+        this.#parts.completion.accepted(accepted, handlers)
+      await this.#parts.recorder.accept(accepted, handlers)
+      await this.#parts.consumers.ready()
+      const published = await this.transport.publish(accepted)
+      if (published?.duplicate === true && handlers.length > 0)
+        await this.#parts.recorder.droppedDuplicate(accepted)
+      if (handlers.length === 0 && this.#publishing.hasAfterDispatch)
+        this.#parts.completion.report(accepted, { eventId: accepted.id, outcomes: [] })
+    } catch (error) {
+      publish?.failed(error)
+      throw error
+    } finally {
+      publish?.end()
+    }
     return { id: accepted.id }
   }
 

@@ -1,5 +1,7 @@
+import type { Span } from '@opentelemetry/api'
 import { HandlerTimeoutError } from '../errors.js'
 import type { Event } from '../event/event.js'
+import { formatTraceparent } from '../telemetry/traceparent.js'
 import type { AttemptResult } from './attempt-result.js'
 import type { Deadlined, DeadlineLane } from './deadline-list.js'
 import type { HandlerContext } from './delivery.js'
@@ -44,6 +46,8 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
   sink: OutcomeSink | undefined = undefined
   index = 0
   resolve: ((result: AttemptResult) => void) | undefined = undefined
+  /** The attempt's `process` span, on a bus with tracing on. */
+  span: Span | undefined = undefined
   /** The AbortController once the handler read `signal`; before that, the reason if the attempt expired. */
   #abort: AbortController | Error | undefined
 
@@ -79,6 +83,10 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
       if (reason !== undefined) this.#abort.abort(reason)
     }
     return this.#abort.signal
+  }
+
+  get traceparent(): string | undefined {
+    return this.span === undefined ? undefined : formatTraceparent(this.span.spanContext())
   }
 
   fail(error: Error): boolean {

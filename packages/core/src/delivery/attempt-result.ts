@@ -1,3 +1,4 @@
+import type { AttemptTrace } from './attempt-trace.js'
 import type { DeliveryOutcome } from './delivery.js'
 import type { DeliveryError } from './delivery-error.js'
 
@@ -8,6 +9,8 @@ export interface Retry {
   attempts: number
   /** The failed attempt's error. */
   error: DeliveryError
+  /** The failed attempt's trace (see `DeliveryOutcome.trace`). */
+  trace?: AttemptTrace
 }
 
 /**

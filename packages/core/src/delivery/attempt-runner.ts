@@ -126,6 +126,7 @@ export class AttemptRunner {
   #failed(ctx: AttemptContext, error: Error): AttemptResult {
     const { entry, event, attempt } = ctx
     this.#deps.logger.debug({ err: error, handler: entry.name, eventId: event.id, attempt }, 'attempt failed')
+    ctx.span?.recordException(error)
     if (this.#deps.shutdown.aborted) return this.interrupted(ctx)
     const { retry } = entry.policy
     if (attempt >= retry.attempts) return this.#exhausted(ctx, error)

@@ -4,6 +4,8 @@ import type { Event } from '../event/event.js'
 import { isFinalStatus } from '../ledger/delivery-status.js'
 import type { Reach } from '../routing/dispatch-plan.js'
 import type { Store } from '../store/store.js'
+import type { BusTracer } from '../telemetry/bus-tracer.js'
+import { TracedAttemptRunner } from '../telemetry/traced-attempt-runner.js'
 import type { TransportMessage } from '../transport/transport.js'
 import { AttemptContext } from './attempt-context.js'
 import type { AttemptResult, Retry } from './attempt-result.js'
@@ -25,6 +27,8 @@ export interface DelivererDeps extends RunnerDeps {
    * events. Off on a transport that keeps unacked events (JetStream), whose redelivery limit bounds them.
    */
   recordsStarts: boolean
+  /** Traces every attempt when set (`EventBusOptions.tracer`). */
+  tracer?: BusTracer | undefined
 }
 
 const GATED: DeliveryMode = Object.freeze({ from: 'publish', holds: 'nothing' })
@@ -61,7 +65,11 @@ export class Deliverer {
 
   constructor(deps: DelivererDeps) {
     this.#recordsStarts = deps.recordsStarts
-    this.#runner = new AttemptRunner(deps, (ctx, result) => this.#hand(ctx, this.#after(ctx, result)))
+    const settled = (ctx: AttemptContext, result: AttemptResult) => this.#hand(ctx, this.#after(ctx, result))
+    this.#runner =
+      deps.tracer === undefined
+        ? new AttemptRunner(deps, settled)
+        : new TracedAttemptRunner(deps, settled, deps.tracer)
     this.#recorder = deps.recorder
     this.#store = deps.store
     this.#shutdown = deps.shutdown

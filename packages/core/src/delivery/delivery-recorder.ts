@@ -181,7 +181,8 @@ export class DeliveryRecorder {
 
   /** Records that a transport delivery will be tried again (`retrying` row). */
   retrying(event: Event, handler: string, retry: Retry): void {
-    this.#row(event, handler, 'retrying', { attempts: retry.attempts, durationMs: 0, error: retry.error })
+    const { attempts, error, trace } = retry
+    this.#row(event, handler, 'retrying', { attempts, durationMs: 0, error, trace })
   }
 
   /**
@@ -270,7 +271,12 @@ export class DeliveryRecorder {
     event: Event,
     handler: string,
     status: DeliveryStatus | 'retrying',
-    { attempts, durationMs, error }: Pick<DeliveryOutcome, 'attempts' | 'durationMs' | 'error'>,
+    {
+      attempts,
+      durationMs,
+      error,
+      trace,
+    }: Pick<DeliveryOutcome, 'attempts' | 'durationMs' | 'error' | 'trace'>,
   ): void {
     const record: DeliveryRecord = {
       eventId: event.id,
@@ -281,6 +287,7 @@ export class DeliveryRecorder {
       updatedAt: isoNow(),
     }
     if (error) record.error = error
+    if (trace !== undefined) record.traces = [trace]
     const finished = status !== 'retrying' && this.#deps.reportsCompletion() ? event : undefined
     this.#ledger.write(record, finished)
   }

@@ -1,4 +1,5 @@
 import type { Event } from '../event/event.js'
+import type { AttemptTrace } from './attempt-trace.js'
 import type { DeliveryError } from './delivery-error.js'
 
 /** Retry schedule: attempt n (1-based) waits `min(maxMs, initialMs * factor^(n-1))`, optionally jittered. */
@@ -60,6 +61,8 @@ export interface DeliveryOutcome {
    * dropped as a duplicate, that it did (`E_DUPLICATE`).
    */
   error?: DeliveryError
+  /** The trace of the attempt that ended it, when the bus traces and the attempt's span was sampled. */
+  trace?: AttemptTrace
 }
 
 /**
@@ -97,6 +100,17 @@ export interface HandlerContext {
    * ```
    */
   fail(error: Error): boolean
+  /**
+   * The W3C `traceparent` of this attempt's `process` span while the bus traces (undefined otherwise). An event
+   * published with it as `metadata.traceparent` becomes a child of this attempt wherever it is published from:
+   * how a plugin running outside the host process (a sandbox, another service) joins the trace.
+   *
+   * @example
+   * ```ts
+   * await fetch(url, { headers: ctx.traceparent ? { traceparent: ctx.traceparent } : {} })
+   * ```
+   */
+  readonly traceparent?: string | undefined
 }
 
 /** An event handler. Its promise settling ends the attempt; a throw or rejection fails it. */

@@ -5,6 +5,7 @@ import { isFinalStatus } from '../ledger/delivery-status.js'
 import { pageAuditRecords } from './audit-query.js'
 import { IdempotencyKeys } from './idempotency-keys.js'
 import { MemoryKv } from './memory-kv.js'
+import { mergeTraces } from './merge-traces.js'
 import { pendingRecord } from './pending-record.js'
 import type {
   AttemptStart,
@@ -90,7 +91,8 @@ export class MemoryStore implements Store {
     for (const record of records) {
       const entry = this.#entry(record.eventId)
       if (keepsSucceeded(entry.records.get(record.handler), record)) continue
-      entry.records.set(record.handler, { ...record })
+      const traces = mergeTraces(entry.records.get(record.handler)?.traces, record.traces)
+      entry.records.set(record.handler, traces === undefined ? { ...record } : { ...record, traces })
       // The succeeded row of an accepted event is its handler's idempotency record.
       if (record.status === 'succeeded' && entry.event !== undefined)
         this.#mark(entry.event.metadata.idempotencyKey, record.handler)

@@ -1,3 +1,4 @@
+import type { AttemptTrace } from '../delivery/attempt-trace.js'
 import type { DeliveryStatus, PendingDeliveryStatus } from '../delivery/delivery.js'
 import type { DeliveryError } from '../delivery/delivery-error.js'
 import type { Event } from '../event/event.js'
@@ -13,6 +14,11 @@ export interface DeliveryRecord {
   error?: DeliveryError
   /** RFC 3339. */
   updatedAt: string
+  /**
+   * The trace of each attempt, by attempt number, when the bus traces. A record's traces are added to those the
+   * row has (`recordDeliveries`): one record per transport delivery, each bringing its attempt's.
+   */
+  traces?: AttemptTrace[]
 }
 
 /** An event that one handler could not process after its last attempt. */
@@ -142,6 +148,8 @@ export interface Store {
    * A `succeeded` record of an accepted event is also the idempotency record of its handler for the event's
    * `metadata.idempotencyKey`: afterwards `isProcessed(key, handler)` answers true (for as long as the store
    * keeps that ledger row), so an enqueued delivery needs no `markProcessed` write of its own.
+   *
+   * A record's `traces` are merged into the row's (`mergeTraces`), not put in their place.
    */
   recordDeliveries(records: readonly DeliveryRecord[]): Promise<void>
   /**

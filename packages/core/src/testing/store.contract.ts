@@ -103,6 +103,25 @@ export function runStoreContract(
         expect((await store.deliveries(e2.id))[0]?.status).toBe('succeeded')
       })
 
+      it('keeps the trace of every attempt: each record adds its own, one per attempt number', async () => {
+        const e = event()
+        await store.acceptEvent(e, ['h_a'])
+        const trace = (attempt: number, spanId: string) => ({ attempt, traceId: 'ab'.repeat(16), spanId })
+        await store.recordDeliveries([
+          { ...record(e.id, 'h_a', 'retrying', 1), traces: [trace(1, 'a'.repeat(16))] },
+        ])
+        await store.recordDeliveries([
+          { ...record(e.id, 'h_a', 'retrying', 2), traces: [trace(2, 'b'.repeat(16))] },
+        ])
+        // A redelivery after a crash repeats its attempt number: the later span stands.
+        await store.recordDeliveries([
+          { ...record(e.id, 'h_a', 'succeeded', 2), traces: [trace(2, 'c'.repeat(16))] },
+        ])
+        const [row] = await store.deliveries(e.id)
+        expect(row?.status).toBe('succeeded')
+        expect(row?.traces).toEqual([trace(1, 'a'.repeat(16)), trace(2, 'c'.repeat(16))])
+      })
+
       it('treats an event accepted with no handlers as finished', async () => {
         const e = event()
         await store.acceptEvent(e, [])

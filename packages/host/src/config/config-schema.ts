@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { servicesSchema } from './services-schema.js'
+import { telemetrySchema } from './telemetry-schema.js'
 
 const PLUGIN_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 const HANDLER_NAME = /^[a-z][a-z0-9_]*$/
@@ -180,6 +181,7 @@ export const configSchema = v.strictObject({
   marketplace: v.optional(marketplaceSchema, {}),
   services: v.optional(servicesSchema, {}),
   audit: v.optional(auditSchema, {}),
+  telemetry: v.optional(telemetrySchema, {}),
 })
 
 /**

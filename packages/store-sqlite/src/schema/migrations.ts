@@ -120,4 +120,11 @@ export const migrations: readonly Migration[] = [
       `)
     },
   },
+  {
+    version: 6,
+    description: 'the trace of each attempt of a delivery (JSON), when the bus traces',
+    up(db) {
+      db.exec('ALTER TABLE deliveries ADD COLUMN traces TEXT')
+    },
+  },
 ]

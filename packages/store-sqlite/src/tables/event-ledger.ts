@@ -1,8 +1,10 @@
 import {
   type AttemptStart,
+  type AttemptTrace,
   type DeliveryRecord,
   type Event,
   isFinalStatus,
+  mergeTraces,
   readDeliveryError,
   type UnfinishedEvent,
 } from '@switchyard/core'
@@ -15,6 +17,7 @@ interface DeliveryRow {
   duration_ms: number
   error: string | null
   updated_at: string
+  traces: string | null
 }
 
 interface OpenRow {
@@ -51,6 +54,8 @@ export class EventLedger {
     [string, number, number, number, string | null, string, string, string, number, string]
   >
   readonly #startAttempt: Statement<[string, string]>
+  readonly #selectTraces: Statement<[string, string], string | null>
+  readonly #updateTraces: Statement<[string, string, string]>
   readonly #selectDeliveries: Statement<[string], DeliveryRow>
   readonly #selectOpen: Statement<[], OpenRow>
   readonly #selectPrunable: Statement<[number, number], { seq: number; id: string }>
@@ -95,8 +100,14 @@ export class EventLedger {
     this.#startAttempt = db.prepare(
       'UPDATE deliveries SET interrupted = interrupted + 1 WHERE event_id = ? AND handler = ? AND final = 0',
     )
+    this.#selectTraces = db
+      .prepare<[string, string], string | null>(
+        'SELECT traces FROM deliveries WHERE event_id = ? AND handler = ?',
+      )
+      .pluck()
+    this.#updateTraces = db.prepare('UPDATE deliveries SET traces = ? WHERE event_id = ? AND handler = ?')
     this.#selectDeliveries = db.prepare(
-      'SELECT handler, status, attempts, duration_ms, error, updated_at FROM deliveries WHERE event_id = ? ORDER BY handler',
+      'SELECT handler, status, attempts, duration_ms, error, updated_at, traces FROM deliveries WHERE event_id = ? ORDER BY handler',
     )
     this.#selectOpen = db.prepare(
       `SELECT e.seq AS seq, e.body AS body, d.handler AS handler, d.interrupted AS interrupted
@@ -126,11 +137,20 @@ export class EventLedger {
       const final = isFinalStatus(r.status) ? 1 : 0
       const error = r.error === undefined ? null : JSON.stringify(r.error)
       const values = [r.status, final, r.attempts, r.durationMs, error, r.updatedAt] as const
-      if (this.#updateDelivery.run(...values, r.eventId, r.handler, final, r.status).changes > 0) continue
-      // No row yet, or a final row this record must not reopen (the upsert then leaves it as it is).
-      this.#insertStub.run(r.eventId, nowMs)
-      this.#upsertDelivery.run(r.eventId, r.handler, ...values)
+      if (this.#updateDelivery.run(...values, r.eventId, r.handler, final, r.status).changes === 0) {
+        // No row yet, or a final row this record must not reopen (the upsert then leaves it as it is).
+        this.#insertStub.run(r.eventId, nowMs)
+        this.#upsertDelivery.run(r.eventId, r.handler, ...values)
+      }
+      if (r.traces !== undefined) this.#addTraces(r.eventId, r.handler, r.traces)
     }
+  }
+
+  /** Merges a record's attempt traces into its row's (only a traced bus sends any). */
+  #addTraces(eventId: string, handler: string, traces: readonly AttemptTrace[]): void {
+    const stored = this.#selectTraces.get(eventId, handler)
+    const existing = stored == null ? undefined : (JSON.parse(stored) as AttemptTrace[])
+    this.#updateTraces.run(JSON.stringify(mergeTraces(existing, traces)), eventId, handler)
   }
 
   /** Counts an attempt started on each open delivery (see `Store.recordAttemptStarts`). */
@@ -149,6 +169,7 @@ export class EventLedger {
         updatedAt: row.updated_at,
       }
       if (row.error !== null) record.error = readDeliveryError(parseStored(row.error), record)
+      if (row.traces !== null) record.traces = JSON.parse(row.traces) as AttemptTrace[]
       return record
     })
   }

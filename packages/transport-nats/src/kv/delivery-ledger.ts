@@ -3,6 +3,7 @@ import {
   type DeliveryRecord,
   type Event,
   isFinalStatus,
+  mergeTraces,
   pendingRecord,
   readDeliveryError,
   type UnfinishedEvent,
@@ -174,7 +175,10 @@ function withoutHandlers(
   return rest
 }
 
-/** Records merged by handler, keeping first-seen order; `replace` false keeps an existing record as it is. */
+/**
+ * Records merged by handler, keeping first-seen order; `replace` false keeps an existing record as it is. The
+ * attempt traces of a replaced record are merged, not replaced.
+ */
 function upsert(
   records: DeliveryRecord[],
   changes: readonly DeliveryRecord[],
@@ -185,8 +189,11 @@ function upsert(
     const at = merged.findIndex((record) => record.handler === change.handler)
     if (at === -1) merged.push({ ...change })
     // The same event delivered again (skipped_duplicate) leaves the succeeded record of its handler as it is.
-    else if (replace && !(merged[at]!.status === 'succeeded' && change.status === 'skipped_duplicate'))
-      merged[at] = { ...change }
+    else if (replace && !(merged[at]!.status === 'succeeded' && change.status === 'skipped_duplicate')) {
+      // A record brings its own attempt's trace: the row keeps those of the attempts before it.
+      const traces = mergeTraces(merged[at]!.traces, change.traces)
+      merged[at] = traces === undefined ? { ...change } : { ...change, traces }
+    }
   }
   return merged
 }

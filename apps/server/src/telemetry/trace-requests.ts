@@ -1,0 +1,55 @@
+import type { IncomingHttpHeaders, RequestListener } from 'node:http'
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
+import { W3CTraceContextPropagator } from '@opentelemetry/core'
+
+const propagator = new W3CTraceContextPropagator()
+
+/** Reads W3C trace headers, falling back to the CloudEvents binary-mode ones (`ce-traceparent`, `ce-tracestate`). */
+const headers: TextMapGetter<IncomingHttpHeaders> = {
+  keys: (carrier) => Object.keys(carrier),
+  get(carrier, key) {
+    const traceparent = carrier.traceparent === undefined ? `ce-${key}` : key
+    return carrier[traceparent]
+  },
+}
+
+/**
+ * Wraps the server's request listener in an HTTP server span per request (`POST /api/v1/events`, or the method
+ * until the app names the route, see `nameRequestSpan`), the child of the `traceparent` the request carries (a
+ * malformed one is ignored: a new trace starts). Everything the request runs — ingest, API routes, plugin routes
+ * and what they publish — runs inside it.
+ *
+ * @example
+ * ```ts
+ * const listener = traceRequests((req, res) => ingest(req, res) || app(req, res), tracer)
+ * ```
+ */
+export function traceRequests(listener: RequestListener, tracer: Tracer): RequestListener {
+  return (req, res) => {
+    const parent = propagator.extract(ROOT_CONTEXT, req.headers, headers)
+    const method = req.method ?? 'HTTP'
+    const path = (req.url ?? '/').split('?', 1)[0]!
+    const span = tracer.startSpan(
+      path === '/api/v1/events' && method === 'POST' ? 'POST /api/v1/events' : method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': method, 'url.path': path, 'url.scheme': 'http' },
+      },
+      parent,
+    )
+    res.once('close', () => {
+      span.setAttribute('http.response.status_code', res.statusCode)
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+      span.end()
+    })
+    context.with(trace.setSpan(parent, span), () => listener(req, res))
+  }
+}
