@@ -29,7 +29,6 @@ export const commands: readonly CliCommand[] = [
   configCommand,
   tokenCommand,
   secretsCommand,
-
   keysCommand,
   auditCommand,
   createPluginCommand,

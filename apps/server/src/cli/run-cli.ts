@@ -35,7 +35,7 @@ export function createProgram(io: CliIo): Command {
     })
     .addHelpText(
       'after',
-      '\nCommands other than start, dev, create-plugin, config and token talk to a running server: --url, else\n$SWITCHYARD_URL, else server.host and port of the config; the token is read from $SWITCHYARD_TOKEN.',
+      '\nCommands that talk to a running server (those with --url) find it at --url, else $SWITCHYARD_URL, else\nserver.host and port of the config; the token is read from $SWITCHYARD_TOKEN.',
     )
   for (const register of commands) register(program, io)
   // `help [command]` would be a second way to say --help, listed in every group.
