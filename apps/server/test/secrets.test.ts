@@ -50,6 +50,16 @@ async function configFileFor(name: string, overrides: Record<string, unknown>): 
 /** A value no file could hold by chance. */
 const plaintext = () => `plain-${randomBytes(12).toString('hex')}`
 
+/** Starts a server on `storage`, keeps a new secret `name` through the fixture plugin, stops; resolves to it. */
+async function storedThenStopped(storage: object, name: string): Promise<string> {
+  const value = plaintext()
+  const server = await start({ storage })
+  expect((await putSecret(server, name, value)).status).toBe(204)
+  await server.close()
+  servers.splice(servers.indexOf(server), 1)
+  return value
+}
+
 describe('ctx.secrets on the SQLite store', () => {
   it('keeps values encrypted in the database file and its WAL, and reads them back after a restart', async () => {
     const data = join(dir, 'sqlite-a')
@@ -86,10 +96,7 @@ describe('ctx.secrets on the SQLite store', () => {
   it('refuses to start with another key than the one the secrets were stored under (E_SECRET_KEY)', async () => {
     const storage = { driver: 'sqlite', path: join(dir, 'sqlite-b', 'switchyard.db') }
     process.env.SWITCHYARD_SECRET_KEY = randomBytes(32).toString('base64')
-    const first = await start({ storage })
-    await putSecret(first, 'token', plaintext())
-    await first.close()
-    servers.splice(0)
+    await storedThenStopped(storage, 'token')
 
     process.env.SWITCHYARD_SECRET_KEY = randomBytes(32).toString('base64')
     await expect(start({ storage })).rejects.toThrow(
@@ -113,11 +120,7 @@ describe('switchyard secrets rotate-key', () => {
   it('re-encrypts every secret under a new key file; the server reads them with it and refuses the old key', async () => {
     const data = join(dir, 'rotate-file')
     const storage = { driver: 'sqlite', path: join(data, 'switchyard.db') }
-    const value = plaintext()
-    const first = await start({ storage })
-    await putSecret(first, 'api-key', value)
-    await first.close()
-    servers.splice(0)
+    const value = await storedThenStopped(storage, 'api-key')
     const keyFile = join(data, 'secret.key')
     const oldKey = (await readFile(keyFile, 'utf8')).trim()
 
@@ -147,11 +150,7 @@ describe('switchyard secrets rotate-key', () => {
     const storage = { driver: 'sqlite', path: join(dir, 'rotate-env', 'switchyard.db') }
     const [oldKey, newKey] = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')]
     process.env.SWITCHYARD_SECRET_KEY = oldKey
-    const value = plaintext()
-    const first = await start({ storage })
-    await putSecret(first, 'token', value)
-    await first.close()
-    servers.splice(0)
+    const value = await storedThenStopped(storage, 'token')
 
     const env = { SWITCHYARD_SECRET_KEY: oldKey, SWITCHYARD_NEW_SECRET_KEY: newKey }
     const configFile = await configFileFor('rotate-env', { storage })

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import { createEvent } from '@switchyard/plugin-sdk'
-import { createTestHost, type TestHost } from '@switchyard/testing'
+import type { TestHost } from '@switchyard/testing'
 import { SMTPServer } from 'smtp-server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { orderNotificationsPlugin } from './order-notifications-plugin.js'
+import { startNotificationsHost } from './test-support/start-notifications-host.js'
 
 const PASSWORD = 'smtp-password-0123'
 const cleanup: Array<() => Promise<void>> = []
@@ -54,15 +54,7 @@ async function startSmtp(refusals = 0) {
   return { port: (server.server.address() as AddressInfo).port, received }
 }
 
-async function start(config: Record<string, unknown>): Promise<TestHost> {
-  const host = await createTestHost({
-    plugins: [orderNotificationsPlugin],
-    config: { 'order-notifications': config },
-    delivery: { retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false } },
-  })
-  cleanup.push(() => host.stop())
-  return host
-}
+const start = (config: Record<string, unknown>): Promise<TestHost> => startNotificationsHost(config, cleanup)
 
 const emailConfig = (port: number, extra: Record<string, unknown> = {}) => ({
   channel: 'email',

@@ -1,9 +1,9 @@
 import { createEvent, type Event } from '@switchyard/plugin-sdk'
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/plugin-webhooks/testing'
-import { createTestHost, type TestHost } from '@switchyard/testing'
+import type { TestHost } from '@switchyard/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { NotificationSent } from './notification-sent.js'
-import { orderNotificationsPlugin } from './order-notifications-plugin.js'
+import { startNotificationsHost } from './test-support/start-notifications-host.js'
 
 const secret = 'whsec_notify_test_0123'
 const templates = {
@@ -21,15 +21,7 @@ afterEach(async () => {
   for (const close of cleanup.splice(0).reverse()) await close()
 })
 
-async function start(config: Record<string, unknown>): Promise<TestHost> {
-  const host = await createTestHost({
-    plugins: [orderNotificationsPlugin],
-    config: { 'order-notifications': config },
-    delivery: { retry: { attempts: 1, initialMs: 1, maxMs: 1, factor: 1, jitter: false } },
-  })
-  cleanup.push(() => host.stop())
-  return host
-}
+const start = (config: Record<string, unknown>): Promise<TestHost> => startNotificationsHost(config, cleanup)
 
 async function receiver(statuses: number[]): Promise<WebhookReceiver> {
   const hook = await startWebhookReceiver(secret, statuses)
