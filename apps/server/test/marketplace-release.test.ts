@@ -27,6 +27,13 @@ beforeAll(async () => {
   // The plugins' third-party dependencies, from the workspace's installed copies: no uplink to the public registry.
   await registry.publishInstalled(['valibot', 'hono'], join(REPOSITORY, 'plugins', 'webhooks'))
   await registry.publishInstalled(['uuid'], join(REPOSITORY, 'packages', 'core'))
+  // and the installed plugin's own (nodemailer for its email channel), read from its manifest so a new one is not missed
+  const notificationsDir = join(REPOSITORY, 'plugins', 'order-notifications')
+  const notifications = JSON.parse(await readFile(join(notificationsDir, 'package.json'), 'utf8')) as Manifest
+  const thirdParty = Object.keys(notifications.dependencies ?? {}).filter(
+    (name) => !name.startsWith('@switchyard/'),
+  )
+  await registry.publishInstalled(thirdParty, notificationsDir)
   // `pnpm release` is `turbo run build && changeset publish`: the packages are built, this is its second half.
   await exec('pnpm', ['exec', 'changeset', 'publish', '--no-git-tag'], {
     cwd: REPOSITORY,
