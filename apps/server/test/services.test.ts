@@ -2,13 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { ServiceRecord } from '@switchyard/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NATS_URL, natsReachable, TestNats } from './support/test-nats.js'
-import {
-  FIXTURE_PLUGINS,
-  startTestServer,
-  type TestServer,
-  testConfig,
-  waitFor,
-} from './support/test-server.js'
+import { FIXTURE_PLUGINS, startTestServer, type TestServer, testConfig } from './support/test-server.js'
 
 const SERVICE_FIXTURES = fileURLToPath(new URL('./fixtures/services', import.meta.url))
 const up = await natsReachable()
