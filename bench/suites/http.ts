@@ -46,7 +46,8 @@ const MODES = {
   'switchyard-sqlite': 'switchyard on SQLite (storage: sqlite)',
   ...(BASELINE === undefined ? {} : BASELINE_MODES),
 } as const
-type Mode = keyof typeof MODES | keyof typeof BASELINE_MODES
+/** The telemetry suite's own target (`switchyard-otlp`) runs through `round` too. */
+export type Mode = keyof typeof MODES | keyof typeof BASELINE_MODES | 'switchyard-otlp'
 const label = (mode: Mode): string => (MODES as Record<Mode, string>)[mode]
 
 /** Pins every thread of a process to `cpus` (a taskset list such as `0` or `0-1`). */
@@ -108,7 +109,7 @@ async function load(port: number, seconds: number): Promise<CannonResult> {
  * One round of one target: a fresh server (on a new database file for SQLite), a warm-up, then the measured run
  * with the server's CPU time over it.
  */
-async function round(mode: Mode, seconds: number): Promise<Measured> {
+export async function round(mode: Mode, seconds: number): Promise<Measured> {
   const onSqlite = mode === 'switchyard-sqlite' || mode === 'fastify-sqlite' || mode.startsWith('shipped')
   const dir = onSqlite ? mkdtempSync(join(tmpdir(), 'switchyard-bench-http-')) : undefined
   try {
@@ -126,7 +127,7 @@ async function round(mode: Mode, seconds: number): Promise<Measured> {
   }
 }
 
-function rowOf(name: string, rounds: Measured[]): Row {
+export function rowOf(name: string, rounds: Measured[]): Row {
   const results = rounds.map((r) => r.result)
   const perCpuSecond = rounds.map((r) => r.result.requests.total / r.serverCpuSeconds)
   return {

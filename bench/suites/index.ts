@@ -5,9 +5,18 @@ import { httpSuite } from './http.js'
 import { isolationSuite } from './isolation.js'
 import { natsSuite } from './nats.js'
 import { sqliteSuite } from './sqlite.js'
+import { telemetrySuite } from './telemetry.js'
 
 /**
  * Every suite `pnpm bench` knows, in the order they run. A new suite is a file `bench/suites/<name>.ts`
  * exporting a `Suite`, added here.
  */
-export const suites: Suite[] = [coreSuite, sqliteSuite, hostSuite, isolationSuite, httpSuite, natsSuite]
+export const suites: Suite[] = [
+  coreSuite,
+  sqliteSuite,
+  hostSuite,
+  isolationSuite,
+  httpSuite,
+  natsSuite,
+  telemetrySuite,
+]

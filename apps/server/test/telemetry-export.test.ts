@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { startServer } from '../src/runtime/start-server.js'
 import { type OtlpReceiver, startOtlpReceiver } from './support/otlp-receiver.js'
 import { type ServerProcess, startServerProcess } from './support/server-process.js'
-import { startTestServer, TOKENS, testConfig, waitFor } from './support/test-server.js'
-import { tracedConfig } from './support/traced-config.js'
+import { startTestServer, testConfig, waitFor } from './support/test-server.js'
+import { publishTraced, tracedConfig } from './support/traced-config.js'
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
 // Spans leave within 50 ms of ending (the server child process inherits it too).
@@ -70,16 +70,12 @@ describe('telemetry export', () => {
       server.child.kill('SIGTERM')
       await server.exited
     })
-    const res = await fetch(`${server.url}/api/v1/events`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TOKENS.publish}`,
-        'content-type': 'application/json',
-        traceparent: `00-${TRACE}-00f067aa0ba902b7-01`,
-        'x-request-id': 'traced-log-check',
-      },
-      body: JSON.stringify({ type: 'order.created', data: { orderId: 'L1' } }),
-    })
+    const res = await publishTraced(
+      server.url,
+      { type: 'order.created', data: { orderId: 'L1' } },
+      `00-${TRACE}-00f067aa0ba902b7-01`,
+      { 'x-request-id': 'traced-log-check' },
+    )
     expect(res.status).toBe(202)
     const lines = () =>
       server

@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type OtlpReceiver, startOtlpReceiver } from './support/otlp-receiver.js'
 import { type ServerProcess, startServerProcess } from './support/server-process.js'
-import { TOKENS, waitFor } from './support/test-server.js'
-import { tracedConfig } from './support/traced-config.js'
+import { waitFor } from './support/test-server.js'
+import { publishTraced, tracedConfig } from './support/traced-config.js'
 
 const TRACE = 'e'.repeat(32)
 // Spans leave within 50 ms of ending; the server processes inherit it.
@@ -38,15 +38,7 @@ describe('telemetry across a crash', () => {
       ),
     )
     server = await startServerProcess(configFile)
-    const res = await fetch(`${server.url}/api/v1/events`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TOKENS.publish}`,
-        'content-type': 'application/json',
-        traceparent: `00-${TRACE}-00f067aa0ba902b7-01`,
-      },
-      body: JSON.stringify({ type: 'crash.order' }),
-    })
+    const res = await publishTraced(server.url, { type: 'crash.order' }, `00-${TRACE}-00f067aa0ba902b7-01`)
     expect(res.status).toBe(202)
     const { id } = (await res.json()) as { id: string }
     const accepted = await waitFor(async () =>

@@ -49,7 +49,11 @@ function benchToken(): string {
   return token
 }
 
-async function switchyard(options: { handler: boolean; sqliteFile?: string }): Promise<number> {
+async function switchyard(options: {
+  handler: boolean
+  sqliteFile?: string
+  otlp?: boolean
+}): Promise<number> {
   const token = benchToken()
   const plugins = fileURLToPath(new URL('plugins', import.meta.url))
   const server = await startServer({
@@ -59,6 +63,8 @@ async function switchyard(options: { handler: boolean; sqliteFile?: string }): P
       plugin_directories: options.handler ? [plugins] : [],
       storage: options.sqliteFile ? { driver: 'sqlite', path: options.sqliteFile } : { driver: 'memory' },
       transport: { driver: 'memory' },
+      // The collector's address comes from OTEL_EXPORTER_OTLP_ENDPOINT (the bench's loopback receiver).
+      ...(options.otlp ? { telemetry: { traces: { exporter: 'otlp' as const, sample_ratio: 1 } } } : {}),
     },
   })
   return server.port
@@ -86,6 +92,8 @@ async function start(mode: string, sqliteFile: string | undefined): Promise<numb
       return switchyard({ handler: false })
     case 'switchyard-handler':
       return switchyard({ handler: true })
+    case 'switchyard-otlp':
+      return switchyard({ handler: false, otlp: true })
     case 'fastify':
       return fastifyIngest(benchToken())
     case 'fastify-sqlite':
@@ -99,7 +107,7 @@ async function start(mode: string, sqliteFile: string | undefined): Promise<numb
       return shipped(sqliteFile)
     default:
       throw new Error(
-        `usage: http-target.ts bare|bare-node-body|fastify|fastify-sqlite|switchyard|switchyard-handler|switchyard-sqlite|shipped [file], got ${mode}`,
+        `usage: http-target.ts bare|bare-node-body|fastify|fastify-sqlite|switchyard|switchyard-handler|switchyard-otlp|switchyard-sqlite|shipped [file], got ${mode}`,
       )
   }
 }

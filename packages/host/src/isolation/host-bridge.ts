@@ -162,9 +162,12 @@ export class HostBridge {
   #stub(key: string) {
     const supervisor = this.#supervisor
     return (event: Event, ctx: HandlerContext) =>
-      supervisor.request({ t: 'deliver', key, event, attempt: ctx.attempt } satisfies Request, {
-        signal: ctx.signal,
-      })
+      supervisor.request(
+        { t: 'deliver', key, event: withAttemptTrace(event, ctx), attempt: ctx.attempt } satisfies Request,
+        {
+          signal: ctx.signal,
+        },
+      )
   }
 
   #unregister(kind: RegistrationKind, key: string): void {
@@ -187,6 +190,13 @@ export class HostBridge {
       this.#ctx.logger.warn({ err: error, metric: name }, 'a metric update from the sandbox was refused')
     }
   }
+}
+
+// The event as the sandbox sees it: its trace context is this attempt's span when the bus traces, so what the
+// handler publishes there joins the trace under it (the sandbox's publishes inherit it, see followUpArgs).
+function withAttemptTrace(event: Event, ctx: HandlerContext): Event {
+  const { traceparent } = ctx
+  return traceparent === undefined ? event : { ...event, metadata: { ...event.metadata, traceparent } }
 }
 
 // Functions do not cross (ctx.use(name) alone answers an object of them): such a result reads as undefined.
