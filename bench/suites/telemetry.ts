@@ -100,7 +100,7 @@ requests per second of the server process's CPU. The \`otlp\` target exports to 
 /** Telemetry's cost on publish: off vs no telemetry code, and OTLP at ratio 1.0 vs off. */
 export const telemetrySuite: Suite = {
   name: 'telemetry',
-  title: 'telemetry: publish to one handler with tracing off, without telemetry code, and exporting OTLP',
+  title: 'publish and HTTP ingest with tracing off, without telemetry code, and exporting OTLP',
   async run(ctx: SuiteContext) {
     const cases: BenchCase[] = [
       publishCase(ROWS.off, async () => ({ bus: new EventBus() })),
