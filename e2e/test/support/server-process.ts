@@ -51,7 +51,8 @@ export class ServerProcess {
       cwd: options.cwd,
       env: {
         ...process.env,
-        LOG_LEVEL: 'warn',
+        // info: the URL the server listens on (port 0) is in its 'switchyard listening on' log line
+        LOG_LEVEL: 'info',
         SWITCHYARD_E2E_LOG_DIR: options.logDir,
         SWITCHYARD_E2E_NODE: options.node ?? 'node',
         SWITCHYARD_E2E_HANDLER_DELAY_MS: String(options.handlerDelayMs ?? 0),
