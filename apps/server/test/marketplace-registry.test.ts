@@ -220,10 +220,17 @@ describe('marketplace section on reload-config', { timeout: 30_000 }, () => {
     const auth = { tokens: [{ name: 'admin', token: TOKENS.admin, scopes: ['admin'] }] }
     const invalid = await app.reconfigure({ enabled: true, limits: { max_files: 0 } }, { auth })
     expect(invalid).toMatchObject({ status: 400, body: { error: { code: 'E_CONFIG' } } })
-    expect(invalid.body.error).toMatchObject({ message: expect.stringContaining('limits.max_files') })
+    // file:line:column of the bad key, as a start with that file would say
+    expect(invalid.body.error).toMatchObject({
+      message: expect.stringMatching(/switchyard\.yaml:\d+:\d+: marketplace\.limits\.max_files: /),
+    })
     const moved = await app.reconfigure({ enabled: true, install_dir: join(app.dir, 'elsewhere') })
     expect(moved).toMatchObject({ status: 400, body: { error: { code: 'E_CONFIG' } } })
-    expect(moved.body.error).toMatchObject({ message: expect.stringContaining('needs a restart') })
+    expect(moved.body.error).toMatchObject({
+      message: expect.stringMatching(
+        /switchyard\.yaml:\d+:\d+: marketplace\.install_dir: changing it needs a restart/,
+      ),
+    })
     expect((await app.call('GET', '/api/v1/plugins/marketplace', undefined, 'read')).status).toBe(409)
     expect((await app.reconfigure({})).status).toBe(200)
   })

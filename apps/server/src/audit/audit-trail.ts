@@ -14,8 +14,8 @@ export interface AuditTrailOptions {
 
 /**
  * Middleware recording every management request in the store's audit trail (see `isAudited` for what is left
- * out): time, token name and scopes, method, path, action (method and route pattern), target, the answer's
- * status, request id and source address. The record is written once the answer is ready and before it is sent,
+ * out): time, token name and scopes (or the principal a plugin's `auth.authenticate` named, and that plugin),
+ * method, path, action (method and route pattern), target, the answer's status, request id and source address. The record is written once the answer is ready and before it is sent,
  * so a client that got an answer can find its request in the trail. Refused requests (401, 403, 4xx) are
  * recorded too. A failed write is logged and the answer sent anyway: the operation already happened.
  *
@@ -33,12 +33,15 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<Server
     const id = uuidv7()
     const time = new Date()
     await next()
-    const principal = access.identify(c.req.header('authorization'))
+    // A plugin's principal (a JWT's subject, say) when one authenticated the request, else the static token's.
+    const byPlugin = c.get('pluginPrincipal')
+    const principal = byPlugin ?? access.identify(c.req.header('authorization'))
     const record: AuditRecord = {
       id,
       time: time.toISOString(),
       token: principal?.name ?? null,
       scopes: principal === undefined ? [] : [...principal.scopes].sort(),
+      ...(byPlugin === undefined ? {} : { authenticatedBy: byPlugin.plugin }),
       method,
       path,
       action: c.get('auditAction') ?? `${method} ${path}`,

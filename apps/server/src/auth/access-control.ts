@@ -2,7 +2,7 @@ import { type ExtensionRegistry, type HttpRequestInfo, serviceExtensionPoints } 
 import type { Context, MiddlewareHandler } from 'hono'
 import { ForbiddenError } from '../errors.js'
 import { requestInfoOf } from '../http/request-info.js'
-import type { ServerEnv } from '../http/server-env.js'
+import type { PluginPrincipal, ServerEnv } from '../http/server-env.js'
 import { authenticateRequest } from './plugin-authentication.js'
 import { type Principal, type Scope, type StoredToken, TokenAuth, type TokenConfig } from './token-auth.js'
 
@@ -57,25 +57,36 @@ export class AccessControl {
     return this.#prefixes.some((prefix) => path.startsWith(prefix))
   }
 
-  /** Throws (or rejects with) the 401/403 error unless the path is public or the request is granted `scope`. */
+  /**
+   * Throws (or rejects with) the 401/403 error unless the path is public or the request is granted `scope`. A
+   * principal a plugin authenticated is kept on the context (`pluginPrincipal`) for the audit trail, refused or not.
+   */
   check(c: Context<ServerEnv>, scope: Scope): void | Promise<void> {
-    return this.checkAuthorization(c.req.path, c.req.header('authorization'), scope, () => requestInfoOf(c))
+    return this.checkAuthorization(
+      c.req.path,
+      c.req.header('authorization'),
+      scope,
+      () => requestInfoOf(c),
+      (principal) => c.set('pluginPrincipal', principal),
+    )
   }
 
   /**
    * `check` given the path and the `Authorization` header rather than a Hono context; `request` describes the
-   * whole request to `auth.authenticate` contributions (asked only when there are some).
+   * whole request to `auth.authenticate` contributions (asked only when there are some), and `identified` hears
+   * of the principal one of them named, before its scopes are checked.
    */
   checkAuthorization(
     path: string,
     authorization: string | undefined,
     scope: Scope,
     request?: () => HttpRequestInfo,
+    identified?: (principal: PluginPrincipal) => void,
   ): void | Promise<void> {
     if (this.isPublic(path)) return
     if (this.#extensions?.has(authenticate)) {
       const info = request?.() ?? minimalRequest(path, authorization)
-      return this.#authorizeWithPlugins(info, authorization, scope)
+      return this.#authorizeWithPlugins(info, authorization, scope, identified)
     }
     this.#tokens.authorize(authorization, scope)
   }
@@ -114,12 +125,19 @@ export class AccessControl {
     }
   }
 
-  async #authorizeWithPlugins(request: HttpRequestInfo, authorization: string | undefined, scope: Scope) {
-    const principal = await authenticateRequest(this.#extensions!, request)
-    if (principal === undefined) {
+  async #authorizeWithPlugins(
+    request: HttpRequestInfo,
+    authorization: string | undefined,
+    scope: Scope,
+    identified?: (principal: PluginPrincipal) => void,
+  ) {
+    const found = await authenticateRequest(this.#extensions!, request)
+    if (found === undefined) {
       this.#tokens.authorize(authorization, scope)
       return
     }
+    const { principal, by } = found
+    identified?.({ name: principal.name, scopes: [...principal.scopes], plugin: by })
     if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) {
       throw new ForbiddenError(`"${principal.name}" lacks the "${scope}" scope this endpoint needs`)
     }

@@ -10,19 +10,20 @@ const { authenticate } = serviceExtensionPoints
 
 /**
  * Asks the `auth.authenticate` contributions, in priority order, who made a request: the first to set
- * `principal` decides. Resolves to undefined when none did (the static tokens are tried next). A contribution
+ * `principal` decides, and the answer names the plugin that did (`by`, for the audit trail). Resolves to undefined
+ * when none did (the static tokens are tried next). A contribution
  * that throws refuses the request: `UnauthorizedError` naming the plugin and its reason (an expired JWT, a bad
  * signature). A principal without a name or scopes is refused the same way.
  *
  * @example
  * ```ts
- * const principal = await authenticateRequest(bus.extensions, requestInfoOf(c))
+ * const found = await authenticateRequest(bus.extensions, requestInfoOf(c)) // { principal: { name: 'alice', scopes: ['read'] }, by: 'jwt-auth' }
  * ```
  */
 export async function authenticateRequest(
   extensions: Pick<ExtensionRegistry, 'contributions'>,
   request: HttpRequestInfo,
-): Promise<AuthPrincipal | undefined> {
+): Promise<{ principal: AuthPrincipal; by: string } | undefined> {
   let value: { request: HttpRequestInfo; principal?: AuthPrincipal } = { request }
   for (const { fn, owner } of extensions.contributions(authenticate)) {
     const by = owner ?? 'a plugin'
@@ -38,7 +39,7 @@ export async function authenticateRequest(
     if (typeof principal.name !== 'string' || !Array.isArray(principal.scopes)) {
       throw new UnauthorizedError(`${by} answered auth.authenticate with no principal name or scopes`)
     }
-    return principal
+    return { principal, by }
   }
   return undefined
 }

@@ -48,9 +48,15 @@ export const auditCommand: CliCommand = (program, io) => {
     printResult(io, options, answer, ({ records, next }) => {
       const table = formatTable(
         ['TIME', 'TOKEN', 'ACTION', 'TARGET', 'STATUS', 'SOURCE'],
-        records.map((r) => [r.time, r.token ?? '-', r.action, r.target ?? '-', String(r.status), r.source]),
+        records.map((r) => [r.time, who(r), r.action, r.target ?? '-', String(r.status), r.source]),
       )
       return next ? `${table}more: switchyard audit --after ${next}\n` : table
     })
   })
+}
+
+// The token's name, or a plugin-authenticated principal with the plugin that vouched for it: `alice (jwt-auth)`.
+function who(record: AuditRecord): string {
+  if (record.token === null) return '-'
+  return record.authenticatedBy === undefined ? record.token : `${record.token} (${record.authenticatedBy})`
 }

@@ -19,5 +19,14 @@ export interface ServerEnv {
     auditAction?: string
     /** The plugin, package, dead letter or event the request names, for the audit trail. */
     auditTarget?: string
+    /** Who an `auth.authenticate` contribution said made the request, for the audit trail. */
+    pluginPrincipal?: PluginPrincipal
   }
+}
+
+/** A principal a plugin authenticated (`auth.authenticate`): its name and scopes, and which plugin named it. */
+export interface PluginPrincipal {
+  name: string
+  scopes: string[]
+  plugin: string
 }

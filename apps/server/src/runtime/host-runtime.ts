@@ -1,14 +1,15 @@
-import type { PluginHost, SwitchyardConfig } from '@switchyard/host'
+import type { LoadedConfig, PluginHost, SwitchyardConfig } from '@switchyard/host'
 import type { EventLoopSample } from '../health/event-loop-monitor.js'
 import type { ReadinessReport } from '../health/readiness.js'
 import { loadPlugin } from './load-plugin.js'
 import type { ReloadableMarketplace } from './marketplace-api.js'
+import { locateMarketplaceIssues } from './open-marketplace.js'
 import type { ServerRuntime } from './server-runtime.js'
 
 /** What the server adds to the host: readiness, the marketplace and a hook on applied configurations. */
 export interface HostRuntimeOptions {
-  /** Reads and validates the configuration a reload would apply, without applying it. */
-  readConfig(): Promise<SwitchyardConfig>
+  /** Reads and validates the configuration a reload would apply, without applying it (with its file, to place errors). */
+  readConfig(): Promise<LoadedConfig>
   /** Called with each configuration a reload applied (the server swaps its auth settings). */
   onConfig(config: SwitchyardConfig): void | Promise<void>
   readiness(): Promise<ReadinessReport>
@@ -47,7 +48,13 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
     async reloadConfig() {
       const { marketplace } = options
       // The host knows nothing of the marketplace section: it is checked first, so an invalid one changes nothing.
-      marketplace.check((await options.readConfig()).marketplace)
+      // Its errors name the file and line, as at start.
+      const loaded = await options.readConfig()
+      try {
+        marketplace.check(loaded.config.marketplace)
+      } catch (error) {
+        throw locateMarketplaceIssues(error, loaded)
+      }
       const config = await host.reloadConfig()
       marketplace.apply(config.marketplace)
       await options.onConfig(config)

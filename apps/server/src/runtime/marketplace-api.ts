@@ -68,9 +68,12 @@ export function marketplaceApi(
   const build = (section: unknown): Marketplace => {
     const next = new Marketplace({ ...settings, config: section as MarketplaceOptions['config'] })
     if (next.installDir !== initial.installDir)
-      throw new MarketplaceConfigError(
-        `install_dir: changing it needs a restart (in use: ${initial.installDir}, configured: ${next.installDir})`,
-      )
+      throw new MarketplaceConfigError('install_dir: changing it needs a restart', [
+        {
+          path: ['install_dir'],
+          message: `changing it needs a restart (in use: ${initial.installDir}, configured: ${next.installDir})`,
+        },
+      ])
     return next
   }
   const hooks = hostHooks(host, initial.installDir)

@@ -131,7 +131,6 @@ async function start(options: StartServerOptions, context: StartContext): Promis
   // What a reload applies: the file again, or the same object.
   const readLoaded = async () =>
     configFile ? await loadConfig(configFile) : validateConfig(options.config ?? {})
-  const readConfig = async () => (await readLoaded()).config
   const marketplaceSettings = { hostVersion: versionOf('@switchyard/core/package.json'), cwd: process.cwd() }
   // The marketplace section is checked with the rest, so its errors too name the file and line.
   const { config, marketplace } = await runStep(
@@ -224,7 +223,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
   const retention = new AuditRetention(backends.store, config.audit.retention_days, logger)
   undo.push(() => retention.stop())
   const runtime = hostRuntime(host, {
-    readConfig,
+    readConfig: readLoaded,
     onConfig: (next) => {
       auth.apply(next)
       retention.update(next.audit.retention_days)

@@ -89,9 +89,14 @@ export interface AuditRecord {
   id: string
   /** RFC 3339, when the request arrived. */
   time: string
-  /** Name of the token the request carried, null when it carried none the server knows. */
+  /**
+   * Name of the token the request carried, or of the principal a plugin authenticated (see `authenticatedBy`);
+   * null when it carried none the server knows.
+   */
   token: string | null
   scopes: string[]
+  /** The plugin whose `auth.authenticate` contribution named the principal (a JWT's subject); absent for static tokens. */
+  authenticatedBy?: string
   method: string
   path: string
   /** The operation: method and route pattern, e.g. `POST /api/v1/events/plugins/:name/disable`. */
