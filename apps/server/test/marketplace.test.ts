@@ -1,51 +1,31 @@
-import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type ServedTarball, serveTarball } from './support/served-tarball.js'
 import { startTestServer, type TestServer, testConfig } from './support/test-server.js'
 
-const exec = promisify(execFile)
 const FIXTURE = fileURLToPath(new URL('fixtures/installable', import.meta.url))
 
-let dir: string
-let files: Server
+let tarball: ServedTarball
 let tarballUrl: string
 let checksum: string
 let t: TestServer
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'switchyard-market-'))
-  // An npm-style tarball: the package under `package/`.
-  await cp(FIXTURE, join(dir, 'pack/package'), { recursive: true })
-  const tarball = join(dir, 'installable-1.0.0.tgz')
-  await exec('tar', ['-czf', tarball, '-C', join(dir, 'pack'), 'package'])
-  const bytes = await readFile(tarball)
-  checksum = createHash('sha256').update(bytes).digest('hex')
-  files = createServer((req, res) => {
-    if (req.url === '/installable-1.0.0.tgz')
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes)
-    else res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
-  tarballUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/installable-1.0.0.tgz`
+  tarball = await serveTarball(FIXTURE)
+  tarballUrl = tarball.url
+  checksum = tarball.checksum
   t = await startTestServer(
     testConfig({
       plugins: { recorder: { enabled: false }, flaky: { enabled: false }, greeter: { enabled: false } },
       // What the marketplace installs runs in a child process under Node's permission model.
-      marketplace: { enabled: true, install_dir: join(dir, 'installed'), isolation: 'process' },
+      marketplace: { enabled: true, install_dir: join(tarball.dir, 'installed'), isolation: 'process' },
     }),
   )
 })
 afterAll(async () => {
   await t.close()
-  await new Promise((resolve) => files.close(resolve))
-  await rm(dir, { recursive: true, force: true })
+  await tarball.close()
 })
 
 const install = (body: unknown) =>

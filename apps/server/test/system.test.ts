@@ -56,7 +56,7 @@ describe('health, readiness and metrics', () => {
   })
 })
 
-describe('OpenAPI and reference page', () => {
+describe('OpenAPI', () => {
   it('describes every endpoint, with request schemas from the validating valibot schemas', async () => {
     const res = await t.request('/openapi.json', { as: 'read' })
     const doc = (await res.json()) as {
@@ -102,14 +102,6 @@ describe('OpenAPI and reference page', () => {
     expect(publish.requestBody.content['application/json']!.schema.properties).toHaveProperty('type')
     expect(publish.security).toEqual([{ bearer: [] }])
     expect((doc.paths['/healthz']!.get as { security: unknown[] }).security).toEqual([])
-  })
-
-  it('serves an HTML API reference', async () => {
-    const res = await t.request('/docs', { as: 'read' })
-    expect(res.headers.get('content-type')).toContain('text/html')
-    const html = await res.text()
-    expect(html).toContain('/api/v1/events/{id}/deliveries')
-    expect(html).toContain('scope: publish')
   })
 })
 

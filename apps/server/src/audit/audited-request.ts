@@ -2,14 +2,14 @@
 const NOT_AUDITED: readonly [method: string, path: RegExp][] = [
   ['POST', /^\/api\/v1\/events\/?$/],
   ['GET', /^\/api\/v1\/events\/stream\/?$/],
-  ['GET', /^\/(healthz|readyz|metrics|openapi\.json|docs)\/?$/],
+  ['GET', /^\/(healthz|readyz|metrics|openapi\.json|docs|docs\/scalar\.js)\/?$/],
   ['GET', /^\/plugins\/[^/]+\/health\/?$/],
 ]
 
 /**
  * Whether a request is a management request the audit trail records: everything except publishing events, the
  * SSE stream, health and readiness (`/healthz`, `/readyz`, `/plugins/<name>/health`), Prometheus scrapes
- * (`/metrics`) and the API documents (`/openapi.json`, `/docs`). HEAD counts as GET.
+ * (`/metrics`) and the API documents (`/openapi.json`, `/docs` and its script). HEAD counts as GET.
  *
  * @example
  * ```ts

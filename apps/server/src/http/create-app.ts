@@ -5,6 +5,7 @@ import { auditTrail } from '../audit/audit-trail.js'
 import type { AccessControl } from '../auth/access-control.js'
 import { RouteNotFoundError } from '../errors.js'
 import { ApiBuilder } from '../openapi/api-builder.js'
+import { SCALAR_BUNDLE_PATH, scalarBundle } from '../openapi/scalar-reference.js'
 import { auditRoutes } from '../routes/audit-routes.js'
 import { deadLetterRoutes } from '../routes/dead-letter-routes.js'
 import { eventRoutes } from '../routes/event-routes.js'
@@ -78,6 +79,9 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
     isPublic: (p) => access.isPublic(p),
     canRead: (c) => access.grants(c.req.header('authorization'), 'read', () => requestInfoOf(c)),
   })
+
+  // The reference page's script, Scalar's published npm bundle: nothing secret, so served without a token.
+  app.get(SCALAR_BUNDLE_PATH, scalarBundle())
 
   // A plugin's own routes: reading needs `read`, anything else `publish`.
   const forward = (c: Context<ServerEnv>) => runtime.pluginFetch(c.req.raw)

@@ -22,8 +22,20 @@ export interface ApiOperation {
   query?: v.ObjectSchema<v.ObjectEntries, undefined>
   /** Further request media types the handler parses itself, documented only (`null`: any content). */
   media?: Record<string, AnySchema | null>
-  /** Status -> description of the answers that are not errors. */
-  responses: Record<number, string>
+  /**
+   * Status -> the answer. A string is a description alone: for an error status the body is the `Error` schema,
+   * for a success status there is no body (204). An `ApiResponse` gives the body's schema.
+   */
+  responses: Record<number, string | ApiResponse>
+}
+
+/** One documented answer: a description and the valibot schema of its body (JSON unless `media` says otherwise). */
+export interface ApiResponse {
+  description: string
+  /** The body's schema; for a text `media` (`text/html`, `text/plain`) leave it out: the body is a string. */
+  schema?: AnySchema
+  /** The body's media type, `application/json` by default. */
+  media?: string
 }
 
 type Output<S> = S extends AnySchema ? v.InferOutput<S> : undefined
@@ -54,6 +66,7 @@ export class ApiBuilder {
   readonly #bodyLimitBytes: number
   readonly #jsonDepth: number
   readonly #operations: ApiOperation[] = []
+  readonly #schemas: Record<string, AnySchema> = {}
 
   /** `jsonDepth` (`limits.json_depth`, 64 by default) bounds validated JSON bodies below their top level. */
   constructor(app: Hono<ServerEnv>, access: AccessControl, bodyLimitBytes: number, jsonDepth = 64) {
@@ -66,6 +79,24 @@ export class ApiBuilder {
   /** The operations registered so far, in registration order. */
   get operations(): readonly ApiOperation[] {
     return this.#operations
+  }
+
+  /** The named schemas registered with `schemas`, by name: `components.schemas` of the document. */
+  get namedSchemas(): Readonly<Record<string, AnySchema>> {
+    return this.#schemas
+  }
+
+  /**
+   * Names schemas used in requests or responses: the document lists each once under `components.schemas` and
+   * refers to it wherever it appears (`$ref`), so a reader sees `PluginStatus` rather than its fields again.
+   *
+   * @example
+   * ```ts
+   * api.schemas({ PluginStatus, DeadLetter })
+   * ```
+   */
+  schemas(named: Record<string, AnySchema>): void {
+    Object.assign(this.#schemas, named)
   }
 
   /**

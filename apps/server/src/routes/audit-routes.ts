@@ -1,5 +1,6 @@
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { AuditPage, AuditRecord } from './responses/server-responses.js'
 import { AuditListQuery } from './schemas.js'
 
 const DEFAULT_LIMIT = 100
@@ -14,6 +15,7 @@ const DEFAULT_LIMIT = 100
  * ```
  */
 export function auditRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
+  api.schemas({ AuditRecord })
   api.route(
     {
       method: 'get',
@@ -23,7 +25,7 @@ export function auditRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       summary:
         'Management requests recorded in the audit trail, oldest first: filter with from/to (RFC 3339), token, action (text it contains); page with ?after=<last id>',
       query: AuditListQuery,
-      responses: { 200: '{ records: [...], next: id | null }' },
+      responses: { 200: { description: 'One page of audit records', schema: AuditPage } },
     },
     async (c, { query }) => {
       const limit = query.limit ?? DEFAULT_LIMIT

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@switchyard/core'
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { DeadLetter, DeadLetterPage, DeliveryOutcome } from './responses/event-responses.js'
 import { DeadLetterQuery } from './schemas.js'
 
 const DEFAULT_LIMIT = 100
@@ -19,6 +20,7 @@ const noSuchDeadLetter = (id: string) => new NotFoundError(`dead letter "${id}"`
  */
 export function deadLetterRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
   const tag = 'dead letters'
+  api.schemas({ DeadLetter })
   api.route(
     {
       method: 'get',
@@ -27,7 +29,7 @@ export function deadLetterRoutes(api: ApiBuilder, runtime: ServerRuntime): void 
       tag,
       summary: 'Dead letters, oldest first; page with ?after=<last id>',
       query: DeadLetterQuery,
-      responses: { 200: '{ deadLetters: [...], next: id | null }' },
+      responses: { 200: { description: 'One page of dead letters', schema: DeadLetterPage } },
     },
     async (c, { query }) => {
       const limit = query.limit ?? DEFAULT_LIMIT
@@ -44,7 +46,7 @@ export function deadLetterRoutes(api: ApiBuilder, runtime: ServerRuntime): void 
       scope: 'read',
       tag,
       summary: 'One dead letter',
-      responses: { 200: 'The dead letter', 404: 'No such dead letter' },
+      responses: { 200: { description: 'The dead letter', schema: DeadLetter }, 404: 'No such dead letter' },
     },
     async (c) => {
       const id = c.req.param('id')!
@@ -61,7 +63,10 @@ export function deadLetterRoutes(api: ApiBuilder, runtime: ServerRuntime): void 
       scope: 'admin',
       tag,
       summary: 'Run the handler again on the dead event; the dead letter is deleted when it succeeds',
-      responses: { 200: 'The delivery outcome', 404: 'No such dead letter' },
+      responses: {
+        200: { description: 'The outcome of the replayed delivery', schema: DeliveryOutcome },
+        404: 'No such dead letter',
+      },
     },
     async (c) => c.json(await runtime.bus.replayDeadLetter(c.req.param('id')!)),
   )

@@ -2,6 +2,16 @@ import { NotFoundError } from '@switchyard/core'
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
 import { EVENT_MEDIA, readEvent } from './read-event.js'
+import {
+  Accepted,
+  AttemptTrace,
+  DeliveryError,
+  DeliveryRecord,
+  Event,
+  EventCatalog,
+  EventDeliveries,
+  Explanation,
+} from './responses/event-responses.js'
 
 /**
  * `POST /api/v1/events` (publish: plain JSON or CloudEvents), `POST /api/v1/events/explain` (dry run),
@@ -13,6 +23,7 @@ import { EVENT_MEDIA, readEvent } from './read-event.js'
  * ```
  */
 export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
+  api.schemas({ Event, DeliveryError, AttemptTrace, DeliveryRecord })
   api.route(
     {
       method: 'post',
@@ -23,7 +34,7 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
         'Publish an event (plain JSON, or a CloudEvent in structured or binary mode); 202 once accepted',
       media: EVENT_MEDIA,
       responses: {
-        202: 'Accepted: { id }; dispatched in the background',
+        202: { description: 'Accepted; dispatched in the background', schema: Accepted },
         415: 'Unsupported content type',
         422: 'Rejected by event.before_publish or the event catalog',
       },
@@ -42,7 +53,9 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       tag: 'events',
       summary: 'Dry run: which handlers an event would reach and why (patterns, filters, routes, selection)',
       media: EVENT_MEDIA,
-      responses: { 200: '{ eventId, type, handlers: [{ handler, pattern, owner, reached, reason }] }' },
+      responses: {
+        200: { description: 'Each subscribed handler: reached or not, and why', schema: Explanation },
+      },
     },
     (c, { text }) => c.json(runtime.bus.explain(readEvent(c.req.header(), text, runtime.bus.limits))),
   )
@@ -56,10 +69,11 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       summary:
         'The delivery ledger of one event: status, attempts and last error per handler, and the trace and span id of each attempt when tracing is on',
       responses: {
-        200:
-          '{ eventId, deliveries: [{ handler, status, attempts, durationMs, error?, updatedAt, traces? }] }; error is the ' +
-          'serialised last error: { code, message, handler, eventId, attempt, cause?: { name, message } }; traces: ' +
-          '[{ attempt, traceId, spanId }] of each attempt when tracing is on',
+        200: {
+          description:
+            'Each handler’s entry: error is the serialised last error; traces the trace and span of each attempt when tracing is on',
+          schema: EventDeliveries,
+        },
         404: 'Unknown event',
       },
     },
@@ -78,7 +92,7 @@ export function eventRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       scope: 'read',
       tag: 'events',
       summary: 'The event catalog: event types plugins declare they publish or consume, as JSON Schema',
-      responses: { 200: 'The catalog' },
+      responses: { 200: { description: 'The declared event types', schema: EventCatalog } },
     },
     (c) => c.json(runtime.catalog()),
   )

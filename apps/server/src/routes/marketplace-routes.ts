@@ -2,6 +2,7 @@ import { InstallRequestSchema, UpgradeRequestSchema } from '@switchyard/marketpl
 import { MarketplaceDisabledError } from '../errors.js'
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import type { MarketplaceApi, ServerRuntime } from '../runtime/server-runtime.js'
+import { InstalledPlugin, MarketplaceCatalog, UpgradeResult } from './responses/marketplace-responses.js'
 import { UninstallQuery } from './schemas.js'
 
 /**
@@ -15,6 +16,7 @@ import { UninstallQuery } from './schemas.js'
  */
 export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
   const tag = 'marketplace'
+  api.schemas({ InstalledPlugin })
   const marketplace = (): MarketplaceApi => {
     if (!runtime.marketplace) throw new MarketplaceDisabledError()
     return runtime.marketplace
@@ -26,7 +28,10 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
       scope: 'read',
       tag,
       summary: 'Plugins available from the registry and the configured indexes',
-      responses: { 200: 'The catalog', 409: 'Marketplace disabled' },
+      responses: {
+        200: { description: 'The catalog', schema: MarketplaceCatalog },
+        409: 'Marketplace disabled',
+      },
     },
     async (c) => c.json((await marketplace().list()) as object),
   )
@@ -40,7 +45,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
         'Install a plugin by name/range, or from a tarball/zip URL with an optional sha256 and Ed25519 signature (key_id, signature); nothing changes on failure',
       body: InstallRequestSchema,
       responses: {
-        201: 'The installed plugin',
+        201: { description: 'The installed plugin', schema: InstalledPlugin },
         409: 'Marketplace disabled',
         403: 'Source not in marketplace.allowed_sources',
         422: 'Integrity, signature (E_SIGNATURE) or load failure',
@@ -61,7 +66,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
         'Upgrade an installed plugin to the newest version matching `version` (latest by default); if the new one fails to start, the old one keeps running. A version signed by another key than the installed one is refused unless `force`',
       body: UpgradeRequestSchema,
       responses: {
-        200: '{ plugin, previousVersion, changed }',
+        200: { description: 'The plugin after the upgrade', schema: UpgradeResult },
         404: 'Not installed, or no such version',
         409: 'Marketplace disabled, or installed from a URL',
         422: 'The new version was refused (integrity, signature) or failed to start (rolled back)',
@@ -82,7 +87,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
         'Stop, remove and forget an installed plugin; refused while other plugins depend on it unless force=true; its SQL data (ctx.db) stays unless purge=true',
       query: UninstallQuery,
       responses: {
-        200: 'The removed plugin',
+        200: { description: 'The removed plugin', schema: InstalledPlugin },
         404: 'Not installed',
         409: 'Marketplace disabled, or other plugins depend on it',
       },

@@ -1,5 +1,17 @@
+import type { AnySchema } from '../http/validate.js'
 import type { ApiBuilder, ApiOperation } from '../openapi/api-builder.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import {
+  ConfigReload,
+  ExtensionPoints,
+  HealthResult,
+  PluginConfig,
+  PluginConfigSchema,
+  PluginHealth,
+  PluginList,
+  PluginMetrics,
+  PluginStatus,
+} from './responses/plugin-responses.js'
 import { LoadPluginBody } from './schemas.js'
 
 type Action = (name: string) => Promise<unknown>
@@ -16,9 +28,18 @@ type Action = (name: string) => Promise<unknown>
  */
 export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
   const tag = 'plugins'
-  const read = (path: string, summary: string, answer: () => unknown) =>
-    api.route({ method: 'get', path, scope: 'read', tag, summary, responses: { 200: summary } }, async (c) =>
-      c.json((await answer()) as object),
+  api.schemas({ PluginStatus, HealthResult })
+  const read = (path: string, summary: string, schema: AnySchema, answer: () => unknown) =>
+    api.route(
+      {
+        method: 'get',
+        path,
+        scope: 'read',
+        tag,
+        summary,
+        responses: { 200: { description: summary, schema } },
+      },
+      async (c) => c.json((await answer()) as object),
     )
   const act = (path: string, summary: string, action: Action) =>
     api.route(
@@ -29,7 +50,7 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
         tag,
         summary,
         responses: {
-          200: 'The plugin after the change',
+          200: { description: 'The plugin after the change', schema: PluginStatus },
           404: 'No such plugin',
           409: 'Not possible in its current state',
         },
@@ -37,7 +58,7 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       async (c) => c.json((await action(c.req.param('name')!)) as object),
     )
 
-  read('/api/v1/events/plugins', 'Loaded plugins with their state, handlers and routes', () => ({
+  read('/api/v1/events/plugins', 'Loaded plugins with their state, handlers and routes', PluginList, () => ({
     plugins: runtime.plugins(),
   }))
   act('/api/v1/events/plugins/:name/enable', 'Enable a plugin (persisted across restarts)', (n) =>
@@ -58,7 +79,7 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
         'Load one plugin folder (`{ "path": "plugins/x" }`, relative to the server): a new plugin starts, a known one reloads',
       body: LoadPluginBody,
       responses: {
-        200: 'The plugin after loading',
+        200: { description: 'The plugin after loading', schema: PluginStatus },
         400: 'No path for a plugin the server does not know',
         422: 'The folder holds no plugin, another plugin, or one that cannot load',
       },
@@ -73,7 +94,7 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       tag,
       summary:
         'Reload the configuration file and rescan plugin_directories (new plugins start, removed ones stop after draining); an invalid file is rejected and the running configuration stays',
-      responses: { 200: 'The applied changes: { reloaded, added, removed, plugins, routeWarnings }' },
+      responses: { 200: { description: 'The applied changes', schema: ConfigReload } },
     },
     async (c) => c.json((await runtime.reloadConfig()) as object),
   )
@@ -84,7 +105,10 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       scope: 'read',
       tag,
       summary: "A plugin's configuration as JSON Schema, with defaults and descriptions",
-      responses: { 200: '{ plugin, schema }', 404: 'No such plugin' },
+      responses: {
+        200: { description: 'Its config schema', schema: PluginConfigSchema },
+        404: 'No such plugin',
+      },
     },
     (c) => c.json(runtime.pluginConfigSchema(c.req.param('name')!) as object),
   )
@@ -96,12 +120,15 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       tag,
       summary:
         "The config a running plugin runs with (defaults filled in); fields marked secret() read '[redacted]'",
-      responses: { 200: '{ plugin, config } (config null when it is not running)', 404: 'No such plugin' },
+      responses: {
+        200: { description: 'The config it runs with', schema: PluginConfig },
+        404: 'No such plugin',
+      },
     },
     (c) => c.json(runtime.pluginConfig(c.req.param('name')!) as object),
   )
-  read('/plugins/status', 'Status of every plugin', () => ({ plugins: runtime.plugins() }))
-  read('/plugins/metrics', 'Metrics of every plugin, as JSON', () => runtime.pluginMetrics())
+  read('/plugins/status', 'Status of every plugin', PluginList, () => ({ plugins: runtime.plugins() }))
+  read('/plugins/metrics', 'Metrics of every plugin, as JSON', PluginMetrics, () => runtime.pluginMetrics())
   api.route(
     {
       method: 'get',
@@ -109,7 +136,7 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       scope: 'read',
       tag,
       summary: 'Health checks of one plugin',
-      responses: { 200: 'Its health', 404: 'No such plugin' },
+      responses: { 200: { description: 'Its health', schema: PluginHealth }, 404: 'No such plugin' },
     },
     async (c) => c.json((await runtime.pluginHealth(c.req.param('name')!)) as object),
   )
@@ -118,7 +145,7 @@ export function pluginRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
     'Reload a plugin from disk: drain, stop, import again, start; no event lost',
     (n) => runtime.reload(n),
   )
-  read('/extension-points', 'Extension points and their contributions', () => ({
+  read('/extension-points', 'Extension points and their contributions', ExtensionPoints, () => ({
     extensionPoints: runtime.bus.extensions.list(),
   }))
 }

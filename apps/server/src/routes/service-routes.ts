@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { ServiceList, ServiceRecord } from './responses/server-responses.js'
 
 /**
  * Query of `GET /api/v1/services`: every given field must match; `tags` is comma-separated and all must be on
@@ -32,6 +33,7 @@ export const ServiceListQuery = v.object({
  * ```
  */
 export function serviceRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
+  api.schemas({ ServiceRecord })
   api.route(
     {
       method: 'get',
@@ -41,7 +43,7 @@ export function serviceRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
       summary: 'Registered services (cluster-wide on NATS); filter with ?name=, ?id=, ?tags=a,b',
       query: ServiceListQuery,
       responses: {
-        200: '{ services: [{ id, name, version, address, healthUrl, tags, metadata, owner, node, registeredAt }] }',
+        200: { description: 'The services that match', schema: ServiceList },
       },
     },
     async (c, { query }) => c.json({ services: await runtime.services(query) }),

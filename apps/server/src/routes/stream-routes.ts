@@ -25,7 +25,10 @@ export function streamRoutes(api: ApiBuilder, hub: EventStreamHub): void {
         'Server-Sent Events of accepted events, filtered by a subscription pattern (default: all), as Switchyard events or (format=cloudevents) CloudEvents 1.0, with `outcomes=true` each delivery outcome too (`event: delivery`); 503 E_LIMIT_SSE_CLIENTS past limits.sse_clients',
       query: StreamQuery,
       responses: {
-        200: 'text/event-stream; each message: id = event id, data = the event as JSON (or as a CloudEvent)',
+        200: {
+          description: 'Each message: id = event id, data = the event as JSON (or as a CloudEvent)',
+          media: 'text/event-stream',
+        },
       },
     },
     (c, { query }) => {
