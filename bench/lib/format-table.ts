@@ -3,7 +3,7 @@ import { type GroupResult, type TargetCheck, throughput } from './suite.js'
 /**
  * The cells of a group's table, header first: each row's throughput (per CPU-second when measured, and per
  * wall-clock second), its ratio to the baseline row's (see `throughput`), the range of its rounds when known,
- * and its latency percentiles.
+ * and its latency percentiles (p99.9 when a row has it).
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@ export function groupCells(group: GroupResult): string[][] {
   const baseline = group.rows.find((row) => row.name === group.baseline)
   const cpu = group.rows.some((row) => row.cpuOpsPerSec !== undefined)
   const ranges = group.rows.some((row) => row.roundRange !== undefined)
+  const tail = group.rows.some((row) => row.p999Ms !== undefined)
   const header = [
     'case',
     ...(cpu ? [`${group.unit} (CPU)`] : []),
@@ -22,6 +23,7 @@ export function groupCells(group: GroupResult): string[][] {
     ...(ranges ? ['rounds min-max'] : []),
     'p50',
     'p99',
+    ...(tail ? ['p99.9'] : []),
   ]
   const rows = group.rows.map((row) => [
     row.name,
@@ -31,6 +33,7 @@ export function groupCells(group: GroupResult): string[][] {
     ...(ranges ? [row.roundRange ? row.roundRange.map(formatShort).join('-') : 'n/a'] : []),
     formatDuration(row.p50Ms),
     formatDuration(row.p99Ms),
+    ...(tail ? [formatDuration(row.p999Ms ?? Number.NaN)] : []),
   ])
   return [header, ...rows]
 }

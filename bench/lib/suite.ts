@@ -14,6 +14,8 @@ export interface Row {
   p50Ms: number
   /** 99th percentile latency of one operation, milliseconds. */
   p99Ms: number
+  /** 99.9th percentile, milliseconds, where a group measures it (the open-loop latency suite). */
+  p999Ms?: number
 }
 
 /**

@@ -266,3 +266,6 @@ disk does not spend CPU, so a row that blocked on syncs would look better by CPU
     }
   },
 }
+
+/** For the latency suite, which offers the same requests to the shipped config at fixed rates. */
+export { BODY as INGEST_BODY, startTarget, stopTarget, TOKEN as BENCH_TOKEN }

@@ -3,6 +3,7 @@ import { coreSuite } from './core.js'
 import { hostSuite } from './host.js'
 import { httpSuite } from './http.js'
 import { isolationSuite } from './isolation.js'
+import { latencySuite } from './latency.js'
 import { natsSuite } from './nats.js'
 import { sqliteSuite } from './sqlite.js'
 import { telemetrySuite } from './telemetry.js'
@@ -18,5 +19,6 @@ export const suites: Suite[] = [
   isolationSuite,
   httpSuite,
   natsSuite,
+  latencySuite,
   telemetrySuite,
 ]

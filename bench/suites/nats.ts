@@ -1,9 +1,8 @@
-import { connectNatsTransport } from '@switchyard/transport-nats'
-import { deleteStreams, NATS_URL } from '@switchyard/transport-nats/testing'
+import { NATS_URL } from '@switchyard/transport-nats/testing'
 import type { Suite, SuiteContext, SuiteResult } from '../lib/suite.js'
 import { findRow, ratioTarget } from '../lib/targets.js'
 import { measureE2e } from './nats/measure-e2e.js'
-import { type BenchTarget, busCase, CALLERS, rawCase } from './nats/nats-cases.js'
+import { busCase, CALLERS, createBenchStream, deleteBenchStream, rawCase } from './nats/nats-cases.js'
 import { processCase } from './nats/process-case.js'
 
 const unit = 'events/s'
@@ -36,14 +35,7 @@ export const natsSuite: Suite = {
   name: 'nats',
   title: 'cluster throughput over NATS JetStream',
   async run(ctx: SuiteContext): Promise<SuiteResult> {
-    const id = Date.now().toString(36)
-    const target: BenchTarget = {
-      stream: `BENCH_${id}`,
-      subjectPrefix: `bench_${id}`,
-      bucketPrefix: `bench_${id}`,
-    }
-    // creates the stream (and fails clearly, naming the server, when NATS is not there)
-    await (await connectNatsTransport({ servers: NATS_URL, ...target })).close()
+    const target = await createBenchStream('bench')
     try {
       const throughput = await measureE2e(
         {
@@ -90,7 +82,7 @@ export const natsSuite: Suite = {
         notes,
       }
     } finally {
-      await deleteStreams(target.stream, `KV_${target.bucketPrefix}`)
+      await deleteBenchStream(target)
     }
   },
 }

@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/
 import { connect } from '@nats-io/transport-node'
 import { createEvent, type Event, EventBus, MemoryStore, type Store } from '@switchyard/core'
 import { connectNatsStore, connectNatsTransport } from '@switchyard/transport-nats'
-import { NATS_URL } from '@switchyard/transport-nats/testing'
+import { deleteStreams, NATS_URL } from '@switchyard/transport-nats/testing'
 import { concurrentCalls } from '../sqlite/measure-concurrent.js'
 import type { E2eCase, E2eRunner } from './measure-e2e.js'
 
@@ -14,6 +14,22 @@ export interface BenchTarget {
   stream: string
   subjectPrefix: string
   bucketPrefix: string
+}
+
+/**
+ * Creates a stream for one suite run, named after `name` and the time (fails clearly, naming the server, when
+ * NATS is not there); delete it with `deleteBenchStream`.
+ */
+export async function createBenchStream(name: string): Promise<BenchTarget> {
+  const id = `${name}_${Date.now().toString(36)}`
+  const target = { stream: id.toUpperCase(), subjectPrefix: id, bucketPrefix: id }
+  await (await connectNatsTransport({ servers: NATS_URL, ...target })).close()
+  return target
+}
+
+/** Deletes a `createBenchStream` stream and the KV buckets of its NatsStore. */
+export function deleteBenchStream(target: BenchTarget): Promise<void> {
+  return deleteStreams(target.stream, `KV_${target.bucketPrefix}`)
 }
 
 let serial = 0
