@@ -93,7 +93,7 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
     const status = host.plugin('sandboxed')
     expect(status.isolation).toMatchObject({ mode, state: 'running', restarts: 0 })
     expect(mode === 'worker' ? status.isolation?.threadId : status.isolation?.pid).toBeGreaterThan(0)
-    expect(status.handlers).toEqual(['sandboxed_handler'])
+    expect(status.handlers).toEqual(['sandboxed_handler', 'sandboxed_filtered'])
     expect(status.routes).toContainEqual({ method: 'GET', path: '/plugins/sandboxed/hello' })
 
     const report = await publish(host, 'sandbox.ok')
@@ -134,6 +134,44 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
     await hosts.pop()?.stop()
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'stopping in the sandbox' }))
     expect(host.plugin('sandboxed').isolation).toMatchObject({ mode, state: 'stopped' })
+  })
+
+  it('ends an event its filter rejects as unrouted, one it throws on as failed with E_FILTER: never run', async () => {
+    const outcomes = async (host: PluginHost) => {
+      const seen = []
+      for (const data of [{ keep: false }, { boom: true }, { keep: true }]) {
+        const [outcome] = (await publish(host, 'filtered.event', data)).outcomes
+        seen.push([outcome?.status, outcome?.attempts, outcome?.error?.code])
+      }
+      return seen
+    }
+    const inProcess = await startHost(mode, { config: { plugin_defaults: { isolation: 'none' } } })
+    const expected = await outcomes(inProcess)
+    // In-process the dispatch decides before any attempt: a rejected event reaches no handler at all.
+    expect(expected).toEqual([
+      [undefined, undefined, undefined],
+      ['failed', 0, 'E_FILTER'],
+      ['succeeded', 1, undefined],
+    ])
+    const host = await startHost(mode)
+    // The sandbox decides once the delivery began: a rejected event ends as one filtered out after it was
+    // accepted does in-process (`unrouted`, E_UNROUTED), never `succeeded`.
+    expect(await outcomes(host)).toEqual([
+      ['unrouted', 0, 'E_UNROUTED'],
+      ['failed', 0, 'E_FILTER'],
+      ['succeeded', 1, undefined],
+    ])
+    // Not retried, not dead-lettered, no idempotency record: a kept event with the same key runs later.
+    expect(await host.store.listDeadLetters()).toEqual([])
+    const key = { metadata: { idempotencyKey: 'filtered-once' } }
+    const rejected = await host.bus.publish(createEvent('filtered.event', { keep: false }, key))
+    const kept = await host.bus.publish(createEvent('filtered.event', { keep: true }, key))
+    expect([rejected.outcomes[0]?.status, kept.outcomes[0]?.status]).toEqual(['unrouted', 'succeeded'])
+    // Through the durable path the ledger keeps the same final row.
+    const { id } = await host.bus.enqueue(createEvent('filtered.event', { keep: false }))
+    await expect
+      .poll(async () => (await host.store.deliveries(id))[0], { timeout: 15_000 })
+      .toMatchObject({ handler: 'sandboxed_filtered', status: 'unrouted', attempts: 0 })
   })
 
   it('delivers an event whose first attempt crashed the sandbox once it is back; the ledger keeps both attempts', async () => {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { describe, expect, it } from 'vitest'
-import { ClosedError } from '../errors.js'
+import { ClosedError, DeliveryNotRunError } from '../errors.js'
 import { createEvent } from '../event/create-event.js'
 import type { Logger } from '../logger.js'
 import { noopLogger } from '../noop-logger.js'
@@ -50,6 +50,23 @@ describe('AttemptRunner', () => {
       status: 'succeeded',
       attempts: 2,
     })
+  })
+
+  it('ends a delivery whose stand-in says the handler did not run: unrouted or E_FILTER, no retry, attempt not counted', async () => {
+    const { attempt, later } = setup()
+    const filtered = auditLogEntry(async () => {
+      throw new DeliveryNotRunError('E_UNROUTED', 'filtered out')
+    })
+    expect(attempt(filtered, 2)).toBeUndefined()
+    expect(await later()).toMatchObject({
+      status: 'unrouted',
+      attempts: 1,
+      error: { code: 'E_UNROUTED', message: 'filtered out', attempt: 1 },
+    })
+    const threw = auditLogEntry(() => {
+      throw new DeliveryNotRunError('E_FILTER', 'filter threw: boom')
+    })
+    expect(attempt(threw)).toMatchObject({ status: 'failed', attempts: 0, error: { code: 'E_FILTER' } })
   })
 
   it('hands the result of an async handler to its callback once it settles', async () => {

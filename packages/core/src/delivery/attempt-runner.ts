@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { HandlerExecutionError, HandlerTimeoutError } from '../errors.js'
+import { DeliveryNotRunError, HandlerExecutionError, HandlerTimeoutError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { AttemptContext } from './attempt-context.js'
 import type { AttemptResult } from './attempt-result.js'
@@ -115,8 +115,25 @@ export class AttemptRunner {
 
   /** The handler threw or rejected at `now`; past its deadline that is a timeout (as if the timer had fired). */
   #threw(ctx: AttemptContext, error: unknown, now: number): AttemptResult {
+    if (error instanceof DeliveryNotRunError) return this.#notRun(ctx, error, now)
     if (now - ctx.begun > ctx.timeoutMs) return this.#late(ctx, now)
     return this.#failed(ctx, new HandlerExecutionError(ctx, error))
+  }
+
+  /**
+   * The handler's stand-in said the plugin's handler did not run (its filter, evaluated where the plugin runs,
+   * rejected the event or threw): the delivery ends as it would have at dispatch in-process, `unrouted` or
+   * `failed` with `E_FILTER`, without retries and without counting this attempt.
+   */
+  #notRun(ctx: AttemptContext, error: DeliveryNotRunError, now: number): DeliveryOutcome {
+    const attempts = ctx.attempt - 1
+    return {
+      handler: ctx.entry.name,
+      status: error.code === 'E_UNROUTED' ? 'unrouted' : 'failed',
+      attempts,
+      durationMs: roundDuration(now - ctx.start),
+      error: toDeliveryError(error, { handler: ctx.entry.name, eventId: ctx.event.id, attempt: attempts }),
+    }
   }
 
   #late(ctx: AttemptContext, now: number): AttemptResult {

@@ -140,6 +140,9 @@ export class DeliveryRecorder {
     }
     if (entry.policy.deadLetter === false || mode.from === 'replay' || this.#deps.shutdown.aborted)
       return this.end(event, mode, outcome)
+    // A handler that did not run (see `DeliveryNotRunError`) failed nothing that a replay could fix.
+    if (outcome.status === 'unrouted' || outcome.error?.code === 'E_FILTER')
+      return this.end(event, mode, outcome)
     return this.#stored(this.#deadLetter(event, outcome), event, mode, {
       ...outcome,
       status: 'dead_lettered',

@@ -113,5 +113,10 @@ export interface HandlerContext {
   readonly traceparent?: string | undefined
 }
 
-/** An event handler. Its promise settling ends the attempt; a throw or rejection fails it. */
+/**
+ * An event handler. Its promise settling ends the attempt; a throw or rejection fails it, except a
+ * `DeliveryNotRunError` (`E_UNROUTED` or `E_FILTER`), which ends the delivery as not run (`unrouted`, or `failed`
+ * without retries or dead letter): how a stand-in for a handler whose filter runs elsewhere (a plugin sandbox)
+ * reports that the filter rejected the event or threw.
+ */
 export type Handler<T = unknown> = (event: Event<T>, ctx: HandlerContext) => unknown | Promise<unknown>

@@ -1,4 +1,4 @@
-import type { Event, HandlerContext } from '@switchyard/core'
+import { DeliveryNotRunError, type Event, type HandlerContext } from '@switchyard/core'
 import type {
   HandlerRegistration,
   HealthCheck,
@@ -7,7 +7,7 @@ import type {
 } from '@switchyard/plugin-sdk'
 import { IsolationError } from '../errors.js'
 import { toRemoteError } from './remote-error.js'
-import type { CallStep, HealthAnswer, RegistrationKind, SandboxMessage } from './sandbox-protocol.js'
+import type { CallStep, HealthAnswer, NotRun, RegistrationKind, SandboxMessage } from './sandbox-protocol.js'
 import type { Request, SandboxSupervisor } from './sandbox-supervisor.js'
 
 // Names a forwarded call may not take: the prototype machinery of every object and function (`constructor` would
@@ -158,16 +158,18 @@ export class HostBridge {
     }
   }
 
-  // The bus handler standing for the plugin's: one request into the sandbox per attempt, abandoned on abort.
+  // The bus handler standing for the plugin's: one request into the sandbox per attempt, abandoned on abort. The
+  // plugin's filter runs there first; when it kept the handler from running, the delivery ends as in-process.
   #stub(key: string) {
     const supervisor = this.#supervisor
-    return (event: Event, ctx: HandlerContext) =>
-      supervisor.request(
+    return async (event: Event, ctx: HandlerContext) => {
+      const answer = await supervisor.request(
         { t: 'deliver', key, event: withAttemptTrace(event, ctx), attempt: ctx.attempt } satisfies Request,
-        {
-          signal: ctx.signal,
-        },
+        { signal: ctx.signal },
       )
+      const notRun = notRunOf(answer)
+      if (notRun !== undefined) throw new DeliveryNotRunError(notRun.notRun, notRun.reason)
+    }
   }
 
   #unregister(kind: RegistrationKind, key: string): void {
@@ -209,6 +211,13 @@ function sendable(value: unknown): unknown {
   )
     return undefined
   return value
+}
+
+// A sandbox's word that the filter kept its handler from running, when it is one (anything else: it ran).
+function notRunOf(answer: unknown): NotRun | undefined {
+  const { notRun, reason } = (answer ?? {}) as Partial<NotRun>
+  if ((notRun !== 'E_UNROUTED' && notRun !== 'E_FILTER') || typeof reason !== 'string') return undefined
+  return { notRun, reason: reason.slice(0, 1024) }
 }
 
 function healthAnswer(value: unknown): HealthAnswer {

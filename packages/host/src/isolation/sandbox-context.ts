@@ -28,7 +28,8 @@ export interface SandboxLink {
 
 /** What the plugin registered in this sandbox: the host calls them back by key. */
 export interface SandboxRegistry {
-  handlers: Map<string, Handler>
+  /** Each handler with its filter, which runs here before it (a function cannot cross the boundary). */
+  handlers: Map<string, { handler: Handler; filter: ((event: Event) => boolean) | undefined }>
   callbacks: Map<string, (value: unknown) => unknown>
   app: Hono | undefined
   /** Registrations made during setup (undefined after it): setup fails when the host refused one. */
@@ -88,12 +89,7 @@ export function createSandboxContext(
     on(pattern: string, handler: Handler, options: HandlerOptions) {
       const { filter, ...rest } = options
       const key = rest.name
-      // A filter is a function and cannot cross: it runs here, and an event it rejects counts as handled.
-      const local: Handler =
-        filter === undefined
-          ? handler
-          : (event, ctx) => (filter(event as Event<never>) ? handler(event, ctx) : undefined)
-      registry.handlers.set(key, local)
+      registry.handlers.set(key, { handler, filter: filter as ((event: Event) => boolean) | undefined })
       register('on', key, { pattern, options: rest })
       return {
         name: key,

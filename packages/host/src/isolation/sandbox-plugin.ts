@@ -7,7 +7,14 @@ import { PendingRequests } from './pending-requests.js'
 import { fromRemoteError, toRemoteError } from './remote-error.js'
 import { createSandboxContext, type SandboxLink, type SandboxRegistry } from './sandbox-context.js'
 import { sandboxDelivery } from './sandbox-delivery.js'
-import type { CallStep, HostMessage, SandboxMessage, SetupAnswer, WireHttp } from './sandbox-protocol.js'
+import type {
+  CallStep,
+  HostMessage,
+  NotRun,
+  SandboxMessage,
+  SetupAnswer,
+  WireHttp,
+} from './sandbox-protocol.js'
 
 /**
  * The sandbox's side of the boundary: loads the plugin module on `setup`, runs it against a sandboxed ctx, and
@@ -106,9 +113,18 @@ export class SandboxPlugin {
     return { routes, provides: names }
   }
 
-  async #deliver(id: number, key: string, event: Event, attempt: number): Promise<void> {
-    const handler = this.#registry.handlers.get(key)
-    if (handler === undefined) throw new Error(`handler ${key} is not registered in this sandbox`)
+  async #deliver(id: number, key: string, event: Event, attempt: number): Promise<NotRun | undefined> {
+    const registered = this.#registry.handlers.get(key)
+    if (registered === undefined) throw new Error(`handler ${key} is not registered in this sandbox`)
+    const { handler, filter } = registered
+    // What dispatch decides in-process: a rejected event is unrouted, a throwing filter fails it (E_FILTER).
+    if (filter !== undefined) {
+      try {
+        if (!filter(event)) return { notRun: 'E_UNROUTED', reason: 'filtered out' }
+      } catch (error) {
+        return { notRun: 'E_FILTER', reason: `filter threw: ${toRemoteError(error).message}` }
+      }
+    }
     const aborts = this.#aborts
     const ctx: HandlerContext = {
       attempt,
@@ -127,6 +143,7 @@ export class SandboxPlugin {
     } finally {
       aborts.delete(id)
     }
+    return undefined
   }
 
   async #invoke(key: string, value: unknown): Promise<unknown> {

@@ -62,6 +62,12 @@ export interface SetupAnswer {
   provides: string[]
 }
 
+/** A delivery's answer when the handler's filter kept it from running: rejected (`E_UNROUTED`) or threw (`E_FILTER`). */
+export interface NotRun {
+  notRun: 'E_UNROUTED' | 'E_FILTER'
+  reason: string
+}
+
 /** A health check's answer, as `HealthResult`. */
 export type HealthAnswer = HealthResult
 
