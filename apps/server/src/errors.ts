@@ -14,6 +14,13 @@ export class ForbiddenError extends SwitchyardError {
   }
 }
 
+/** A request carrying the admin UI's session cookie whose `Origin` is missing or another site's (403). */
+export class CrossOriginError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_CROSS_ORIGIN', message)
+  }
+}
+
 /** The request body is larger than `server.body_limit_bytes` (413). */
 export class PayloadTooLargeError extends SwitchyardError {
   constructor(message: string) {

@@ -33,9 +33,10 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<Server
     const id = uuidv7()
     const time = new Date()
     await next()
-    // A plugin's principal (a JWT's subject, say) when one authenticated the request, else the static token's.
+    // A plugin's principal (a JWT's subject, say) when one authenticated the request, else the admin UI session's
+    // token, else the static token's.
     const byPlugin = c.get('pluginPrincipal')
-    const principal = byPlugin ?? access.identify(c.req.header('authorization'))
+    const principal = byPlugin ?? c.get('sessionPrincipal') ?? access.identify(c.req.header('authorization'))
     const record: AuditRecord = {
       id,
       time: time.toISOString(),

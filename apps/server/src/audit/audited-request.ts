@@ -4,12 +4,15 @@ const NOT_AUDITED: readonly [method: string, path: RegExp][] = [
   ['GET', /^\/api\/v1\/events\/stream\/?$/],
   ['GET', /^\/(healthz|readyz|metrics|openapi\.json|docs|docs\/scalar\.js)\/?$/],
   ['GET', /^\/plugins\/[^/]+\/health\/?$/],
+  ['GET', /^\/admin(\/.*)?$/],
+  ['GET', /^\/api\/v1\/(session|stats)\/?$/],
 ]
 
 /**
  * Whether a request is a management request the audit trail records: everything except publishing events, the
  * SSE stream, health and readiness (`/healthz`, `/readyz`, `/plugins/<name>/health`), Prometheus scrapes
- * (`/metrics`) and the API documents (`/openapi.json`, `/docs` and its script). HEAD counts as GET.
+ * (`/metrics`), the API documents (`/openapi.json`, `/docs` and its script), the admin UI's files, its session
+ * check and the stats it polls. HEAD counts as GET.
  *
  * @example
  * ```ts

@@ -1,16 +1,20 @@
 import { type ExtensionRegistry, type HttpRequestInfo, serviceExtensionPoints } from '@switchyard/core'
 import type { Context, MiddlewareHandler } from 'hono'
-import { ForbiddenError } from '../errors.js'
+import { ForbiddenError, UnauthorizedError } from '../errors.js'
 import { requestInfoOf } from '../http/request-info.js'
 import type { PluginPrincipal, ServerEnv } from '../http/server-env.js'
+import { assertSameOrigin, sessionIdOf } from '../session/session-cookie.js'
+import { SessionStore } from '../session/session-store.js'
 import { authenticateRequest } from './plugin-authentication.js'
-import { type Principal, type Scope, type StoredToken, TokenAuth, type TokenConfig } from './token-auth.js'
+import type { Principal, Scope, StoredToken, TokenConfig } from './token-auth.js'
+import { TokenAuth, tokenDigest } from './token-auth.js'
 
 const { authenticate } = serviceExtensionPoints
 
 /**
  * The server's current auth settings: the tokens and the paths reachable without one (config `auth`), and the
- * plugins' `auth.authenticate` contributions, tried before the tokens. Tokens and paths are replaced as a whole
+ * plugins' `auth.authenticate` contributions, tried before the tokens; the admin UI's sessions (a cookie standing
+ * for a token, checked against the tokens in force on every request). Tokens and paths are replaced as a whole
  * on config reload, so a request sees either the old settings or the new ones. Checks stay synchronous while no
  * plugin contributes to `auth.authenticate`.
  *
@@ -22,6 +26,8 @@ const { authenticate } = serviceExtensionPoints
  * ```
  */
 export class AccessControl {
+  /** The admin UI's signed-in browsers. */
+  readonly sessions = new SessionStore()
   #tokens: TokenAuth
   #exact = new Set<string>()
   #prefixes: string[] = []
@@ -60,15 +66,42 @@ export class AccessControl {
   /**
    * Throws (or rejects with) the 401/403 error unless the path is public or the request is granted `scope`. A
    * principal a plugin authenticated is kept on the context (`pluginPrincipal`) for the audit trail, refused or not.
+   * A request without an `Authorization` header may carry a session cookie instead: it is granted what the
+   * session's token is granted, and a state-changing one must come from this server's origin (`E_CROSS_ORIGIN`).
    */
   check(c: Context<ServerEnv>, scope: Scope): void | Promise<void> {
+    const authorization = c.req.header('authorization')
+    const sessionId = authorization === undefined ? sessionIdOf(c) : undefined
+    if (sessionId !== undefined && !this.isPublic(c.req.path)) {
+      c.set('sessionPrincipal', this.#authorizeSession(c, sessionId, scope))
+      return
+    }
     return this.checkAuthorization(
       c.req.path,
-      c.req.header('authorization'),
+      authorization,
       scope,
       () => requestInfoOf(c),
       (principal) => c.set('pluginPrincipal', principal),
     )
+  }
+
+  /**
+   * Starts an admin UI session for `token` (a configured or token-file token): its principal, the session id for
+   * the cookie and when the session ends (epoch ms). Throws `E_UNAUTHORIZED` for a token the server does not know.
+   */
+  startSession(token: string): { id: string; principal: Principal; expiresAt: number } {
+    const digest = tokenDigest(token)
+    const principal = this.#tokens.identifyDigest(digest)
+    if (principal === undefined) throw new UnauthorizedError('unknown token')
+    const { id, session } = this.sessions.create(digest)
+    return { id, principal, expiresAt: session.expiresAt }
+  }
+
+  /** Who a live session stands for, and when it ends; undefined when the session or its token is gone. */
+  sessionOf(id: string): { principal: Principal; expiresAt: number } | undefined {
+    const session = this.sessions.get(id)
+    const principal = session && this.#tokens.identifyDigest(session.digest)
+    return principal && session && { principal, expiresAt: session.expiresAt }
   }
 
   /**
@@ -123,6 +156,13 @@ export class AccessControl {
       await this.check(c, scope)
       await next()
     }
+  }
+
+  #authorizeSession(c: Context<ServerEnv>, id: string, scope: Scope): Principal {
+    const session = this.sessions.get(id)
+    if (session === undefined) throw new UnauthorizedError('session expired or unknown: sign in again')
+    assertSameOrigin(c)
+    return this.#tokens.authorizeDigest(session.digest, scope)
   }
 
   async #authorizeWithPlugins(

@@ -77,16 +77,18 @@ export class TokenAuth {
    * `UnauthorizedError` (no or unknown token) or `ForbiddenError` (known token without the scope).
    */
   authorize(header: string | null | undefined, scope: Scope): Principal {
-    const principal = this.#authenticate(header)
-    const implied = IMPLIED_BY[scope]
-    const granted =
-      principal.scopes.has(scope) ||
-      principal.scopes.has('admin') ||
-      (implied !== undefined && principal.scopes.has(implied))
-    if (!granted) {
-      throw new ForbiddenError(`token "${principal.name}" lacks the "${scope}" scope this endpoint needs`)
-    }
-    return principal
+    return granting(this.#authenticate(header), scope)
+  }
+
+  /**
+   * `authorize` for a token known by its SHA-256 (an admin UI session keeps only that): throws `UnauthorizedError`
+   * when no token in force has this digest any more, `ForbiddenError` when it lacks `scope`.
+   */
+  authorizeDigest(digest: Buffer, scope: Scope): Principal {
+    const found = this.#find(digest)
+    if (!found)
+      throw new UnauthorizedError('the token this session was started with is no longer valid: sign in again')
+    return granting(found, scope)
   }
 
   /** The principal of a header carrying a known token, whatever its scopes; undefined otherwise. */
@@ -98,17 +100,38 @@ export class TokenAuth {
     }
   }
 
+  /** The principal of a token known by its SHA-256, whatever its scopes; undefined when none has it. */
+  identifyDigest(digest: Buffer): Principal | undefined {
+    return this.#find(digest)
+  }
+
   #authenticate(header: string | null | undefined): Principal {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null
     if (!match) throw new UnauthorizedError('missing bearer token: send "Authorization: Bearer <token>"')
-    const presented = tokenDigest(match[1]!)
+    const found = this.#find(tokenDigest(match[1]!))
+    if (!found) throw new UnauthorizedError('unknown bearer token')
+    return found
+  }
+
+  #find(presented: Buffer): TokenEntry | undefined {
     let found: TokenEntry | undefined
     for (const entry of this.#entries) {
       if (timingSafeEqual(entry.digest, presented) && !found) found = entry
     }
-    if (!found) throw new UnauthorizedError('unknown bearer token')
     return found
   }
+}
+
+function granting(principal: Principal, scope: Scope): Principal {
+  const implied = IMPLIED_BY[scope]
+  const granted =
+    principal.scopes.has(scope) ||
+    principal.scopes.has('admin') ||
+    (implied !== undefined && principal.scopes.has(implied))
+  if (!granted) {
+    throw new ForbiddenError(`token "${principal.name}" lacks the "${scope}" scope this endpoint needs`)
+  }
+  return principal
 }
 
 /**

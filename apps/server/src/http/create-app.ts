@@ -1,6 +1,8 @@
 import type { Logger } from '@switchyard/core'
 import { type SwitchyardConfig, validateConfig } from '@switchyard/host'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { adminAssetsDir } from '../admin/admin-assets.js'
+import { adminRoutes } from '../admin/admin-routes.js'
 import { auditTrail } from '../audit/audit-trail.js'
 import type { AccessControl } from '../auth/access-control.js'
 import { RouteNotFoundError } from '../errors.js'
@@ -13,6 +15,7 @@ import { EventStreamHub } from '../routes/event-stream-hub.js'
 import { marketplaceRoutes } from '../routes/marketplace-routes.js'
 import { pluginRoutes } from '../routes/plugin-routes.js'
 import { serviceRoutes } from '../routes/service-routes.js'
+import { sessionRoutes } from '../routes/session-routes.js'
 import { streamRoutes } from '../routes/stream-routes.js'
 import { systemRoutes } from '../routes/system-routes.js'
 import type { ServerMetrics } from '../runtime/server-metrics.js'
@@ -72,6 +75,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   marketplaceRoutes(api, runtime)
   serviceRoutes(api, runtime)
   auditRoutes(api, runtime)
+  sessionRoutes(api, access)
   systemRoutes(api, {
     runtime,
     metrics: options.metrics,
@@ -82,6 +86,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
 
   // The reference page's script, Scalar's published npm bundle: nothing secret, so served without a token.
   app.get(SCALAR_BUNDLE_PATH, scalarBundle())
+  adminRoutes(app, adminAssetsDir())
 
   // A plugin's own routes: reading needs `read`, anything else `publish`.
   const forward = (c: Context<ServerEnv>) => runtime.pluginFetch(c.req.raw)

@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   ...(MARKETPLACE_ERROR_STATUS as Record<string, ContentfulStatusCode>),
   E_UNAUTHORIZED: 401,
   E_FORBIDDEN: 403,
+  E_CROSS_ORIGIN: 403,
   E_PERMISSION: 403,
   E_NOT_FOUND: 404,
   E_ROUTE_NOT_FOUND: 404,

@@ -1,4 +1,5 @@
 import type { HttpBindings } from '@hono/node-server'
+import type { Principal } from '../auth/token-auth.js'
 
 /**
  * The Hono environment of the server app: what middleware puts on the context for the handlers.
@@ -21,6 +22,8 @@ export interface ServerEnv {
     auditTarget?: string
     /** Who an `auth.authenticate` contribution said made the request, for the audit trail. */
     pluginPrincipal?: PluginPrincipal
+    /** Who an admin UI session cookie stands for, once the request was authorized by one. */
+    sessionPrincipal?: Principal
   }
 }
 

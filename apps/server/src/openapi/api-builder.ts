@@ -14,6 +14,8 @@ export interface ApiOperation {
   /** Hono path syntax: `/api/v1/events/:id/deliveries`. */
   path: string
   scope: Scope
+  /** No token needed: the handler authenticates the request itself (the admin UI's session endpoints). */
+  public?: boolean
   tag: string
   summary: string
   /** Validated JSON body (also documented as `application/json`). */
@@ -132,7 +134,7 @@ export class ApiBuilder {
       c.set('auditAction', action)
       const target = c.req.param('name') ?? c.req.param('id')
       if (target !== undefined) c.set('auditTarget', target)
-      const pending = access.check(c, scope)
+      const pending = op.public ? undefined : access.check(c, scope)
       if (pending !== undefined) await pending
       const text = hasBody ? await readBodyText(c, maxBytes) : ''
       const input = {

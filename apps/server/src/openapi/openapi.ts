@@ -118,7 +118,10 @@ export function buildOpenApi(operations: readonly ApiOperation[], options: OpenA
   const paths: Record<string, Record<string, unknown>> = {}
   for (const op of operations) {
     const path = openApiPath(op.path)
-    paths[path] = { ...paths[path], [op.method]: operationOf(op, options.isPublic(op.path), convert) }
+    paths[path] = {
+      ...paths[path],
+      [op.method]: operationOf(op, op.public === true || options.isPublic(op.path), convert),
+    }
   }
   const plugins = options.plugins ?? []
   for (const [path, methods] of Object.entries(pluginPaths(plugins, errorResponse))) {

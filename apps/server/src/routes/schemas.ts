@@ -138,3 +138,15 @@ export const UninstallQuery = v.object({
 export const LoadPluginBody = v.object({
   path: v.optional(v.pipe(v.string(), v.nonEmpty())),
 })
+
+/**
+ * Body of `POST /api/v1/session`: the token to sign in with.
+ *
+ * @example
+ * ```ts
+ * v.parse(SessionBody, { token: process.env.SWITCHYARD_TOKEN })
+ * ```
+ */
+export const SessionBody = v.object({
+  token: v.pipe(v.string(), v.nonEmpty('the token is empty'), v.maxLength(4096)),
+})

@@ -262,6 +262,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
   })
   // The start banner: a log line like any other, so JSON log readers see it too.
   logger.info({ url: listener.url, plugins: host.status().length }, `switchyard listening on ${listener.url}`)
+  logger.info({ url: `${listener.url}/admin/` }, `admin UI at ${listener.url}/admin/ (sign in with a token)`)
 
   let closed: Promise<void> | undefined
   return {
