@@ -1,4 +1,5 @@
 export type { BusObserver } from './bus/bus-observers.js'
+export { SCHEDULER_LEASE } from './bus/bus-parts.js'
 export type {
   CloseOptions,
   EventBusOptions,
@@ -105,6 +106,12 @@ export { noopLogger } from './noop-logger.js'
 export { type CompiledPattern, compilePattern, matchesPattern, patternToSubject } from './pattern/pattern.js'
 export { PatternIndex } from './pattern/pattern-index.js'
 export { type CompiledRoute, compileRoutes, type RouteTable } from './routing/route-table.js'
+export {
+  DEFAULT_DELIVER_AT_MAX_PAST_MS,
+  type DeliverAtOptions,
+  resolveDeliverAt,
+} from './schedule/deliver-at.js'
+export { LeaderLease } from './schedule/leader-lease.js'
 export { matchesAuditQuery, pageAuditRecords } from './store/audit-query.js'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js'
 export { mergeTraces } from './store/merge-traces.js'

@@ -81,6 +81,7 @@ export {
 export type { EventDeclaration, EventDeclarations, Schema } from './event-declaration.js'
 export { PERMISSIONS, type Permission } from './permissions.js'
 export type {
+  DelayedPublish,
   ExtensionPointDefinition,
   HandlerOptions,
   HandlerRegistration,

@@ -86,6 +86,11 @@ type PublishedData<P, K> = K extends keyof P
     : unknown
   : unknown
 
+/** When an event published with `ctx.publish` is delivered: one of `delayMs` (from now) or `deliverAt`. */
+export type DelayedPublish =
+  | { delayMs: number; deliverAt?: never }
+  | { deliverAt: Date | string; delayMs?: never }
+
 /**
  * What `setup(ctx)` receives. Methods needing a permission (`on`, `publish`, `routes`, `store`, `secrets`) throw
  * `PermissionError` when it was not declared.
@@ -110,6 +115,22 @@ export interface PluginContext<
   readonly config: TConfig
   /** Subscribes a named handler to a pattern (`*` one segment, `**` the rest). Needs `events:subscribe`. */
   on<T = unknown>(pattern: string, handler: Handler<T>, options: HandlerOptions<T>): HandlerRegistration
+  /**
+   * Publishes an event with this plugin as its source, to be delivered later: `delayMs` from now or at
+   * `deliverAt` (a `Date` or RFC 3339). The event is kept durably (it survives a restart; on NATS any node delivers
+   * it) and its deliveries are `scheduled` in the ledger until then. Resolves once accepted, to its id.
+   * Needs `events:publish`.
+   *
+   * @example
+   * ```ts
+   * await ctx.publish('card.charge', { orderId }, { delayMs: 24 * 60 * 60 * 1000 })
+   * ```
+   */
+  publish<K extends PublishedType<TPublishes>>(
+    type: K,
+    data: PublishedData<TPublishes, K>,
+    init: EventInit & DelayedPublish,
+  ): Promise<{ id: string }>
   /** Publishes an event with this plugin as its source; resolves once every handler finished. Needs `events:publish`. */
   publish<K extends PublishedType<TPublishes>>(
     type: K,

@@ -21,6 +21,7 @@ import { DeadLetterBucket } from './kv/dead-letter-bucket.js'
 import { DeliveryLedger } from './kv/delivery-ledger.js'
 import { JsonBucket } from './kv/json-bucket.js'
 import { toKeyToken } from './kv/key-token.js'
+import { LeaseKeeper } from './kv/lease-keeper.js'
 import { PluginKvBucket } from './kv/plugin-kv-bucket.js'
 import { type NatsStoreOptions, resolveStoreOptions } from './nats-store-options.js'
 
@@ -54,6 +55,7 @@ export class NatsStore implements Store {
   readonly #deadLetters: DeadLetterBucket
   readonly #kv: PluginKvBucket
   readonly #audit: AuditBucket
+  readonly #leases: LeaseKeeper
   readonly #nc: NatsConnection
   readonly #ownsConnection: boolean
   #closed = false
@@ -67,6 +69,8 @@ export class NatsStore implements Store {
     this.#deadLetters = new DeadLetterBucket(buckets.deadLetters)
     this.#kv = new PluginKvBucket(buckets.kv)
     this.#audit = new AuditBucket(buckets.audit)
+    // Plugin state keys are single tokens, so `lease.<name>` keys do not meet them.
+    this.#leases = new LeaseKeeper(buckets.plugins)
     this.#ownsConnection = ownsConnection
   }
 
@@ -142,6 +146,12 @@ export class NatsStore implements Store {
 
   async forgetPlugin(plugin: string): Promise<void> {
     await Promise.all([this.#buckets.plugins.forget(toKeyToken(plugin)), this.#kv.dropNamespace(plugin)])
+  }
+
+  /** See `Store.acquireLease`: a compare-and-set on the key `lease.<name>` of the plugins bucket. */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    this.#open()
+    return this.#leases.acquire(name, holder, ttlMs)
   }
 
   kvGet(namespace: string, key: string): Promise<unknown | undefined> {

@@ -5,6 +5,7 @@ import {
   type EventLimits,
   fromCloudEvent,
   fromCloudEventHttp,
+  resolveDeliverAt,
 } from '@switchyard/core'
 import { UnsupportedMediaTypeError } from '../errors.js'
 import { checkJsonDepth } from '../http/check-json-depth.js'
@@ -29,7 +30,8 @@ const mediaType = (headers: RequestHeaders): string => {
 
 /**
  * Turns a request's headers and body text (read within the body limit) into an event: a plain `{ type, data,
- * source?, metadata? }` JSON body, a CloudEvent in structured mode (`application/cloudevents+json`) or in binary
+ * source?, metadata?, deliverAt?, delayMs? }` JSON body (a due time goes to `metadata.deliverAt`: `enqueue`
+ * delays the delivery), a CloudEvent in structured mode (`application/cloudevents+json`) or in binary
  * mode (`ce-*` headers, data as the body).
  * Validation failures are 400s naming the field; any other content type is a 415. The event is checked against
  * `limits` (the bus's: config `limits:`), and JSON text nested deeper than `limits.jsonDepth` is refused before
@@ -59,9 +61,11 @@ export function readEvent(
   }
   if (type === 'application/json' || type === '') {
     const body = parseInput(PlainEventBody, parseJson(text, envelope, 1), 'body')
+    const deliverAt = resolveDeliverAt(body, Date.now(), undefined, 'body.')
+    const metadata = deliverAt === undefined ? body.metadata : { ...body.metadata, deliverAt }
     return createEvent(body.type, body.data ?? null, {
       ...(body.source === undefined ? {} : { source: body.source }),
-      ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+      ...(metadata === undefined ? {} : { metadata }),
       limits,
     })
   }

@@ -2,7 +2,8 @@ import * as v from 'valibot'
 
 /**
  * `POST /api/v1/events` and `/explain` with `Content-Type: application/json`. The type's format and the
- * metadata rules are checked by `createEvent` (400 `E_EVENT_VALIDATION`).
+ * metadata rules are checked by `createEvent` (400 `E_EVENT_VALIDATION`); `deliverAt` or `delayMs` delays the
+ * delivery (kept as `metadata.deliverAt`).
  *
  * @example
  * ```ts
@@ -22,6 +23,17 @@ export const PlainEventBody = v.strictObject({
       v.record(v.string(), v.unknown()),
       v.description('idempotencyKey, correlationId, causationId, orderingKey and your own keys'),
     ),
+  ),
+  deliverAt: v.optional(
+    v.pipe(
+      v.string(),
+      v.description(
+        'Deliver at this RFC 3339 date-time (e.g. 2026-12-24T18:00:00Z) instead of now; at most 7 days in the past',
+      ),
+    ),
+  ),
+  delayMs: v.optional(
+    v.pipe(v.number(), v.description('Deliver this many milliseconds from now (an integer >= 0)')),
   ),
 })
 

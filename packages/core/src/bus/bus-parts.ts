@@ -10,11 +10,18 @@ import type { ExtensionRegistry } from '../extensions/extension-registry.js'
 import { DispatchCompletion } from '../ledger/dispatch-completion.js'
 import type { Logger } from '../logger.js'
 import type { DispatchPlanner, Reach } from '../routing/dispatch-plan.js'
+import { DelayedDeliveries } from '../schedule/delayed-deliveries.js'
+import { LeaderLease } from '../schedule/leader-lease.js'
 import type { Store } from '../store/store.js'
 import type { BusTracer } from '../telemetry/bus-tracer.js'
 import { ConsumerManager } from '../transport/consumer-manager.js'
 import type { Transport } from '../transport/transport.js'
 import type { BusObservers } from './bus-observers.js'
+
+/** The Store lease whose holder fires due delayed events (and, in the host, cron ticks). */
+export const SCHEDULER_LEASE = 'switchyard.scheduler'
+/** How long a scheduler lease lasts unrenewed: how long a cluster may wait for a dead leader's due events. */
+const SCHEDULER_LEASE_MS = 10_000
 
 /** The working parts of one bus that draining, closing and recovery reach into. */
 export interface BusParts {
@@ -25,6 +32,8 @@ export interface BusParts {
   consumers: ConsumerManager
   deliverer: Deliverer
   recorder: DeliveryRecorder
+  /** Delayed events waiting in the Store for their due time. */
+  delayed: DelayedDeliveries
   completion: DispatchCompletion
   deadlines: DeadlineList<AttemptContext>
   /** Aborted when the grace period of `close` is over. */
@@ -45,6 +54,8 @@ export interface BusPartsOptions {
   reportsCompletion: () => boolean
   maxCrashes: number
   tracer: BusTracer | undefined
+  /** This bus's name among the nodes sharing its Store, for leases. */
+  nodeId: string
 }
 
 /**
@@ -53,7 +64,7 @@ export interface BusPartsOptions {
  *
  * @example
  * ```ts
- * const parts = createBusParts({ store, transport, logger, extensions, planner, observers, reportsCompletion, maxCrashes: 3, tracer: undefined })
+ * const parts = createBusParts({ store, transport, logger, extensions, planner, observers, reportsCompletion, maxCrashes: 3, tracer: undefined, nodeId })
  * ```
  */
 export function createBusParts(options: BusPartsOptions): BusParts {
@@ -89,8 +100,19 @@ export function createBusParts(options: BusPartsOptions): BusParts {
   const consumers = new ConsumerManager(transport, logger, (slot, message) =>
     deliverer.fromTransport(slot, message, reachNow),
   )
+  const delayed = new DelayedDeliveries({
+    store,
+    logger,
+    lease: new LeaderLease(store, SCHEDULER_LEASE, options.nodeId, SCHEDULER_LEASE_MS),
+    publish: async (event, handlers) => {
+      await consumers.ready()
+      return transport.publish(event, { handlers })
+    },
+    keepsUnacked: transport.keepsUnacked === true,
+  })
   const { maxCrashes } = options
   return {
+    delayed,
     store,
     transport,
     logger,

@@ -2,13 +2,14 @@ import { performance } from 'node:perf_hooks'
 import type { DeliveryOutcome } from '../delivery/delivery.js'
 import { NotFoundError } from '../errors.js'
 import type { Event } from '../event/event.js'
+import { dueMsOf } from '../schedule/deliver-at.js'
 import type { BusParts } from './bus-parts.js'
 import type { ResumeOptions } from './bus-types.js'
 
 /** What `resumeUnfinished` and `replayDeadLetter` need from their bus. */
 export type RecoveryDeps = Pick<
   BusParts,
-  'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'recorder' | 'maxCrashes'
+  'store' | 'transport' | 'slots' | 'consumers' | 'deliverer' | 'recorder' | 'maxCrashes' | 'delayed'
 >
 
 /** How much longer than its timeout a suspect delivery gets to leave a record before the next one runs. */
@@ -38,7 +39,11 @@ interface Suspect {
 export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOptions): Promise<number> {
   // A transport that keeps unacked events (JetStream) redelivers them itself; handing them out again from the
   // Store would run events in flight on other nodes a second time.
-  if (deps.transport.keepsUnacked) return 0
+  // Delayed events are in the Store's schedule, which the scheduler loop reads (on every node of a cluster).
+  if (deps.transport.keepsUnacked) {
+    deps.delayed.resumed()
+    return 0
+  }
   const { slots, recorder, maxCrashes } = deps
   const unfinished = await deps.store.unfinishedEvents()
   await deps.consumers.ready()
@@ -46,6 +51,7 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
   const suspects: Suspect[] = []
   const rest: { event: Event; handlers: string[] }[] = []
   for (const { event, handlers, interrupted } of unfinished) {
+    if (await stillDelayed(deps, event, handlers)) continue
     let targets: string[] = []
     for (const name of handlers) {
       const crashes = interrupted?.[name] ?? 0
@@ -76,7 +82,26 @@ export async function resumeUnfinished(deps: RecoveryDeps, options: ResumeOption
   }
   // The finalised rows are in the Store when resume resolves (unfinishedEvents no longer lists them).
   await recorder.flush()
+  deps.delayed.resumed()
   return resumed.size
+}
+
+/**
+ * Whether a delayed event is not due yet: it stays in the schedule (its entry written again, in case the process
+ * died before it was). An overdue one is taken out of the schedule and resumed like any other, once.
+ */
+async function stillDelayed(
+  deps: Pick<RecoveryDeps, 'delayed'>,
+  event: Event,
+  handlers: string[],
+): Promise<boolean> {
+  const dueMs = dueMsOf(event)
+  if (dueMs === undefined || Number.isNaN(dueMs)) return false
+  if (dueMs > Date.now()) {
+    await deps.delayed.keep(event, handlers, dueMs)
+    return true
+  }
+  return !(await deps.delayed.takeOverdue(event))
 }
 
 /**

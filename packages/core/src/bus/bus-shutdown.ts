@@ -45,6 +45,8 @@ export class BusShutdown {
   async close(timeoutMs: number): Promise<void> {
     const grace = Number.isFinite(timeoutMs) ? setTimeout(() => this.#interrupt(), timeoutMs) : undefined
     try {
+      // Delayed events not yet due stay in the Store for the next start.
+      await this.#parts.delayed.stop()
       await this.drain()
       this.#closed = true
       await this.drain()

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks'
+import { v7 as uuidv7 } from 'uuid'
 import type { DeliveryOutcome, DeliveryReport, Handler } from '../delivery/delivery.js'
 import {
   type DeliveryPolicyOverrides,
   defaultDeliveryPolicy,
   resolvePolicy,
 } from '../delivery/delivery-policy.js'
-import { ClosedError, ConfigError } from '../errors.js'
+import { ClosedError, ConfigError, EventValidationError } from '../errors.js'
 import type { Event, EventMap } from '../event/event.js'
 import { type EventLimits, resolveEventLimits } from '../event/event-limits.js'
 import type { EventOf, EventTypeOf, PatternData } from '../event/typed-events.js'
@@ -14,6 +15,7 @@ import { ExtensionRegistry } from '../extensions/extension-registry.js'
 import { noopLogger } from '../noop-logger.js'
 import { DispatchPlanner } from '../routing/dispatch-plan.js'
 import type { RouteTable } from '../routing/route-table.js'
+import { type DeliverAtOptions, dueMsOf, resolveDeliverAt } from '../schedule/deliver-at.js'
 import { MemoryStore } from '../store/memory-store.js'
 import type { Store } from '../store/store.js'
 import { BusTracer } from '../telemetry/bus-tracer.js'
@@ -97,6 +99,7 @@ export class EventBus<M extends EventMap = EventMap> {
       reportsCompletion: () => this.#publishing.reportsCompletion(),
       maxCrashes,
       tracer: this.#tracer,
+      nodeId: uuidv7(),
     })
     const { slots, consumers, deliverer } = this.#parts
     this.#publishing = new PublishPath(
@@ -150,10 +153,25 @@ export class EventBus<M extends EventMap = EventMap> {
    * them reached a final state, `event.after_dispatch` runs with the report made of their ledger records. When
    * the transport drops the event as a duplicate of another one with its idempotencyKey (JetStream), its
    * deliveries end `skipped_duplicate` before this resolves.
+   *
+   * With `deliverAt` or `delayMs` (or an event whose `metadata.deliverAt` is set: this sets it), the event is
+   * kept in the Store and handed to the transport when due; until then its deliveries are `scheduled` in the
+   * ledger, with the due time. Due events run once, also after a restart or (on NATS) on another node. A
+   * `deliverAt` that is not RFC 3339 or lies more than 7 days in the past throws `EventValidationError`.
+   *
+   * @example
+   * ```ts
+   * await bus.enqueue(createEvent('card.charge', { orderId: 'o-1' }), { delayMs: 24 * 60 * 60 * 1000 })
+   * ```
    */
-  async enqueue<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<{ id: string }> {
+  async enqueue<K extends EventTypeOf<M>>(
+    event: EventOf<M, K>,
+    options?: DeliverAtOptions,
+  ): Promise<{ id: string }> {
     this.#assertOpen()
-    let accepted = await this.#publishing.prepare(event)
+    let accepted = await this.#publishing.prepare(
+      options === undefined ? event : withDeliverAt(event, options),
+    )
     // Inline, not in a callback: an untraced enqueue resolves in as few ticks as it always did.
     const publish = this.#tracer?.startPublish(accepted)
     if (publish !== undefined) accepted = publish.event
@@ -161,7 +179,13 @@ export class EventBus<M extends EventMap = EventMap> {
       const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)
       if (handlers.length > 0 && this.#publishing.hasAfterDispatch)
         this.#parts.completion.accepted(accepted, handlers)
+      // Checked before acceptance: a bad metadata.deliverAt (set by hand) leaves nothing behind.
+      const dueMs = accepted.metadata.deliverAt === undefined ? undefined : laterDueMs(accepted)
       await this.#parts.recorder.accept(accepted, handlers)
+      if (dueMs !== undefined) {
+        if (handlers.length > 0) await this.#parts.delayed.schedule(accepted, handlers, dueMs)
+        return { id: accepted.id }
+      }
       await this.#parts.consumers.ready()
       const published = await this.transport.publish(accepted)
       if (published?.duplicate === true && handlers.length > 0)
@@ -294,4 +318,24 @@ export class EventBus<M extends EventMap = EventMap> {
   #assertOpen(): void {
     if (this.#end.closed) throw new ClosedError('the event bus')
   }
+}
+
+/**
+ * When an event with `metadata.deliverAt` is due, or undefined when it is due already (it goes to the transport
+ * now). Throws `EventValidationError` when the value is no date (`resolveDeliverAt` checks what it is given).
+ */
+function laterDueMs(event: Event): number | undefined {
+  const dueMs = dueMsOf(event)
+  if (dueMs === undefined || Number.isNaN(dueMs))
+    throw new EventValidationError(
+      `metadata.deliverAt: expected an RFC 3339 date-time, got ${JSON.stringify(event.metadata.deliverAt)}`,
+    )
+  return dueMs > Date.now() ? dueMs : undefined
+}
+
+/** The event with `metadata.deliverAt` set from `options` (validated), or as it is when they set no time. */
+function withDeliverAt<E extends Event>(event: E, options: DeliverAtOptions): E {
+  const deliverAt = resolveDeliverAt(options, Date.now())
+  if (deliverAt === undefined) return event
+  return Object.freeze({ ...event, metadata: Object.freeze({ ...event.metadata, deliverAt }) })
 }

@@ -45,8 +45,12 @@ export type DeliveryStatus =
   | 'dead_lettered'
   | 'unrouted'
 
-/** Non-final state kept in the ledger while a delivery is still being worked on. */
-export type PendingDeliveryStatus = 'pending' | 'retrying'
+/**
+ * Non-final state kept in the ledger while a delivery is still being worked on: `scheduled` while a delayed
+ * event waits for its due time (the record's `dueAt`), `pending` until its first attempt, `retrying` between
+ * attempts.
+ */
+export type PendingDeliveryStatus = 'scheduled' | 'pending' | 'retrying'
 
 /** The outcome of one handler for one event. */
 export interface DeliveryOutcome {

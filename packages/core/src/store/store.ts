@@ -19,6 +19,8 @@ export interface DeliveryRecord {
    * row has (`recordDeliveries`): one record per transport delivery, each bringing its attempt's.
    */
   traces?: AttemptTrace[]
+  /** RFC 3339: when a delayed event's delivery is due (set on its `scheduled` record). */
+  dueAt?: string
 }
 
 /** An event that one handler could not process after its last attempt. */
@@ -217,6 +219,14 @@ export interface Store {
   listAuditRecords(query?: AuditQuery): Promise<AuditRecord[]>
   /** Deletes audit records older than `before`; resolves to how many were deleted. */
   purgeAuditRecords(before: Date): Promise<number>
+
+  /**
+   * Optional, for a Store several nodes share (NATS): acquires the lease `name` for `holder`, or renews it when
+   * `holder` has it, for `ttlMs` from now; resolves to false while another holder's lease runs. Work that must
+   * run once cluster-wide (due delayed events, cron ticks) runs on the holder. A Store without it serves one
+   * node, which always leads.
+   */
+  acquireLease?(name: string, holder: string, ttlMs: number): Promise<boolean>
 
   /** Flushes pending writes and releases resources. */
   close(): Promise<void>

@@ -137,8 +137,34 @@ export function runStoreContract(
         expect(ids).toEqual(events.map((e) => e.id))
       })
 
+      it('keeps a scheduled delivery open with its due time until a later record', async () => {
+        const e = event()
+        const dueAt = '2030-01-01T00:00:00.000Z'
+        await store.acceptEvent(e, ['h_a'])
+        await store.recordDeliveries([{ ...record(e.id, 'h_a', 'scheduled', 0), dueAt }])
+        expect(await store.deliveries(e.id)).toEqual([
+          expect.objectContaining({ handler: 'h_a', status: 'scheduled', attempts: 0, dueAt }),
+        ])
+        expect((await store.unfinishedEvents()).some((u) => u.event.id === e.id)).toBe(true)
+        await store.recordDeliveries([record(e.id, 'h_a', 'succeeded')])
+        expect((await store.unfinishedEvents()).some((u) => u.event.id === e.id)).toBe(false)
+      })
+
       it('answers an empty ledger for an unknown event', async () => {
         expect(await store.deliveries(uuidv7())).toEqual([])
+      })
+    })
+
+    describe('leases', () => {
+      it('gives a lease to one holder at a time, renews it for that holder and frees it when it runs out', async (context) => {
+        if (store.acquireLease === undefined) return context.skip()
+        const name = uniqueName('lease')
+        expect(await store.acquireLease(name, 'node-a', ttlMs * 4)).toBe(true)
+        expect(await store.acquireLease(name, 'node-b', ttlMs * 4)).toBe(false)
+        expect(await store.acquireLease(name, 'node-a', ttlMs * 4)).toBe(true)
+        await delay(ttlMs * 5)
+        expect(await store.acquireLease(name, 'node-b', ttlMs * 4)).toBe(true)
+        expect(await store.acquireLease(name, 'node-a', ttlMs * 4)).toBe(false)
       })
     })
 

@@ -1,6 +1,7 @@
 import {
   type CollectResult,
   createEvent,
+  type DeliverAtOptions,
   defineExtensionPoint,
   type Event,
   type EventInit,
@@ -83,10 +84,11 @@ export function createPluginContext(
   const logger = services.logger.child({ plugin: name })
   const use = createPluginUse(descriptor, services.providers)
 
-  const publish = (typeOrEvent: string | Event, data?: unknown, init?: EventInit) => {
+  const publish = (typeOrEvent: string | Event, data?: unknown, options?: EventInit & DeliverAtOptions) => {
     guard('publish', 'events:publish')
     // Published while handling an event (the delivery's async context): caused by it, in its conversation.
     const cause = pluginScope.getStore()?.delivery?.event
+    const { delayMs, deliverAt, ...init } = options ?? {}
     const event =
       typeof typeOrEvent === 'string'
         ? createEvent(typeOrEvent, data, {
@@ -98,6 +100,8 @@ export function createPluginContext(
           : followUpEvent(typeOrEvent, cause)
     if (!catalog.mayPublish(name, event.type)) throw new UndeclaredEventError(name, event.type)
     // The payload is checked against the catalog by the bus itself (attachCatalog), whoever publishes.
+    if (delayMs !== undefined || deliverAt !== undefined)
+      return bus.enqueue(event, { delayMs, deliverAt } as DeliverAtOptions)
     return bus.publish(event)
   }
 

@@ -127,4 +127,11 @@ export const migrations: readonly Migration[] = [
       db.exec('ALTER TABLE deliveries ADD COLUMN traces TEXT')
     },
   },
+  {
+    version: 7,
+    description: 'the due time (RFC 3339) of a delayed delivery',
+    up(db) {
+      db.exec('ALTER TABLE deliveries ADD COLUMN due_at TEXT')
+    },
+  },
 ]

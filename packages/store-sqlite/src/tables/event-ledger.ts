@@ -18,6 +18,7 @@ interface DeliveryRow {
   error: string | null
   updated_at: string
   traces: string | null
+  due_at: string | null
 }
 
 interface OpenRow {
@@ -56,6 +57,7 @@ export class EventLedger {
   readonly #startAttempt: Statement<[string, string]>
   readonly #selectTraces: Statement<[string, string], string | null>
   readonly #updateTraces: Statement<[string, string, string]>
+  readonly #updateDue: Statement<[string, string, string]>
   readonly #selectDeliveries: Statement<[string], DeliveryRow>
   readonly #selectOpen: Statement<[], OpenRow>
   readonly #selectPrunable: Statement<[number, number], { seq: number; id: string }>
@@ -106,8 +108,9 @@ export class EventLedger {
       )
       .pluck()
     this.#updateTraces = db.prepare('UPDATE deliveries SET traces = ? WHERE event_id = ? AND handler = ?')
+    this.#updateDue = db.prepare('UPDATE deliveries SET due_at = ? WHERE event_id = ? AND handler = ?')
     this.#selectDeliveries = db.prepare(
-      'SELECT handler, status, attempts, duration_ms, error, updated_at, traces FROM deliveries WHERE event_id = ? ORDER BY handler',
+      'SELECT handler, status, attempts, duration_ms, error, updated_at, traces, due_at FROM deliveries WHERE event_id = ? ORDER BY handler',
     )
     this.#selectOpen = db.prepare(
       `SELECT e.seq AS seq, e.body AS body, d.handler AS handler, d.interrupted AS interrupted
@@ -143,6 +146,8 @@ export class EventLedger {
         this.#upsertDelivery.run(r.eventId, r.handler, ...values)
       }
       if (r.traces !== undefined) this.#addTraces(r.eventId, r.handler, r.traces)
+      // Only a delayed event's scheduled record has one; the column keeps it once the delivery moved on.
+      if (r.dueAt !== undefined) this.#updateDue.run(r.dueAt, r.eventId, r.handler)
     }
   }
 
@@ -170,6 +175,7 @@ export class EventLedger {
       }
       if (row.error !== null) record.error = readDeliveryError(parseStored(row.error), record)
       if (row.traces !== null) record.traces = JSON.parse(row.traces) as AttemptTrace[]
+      if (row.due_at !== null) record.dueAt = row.due_at
       return record
     })
   }

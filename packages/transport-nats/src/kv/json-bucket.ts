@@ -65,6 +65,17 @@ export class JsonBucket {
     }
   }
 
+  /** Writes only when the key is still at `revision`; false when another writer changed it since. */
+  async update(key: string, value: unknown, revision: number): Promise<boolean> {
+    try {
+      await this.#kv.update(key, JSON.stringify(value), revision)
+      return true
+    } catch (error) {
+      if (isWrongLastSequence(error)) return false
+      throw error
+    }
+  }
+
   /**
    * Replaces the value with `change(current)` (current is undefined when absent), retrying when another writer
    * got there first.
