@@ -15,6 +15,7 @@ const TALLY = 'switchyard-plugin-tally'
 const REPORT = 'switchyard-plugin-tally-report'
 const WEBHOOKS = '@switchyard/plugin-webhooks'
 const TALLIED = { type: 'tally.added' }
+const STEPS = ['resolve', 'download', 'verify', 'extract', 'dependencies', 'load', 'swap']
 
 let registry: TestRegistry
 let app: MarketplaceApp
@@ -126,6 +127,10 @@ describe('marketplace over HTTP against a real registry', { timeout: 60_000 }, (
       env,
     )
     expect(run.code, run.stderr).toBe(0)
+    // Each step on stderr as the server streamed it; the answer alone on stdout.
+    const steps = run.stderr.split('\n').filter((line) => line.startsWith('✓'))
+    expect(steps.map((line) => line.split(/\s+/)[1])).toEqual(STEPS)
+    expect(steps[0]).toContain(`${TALLY}@0.1.1 from ${registry.url}`)
     expect(JSON.parse(run.stdout)).toMatchObject({
       plugin: { name: TALLY, version: '0.1.1' },
       previousVersion: '0.1.0',

@@ -1,35 +1,17 @@
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ServedTarball, serveTarball } from './support/served-tarball.js'
-import { startTestServer, type TestServer, testConfig } from './support/test-server.js'
+import { describe, expect, it } from 'vitest'
+import { useTarballMarketplace } from './support/served-tarball.js'
 
 const FIXTURE = fileURLToPath(new URL('fixtures/installable', import.meta.url))
 
-let tarball: ServedTarball
-let tarballUrl: string
-let checksum: string
-let t: TestServer
-
-beforeAll(async () => {
-  tarball = await serveTarball(FIXTURE)
-  tarballUrl = tarball.url
-  checksum = tarball.checksum
-  t = await startTestServer(
-    testConfig({
-      plugins: { recorder: { enabled: false }, flaky: { enabled: false }, greeter: { enabled: false } },
-      // What the marketplace installs runs in a child process under Node's permission model.
-      marketplace: { enabled: true, install_dir: join(tarball.dir, 'installed'), isolation: 'process' },
-    }),
-  )
-})
-afterAll(async () => {
-  await t.close()
-  await tarball.close()
-})
+const market = useTarballMarketplace(
+  FIXTURE,
+  { isolation: 'process' },
+  { plugins: { recorder: { enabled: false }, flaky: { enabled: false }, greeter: { enabled: false } } },
+)
 
 const install = (body: unknown) =>
-  t.request('/api/v1/plugins/install', {
+  market.t.request('/api/v1/plugins/install', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -37,28 +19,28 @@ const install = (body: unknown) =>
 
 describe('marketplace API', () => {
   it('lists the catalog (empty without registry or indexes)', async () => {
-    const res = await t.request('/api/v1/plugins/marketplace', { as: 'read' })
+    const res = await market.t.request('/api/v1/plugins/marketplace', { as: 'read' })
     expect(res.status).toBe(200)
   })
 
   it('refuses a download whose checksum does not match, changing nothing', async () => {
-    const res = await install({ download_url: tarballUrl, checksum_sha256: '0'.repeat(64) })
+    const res = await install({ download_url: market.tarball.url, checksum_sha256: '0'.repeat(64) })
     expect(res.status).toBe(422)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('E_INTEGRITY')
-    expect((await t.request('/plugins/installable/ping', { as: 'read' })).status).toBe(404)
+    expect((await market.t.request('/plugins/installable/ping', { as: 'read' })).status).toBe(404)
   })
 
   it('installs from a tarball URL with its checksum (201) and serves the plugin at once, isolated', async () => {
-    const res = await install({ download_url: tarballUrl, checksum_sha256: checksum })
+    const res = await install({ download_url: market.tarball.url, checksum_sha256: market.tarball.checksum })
     expect(res.status, await res.clone().text()).toBe(201)
     expect(await res.json()).toMatchObject({
       name: 'switchyard-plugin-installable',
       version: '1.0.0',
       isolation: 'process',
     })
-    const ping = await t.request('/plugins/installable/ping', { as: 'read' })
+    const ping = await market.t.request('/plugins/installable/ping', { as: 'read' })
     expect(await ping.json()).toEqual({ pong: true })
-    const status = (await (await t.request('/plugins/status', { as: 'read' })).json()) as {
+    const status = (await (await market.t.request('/plugins/status', { as: 'read' })).json()) as {
       plugins: { name: string; isolation?: { mode: string; pid?: number } }[]
     }
     const installed = status.plugins.find((plugin) => plugin.name === 'installable')
@@ -67,17 +49,17 @@ describe('marketplace API', () => {
   })
 
   it('refuses a second install of the same package with 409', async () => {
-    const res = await install({ download_url: tarballUrl, checksum_sha256: checksum })
+    const res = await install({ download_url: market.tarball.url, checksum_sha256: market.tarball.checksum })
     expect(res.status).toBe(409)
   })
 
   it('uninstalls it: stopped, removed, 404 afterwards', async () => {
-    const res = await t.request('/api/v1/plugins/uninstall/switchyard-plugin-installable', {
+    const res = await market.t.request('/api/v1/plugins/uninstall/switchyard-plugin-installable', {
       method: 'DELETE',
     })
     expect(res.status).toBe(200)
-    expect((await t.request('/plugins/installable/ping', { as: 'read' })).status).toBe(404)
-    const again = await t.request('/api/v1/plugins/uninstall/switchyard-plugin-installable', {
+    expect((await market.t.request('/plugins/installable/ping', { as: 'read' })).status).toBe(404)
+    const again = await market.t.request('/api/v1/plugins/uninstall/switchyard-plugin-installable', {
       method: 'DELETE',
     })
     expect(again.status).toBe(404)

@@ -1,16 +1,9 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { OpenApiChecker } from './support/openapi-checker.js'
-import { type ServedTarball, serveTarball } from './support/served-tarball.js'
-import {
-  FIXTURE_PLUGINS,
-  startTestServer,
-  type TestServer,
-  TOKENS,
-  testConfig,
-  waitFor,
-} from './support/test-server.js'
+import { useTarballMarketplace } from './support/served-tarball.js'
+import { FIXTURE_PLUGINS, TOKENS, waitFor } from './support/test-server.js'
 
 const INSTALLABLE = fileURLToPath(new URL('fixtures/installable', import.meta.url))
 
@@ -20,28 +13,19 @@ type Doc = {
   paths: Record<string, Record<string, { tags: string[]; responses: Record<string, { content?: object }> }>>
 }
 
-let tarball: ServedTarball
-let t: TestServer
+const market = useTarballMarketplace(
+  INSTALLABLE,
+  {},
+  {
+    plugins: { recorder: {}, flaky: {}, greeter: {} },
+    auth: {
+      tokens: [{ name: 'admin', token: TOKENS.admin, scopes: ['admin'] }],
+      public_paths: ['/healthz', '/readyz', '/docs', '/openapi.json'],
+    },
+  },
+)
 
-beforeAll(async () => {
-  tarball = await serveTarball(INSTALLABLE)
-  t = await startTestServer(
-    testConfig({
-      plugins: { recorder: {}, flaky: {}, greeter: {} },
-      auth: {
-        tokens: [{ name: 'admin', token: TOKENS.admin, scopes: ['admin'] }],
-        public_paths: ['/healthz', '/readyz', '/docs', '/openapi.json'],
-      },
-      marketplace: { enabled: true, install_dir: join(tarball.dir, 'installed') },
-    }),
-  )
-}, 60_000)
-afterAll(async () => {
-  await t?.close()
-  await tarball?.close()
-}, 60_000)
-
-const document = async () => (await (await t.request('/openapi.json', { as: null })).json()) as Doc
+const document = async () => (await (await market.t.request('/openapi.json', { as: null })).json()) as Doc
 
 describe('/openapi.json', () => {
   it('is a valid OpenAPI 3.1 document whose every success answer with a body has a schema', async () => {
@@ -70,9 +54,13 @@ describe('/openapi.json', () => {
     const before = await document()
     expect(hello(before)?.tags).toEqual(['greeter'])
     expect(before.tags).toContainEqual({ name: 'greeter', description: expect.stringContaining('fixture') })
-    expect((await t.request('/api/v1/events/plugins/greeter/disable', { method: 'POST' })).status).toBe(200)
+    expect(
+      (await market.t.request('/api/v1/events/plugins/greeter/disable', { method: 'POST' })).status,
+    ).toBe(200)
     expect(hello(await document())).toBeUndefined()
-    expect((await t.request('/api/v1/events/plugins/greeter/enable', { method: 'POST' })).status).toBe(200)
+    expect((await market.t.request('/api/v1/events/plugins/greeter/enable', { method: 'POST' })).status).toBe(
+      200,
+    )
     expect(hello(await document())?.tags).toEqual(['greeter'])
   })
 
@@ -81,9 +69,9 @@ describe('/openapi.json', () => {
     const admin = { authorization: `Bearer ${TOKENS.admin}` }
     const json = { ...admin, 'content-type': 'application/json' }
     const call = (path: string, init: RequestInit = {}) =>
-      checker.fetch(t.url, path, { ...init, headers: { ...admin, ...(init.headers as object) } })
+      checker.fetch(market.t.url, path, { ...init, headers: { ...admin, ...(init.headers as object) } })
     const post = (path: string, body?: unknown) =>
-      checker.fetch(t.url, path, {
+      checker.fetch(market.t.url, path, {
         method: 'POST',
         headers: json,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -92,8 +80,8 @@ describe('/openapi.json', () => {
     // System
     await waitFor(async () => ((await call('/readyz')).status === 200 ? true : undefined))
     for (const path of ['/healthz', '/metrics', '/openapi.json', '/docs']) await call(path)
-    await checker.fetch(t.url, '/healthz')
-    await checker.fetch(t.url, '/api/v1/events/plugins') // 401
+    await checker.fetch(market.t.url, '/healthz')
+    await checker.fetch(market.t.url, '/api/v1/events/plugins') // 401
 
     // Events: publish, explain, the ledger, the catalog, the stream, bad input
     const accepted = (await (
@@ -102,7 +90,7 @@ describe('/openapi.json', () => {
       id: string
     }
     await post('/api/v1/events', { type: '' })
-    await checker.fetch(t.url, '/api/v1/events', {
+    await checker.fetch(market.t.url, '/api/v1/events', {
       method: 'POST',
       headers: { ...admin, 'content-type': 'text/csv' },
       body: 'x',
@@ -150,8 +138,13 @@ describe('/openapi.json', () => {
 
     // Marketplace: install from a tarball URL, an upgrade it cannot do, uninstall
     await call('/api/v1/plugins/marketplace')
-    await post('/api/v1/plugins/install', { download_url: tarball.url })
+    await post('/api/v1/plugins/install', { download_url: market.tarball.url })
     await post('/api/v1/plugins/install', { download_url: 'ftp://nowhere' })
+    await checker.fetch(market.t.url, '/api/v1/plugins/install', {
+      method: 'POST',
+      headers: { ...json, accept: 'text/event-stream' },
+      body: JSON.stringify({ download_url: market.tarball.url }),
+    })
     await post('/api/v1/plugins/upgrade', { name: 'switchyard-plugin-installable' })
     await call('/api/v1/plugins/uninstall/switchyard-plugin-installable', { method: 'DELETE' })
     await call('/api/v1/plugins/uninstall/switchyard-plugin-installable', { method: 'DELETE' })
@@ -169,7 +162,7 @@ describe('/openapi.json', () => {
 
 describe('/docs', () => {
   it("renders Scalar's reference from this server alone: the script and the document it loads are ours", async () => {
-    const res = await t.request('/docs', { as: null })
+    const res = await market.t.request('/docs', { as: null })
     expect(res.status).toBe(200)
     const html = await res.text()
     // No address of another host anywhere in the page: an air-gapped browser can render it.
@@ -178,11 +171,11 @@ describe('/docs', () => {
     expect(scripts).toEqual(['/docs/scalar.js'])
     const config = html.match(/"url":\s*"([^"]+)"/)?.[1]
     expect(config).toBe('/openapi.json')
-    const bundle = await fetch(`${t.url}${scripts[0]}`)
+    const bundle = await fetch(`${market.t.url}${scripts[0]}`)
     expect(bundle.status).toBe(200)
     expect(bundle.headers.get('content-type')).toContain('javascript')
     expect((await bundle.text()).length).toBeGreaterThan(1_000_000)
-    const spec = await fetch(`${t.url}${config}`)
+    const spec = await fetch(`${market.t.url}${config}`)
     expect(((await spec.json()) as { openapi: string }).openapi).toBe('3.1.0')
   })
 })

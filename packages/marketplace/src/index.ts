@@ -28,6 +28,12 @@ export {
 } from './errors.js'
 export { type Compatibility, compatibilityOf, hostRangeOf } from './install/compatibility.js'
 export {
+  INSTALL_STEPS,
+  type InstallProgress,
+  type InstallStep,
+  type ProgressListener,
+} from './install/install-progress.js'
+export {
   type InstallRequest,
   InstallRequestSchema,
   parseInstallRequest,

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { InstallProgress } from './install/install-progress.js'
 import { Marketplace } from './marketplace.js'
 import type { MarketplaceConfigInput } from './marketplace-config.js'
 import { fakeHost } from './test-support/fake-host.js'
@@ -217,5 +218,70 @@ describe('Marketplace against a Verdaccio registry', () => {
       expect(await snapshotTree(cwd)).toEqual(before)
     }
     expect([...host.running.keys()]).toEqual(['@acme/switchyard-scoped'])
+  })
+})
+
+describe('install progress', () => {
+  const recorder = () => {
+    const events: InstallProgress[] = []
+    const steps = () => events.filter((e) => e.status !== 'progress').map((e) => `${e.step} ${e.status}`)
+    return { events, steps, onProgress: (event: InstallProgress) => events.push(event) }
+  }
+
+  it('reports every step of an install in order, the download with its bytes', async () => {
+    const { marketplace } = await setup()
+    const progress = recorder()
+    await marketplace.install({ name: 'switchyard-needs-lib' }, fakeHost().hooks, progress)
+    expect(progress.steps()).toEqual(
+      ['resolve', 'download', 'verify', 'extract', 'dependencies', 'load', 'swap'].flatMap((step) => [
+        `${step} started`,
+        `${step} done`,
+      ]),
+    )
+    const done = (step: string) => progress.events.find((e) => e.step === step && e.status === 'done')
+    expect(done('resolve')?.detail).toBe(`switchyard-needs-lib@1.0.0 from ${registry.url}`)
+    const received = progress.events.filter((e) => e.status === 'progress').map((e) => e.bytes)
+    expect(received.length).toBeGreaterThan(0)
+    expect(done('download')?.detail).toBe(`${received.at(-1)} bytes`)
+    expect(done('verify')?.detail).toBe('integrity matches; unsigned')
+    expect(done('extract')?.detail).toMatch(/^\d+ files of switchyard-needs-lib@1\.0\.0$/)
+    // switchyard-test-lib; @switchyard/core is the host's own
+    expect(done('dependencies')?.detail).toBe('1 installed with npm')
+    expect(done('swap')?.detail).toBe('switchyard-needs-lib@1.0.0 in place')
+  }, 60_000)
+
+  it('reports an upgrade the same way, and one with nothing newer ends after resolve', async () => {
+    const { marketplace } = await setup()
+    const host = fakeHost({ replace: true })
+    await marketplace.install({ name: 'switchyard-demo', version: '1.0.0' }, host.hooks)
+    const upgrade = recorder()
+    await marketplace.upgrade('switchyard-demo', '^1.0.0', host.hooks, upgrade)
+    expect(upgrade.steps().filter((s) => s.endsWith('done'))).toEqual(
+      ['resolve', 'download', 'verify', 'extract', 'dependencies', 'load', 'swap'].map((s) => `${s} done`),
+    )
+    const again = recorder()
+    await marketplace.upgrade('switchyard-demo', '^1.0.0', host.hooks, again)
+    expect(again.steps()).toEqual(['resolve started', 'resolve done'])
+  })
+
+  it('ends a failed install with the step that failed, its code and message', async () => {
+    const { marketplace } = await setup()
+    const host = fakeHost({ setupInVerify: true })
+    const cases = [
+      [{ name: 'switchyard-does-not-exist' }, 'resolve', 'E_NOT_FOUND'],
+      [{ name: 'switchyard-tampered' }, 'verify', 'E_INTEGRITY'],
+      [{ name: 'switchyard-future' }, 'extract', 'E_INCOMPATIBLE'],
+      [{ name: 'switchyard-demo', version: '2.0.0' }, 'load', 'E_PLUGIN_VERIFY'],
+    ] as const
+    for (const [request, step, code] of cases) {
+      const progress = recorder()
+      await expect(marketplace.install(request, host.hooks, progress)).rejects.toMatchObject({ code })
+      expect(progress.events.at(-1), request.name).toMatchObject({
+        step,
+        status: 'failed',
+        error: { code, message: expect.any(String) },
+      })
+      expect(progress.steps().filter((s) => s.endsWith('failed'))).toEqual([`${step} failed`])
+    }
   })
 })

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path'
 import semver from 'semver'
 import type { PackageIdentity } from './archive/package-identity.js'
 import { AlreadyInstalledError, HasDependentsError, NotInstalledError, UpgradeSourceError } from './errors.js'
+import { type ProgressListener, ProgressReporter } from './install/install-progress.js'
 import { parseInstallRequest } from './install/install-request.js'
 import { LOCKFILE_NAME, type LockEntry, Lockfile } from './install/lockfile.js'
 import type { MarketplaceHooks, PluginPackage } from './install/marketplace-hooks.js'
@@ -70,15 +71,27 @@ export class Marketplace {
   /**
    * Installs `{ name, version? }` (registry, then indexes) or `{ download_url, checksum_sha256? }`, validated
    * with `InstallRequestSchema`. Refuses a name already installed (`E_ALREADY_INSTALLED`): use `upgrade`.
+   * `onProgress` hears each step (resolve, download with bytes, verify, extract, dependencies, load, swap).
    */
-  async install(request: unknown, hooks: MarketplaceHooks = this.#hooks): Promise<InstalledPlugin> {
+  async install(
+    request: unknown,
+    hooks: MarketplaceHooks = this.#hooks,
+    options: { onProgress?: ProgressListener } = {},
+  ): Promise<InstalledPlugin> {
     const parsed = parseInstallRequest(request)
+    const progress = new ProgressReporter(options.onProgress)
     return this.#exclusive(async () => {
       const lock = await this.#lockfile.read()
-      if ('name' in parsed) this.#refuseInstalled(lock, parsed.name)
-      const artifact = await resolveArtifact(parsed, this.#context)
+      const artifact = await progress.run(
+        'resolve',
+        () => {
+          if ('name' in parsed) this.#refuseInstalled(lock, parsed.name)
+          return resolveArtifact(parsed, this.#context)
+        },
+        describeArtifact,
+      )
       const check = (staged: StagedPlugin) => this.#refuseInstalled(lock, staged.plugin.name)
-      return this.#withDir(await this.#stageAndSwap(artifact, lock, hooks, { check }))
+      return this.#withDir(await this.#stageAndSwap(artifact, lock, hooks, { check, progress }))
     })
   }
 
@@ -88,19 +101,28 @@ export class Marketplace {
    * (no event lost); otherwise the old one is stopped and the new one started. If that fails the old files,
    * lock entry and running plugin come back (`E_PLUGIN_START` with `rolledBack`). A version signed by another
    * key than the installed one's (or unsigned, when it was signed) is refused (`E_SIGNATURE`) unless `force`.
+   * `onProgress` hears each step, as for `install` (an upgrade with nothing newer ends after `resolve`).
    */
   upgrade(
     name: string,
     range?: string,
     hooks: MarketplaceHooks = this.#hooks,
-    options: { force?: boolean } = {},
+    options: { force?: boolean; onProgress?: ProgressListener } = {},
   ): Promise<UpgradeResult> {
+    const progress = new ProgressReporter(options.onProgress)
     return this.#exclusive(async () => {
       const lock = await this.#lockfile.read()
       const current = lock.get(name)
+      const artifact = await progress.run(
+        'resolve',
+        () => {
+          if (current === undefined) throw new NotInstalledError(name)
+          if (current.source.kind === 'url') throw new UpgradeSourceError(name)
+          return resolveArtifact({ name, ...(range ? { version: range } : {}) }, this.#context)
+        },
+        describeArtifact,
+      )
       if (current === undefined) throw new NotInstalledError(name)
-      if (current.source.kind === 'url') throw new UpgradeSourceError(name)
-      const artifact = await resolveArtifact({ name, ...(range ? { version: range } : {}) }, this.#context)
       const unchanged = { plugin: this.#withDir(current), previousVersion: current.version, changed: false }
       const target = artifact.version ?? current.version
       if (target === current.version || (range === undefined && semver.lt(target, current.version)))
@@ -111,6 +133,7 @@ export class Marketplace {
         : (identity: PackageIdentity, signer: string) => refuseSignerChange(current, identity, signer)
       const entry = await this.#stageAndSwap(artifact, lock, hooks, {
         previous,
+        progress,
         ...(acceptSigner ? { acceptSigner } : {}),
       })
       return { plugin: this.#withDir(entry), previousVersion: current.version, changed: true }
@@ -175,11 +198,15 @@ export class Marketplace {
       previous?: PluginPackage
       check?: (staged: StagedPlugin) => void
       acceptSigner?: (identity: PackageIdentity, signer: string) => void
+      progress: ProgressReporter
     },
   ): Promise<LockEntry> {
-    const staged = await stagePlugin(artifact, this.#context, hooks, options.acceptSigner)
+    const { progress, acceptSigner } = options
+    const staged = await stagePlugin(artifact, this.#context, hooks, {
+      progress,
+      ...(acceptSigner ? { acceptSigner } : {}),
+    })
     try {
-      options.check?.(staged)
       const { previous } = options
       const plan = {
         staged,
@@ -188,7 +215,14 @@ export class Marketplace {
         lockfile: this.#lockfile,
         lock,
       }
-      return await swapIntoPlace(previous === undefined ? plan : { ...plan, previous }, hooks)
+      return await progress.run(
+        'swap',
+        () => {
+          options.check?.(staged)
+          return swapIntoPlace(previous === undefined ? plan : { ...plan, previous }, hooks)
+        },
+        (entry) => `${entry.name}@${entry.version} in place`,
+      )
     } finally {
       await rm(staged.root, { recursive: true, force: true })
     }
@@ -210,3 +244,9 @@ export class Marketplace {
     return run
   }
 }
+
+// `switchyard-demo@1.1.0 from https://registry…`, or the URL of a direct download.
+const describeArtifact = (artifact: Artifact): string =>
+  artifact.name === undefined
+    ? artifact.url
+    : `${artifact.name}${artifact.version ? `@${artifact.version}` : ''} from ${artifact.source.location}`

@@ -38,15 +38,21 @@ export class ApiClient {
 
   /**
    * Opens a Server-Sent Events stream and yields its messages (`event` is `message` unless named) until the
-   * server ends it or `signal` aborts.
+   * server ends it or `signal` aborts. A GET by default; `request` sends another method with a JSON body
+   * (an install that streams its progress).
    *
    * @example
    * ```ts
    * for await (const message of client.stream('/api/v1/events/stream?pattern=order.**')) console.log(message.data)
    * ```
    */
-  async *stream(path: string, signal?: AbortSignal): AsyncGenerator<SseMessage> {
-    const response = await this.#send('GET', path, { accept: 'text/event-stream', signal })
+  async *stream(
+    path: string,
+    signal?: AbortSignal,
+    request: { method: string; body?: unknown } = { method: 'GET' },
+  ): AsyncGenerator<SseMessage> {
+    const { method, body } = request
+    const response = await this.#send(method, path, { accept: 'text/event-stream', body, signal })
     const decoder = new TextDecoder()
     let buffered = ''
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {

@@ -6,6 +6,7 @@ import type { CliCommand } from './cli-command.js'
 import type { CliIo } from './cli-io.js'
 import { apiClient, type ClientOptions, clientOptions, printResult } from './client-options.js'
 import { formatTable } from './format-table.js'
+import { installWithProgress } from './install-with-progress.js'
 import { pluginNameAt } from './plugin-name-at.js'
 import { signCommand } from './sign-command.js'
 
@@ -121,7 +122,7 @@ export const pluginsCommand: CliCommand = (program, io) => {
       .option('--key-id <id>', "the signer's key id"),
     io,
     (client, name, options: InstallOptions) =>
-      client.request('POST', '/api/v1/plugins/install', installBody(name, options)),
+      installWithProgress(client, io, '/api/v1/plugins/install', installBody(name, options)),
   )
   pluginAction(
     plugins
@@ -131,7 +132,7 @@ export const pluginsCommand: CliCommand = (program, io) => {
       .option('--force', 'accept a version signed by another key than the installed one'),
     io,
     (client, name, { version, force }: { version?: string; force?: boolean }) =>
-      client.request('POST', '/api/v1/plugins/upgrade', {
+      installWithProgress(client, io, '/api/v1/plugins/upgrade', {
         name,
         ...(version ? { version } : {}),
         ...(force ? { force: true } : {}),

@@ -72,7 +72,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   streamRoutes(api, streams)
   deadLetterRoutes(api, runtime)
   pluginRoutes(api, runtime)
-  marketplaceRoutes(api, runtime)
+  marketplaceRoutes(api, runtime, options.logger)
   serviceRoutes(api, runtime)
   auditRoutes(api, runtime)
   sessionRoutes(api, access)

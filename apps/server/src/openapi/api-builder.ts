@@ -22,6 +22,11 @@ export interface ApiOperation {
   body?: AnySchema
   /** Validated query string (an object schema of strings). */
   query?: v.ObjectSchema<v.ObjectEntries, undefined>
+  /**
+   * With `Accept: text/event-stream` the operation answers 200 with Server-Sent Events: what they carry, documented
+   * as a `text/event-stream` alternative of the 200 answer.
+   */
+  eventStream?: string
   /** Further request media types the handler parses itself, documented only (`null`: any content). */
   media?: Record<string, AnySchema | null>
   /**

@@ -84,6 +84,11 @@ function operationOf(op: ApiOperation, isPublic: boolean, convert: SchemaConvert
       responseOf(Number(status), answer, convert),
     ]),
   )
+  if (op.eventStream) {
+    const ok = (responses['200'] ?? { description: op.eventStream }) as { content?: Record<string, unknown> }
+    const stream = { 'text/event-stream': { schema: { type: 'string', description: op.eventStream } } }
+    responses['200'] = { ...ok, content: { ...ok.content, ...stream } }
+  }
   if (op.body || op.query || op.media) responses['400'] = errorResponse('Malformed or invalid request')
   if (op.body || op.media) responses['413'] = errorResponse('Body larger than server.body_limit_bytes')
   if (!isPublic) {

@@ -1,20 +1,26 @@
-import { InstallRequestSchema, UpgradeRequestSchema } from '@switchyard/marketplace'
+import type { Logger } from '@switchyard/core'
+import { InstallRequestSchema, type ProgressListener, UpgradeRequestSchema } from '@switchyard/marketplace'
 import { MarketplaceDisabledError } from '../errors.js'
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import type { MarketplaceApi, ServerRuntime } from '../runtime/server-runtime.js'
+import { installProgressStream, wantsEventStream } from './install-progress-stream.js'
 import { InstalledPlugin, MarketplaceCatalog, UpgradeResult } from './responses/marketplace-responses.js'
 import { UninstallQuery } from './schemas.js'
 
+const STEPS =
+  'With Accept: text/event-stream: `event: progress` per step ({ step: resolve|download|verify|extract|dependencies|load|swap, status: started|progress|done|failed, detail?, bytes?, totalBytes?, error? }), then `event: result` ({ status, body }: the JSON answer) or `event: error` ({ status, error: { code, message } }); the failed step is the last progress event'
+
 /**
  * `GET /api/v1/plugins/marketplace`, `POST /api/v1/plugins/install`, `POST /api/v1/plugins/upgrade` and
- * `DELETE /api/v1/plugins/uninstall/{name}[?force=true]`.
+ * `DELETE /api/v1/plugins/uninstall/{name}[?force=true]`. Install and upgrade stream their steps as Server-Sent
+ * Events when asked (`Accept: text/event-stream`).
  *
  * @example
  * ```ts
- * marketplaceRoutes(api, runtime)
+ * marketplaceRoutes(api, runtime, logger)
  * ```
  */
-export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void {
+export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime, logger: Logger): void {
   const tag = 'marketplace'
   api.schemas({ InstalledPlugin })
   const marketplace = (): MarketplaceApi => {
@@ -44,6 +50,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
       summary:
         'Install a plugin by name/range, or from a tarball/zip URL with an optional sha256 and Ed25519 signature (key_id, signature); nothing changes on failure',
       body: InstallRequestSchema,
+      eventStream: STEPS,
       responses: {
         201: { description: 'The installed plugin', schema: InstalledPlugin },
         409: 'Marketplace disabled',
@@ -53,7 +60,10 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
     },
     async (c, { body }) => {
       c.set('auditTarget', 'name' in body ? body.name : body.download_url)
-      return c.json((await marketplace().install(body)) as object, 201)
+      const install = marketplace()
+      if (wantsEventStream(c))
+        return installProgressStream(c, logger, (onProgress) => install.install(body, { onProgress }), 201)
+      return c.json((await install.install(body)) as object, 201)
     },
   )
   api.route(
@@ -65,6 +75,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
       summary:
         'Upgrade an installed plugin to the newest version matching `version` (latest by default); if the new one fails to start, the old one keeps running. A version signed by another key than the installed one is refused unless `force`',
       body: UpgradeRequestSchema,
+      eventStream: STEPS,
       responses: {
         200: { description: 'The plugin after the upgrade', schema: UpgradeResult },
         404: 'Not installed, or no such version',
@@ -72,10 +83,16 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime): void
         422: 'The new version was refused (integrity, signature) or failed to start (rolled back)',
       },
     },
-    async (c, { body }) =>
-      c.json(
-        (await marketplace().upgrade(body.name, body.version, { force: body.force ?? false })) as object,
-      ),
+    async (c, { body }) => {
+      const current = marketplace()
+      const upgrade = (onProgress?: ProgressListener) =>
+        current.upgrade(body.name, body.version, {
+          force: body.force ?? false,
+          ...(onProgress ? { onProgress } : {}),
+        })
+      if (wantsEventStream(c)) return installProgressStream(c, logger, upgrade, 200)
+      return c.json((await upgrade()) as object)
+    },
   )
   api.route(
     {

@@ -82,8 +82,8 @@ export function marketplaceApi(
       return marketplace.enabled
     },
     list: () => marketplace.catalog(),
-    install: (request) =>
-      exclusive(async (current) => withIsolation(host, await current.install(request, hooks))),
+    install: (request, options) =>
+      exclusive(async (current) => withIsolation(host, await current.install(request, hooks, options))),
     upgrade: (name, version, options) =>
       exclusive((current) => current.upgrade(name, version, hooks, options)),
     uninstall: (name, options) => exclusive((current) => current.uninstall(name, hooks, options)),

@@ -1,5 +1,6 @@
 import type { EventBus, ServiceQuery, ServiceRecord, Store } from '@switchyard/core'
 import type { HealthReport, PluginStatus } from '@switchyard/host'
+import type { ProgressListener } from '@switchyard/marketplace'
 import type { EventLoopSample } from '../health/event-loop-monitor.js'
 import type { ReadinessReport } from '../health/readiness.js'
 
@@ -9,16 +10,22 @@ export type ServerHealth = HealthReport & { eventLoop: EventLoopSample }
 /** The marketplace operations, when the marketplace is configured. */
 export interface MarketplaceApi {
   list(): Promise<unknown>
+  /** `onProgress` hears each step (resolve, download with bytes, verify, extract, dependencies, load, swap). */
   install(
     request:
       | { name: string; version?: string }
       | { download_url: string; checksum_sha256?: string; signature?: string; key_id?: string },
+    options?: { onProgress?: ProgressListener },
   ): Promise<unknown>
   /**
    * To the newest version matching `version` (a range or dist-tag; `latest` by default), rolled back on failure;
-   * `force` accepts a version signed by another key than the installed one's.
+   * `force` accepts a version signed by another key than the installed one's; `onProgress` as for `install`.
    */
-  upgrade(name: string, version?: string, options?: { force?: boolean }): Promise<unknown>
+  upgrade(
+    name: string,
+    version?: string,
+    options?: { force?: boolean; onProgress?: ProgressListener },
+  ): Promise<unknown>
   /** Refused while other plugins depend on it, unless `force`. */
   uninstall(name: string, options?: { force?: boolean; purge?: boolean }): Promise<unknown>
 }

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { promisify } from 'node:util'
+import { afterAll, beforeAll } from 'vitest'
+import { startTestServer, type TestServer, testConfig } from './test-server.js'
 
 const exec = promisify(execFile)
 
@@ -48,4 +50,65 @@ export async function serveTarball(folder: string): Promise<ServedTarball> {
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** A test server whose marketplace installs into a folder beside a served tarball. */
+export interface TarballMarketplace {
+  tarball: ServedTarball
+  t: TestServer
+  close(): Promise<void>
+}
+
+/**
+ * Serves `folder` as a tarball (see `serveTarball`) and starts a test server whose marketplace is enabled with
+ * `marketplace` (the install directory beside the tarball) and whose config takes `overrides`.
+ *
+ * @example
+ * ```ts
+ * const { tarball, t, close } = await startTarballMarketplace(INSTALLABLE, { isolation: 'process' })
+ * ```
+ */
+export async function startTarballMarketplace(
+  folder: string,
+  marketplace: Record<string, unknown> = {},
+  overrides: Record<string, unknown> = {},
+): Promise<TarballMarketplace> {
+  const tarball = await serveTarball(folder)
+  const t = await startTestServer(
+    testConfig({
+      marketplace: { enabled: true, install_dir: join(tarball.dir, 'installed'), ...marketplace },
+      ...overrides,
+    }),
+  )
+  return {
+    tarball,
+    t,
+    async close() {
+      await t.close()
+      await tarball.close()
+    },
+  }
+}
+
+/**
+ * `startTarballMarketplace` before the file's tests and closed after them: the returned object is filled in by
+ * `beforeAll`, so tests read `market.t` and `market.tarball` from it.
+ *
+ * @example
+ * ```ts
+ * const market = useTarballMarketplace(INSTALLABLE)
+ * it('installs', () => market.t.request('/api/v1/plugins/install', ...))
+ * ```
+ */
+export function useTarballMarketplace(
+  folder: string,
+  marketplace: Record<string, unknown> = {},
+  overrides: Record<string, unknown> = {},
+): TarballMarketplace {
+  const market = {} as TarballMarketplace
+  beforeAll(async () => {
+    Object.assign(market, await startTarballMarketplace(folder, marketplace, overrides))
+  }, 60_000)
+  afterAll(() => market.close?.(), 60_000)
+  return market
 }

@@ -19,7 +19,7 @@ export interface DependencyInstallOptions {
  * Installs a staged plugin's runtime dependencies (less those the host provides) into its `node_modules`:
  * `npm install --omit=dev --ignore-scripts` in `workDir` beside it, the provided packages npm brought in as
  * dependencies of dependencies taken out again, then a rename. Nothing to install, or a package that ships its
- * own `node_modules`, runs nothing.
+ * own `node_modules`, runs nothing. Resolves to the number of dependencies npm was asked for (0 when it did not run).
  *
  * @example
  * ```ts
@@ -31,10 +31,10 @@ export async function installDependencies(
   workDir: string,
   manifest: PluginManifest,
   options: DependencyInstallOptions,
-): Promise<void> {
+): Promise<number> {
   const wanted = Object.entries(manifest.dependencies).filter(([name]) => !isProvided(name, options.provided))
   const bundled = await pathExists(join(pluginDir, 'node_modules'))
-  if (wanted.length === 0 || bundled) return
+  if (wanted.length === 0 || bundled) return 0
   await mkdir(workDir, { recursive: true })
   const json = {
     name: 'switchyard-plugin-dependencies',
@@ -58,6 +58,7 @@ export async function installDependencies(
     ),
   )
   await rename(join(workDir, 'node_modules'), join(pluginDir, 'node_modules'))
+  return wanted.length
 }
 
 function isProvided(name: string, provided: readonly string[]): boolean {

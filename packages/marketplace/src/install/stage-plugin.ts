@@ -7,9 +7,10 @@ import { IncompatiblePluginError, NotAPluginError, PluginVerifyError } from '../
 import type { MarketplaceContext } from '../marketplace-context.js'
 import { fetchBytes } from '../registry/fetch-resource.js'
 import type { Artifact } from '../registry/resolve-artifact.js'
-import { checkSignature } from '../trust/check-signature.js'
+import { checkSignature, UNSIGNED } from '../trust/check-signature.js'
 import { compatibilityOf, hostRangeOf } from './compatibility.js'
 import { installDependencies } from './install-dependencies.js'
+import { ProgressReporter } from './install-progress.js'
 import type { MarketplaceHooks, PluginPackage } from './marketplace-hooks.js'
 import { readPluginManifest } from './plugin-manifest.js'
 
@@ -24,46 +25,88 @@ export interface StagedPlugin {
   signer: string
 }
 
+/** What `stagePlugin` may be given besides the artifact. */
+export interface StageOptions {
+  /** May refuse the signer before anything is written (an upgrade keeping to the installed version's key). */
+  acceptSigner?: (identity: PackageIdentity, signer: string) => void
+  /** Reports the download, verify, extract, dependencies and load steps. */
+  progress?: ProgressReporter
+}
+
 /**
  * Downloads an artifact and checks its hash and signature before writing anything (the archive is read in
  * memory for the package.json the signature covers), then unpacks it into a temporary folder inside the install
  * directory's parent (same file system, so the final move is a rename), checks
  * its package.json and host range, installs its dependencies and runs the `verify` hook. On any failure the
- * temporary folder is removed and the error rethrown. `acceptSigner` may refuse the signer before anything is
- * written (an upgrade keeping to the installed version's key).
+ * temporary folder is removed and the error rethrown.
  *
  * @example
  * ```ts
- * const staged = await stagePlugin(artifact, context, hooks)
+ * const staged = await stagePlugin(artifact, context, hooks, { progress: new ProgressReporter(console.log) })
  * ```
  */
 export async function stagePlugin(
   artifact: Artifact,
   context: MarketplaceContext,
   hooks: MarketplaceHooks,
-  acceptSigner?: (identity: PackageIdentity, signer: string) => void,
+  options: StageOptions = {},
 ): Promise<StagedPlugin> {
+  const progress = options.progress ?? new ProgressReporter()
   const token = artifact.source.kind === 'registry' && sameHost(artifact) ? await context.token() : null
-  const bytes = await fetchBytes(artifact.url, { ...context.fetch, token })
-  if (artifact.integrity !== undefined) verifyIntegrity(bytes, artifact.integrity, artifact.url)
-  if (artifact.sha256 !== undefined) verifySha256(bytes, artifact.sha256, artifact.url)
-  const entries = await readArchive(bytes, context.config.limits)
-  const integrity = integrityOf(bytes)
-  const identity = packageIdentity(entries)
-  const signer = await checkSignature(artifact, identity, integrity, context)
-  acceptSigner?.(identity, signer)
+  const bytes = await progress.run(
+    'download',
+    () =>
+      fetchBytes(artifact.url, { ...context.fetch, token, onBytes: (n, total) => progress.bytes(n, total) }),
+    (received) => `${received.byteLength} bytes`,
+  )
+  const { entries, integrity, signer } = await progress.run(
+    'verify',
+    async () => {
+      if (artifact.integrity !== undefined) verifyIntegrity(bytes, artifact.integrity, artifact.url)
+      if (artifact.sha256 !== undefined) verifySha256(bytes, artifact.sha256, artifact.url)
+      const entries = await readArchive(bytes, context.config.limits)
+      const integrity = integrityOf(bytes)
+      const identity = packageIdentity(entries)
+      const signer = await checkSignature(artifact, identity, integrity, context)
+      options.acceptSigner?.(identity, signer)
+      return { entries, integrity, signer }
+    },
+    (verified) => verifiedBy(artifact, verified.signer),
+  )
   const parent = dirname(context.installDir)
   await mkdir(parent, { recursive: true })
   const root = await mkdtemp(join(parent, '.switchyard-staging-'))
   try {
     const dir = join(root, 'package')
-    await writeArchive(entries, dir)
-    const plugin = await unpack(dir, root, artifact, context)
-    try {
-      await hooks.verify?.(plugin)
-    } catch (cause) {
-      throw new PluginVerifyError(plugin.name, cause)
-    }
+    const manifest = await progress.run(
+      'extract',
+      async () => {
+        await writeArchive(entries, dir)
+        return checkManifest(dir, artifact, context)
+      },
+      (checked) => `${entries.length} files of ${checked.name}@${checked.version}`,
+    )
+    await progress.run(
+      'dependencies',
+      async () =>
+        installDependencies(dir, join(root, 'deps'), manifest, {
+          provided: context.provided,
+          registry: context.config.registry,
+          token: await context.token(),
+          timeoutMs: context.config.limits.install_timeout_ms,
+          npmCommand: context.npmCommand,
+        }),
+      (count) => (count === 0 ? 'none to install' : `${count} installed with npm`),
+    )
+    const { name, version, entry, json } = manifest
+    const plugin = { name, version, dir, entry, manifest: json } satisfies PluginPackage
+    await progress.run('load', async () => {
+      try {
+        await hooks.verify?.(plugin)
+      } catch (cause) {
+        throw new PluginVerifyError(plugin.name, cause)
+      }
+    })
     return { root, plugin, integrity, signer }
   } catch (error) {
     await rm(root, { recursive: true, force: true })
@@ -71,7 +114,12 @@ export async function stagePlugin(
   }
 }
 
-async function unpack(dir: string, root: string, artifact: Artifact, context: MarketplaceContext) {
+const verifiedBy = (artifact: Artifact, signer: string) => {
+  const digest = artifact.integrity ? 'integrity' : artifact.sha256 ? 'sha256' : 'no checksum given'
+  return `${digest}${digest === 'no checksum given' ? '' : ' matches'}; ${signer === UNSIGNED ? 'unsigned' : `signed by ${signer}`}`
+}
+
+async function checkManifest(dir: string, artifact: Artifact, context: MarketplaceContext) {
   const manifest = await readPluginManifest(dir, artifact.name)
   if (artifact.version !== undefined && manifest.version !== artifact.version) {
     throw new NotAPluginError(
@@ -87,15 +135,7 @@ async function unpack(dir: string, root: string, artifact: Artifact, context: Ma
   if (compatibilityOf(range, context.hostVersion) === 'incompatible') {
     throw new IncompatiblePluginError(manifest.name, range!, context.hostVersion)
   }
-  await installDependencies(dir, join(root, 'deps'), manifest, {
-    provided: context.provided,
-    registry: context.config.registry,
-    token: await context.token(),
-    timeoutMs: context.config.limits.install_timeout_ms,
-    npmCommand: context.npmCommand,
-  })
-  const { name, version, entry, json } = manifest
-  return { name, version, dir, entry, manifest: json } satisfies PluginPackage
+  return manifest
 }
 
 function sameHost(artifact: Artifact): boolean {

@@ -8,6 +8,8 @@ export interface FetchOptions {
   maxBytes: number
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string | null
+  /** Called as bytes arrive: the count so far and the size the server announced (`content-length`), if any. */
+  onBytes?: (received: number, total: number | undefined) => void
 }
 
 /**
@@ -21,7 +23,11 @@ export interface FetchOptions {
  * ```
  */
 export async function fetchBytes(url: string, options: FetchOptions): Promise<Buffer> {
-  if (url.startsWith('file:')) return readLocal(url, options.maxBytes)
+  if (url.startsWith('file:')) {
+    const bytes = await readLocal(url, options.maxBytes)
+    options.onBytes?.(bytes.byteLength, bytes.byteLength)
+    return bytes
+  }
   let response: Response
   const signal = AbortSignal.timeout(options.timeoutMs)
   try {
@@ -40,7 +46,7 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Bu
     await response.body?.cancel()
     throw new ArchiveLimitError('bytes downloaded', options.maxBytes)
   }
-  return readBody(url, response, options)
+  return readBody(url, response, options, Number.isFinite(declared) ? declared : undefined)
 }
 
 /**
@@ -60,7 +66,12 @@ export async function fetchJson(url: string, options: FetchOptions): Promise<unk
   }
 }
 
-async function readBody(url: string, response: Response, options: FetchOptions): Promise<Buffer> {
+async function readBody(
+  url: string,
+  response: Response,
+  options: FetchOptions,
+  declared: number | undefined,
+): Promise<Buffer> {
   const chunks: Buffer[] = []
   let total = 0
   try {
@@ -71,6 +82,7 @@ async function readBody(url: string, response: Response, options: FetchOptions):
         throw new ArchiveLimitError('bytes downloaded', options.maxBytes)
       }
       chunks.push(Buffer.from(chunk))
+      options.onBytes?.(total, declared)
     }
   } catch (cause) {
     if (cause instanceof ArchiveLimitError) throw cause

@@ -48,8 +48,12 @@ export const ServiceList = v.object({ services: v.array(ServiceRecord) })
 export const AuditRecord = v.object({
   id: v.string(),
   time: text('RFC 3339'),
-  token: v.pipe(v.nullable(v.string()), v.description('The name of the token used; null without one')),
+  token: v.pipe(
+    v.nullable(v.string()),
+    v.description('The name of the token, or of the principal a plugin authenticated; null without one'),
+  ),
   scopes: v.array(v.string()),
+  authenticatedBy: v.optional(text('The plugin whose auth.authenticate named the principal')),
   method: v.string(),
   path: v.string(),
   action: text('Method and route, e.g. POST /api/v1/plugins/install'),
