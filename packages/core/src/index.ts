@@ -24,6 +24,7 @@ export type {
 } from './database/plugin-databases.js'
 export type { AttemptTrace } from './delivery/attempt-trace.js'
 export type {
+  BatchHandler,
   DeliveryOutcome,
   DeliveryPolicy,
   DeliveryReport,
@@ -100,6 +101,17 @@ export {
   type ServiceRecord,
   serviceExtensionPoints,
 } from './extensions/service-extension-points.js'
+export type {
+  BatchOptions,
+  DebounceOptions,
+  FlowOptions,
+  KeyedConcurrency,
+  PriorityOptions,
+  RateLimitOptions,
+  ThrottleOptions,
+} from './flow/flow-options.js'
+export type { FlowChange, FlowState } from './flow/flow-state.js'
+export { MemoryFlowState } from './flow/memory-flow-state.js'
 export { isFinalStatus } from './ledger/delivery-status.js'
 export type { LogFn, Logger } from './logger.js'
 export { noopLogger } from './noop-logger.js'

@@ -1,4 +1,6 @@
 import type {
+  BatchHandler,
+  BatchOptions,
   CollectResult,
   DeliveryReport,
   Event,
@@ -114,6 +116,11 @@ export interface PluginContext<
   /** The plugin's config, parsed by its schema. */
   readonly config: TConfig
   /** Subscribes a named handler to a pattern (`*` one segment, `**` the rest). Needs `events:subscribe`. */
+  on<T = unknown>(
+    pattern: string,
+    handler: BatchHandler<T>,
+    options: HandlerOptions<T> & { batch: BatchOptions },
+  ): HandlerRegistration
   on<T = unknown>(pattern: string, handler: Handler<T>, options: HandlerOptions<T>): HandlerRegistration
   /**
    * Publishes an event with this plugin as its source, to be delivered later: `delayMs` from now or at

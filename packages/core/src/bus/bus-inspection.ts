@@ -31,12 +31,14 @@ export function explainEvent(
         ? { reached: false, reason: 'no pattern match' }
         : planner.reach(entry, event, route)
     const owner = entry.owner === undefined ? {} : { owner: entry.owner }
+    const flow = reach.reached && entry.flow !== undefined ? { flow: entry.flow.describe(event) } : {}
     handlers.push({
       handler: entry.name,
       pattern: entry.pattern,
       ...owner,
       reached: reach.reached,
       reason: reach.reason,
+      ...flow,
     })
   }
   return { eventId: event.id, type: event.type, handlers }

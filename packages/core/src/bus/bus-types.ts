@@ -4,6 +4,8 @@ import type { DeliveryPolicyOverrides } from '../delivery/delivery-policy.js'
 import type { Event } from '../event/event.js'
 import type { EventLimits } from '../event/event-limits.js'
 import type { ExtensionRegistry } from '../extensions/extension-registry.js'
+import type { FlowOptions } from '../flow/flow-options.js'
+import type { FlowState } from '../flow/flow-state.js'
 import type { Logger } from '../logger.js'
 import type { RouteTable } from '../routing/route-table.js'
 import type { Store } from '../store/store.js'
@@ -44,6 +46,16 @@ export interface EventBusOptions {
    * the bus makes no span and pays nothing for tracing.
    */
   tracer?: Tracer
+  /**
+   * Flow options per handler name that replace, option by option, those its subscription sets (config
+   * `handlers`); see `EventBus.setFlowOverrides`.
+   */
+  flowOverrides?: Readonly<Record<string, FlowOptions>>
+  /**
+   * Where flow control keeps its windows, key slots and debounce bursts. Default: this process when the
+   * transport is local, else the Store's `flowState` (shared by every node on NATS), else this process.
+   */
+  flowState?: FlowState
 }
 
 /**
@@ -84,14 +96,18 @@ export interface HandlerSelection {
 }
 
 /**
- * A subscription's options: its unique snake_case `name`, policy overrides, a filter and the owning plugin.
+ * A subscription's options: its unique snake_case `name`, policy overrides, flow control (throttle, rateLimit,
+ * debounce, batch, keyed concurrency, priority), a filter and the owning plugin. With `batch`, the handler
+ * receives an array of events (`BatchHandler`).
  *
  * @example
  * ```ts
  * const options: SubscribeOptions = { name: 'audit_log', timeoutMs: 1000, retry: { attempts: 5 }, owner: 'audit-log' }
  * ```
  */
-export interface SubscribeOptions<T = unknown> extends DeliveryPolicyOverrides {
+export interface SubscribeOptions<T = unknown>
+  extends Omit<DeliveryPolicyOverrides, 'concurrency'>,
+    FlowOptions {
   name: string
   /**
    * Runs per event before the handler; false skips the handler for that event (no outcome). An enqueued event
@@ -123,7 +139,15 @@ export interface SubscriptionInfo {
 export interface Explanation {
   eventId: string
   type: string
-  handlers: { handler: string; pattern: string; owner?: string; reached: boolean; reason: string }[]
+  handlers: {
+    handler: string
+    pattern: string
+    owner?: string
+    reached: boolean
+    reason: string
+    /** The flow control that applies to the event, one line per option (handlers with flow options only). */
+    flow?: string[]
+  }[]
 }
 
 /** A hold on handlers (plugin reload): `settled` once their in-flight deliveries finished; `release` lets the rest go. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { v7 as uuidv7 } from 'uuid'
-import type { DeliveryOutcome, DeliveryReport, Handler } from '../delivery/delivery.js'
+import type { BatchHandler, DeliveryOutcome, DeliveryReport, Handler } from '../delivery/delivery.js'
 import {
   type DeliveryPolicyOverrides,
   defaultDeliveryPolicy,
@@ -12,6 +12,9 @@ import { type EventLimits, resolveEventLimits } from '../event/event-limits.js'
 import type { EventOf, EventTypeOf, PatternData } from '../event/typed-events.js'
 import { builtinExtensionPoints } from '../extensions/extension-point.js'
 import { ExtensionRegistry } from '../extensions/extension-registry.js'
+import { FlowControls } from '../flow/flow-controls.js'
+import type { BatchOptions, FlowOptions } from '../flow/flow-options.js'
+import { MemoryFlowState } from '../flow/memory-flow-state.js'
 import { noopLogger } from '../noop-logger.js'
 import { DispatchPlanner } from '../routing/dispatch-plan.js'
 import type { RouteTable } from '../routing/route-table.js'
@@ -74,6 +77,7 @@ export class EventBus<M extends EventMap = EventMap> {
   #end: BusShutdown
   #closing: Promise<void> | undefined
   #tracer: BusTracer | undefined
+  #flow: FlowControls
 
   constructor(options: EventBusOptions = {}) {
     const logger = options.logger ?? noopLogger
@@ -109,7 +113,13 @@ export class EventBus<M extends EventMap = EventMap> {
       deliverer,
       this.limits,
     )
-    this.#lifecycle = new SubscriptionLifecycle(defaults, slots, this.#planner, consumers)
+    const flowState =
+      options.flowState ??
+      (this.transport.local === true ? undefined : this.store.flowState) ??
+      new MemoryFlowState()
+    this.#flow = new FlowControls(flowState, this.#parts.shutdown.signal)
+    if (options.flowOverrides !== undefined) this.#flow.setOverrides(options.flowOverrides)
+    this.#lifecycle = new SubscriptionLifecycle(defaults, slots, this.#planner, consumers, this.#flow)
     this.#end = new BusShutdown(this.#parts)
   }
 
@@ -119,7 +129,17 @@ export class EventBus<M extends EventMap = EventMap> {
    */
   subscribe<P extends string>(
     pattern: P,
+    handler: BatchHandler<PatternData<M, P>>,
+    options: SubscribeOptions<PatternData<M, P>> & { batch: BatchOptions },
+  ): Subscription
+  subscribe<P extends string>(
+    pattern: P,
     handler: Handler<PatternData<M, P>>,
+    options: SubscribeOptions<PatternData<M, P>>,
+  ): Subscription
+  subscribe<P extends string>(
+    pattern: P,
+    handler: Handler<PatternData<M, P>> | BatchHandler<PatternData<M, P>>,
     options: SubscribeOptions<PatternData<M, P>>,
   ): Subscription {
     this.#assertOpen()
@@ -258,6 +278,20 @@ export class EventBus<M extends EventMap = EventMap> {
    */
   setDefaults(defaults: DeliveryPolicyOverrides): void {
     this.#lifecycle.setDefaults(defaults)
+  }
+
+  /**
+   * Replaces the flow options per handler name (config `handlers`) that replace, option by option, what a
+   * subscription sets. Checked first (a bad option throws `ConfigError` naming `handlers.<name>` and the old
+   * ones stay). They apply to subscriptions made from now on, so a plugin reload picks them up.
+   *
+   * @example
+   * ```ts
+   * bus.setFlowOverrides({ charge_card: { throttle: { limit: 100, periodMs: 60_000 } } })
+   * ```
+   */
+  setFlowOverrides(overrides: Readonly<Record<string, FlowOptions>>): void {
+    this.#flow.setOverrides(overrides)
   }
 
   /** Replaces the route table at runtime; a malformed table throws `ConfigError` and the old one stays. */

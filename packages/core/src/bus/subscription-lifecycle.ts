@@ -9,6 +9,7 @@ import type { HandlerSlot } from '../delivery/handler-slot.js'
 import type { HandlerSlots } from '../delivery/handler-slots.js'
 import { DuplicateHandlerError, InvalidHandlerNameError } from '../errors.js'
 import type { Event } from '../event/event.js'
+import { batchHandler, type FlowControls } from '../flow/flow-controls.js'
 import { compilePattern } from '../pattern/pattern.js'
 import type { DispatchPlanner } from '../routing/dispatch-plan.js'
 import type { ConsumerManager } from '../transport/consumer-manager.js'
@@ -32,25 +33,41 @@ export class SubscriptionLifecycle {
   #slots: HandlerSlots
   #planner: DispatchPlanner
   #consumers: ConsumerManager
+  #flow: FlowControls
 
   constructor(
     defaults: DeliveryPolicy,
     slots: HandlerSlots,
     planner: DispatchPlanner,
     consumers: ConsumerManager,
+    flow: FlowControls,
   ) {
     this.#defaults = defaults
     this.#slots = slots
     this.#planner = planner
     this.#consumers = consumers
+    this.#flow = flow
   }
 
   /** See `EventBus.subscribe`; throws synchronously on a bad name, pattern or policy, or a taken name. */
   subscribe(pattern: string, handler: Handler, options: SubscribeOptions): Subscription {
-    const { name, filter, owner, ...overrides } = options
+    const { name, filter, owner, throttle, rateLimit, debounce, batch, concurrency, priority, ...rest } =
+      options
     if (typeof name !== 'string' || !HANDLER_NAME.test(name)) throw new InvalidHandlerNameError(String(name))
     compilePattern(pattern)
-    const policy = resolvePolicy(this.#defaults, overrides, `subscription ${name}`)
+    const flowOptions = this.#flow.merged(name, {
+      throttle,
+      rateLimit,
+      debounce,
+      batch,
+      concurrency,
+      priority,
+    })
+    const overrides: DeliveryPolicyOverrides =
+      typeof flowOptions.concurrency === 'number' ? { ...rest, concurrency: flowOptions.concurrency } : rest
+    const where = `subscription ${name}`
+    const policy = resolvePolicy(this.#defaults, overrides, where)
+    const flow = this.#flow.resolve(flowOptions, where)
     if (this.#slots.get(name)?.entry !== undefined) throw new DuplicateHandlerError(name)
     const slot = this.#slots.claim(name)
     this.#unretire(slot)
@@ -59,11 +76,12 @@ export class SubscriptionLifecycle {
       name,
       pattern,
       owner,
-      handler,
+      handler: flow?.batch === undefined ? handler : batchHandler(handler),
       overrides,
       policy,
       filter: filter as ((event: Event) => boolean) | undefined,
     })
+    if (flow !== undefined) entry.flow = this.#flow.gate(entry, flow)
     slot.entry = entry
     this.#planner.add(entry)
     if (!slot.held) this.#consumers.reconcile(slot)

@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api'
 import { HandlerTimeoutError } from '../errors.js'
 import type { Event } from '../event/event.js'
+import type { BatchRun } from '../flow/batcher.js'
 import { formatTraceparent } from '../telemetry/traceparent.js'
 import type { AttemptResult } from './attempt-result.js'
 import type { Deadlined, DeadlineLane } from './deadline-list.js'
@@ -46,6 +47,8 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
   sink: OutcomeSink | undefined = undefined
   index = 0
   resolve: ((result: AttemptResult) => void) | undefined = undefined
+  /** The batch this delivery runs for a handler with `batch` on: the handler receives its events. */
+  batch: BatchRun | undefined = undefined
   /** The attempt's `process` span, on a bus with tracing on. */
   span: Span | undefined = undefined
   /** The AbortController once the handler read `signal`; before that, the reason if the attempt expired. */

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Event } from '../event/event.js'
+import type { BatchRun } from '../flow/batcher.js'
+import type { FlowGate } from '../flow/flow-gate.js'
 import { isFinalStatus } from '../ledger/delivery-status.js'
 import type { Reach } from '../routing/dispatch-plan.js'
 import type { Store } from '../store/store.js'
@@ -129,6 +131,7 @@ export class Deliverer {
     // Nothing to wait for (no hold, no orderingKey chain, a free slot): no gate, and two promises less.
     if (
       entry !== undefined &&
+      entry.flow === undefined &&
       !slot.held &&
       message.event.metadata.orderingKey === undefined &&
       entry.tryAcquire()
@@ -202,7 +205,13 @@ export class Deliverer {
    */
   #tryFast(slot: HandlerSlot<HandlerEntry>, event: Event): DeliveryMode | DeliveryOutcome | undefined {
     const entry = slot.entry
-    if (entry === undefined || slot.held || event.metadata.orderingKey !== undefined) return undefined
+    if (
+      entry === undefined ||
+      entry.flow !== undefined ||
+      slot.held ||
+      event.metadata.orderingKey !== undefined
+    )
+      return undefined
     if (!entry.policy.idempotent) {
       if (!entry.tryAcquire()) return undefined
       entry.begin()
@@ -236,16 +245,20 @@ export class Deliverer {
     replay: boolean,
   ): Promise<DeliveryOutcome> {
     const mode = replay ? REPLAY : GATED
-    const outcome = await this.#gated(slot, event, (entry) => this.#once(entry, event, 1, mode))
+    const outcome = await this.#gated(slot, event, (entry) => this.#once(entry, event, 1, mode), replay)
     if (outcome !== undefined) return outcome as DeliveryOutcome
     return this.#recorder.unsubscribed(event, mode, slot.name)
   }
 
-  /** Waits out the hold, the orderingKey chain and the concurrency limit; undefined when the handler is gone. */
+  /**
+   * Waits out the hold, the orderingKey chain and the concurrency limit; undefined when the handler is gone. A
+   * flow-controlled handler's concurrency is its flow gate's (`#flowed`), except for a `replay`.
+   */
   async #gated<T>(
     slot: HandlerSlot<HandlerEntry>,
     event: Event,
     work: (entry: HandlerEntry) => Promise<T>,
+    replay = false,
   ): Promise<T | undefined> {
     if (slot.held) await slot.released()
     const entry = slot.entry
@@ -255,6 +268,7 @@ export class Deliverer {
     const turn = key === undefined ? undefined : entry.takeTurn(key)
     try {
       if (turn?.previous !== undefined) await turn.previous
+      if (entry.flow !== undefined && !replay) return await work(entry)
       const slotWait = entry.acquire()
       if (slotWait !== undefined) await slotWait
       try {
@@ -272,7 +286,7 @@ export class Deliverer {
   async #once(entry: HandlerEntry, event: Event, first: number, mode: DeliveryMode): Promise<AttemptResult> {
     if (!entry.policy.idempotent) {
       if (mode.from === 'transport' && this.#recordsStarts) await this.#started(event, entry.name, mode)
-      return this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
+      return this.#start(entry, event, first, mode)
     }
     const key = event.metadata.idempotencyKey
     while (!entry.claimKey(key)) await entry.keyReleased(key)
@@ -282,7 +296,7 @@ export class Deliverer {
       const processed = store.isProcessedSync?.(key, entry.name) ?? (await store.isProcessed(key, entry.name))
       if (processed) return this.#recorder.duplicate(event, mode, entry.name)
       if (mode.from === 'transport' && this.#recordsStarts) await this.#started(event, entry.name, mode)
-      const result = await this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
+      const result = await this.#start(entry, event, first, mode)
       // A transport delivery's idempotency record may go with its ledger row, after the ack: a duplicate waits.
       if (mode.from === 'transport') recorded = this.#recorder.written()
       return result
@@ -291,6 +305,69 @@ export class Deliverer {
     } finally {
       if (recorded === undefined) entry.releaseKey(key)
       else void recorded.then(() => entry.releaseKey(key))
+    }
+  }
+
+  /** Runs the attempts of a delivery past its gates, through the handler's flow control when it has any. */
+  #start(
+    entry: HandlerEntry,
+    event: Event,
+    first: number,
+    mode: DeliveryMode,
+  ): AttemptResult | Promise<AttemptResult> {
+    const flow = entry.flow
+    if (flow === undefined || mode.from === 'replay')
+      return this.#run(new AttemptContext(entry, event, first, performance.now(), mode))
+    return this.#flowed(flow, entry, event, first, mode)
+  }
+
+  /**
+   * A delivery through flow control: ends `rate_limited` or `debounced` there, shares the result of the batch
+   * it joined, or runs once admitted (with its batch's events) and gives back what admission took. A transport
+   * message is kept alive while it waits; the bus shutting down first interrupts it like an attempt.
+   */
+  async #flowed(
+    flow: FlowGate,
+    entry: HandlerEntry,
+    event: Event,
+    first: number,
+    mode: DeliveryMode,
+  ): Promise<AttemptResult> {
+    const unhold = mode.from === 'transport' ? flow.hold(mode.message) : undefined
+    let batch: BatchRun | undefined
+    try {
+      let release: () => void
+      try {
+        const pass = await flow.pass(event)
+        if (pass.kind === 'ended') {
+          const outcome = { handler: entry.name, status: pass.status, attempts: 0, durationMs: 0 }
+          return this.#recorder.end(event, mode, outcome)
+        }
+        if (pass.kind === 'member') {
+          const result = await pass.result
+          if ('retryAfterMs' in result) return result
+          return await this.#recorder.settle(entry, event, mode, { ...result, handler: entry.name })
+        }
+        batch = pass.batch
+        release = await flow.admit(event)
+      } catch (error) {
+        const ctx = new AttemptContext(entry, event, first, performance.now(), mode)
+        ctx.batch = batch
+        if (this.#shutdown.aborted) return this.#after(ctx, this.#runner.interrupted(ctx))
+        const failed = this.#recorder.unanswered(event, mode, entry.name, error)
+        batch?.ended(failed)
+        return failed
+      }
+      // The attempt's deadline counts from now, not from when the delivery began waiting.
+      const ctx = new AttemptContext(entry, event, first, performance.now(), mode)
+      ctx.batch = batch
+      try {
+        return await this.#run(ctx)
+      } finally {
+        release()
+      }
+    } finally {
+      unhold?.()
     }
   }
 
@@ -312,9 +389,14 @@ export class Deliverer {
   #after(ctx: AttemptContext, result: AttemptResult): AttemptResult | Promise<AttemptResult> {
     if (!('retryAfterMs' in result)) return this.#end(ctx, result)
     const { mode } = ctx
+    // Ordered and flow-controlled deliveries retry in place: their turn, batch and admission go with them.
     const handedBack =
-      mode.from === 'transport' && (ctx.event.metadata.orderingKey === undefined || this.#shutdown.aborted)
-    return handedBack ? result : this.#retry(ctx, result)
+      mode.from === 'transport' &&
+      ((ctx.event.metadata.orderingKey === undefined && ctx.entry.flow === undefined) ||
+        this.#shutdown.aborted)
+    if (!handedBack) return this.#retry(ctx, result)
+    ctx.batch?.ended(result)
+    return result
   }
 
   /** Waits out a retry's backoff in place, then runs the next attempt. */
@@ -328,11 +410,15 @@ export class Deliverer {
       return this.#after(ctx, this.#runner.interrupted(ctx))
     }
     if (mode.from === 'transport') mode.message.working()
-    return this.#run(new AttemptContext(entry, event, attempt + 1, start, mode, performance.now()))
+    const next = new AttemptContext(entry, event, attempt + 1, start, mode, performance.now())
+    next.batch = ctx.batch
+    return this.#run(next)
   }
 
   /** Ends a delivery with its outcome (recorded), then gives back what it held past the gates. */
   #end(ctx: AttemptContext, outcome: DeliveryOutcome): DeliveryOutcome | Promise<DeliveryOutcome> {
+    // The other deliveries of a batch settle with its outcome as their own (idempotency record, dead letter).
+    ctx.batch?.ended(outcome)
     const ended = this.#recorder.settle(ctx.entry, ctx.event, ctx.mode, outcome)
     if (ctx.mode.from !== 'publish' || ctx.mode.holds === 'nothing') return ended
     if (!(ended instanceof Promise)) {

@@ -36,7 +36,10 @@ export interface DeliveryPolicy {
   deadLetter?: boolean
 }
 
-/** Final state of one (event, handler) delivery. */
+/**
+ * Final state of one (event, handler) delivery. `rate_limited` and `debounced` are flow control's (the handler's
+ * `rateLimit` was used up; its `debounce` let a later event run instead): final, neither a failure nor a dead letter.
+ */
 export type DeliveryStatus =
   | 'succeeded'
   | 'failed'
@@ -44,6 +47,8 @@ export type DeliveryStatus =
   | 'skipped_duplicate'
   | 'dead_lettered'
   | 'unrouted'
+  | 'rate_limited'
+  | 'debounced'
 
 /**
  * Non-final state kept in the ledger while a delivery is still being worked on: `scheduled` while a delayed
@@ -124,3 +129,17 @@ export interface HandlerContext {
  * reports that the filter rejected the event or threw.
  */
 export type Handler<T = unknown> = (event: Event<T>, ctx: HandlerContext) => unknown | Promise<unknown>
+
+/**
+ * The handler of a subscription with `batch` on: it receives the events of one batch, and its result is each
+ * event's outcome (a throw fails, and retries, the whole batch).
+ *
+ * @example
+ * ```ts
+ * const insertRows: BatchHandler<{ row: string[] }> = async (events) => db.insertMany(events.map((e) => e.data.row))
+ * ```
+ */
+export type BatchHandler<T = unknown> = (
+  events: readonly Event<T>[],
+  ctx: HandlerContext,
+) => unknown | Promise<unknown>

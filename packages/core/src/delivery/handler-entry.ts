@@ -1,4 +1,5 @@
 import type { Event } from '../event/event.js'
+import type { FlowGate } from '../flow/flow-gate.js'
 import type { DeliveryPolicy, Handler } from './delivery.js'
 import type { DeliveryPolicyOverrides } from './delivery-policy.js'
 import { Fifo } from './fifo.js'
@@ -38,6 +39,12 @@ export class HandlerEntry implements HandlerSpec {
   /** Replaced when the bus defaults change (`EventBus.setDefaults`); each attempt reads the current one. */
   policy: DeliveryPolicy
   readonly filter: ((event: Event) => boolean) | undefined
+  /**
+   * The handler's flow control (throttle, rate limit, debounce, batch, keyed concurrency, priority), set when it
+   * has any: its deliveries then wait in the gate's queue instead of the concurrency queue here. Replaced when
+   * config `handlers` changes; a delivery keeps the gate it entered.
+   */
+  flow: FlowGate | undefined = undefined
   /** Deliveries begun and not finished (waiting in a gate or running). */
   inFlight = 0
   #active = 0

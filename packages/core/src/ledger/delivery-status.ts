@@ -7,6 +7,8 @@ const FINAL: ReadonlySet<string> = new Set<DeliveryStatus>([
   'skipped_duplicate',
   'dead_lettered',
   'unrouted',
+  'rate_limited',
+  'debounced',
 ])
 
 /**

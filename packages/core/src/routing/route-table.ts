@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js'
 import type { Event } from '../event/event.js'
 import { assertEventType } from '../event/event-type.js'
+import { readPath } from './read-path.js'
 
 /**
  * Per event type, which of the handlers it names run: the value at `key` (a dot path into the event, e.g.
@@ -80,13 +81,4 @@ function compileRoute(type: string, key: string, cases: Record<string, string[]>
       return fallback === undefined ? { case: undefined, handlers: NONE } : { case: '*', handlers: fallback }
     },
   }
-}
-
-function readPath(event: Event, path: readonly string[]): unknown {
-  let value: unknown = event
-  for (const segment of path) {
-    if (typeof value !== 'object' || value === null) return undefined
-    value = (value as Record<string, unknown>)[segment]
-  }
-  return value
 }

@@ -2,6 +2,7 @@ import type { AttemptTrace } from '../delivery/attempt-trace.js'
 import type { DeliveryStatus, PendingDeliveryStatus } from '../delivery/delivery.js'
 import type { DeliveryError } from '../delivery/delivery-error.js'
 import type { Event } from '../event/event.js'
+import type { FlowState } from '../flow/flow-state.js'
 
 /** One (event, handler) row of the delivery ledger. */
 export interface DeliveryRecord {
@@ -140,6 +141,12 @@ export interface AuditQuery {
  * ```
  */
 export interface Store {
+  /**
+   * Optional: flow-control records shared with every process using this store (windows, key slots, debounce
+   * bursts; see `FlowState`). A bus on a non-local transport uses it so throttle, rate limit, keyed concurrency
+   * and debounce hold cluster-wide (`NatsStore`).
+   */
+  readonly flowState?: FlowState
   /**
    * Accepts an event with the handlers it must reach. Resolves once the event is kept as durably as the store
    * can keep it (on disk for a durable store): `enqueue` answers only after this.

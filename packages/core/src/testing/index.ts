@@ -1,3 +1,4 @@
+export { type FlowContractOptions, runFlowContract } from './flow.contract.js'
 export { runPluginDatabasesContract } from './plugin-databases.contract.js'
 export { type ServiceCheck, serviceReachable } from './service-reachable.js'
 export { runStoreContract, type StoreContractOptions } from './store.contract.js'

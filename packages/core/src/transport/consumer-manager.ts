@@ -95,7 +95,7 @@ function consumerOptions(entry: HandlerEntry): ConsumerOptions {
   return {
     handler: entry.name,
     pattern: entry.pattern,
-    concurrency: entry.policy.concurrency,
+    concurrency: entry.flow?.prefetch(entry.policy.concurrency) ?? entry.policy.concurrency,
     ackWaitMs: Math.max(MIN_ACK_WAIT_MS, entry.policy.timeoutMs * 3),
     // The bus dead-letters after its last attempt; the margin covers redeliveries after an ack wait.
     maxDeliveries: entry.policy.retry.attempts + 2,

@@ -1,0 +1,231 @@
+import type { HandlerEntry } from '../delivery/handler-entry.js'
+import type { Event } from '../event/event.js'
+import type { FlowState } from './flow-state.js'
+import { KeySlots } from './key-slots.js'
+import type { ResolvedFlow } from './resolve-flow.js'
+import { WindowCounter } from './window-counter.js'
+
+/** How often a key whose slots another process holds is tried again (it cannot tell this process it released). */
+const SHARED_POLL_MS = 100
+/** Beyond its attempts' timeouts, how long a keyed slot outlives a process that died holding it. */
+const SLOT_LEASE_MS = 60_000
+
+interface Ticket {
+  readonly rank: number
+  readonly seq: number
+  readonly throttleKey: string
+  readonly slotKey: string | undefined
+  readonly holder: string
+  settled: boolean
+  admit(release: () => void): void
+  reject(reason: unknown): void
+}
+
+/**
+ * The queue of one flow-controlled handler: deliveries wait here, highest `priority` first (then in arrival
+ * order), and start when the handler has a free concurrency slot, a throttle start is left in the current
+ * window of their key, and their key has a free keyed-concurrency slot. A delivery whose key is held back does
+ * not hold back other keys. Throttle windows and key slots live in the `FlowState` (cluster-wide on NATS);
+ * with a shared state, starts are taken a window's worth at a time so a busy handler does not pay a round trip
+ * per start.
+ *
+ * @example
+ * ```ts
+ * const release = await admission.admit(event)
+ * try { await run() } finally { release() }
+ * ```
+ */
+export class Admission {
+  readonly #entry: HandlerEntry
+  readonly #flow: ResolvedFlow
+  readonly #shared: boolean
+  readonly #throttle: WindowCounter | undefined
+  readonly #slots: KeySlots | undefined
+  #waiting: Ticket[] = []
+  #seq = 0
+  #pumping = false
+  #again = false
+  /** Throttle starts taken from the state and not used yet, per key, valid until their window ends. */
+  #tokens = new Map<string, { n: number; windowEnd: number }>()
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #timerAt = Number.POSITIVE_INFINITY
+  #closed: unknown
+
+  constructor(entry: HandlerEntry, flow: ResolvedFlow, state: FlowState, shutdown: AbortSignal) {
+    this.#entry = entry
+    this.#flow = flow
+    this.#shared = state.shared
+    const { throttle, keyedConcurrency } = flow
+    if (throttle !== undefined)
+      this.#throttle = new WindowCounter(state, `throttle/${entry.name}`, throttle.limit, throttle.periodMs)
+    if (keyedConcurrency !== undefined)
+      this.#slots = new KeySlots(state, `concurrency/${entry.name}`, keyedConcurrency.limit)
+    shutdown.addEventListener('abort', () => this.#close(shutdown.reason), { once: true })
+  }
+
+  /** Deliveries waiting to start. */
+  get waiting(): number {
+    return this.#waiting.length
+  }
+
+  /** Resolves to the function that gives back what the delivery took, once it may start; rejects at shutdown. */
+  admit(event: Event): Promise<() => void> {
+    if (this.#closed !== undefined) return Promise.reject(this.#closed)
+    const { throttle, keyedConcurrency, priority } = this.#flow
+    return new Promise((admit, reject) => {
+      const ticket: Ticket = {
+        rank: priority === undefined ? 0 : (priority.values[priority.key.read(event)] ?? 0),
+        seq: this.#seq++,
+        throttleKey: throttle?.key?.read(event) ?? '',
+        slotKey: keyedConcurrency?.key.read(event),
+        holder: event.id,
+        settled: false,
+        admit,
+        reject,
+      }
+      this.#insert(ticket)
+      this.#pump()
+    })
+  }
+
+  #insert(ticket: Ticket): void {
+    const waiting = this.#waiting
+    let at = waiting.length
+    while (at > 0 && waiting[at - 1]!.rank < ticket.rank) at--
+    if (at === waiting.length) waiting.push(ticket)
+    else waiting.splice(at, 0, ticket)
+  }
+
+  /** Starts what can start now; one pass at a time, another right after when something changed meanwhile. */
+  #pump(): void {
+    if (this.#pumping) {
+      this.#again = true
+      return
+    }
+    this.#pumping = true
+    void this.#passes()
+  }
+
+  async #passes(): Promise<void> {
+    try {
+      do {
+        this.#again = false
+        await this.#pass()
+      } while (this.#again && this.#closed === undefined)
+    } finally {
+      this.#pumping = false
+    }
+  }
+
+  async #pass(): Promise<void> {
+    const blocked = new Set<string>()
+    let wakeAt = Number.POSITIVE_INFINITY
+    // One budget and no key slots: the first delivery held back holds back all after it.
+    const keyed = this.#slots !== undefined || this.#flow.throttle?.key !== undefined
+    for (let i = 0; i < this.#waiting.length && this.#closed === undefined; i++) {
+      const ticket = this.#waiting[i]!
+      if (ticket.settled) continue
+      if (!this.#entry.tryAcquire()) break
+      const throttleBlock = `t/${ticket.throttleKey}`
+      const slotBlock = `k/${ticket.slotKey}`
+      let admitted = false
+      let holdsSlot = false
+      try {
+        if (blocked.has(throttleBlock) || blocked.has(slotBlock)) continue
+        if (this.#slots !== undefined && ticket.slotKey !== undefined) {
+          holdsSlot = await this.#slots.acquire(ticket.slotKey, ticket.holder, this.#leaseMs())
+          if (!holdsSlot) {
+            blocked.add(slotBlock)
+            if (this.#shared) wakeAt = Math.min(wakeAt, Date.now() + SHARED_POLL_MS)
+            continue
+          }
+        }
+        if (this.#throttle !== undefined) {
+          const windowEnd = await this.#token(ticket.throttleKey)
+          if (windowEnd !== undefined) {
+            blocked.add(throttleBlock)
+            wakeAt = Math.min(wakeAt, windowEnd)
+            continue
+          }
+        }
+        if (ticket.settled) continue
+        admitted = true
+        ticket.settled = true
+        ticket.admit(this.#release(ticket, holdsSlot))
+      } catch (error) {
+        // The shared state failed: the delivery fails as a store failure would, the others go on.
+        ticket.settled = true
+        ticket.reject(error)
+      } finally {
+        if (!admitted) {
+          this.#entry.release()
+          if (holdsSlot) await this.#slots!.release(ticket.slotKey!, ticket.holder)
+        }
+      }
+      if (!admitted && !keyed) break
+    }
+    this.#waiting = this.#waiting.filter((ticket) => !ticket.settled)
+    if (this.#waiting.length > 0 && wakeAt < Number.POSITIVE_INFINITY) this.#wakeAt(wakeAt)
+  }
+
+  /** Takes one throttle start for `key`: undefined when taken, else when the next window opens. */
+  async #token(key: string): Promise<number | undefined> {
+    const now = Date.now()
+    const cached = this.#tokens.get(key)
+    if (cached !== undefined && cached.n > 0 && now < cached.windowEnd) {
+      cached.n--
+      return undefined
+    }
+    const want = this.#shared ? Math.min(this.#flow.throttle!.limit, this.#waiting.length) : 1
+    const { granted, windowEnd } = await this.#throttle!.take(key, want)
+    if (granted === 0) {
+      this.#tokens.delete(key)
+      return windowEnd
+    }
+    if (granted > 1) this.#tokens.set(key, { n: granted - 1, windowEnd })
+    else this.#tokens.delete(key)
+    return undefined
+  }
+
+  #release(ticket: Ticket, holdsSlot: boolean): () => void {
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      this.#entry.release()
+      if (!holdsSlot) return this.#pump()
+      const released = this.#slots!.release(ticket.slotKey!, ticket.holder)
+      if (released instanceof Promise)
+        void released.then(
+          () => this.#pump(),
+          () => this.#pump(),
+        )
+      else this.#pump()
+    }
+  }
+
+  #leaseMs(): number {
+    const { timeoutMs, retry } = this.#entry.policy
+    return SLOT_LEASE_MS + timeoutMs * retry.attempts * 2 + retry.maxMs * retry.attempts
+  }
+
+  #wakeAt(at: number): void {
+    if (this.#timer !== undefined && this.#timerAt <= at) return
+    clearTimeout(this.#timer)
+    this.#timerAt = at
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined
+        this.#timerAt = Number.POSITIVE_INFINITY
+        this.#pump()
+      },
+      Math.max(0, at - Date.now()) + 1,
+    )
+  }
+
+  #close(reason: unknown): void {
+    this.#closed = reason
+    clearTimeout(this.#timer)
+    for (const ticket of this.#waiting.splice(0)) if (!ticket.settled) ticket.reject(reason)
+  }
+}
