@@ -56,22 +56,8 @@ export function resolveFlow(options: FlowOptions, where: string): ResolvedFlow |
     -readonly [K in keyof ResolvedFlow]: ResolvedFlow[K]
   } = {}
   const { throttle, rateLimit, debounce, batch, concurrency, priority } = options
-  if (throttle != null) {
-    check.object(throttle, 'throttle')
-    flow.throttle = {
-      limit: check.positive(throttle.limit, 'throttle.limit'),
-      periodMs: check.positive(throttle.periodMs, 'throttle.periodMs'),
-      ...check.optionalKey(throttle.key, 'throttle.key'),
-    }
-  }
-  if (rateLimit != null) {
-    check.object(rateLimit, 'rateLimit')
-    flow.rateLimit = {
-      limit: check.positive(rateLimit.limit, 'rateLimit.limit'),
-      periodMs: check.positive(rateLimit.periodMs, 'rateLimit.periodMs'),
-      ...check.optionalKey(rateLimit.key, 'rateLimit.key'),
-    }
-  }
+  if (throttle != null) flow.throttle = check.window(throttle, 'throttle')
+  if (rateLimit != null) flow.rateLimit = check.window(rateLimit, 'rateLimit')
   if (debounce != null) {
     check.object(debounce, 'debounce')
     const periodMs = check.positive(debounce.periodMs, 'debounce.periodMs')
@@ -125,6 +111,19 @@ class Checker {
 
   object(value: unknown, option: string): void {
     if (typeof value !== 'object' || Array.isArray(value)) this.fail(option, 'an object (or null for off)')
+  }
+
+  /** A `{ limit, periodMs, key? }` option (throttle, rateLimit). */
+  window(
+    value: { limit: unknown; periodMs: unknown; key?: unknown },
+    option: string,
+  ): { limit: number; periodMs: number; key?: FlowKey } {
+    this.object(value, option)
+    return {
+      limit: this.positive(value.limit, `${option}.limit`),
+      periodMs: this.positive(value.periodMs, `${option}.periodMs`),
+      ...this.optionalKey(value.key, `${option}.key`),
+    }
   }
 
   positive(value: unknown, option: string): number {
