@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite'
-import { reportGzipSize } from './build/report-gzip-size'
+import { reportGzipSize } from './build/report-gzip-size.ts'
 
 /** The bar: all of the UI's JavaScript under 120 KB gzip. */
 const JS_BUDGET_BYTES = 120 * 1024

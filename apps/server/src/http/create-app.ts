@@ -16,10 +16,12 @@ import { marketplaceRoutes } from '../routes/marketplace-routes.js'
 import { pluginRoutes } from '../routes/plugin-routes.js'
 import { serviceRoutes } from '../routes/service-routes.js'
 import { sessionRoutes } from '../routes/session-routes.js'
+import { type Backends, statsRoutes } from '../routes/stats-routes.js'
 import { streamRoutes } from '../routes/stream-routes.js'
 import { systemRoutes } from '../routes/system-routes.js'
 import type { ServerMetrics } from '../runtime/server-metrics.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { ServerStats } from '../stats/server-stats.js'
 import { nameRequestSpan } from '../telemetry/name-request-span.js'
 import { errorHandler, toErrorBody } from './error-response.js'
 import { requestContext } from './request-context.js'
@@ -42,6 +44,8 @@ export interface AppOptions {
   closing: AbortSignal
   /** Config `limits:` (JSON depth of request bodies, SSE clients and their buffers); the defaults otherwise. */
   limits?: Partial<SwitchyardConfig['limits']>
+  /** The store and transport in use, shown by `GET /api/v1/stats`; `unknown` when not given. */
+  backends?: Backends
 }
 
 /**
@@ -76,6 +80,9 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   serviceRoutes(api, runtime)
   auditRoutes(api, runtime)
   sessionRoutes(api, access)
+  const stats = new ServerStats()
+  closing.addEventListener('abort', stats.observe(runtime.bus), { once: true })
+  statsRoutes(api, stats, options.backends ?? { storage: 'unknown', transport: 'unknown' })
   systemRoutes(api, {
     runtime,
     metrics: options.metrics,

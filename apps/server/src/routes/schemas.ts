@@ -162,3 +162,22 @@ export const LoadPluginBody = v.object({
 export const SessionBody = v.object({
   token: v.pipe(v.string(), v.nonEmpty('the token is empty'), v.maxLength(4096)),
 })
+
+/**
+ * Query of `GET /api/v1/stats`: how many seconds back, 1 to 900 (the default).
+ *
+ * @example
+ * ```ts
+ * v.parse(StatsQuery, { seconds: '60' }) // { seconds: 60 }
+ * ```
+ */
+export const StatsQuery = v.object({
+  seconds: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[1-9]\d{0,2}$/, 'expected an integer from 1 to 900'),
+      v.transform(Number),
+      v.maxValue(900, 'expected an integer from 1 to 900'),
+    ),
+  ),
+})

@@ -241,6 +241,7 @@ async function start(options: StartServerOptions, context: StartContext): Promis
     version,
     closing: closing.signal,
     limits: config.limits,
+    backends: { storage: config.storage.driver, transport: config.transport.driver },
   })
   listener.serve(
     app.fetch,
