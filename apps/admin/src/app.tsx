@@ -3,6 +3,7 @@ import { LocationProvider, Route, Router } from 'preact-iso'
 import { loadSession, session } from './api/session'
 import { Layout } from './components/layout'
 import { PAGES } from './pages'
+import { EventDetailPage } from './pages/event-detail-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { SignInPage } from './pages/sign-in-page'
 
@@ -20,6 +21,7 @@ export function App() {
           {PAGES.map((page) => (
             <Route key={page.path} path={page.path} component={page.component} />
           ))}
+          <Route path="/admin/events/:id" component={EventDetailPage} />
           <Route default component={NotFoundPage} />
         </Router>
       </Layout>

@@ -45,4 +45,62 @@ describe('admin UI pages', () => {
     ).resolves.toContain('order-notifications')
     await screenshot(page, 'overview')
   })
+
+  it('Plugins shows each plugin, and disable, enable and reload change the state shown', async () => {
+    await page.getByRole('link', { name: 'Plugins' }).click()
+    const card = page.locator('li.card', {
+      has: page.getByRole('heading', { name: 'webhooks', exact: true }),
+    })
+    await card.getByText('started').first().waitFor()
+    await expect(card.textContent()).resolves.toContain('webhook_dispatcher')
+    await screenshot(page, 'plugins')
+
+    await card.getByRole('button', { name: 'Disable webhooks' }).click()
+    await card.getByRole('button', { name: 'Enable webhooks' }).waitFor()
+    await expect(card.locator('.card-head .badge').textContent()).resolves.not.toBe('started')
+    await card.getByRole('button', { name: 'Enable webhooks' }).click()
+    await card.getByRole('button', { name: 'Disable webhooks' }).waitFor()
+    await card.locator('.card-head .badge', { hasText: 'started' }).waitFor()
+
+    await card.getByRole('button', { name: 'Reload webhooks' }).click()
+    await card.locator('dd', { hasText: /^1, 0$/ }).waitFor()
+  })
+
+  it('Events shows a published event live, opens its deliveries and payload, and explains a draft', async () => {
+    await page.getByRole('link', { name: 'Events' }).click()
+    await page.getByText('Live', { exact: false }).first().waitFor()
+    await page.locator('p[aria-live]', { hasText: /^Live/ }).waitFor()
+    const id = await publish('order.status_changed', { orderId: 'o-live', status: 'shipped' })
+    const row = page.getByRole('button', { name: new RegExp(`order.status_changed ${id}`) })
+    await row.waitFor()
+    await screenshot(page, 'events')
+    await row.click()
+    await page.getByRole('heading', { name: 'Deliveries' }).waitFor()
+    await page
+      .locator('.timeline li', { hasText: 'order_notification_handler' })
+      .getByText('succeeded')
+      .waitFor()
+    await expect(page.locator('pre').first().textContent()).resolves.toContain('o-live')
+    await screenshot(page, 'event-detail')
+
+    await page.getByRole('link', { name: '← Events' }).click()
+    await page
+      .getByLabel('Draft event')
+      .fill(JSON.stringify({ type: 'payment.charge', data: { orderId: 'x' } }))
+    await page.getByRole('button', { name: 'Explain' }).click()
+    const line = page.locator('tr', { hasText: 'charge_card_handler' })
+    await expect(line.locator('td').nth(3).textContent()).resolves.toBe('yes')
+  })
+
+  it("Events shows a failing handler's error with its code in the deliveries timeline", async () => {
+    const id = await publish('payment.charge', { orderId: 'o-fail' })
+    await page.goto(`${server.url}/admin/events`)
+    await page.getByLabel('Event id').fill(id)
+    await page.getByRole('button', { name: 'Open' }).click()
+    const entry = page.locator('.timeline li', { hasText: 'charge_card_handler' })
+    await entry.getByText('dead lettered').waitFor()
+    await expect(entry.locator('.delivery-error').textContent()).resolves.toMatch(
+      /E_HANDLER.*card declined for order o-fail/,
+    )
+  })
 })

@@ -1,5 +1,7 @@
 import type { ComponentType } from 'preact'
+import { EventsPage } from './events-page'
 import { OverviewPage } from './overview-page'
+import { PluginsPage } from './plugins-page'
 
 /** A page of the navigation: its link text, its path under /admin and what renders it. */
 export interface Page {
@@ -9,4 +11,8 @@ export interface Page {
 }
 
 /** The pages, in navigation order. */
-export const PAGES: readonly Page[] = [{ name: 'Overview', path: '/admin/', component: OverviewPage }]
+export const PAGES: readonly Page[] = [
+  { name: 'Overview', path: '/admin/', component: OverviewPage },
+  { name: 'Plugins', path: '/admin/plugins', component: PluginsPage },
+  { name: 'Events', path: '/admin/events', component: EventsPage },
+]
