@@ -19,6 +19,7 @@ import { TransportClosedError } from './errors.js'
 import { AuditBucket } from './kv/audit-bucket.js'
 import { DeadLetterBucket } from './kv/dead-letter-bucket.js'
 import { DeliveryLedger } from './kv/delivery-ledger.js'
+import { FlowBucket } from './kv/flow-bucket.js'
 import { JsonBucket } from './kv/json-bucket.js'
 import { toKeyToken } from './kv/key-token.js'
 import { LeaseKeeper } from './kv/lease-keeper.js'
@@ -33,7 +34,11 @@ interface Buckets {
   plugins: JsonBucket
   kv: JsonBucket
   audit: JsonBucket
+  flow: JsonBucket
 }
+
+/** Flow-control records nobody touched for this long expire (a window or burst longer than it does not hold). */
+const FLOW_TTL_MS = 7 * 24 * 3600_000
 
 /**
  * The core `Store` in JetStream KV buckets, so every node shares idempotency records, dead letters, the
@@ -51,6 +56,8 @@ export class NatsStore implements Store {
   /** The bucket names, e.g. to inspect them with the `nats` CLI. */
   readonly buckets: readonly string[]
   readonly #buckets: Buckets
+  /** Throttle and rate-limit windows, keyed-concurrency slots and debounce bursts, shared by every node. */
+  readonly flowState: FlowBucket
   readonly #ledger: DeliveryLedger
   readonly #deadLetters: DeadLetterBucket
   readonly #kv: PluginKvBucket
@@ -69,6 +76,7 @@ export class NatsStore implements Store {
     this.#deadLetters = new DeadLetterBucket(buckets.deadLetters)
     this.#kv = new PluginKvBucket(buckets.kv)
     this.#audit = new AuditBucket(buckets.audit)
+    this.flowState = new FlowBucket(buckets.flow)
     // Plugin state keys are single tokens, so `lease.<name>` keys do not meet them.
     this.#leases = new LeaseKeeper(buckets.plugins)
     this.#ownsConnection = ownsConnection
@@ -226,7 +234,7 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
     const kvm = new Kvm(nc)
     const open = (suffix: string, ttlMs: number): Promise<JsonBucket> =>
       JsonBucket.open(kvm, `${options.bucketPrefix}_${suffix}`, { ttlMs, replicas: options.replicas })
-    const [ledger, processed, deadLetters, plugins, kv, audit] = await Promise.all([
+    const [ledger, processed, deadLetters, plugins, kv, audit, flow] = await Promise.all([
       open('ledger', options.ledgerTtlMs),
       open('processed', options.idempotencyTtlMs),
       open('dead_letters', 0),
@@ -234,8 +242,9 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
       open('kv', 0),
       // Kept until the server's audit retention purges it.
       open('audit', 0),
+      open('flow', FLOW_TTL_MS),
     ])
-    return new NatsStore(nc, { ledger, processed, deadLetters, plugins, kv, audit }, owned)
+    return new NatsStore(nc, { ledger, processed, deadLetters, plugins, kv, audit, flow }, owned)
   } catch (error) {
     if (owned) await nc.close()
     throw error

@@ -133,6 +133,8 @@ export interface SubscriptionInfo {
   owner?: string
   policy: DeliveryPolicy
   inFlight: number
+  /** For a handler with flow options: deliveries waiting in its queue to start. */
+  queued?: number
 }
 
 /** Why an event would or would not reach each subscribed handler (`explain`). */

@@ -85,6 +85,7 @@ export class HandlerSlots extends Map<string, HandlerSlot<HandlerEntry>> {
               ...(entry.owner === undefined ? {} : { owner: entry.owner }),
               policy: entry.policy,
               inFlight: entry.inFlight,
+              ...(entry.flow === undefined ? {} : { queued: entry.flow.queued }),
             },
           ],
     )

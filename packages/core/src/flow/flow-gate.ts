@@ -59,6 +59,11 @@ export class FlowGate {
     this.#admission = new Admission(entry, options, state, shutdown)
   }
 
+  /** Deliveries waiting in the admission queue (for priority, throttle or a concurrency slot). */
+  get queued(): number {
+    return this.#admission.waiting
+  }
+
   /**
    * How many messages the handler's transport consumer may hand this node at once: enough for the batches,
    * debounce bursts and queue to form here rather than wait in the transport.

@@ -94,6 +94,17 @@ export class JsonBucket {
     }
   }
 
+  /** Deletes the key only while it is still at `revision`; false when another writer changed it first. */
+  async deleteAt(key: string, revision: number): Promise<boolean> {
+    try {
+      await this.#kv.delete(key, { previousSeq: revision })
+      return true
+    } catch (error) {
+      if (isWrongLastSequence(error)) return false
+      throw error
+    }
+  }
+
   /** Removes the key (and its history); resolves to whether it existed. */
   async delete(key: string): Promise<boolean> {
     const existed = (await this.get(key)) !== undefined
