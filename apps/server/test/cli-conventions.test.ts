@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { spawnCli } from './support/cli-process.js'
@@ -11,6 +12,7 @@ import { startTestServer, type TestServer, TOKENS, testConfig } from './support/
 const exec = promisify(execFile)
 // Each CLI run is a node process: seconds apiece on a loaded machine.
 vi.setConfig({ testTimeout: 60_000 })
+const MANIFEST_FIXTURES = fileURLToPath(new URL('fixtures/manifest', import.meta.url))
 const version = (await import('../package.json', { with: { type: 'json' } })).default.version
 
 let t: TestServer
@@ -156,6 +158,52 @@ describe('switchyard config validate', () => {
     expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^switchyard: E_CONFIG: .* has 2 problems/)
 
     expect((await runCli(['config', 'validate', join(dir, 'missing.yaml')])).code).toBe(2)
+  })
+
+  it("checks each plugin's config against the plugin's own schema, naming file:line (exit 1)", async () => {
+    const file = join(dir, 'plugins.yaml')
+    const lines = [
+      `plugin_directories: [${MANIFEST_FIXTURES}]`,
+      'storage: { driver: memory }',
+      'plugins:',
+      '  documented:',
+      '    config:',
+      '      channel: pigeon',
+      '      retries: three',
+      '  documentd: { enabled: true }',
+    ]
+    await writeFile(file, `${lines.join('\n')}\n`)
+    const run = await runCli(['config', 'validate', file])
+    expect(run.code, run.stderr).toBe(1)
+    const stderr = run.stderr.trim().split('\n')
+    expect(stderr).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^${file}:6:16: plugins\\.documented\\.config\\.channel: .*"log".*"email"`),
+      ),
+    )
+    expect(stderr).toContainEqual(
+      expect.stringMatching(new RegExp(`^${file}:7:16: plugins\\.documented\\.config\\.retries: `)),
+    )
+    // A section naming no plugin found: a warning with its line, not a problem.
+    expect(stderr).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^warning: ${file}:8:\\d+: plugins\\.documentd: no plugin "documentd"`),
+      ),
+    )
+    expect(stderr.at(-1)).toMatch(/^switchyard: E_CONFIG: .* has 2 problems/)
+
+    await writeFile(file, `${lines.slice(0, 5).join('\n')}\n      channel: email\n`)
+    const ok = await runCli(['config', 'validate', file])
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.stdout).toContain('1 plugin config checked against their schemas')
+  })
+
+  it('checks the marketplace section too', async () => {
+    const file = join(dir, 'market.yaml')
+    await writeFile(file, 'storage: { driver: memory }\nmarketplace:\n  enabled: maybe\n')
+    const run = await runCli(['config', 'validate', file])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(new RegExp(`^${file}:3:\\d+: marketplace\\.enabled: `, 'm'))
   })
 })
 

@@ -1,6 +1,7 @@
 export { PermissionError, PluginDependencyError, PluginLoadError } from '@switchyard/plugin-sdk'
 export { type CatalogEventJson, catalogJsonSchema } from './catalog/catalog-json-schema.js'
 export { busSettings } from './config/bus-settings.js'
+export { checkPluginConfigs, type PluginConfigCheck } from './config/check-plugin-configs.js'
 export {
   configSchema,
   type IsolationMode,
