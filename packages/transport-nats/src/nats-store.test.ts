@@ -5,6 +5,16 @@ import { connectNatsStore, type NatsStore } from './nats-store.js'
 import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
 
 const up = await natsReachable()
+
+/** The final ledger record of a handler that succeeded. */
+const succeeded = (eventId: string, handler: string) => ({
+  eventId,
+  handler,
+  status: 'succeeded' as const,
+  attempts: 1,
+  durationMs: 1,
+  updatedAt: new Date().toISOString(),
+})
 const bucketPrefix = uniqueName('store')
 
 describe.skipIf(!up)('NatsStore', () => {
@@ -47,20 +57,27 @@ describe.skipIf(!up)('NatsStore', () => {
     it('keeps both records when two nodes finish two handlers of one event at once', async () => {
       const event = createEvent('order.placed', { n: 1 })
       await a.acceptEvent(event, ['h_a', 'h_b'])
-      const done = (handler: string) => ({
-        eventId: event.id,
-        handler,
-        status: 'succeeded' as const,
-        attempts: 1,
-        durationMs: 1,
-        updatedAt: new Date().toISOString(),
-      })
-      await Promise.all([a.recordDeliveries([done('h_a')]), b.recordDeliveries([done('h_b')])])
+      await Promise.all([
+        a.recordDeliveries([succeeded(event.id, 'h_a')]),
+        b.recordDeliveries([succeeded(event.id, 'h_b')]),
+      ])
       expect((await a.deliveries(event.id)).map((r) => [r.handler, r.status])).toEqual([
         ['h_a', 'succeeded'],
         ['h_b', 'succeeded'],
       ])
       expect((await b.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
+    })
+
+    it('keeps the record another node wrote since this node accepted the event', async () => {
+      const event = createEvent('order.placed', { n: 2 })
+      await a.acceptEvent(event, ['h_a', 'h_b'])
+      await b.recordDeliveries([succeeded(event.id, 'h_b')])
+      await a.recordDeliveries([succeeded(event.id, 'h_a')])
+      expect((await b.deliveries(event.id)).map((r) => [r.handler, r.status])).toEqual([
+        ['h_a', 'succeeded'],
+        ['h_b', 'succeeded'],
+      ])
+      expect((await a.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
     })
 
     it('reads a ledger error an older version kept as a plain message as a serialised error', async () => {

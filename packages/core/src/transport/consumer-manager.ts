@@ -5,6 +5,8 @@ import type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } 
 
 /** A message not acked within this long is presumed lost with its node; long enough for a slow gate and attempt. */
 const MIN_ACK_WAIT_MS = 30_000
+/** Most messages pulled ahead of the free slots, however short the handler's timeout. */
+const MAX_PREFETCH = 256
 
 /**
  * Keeps one transport consumer per handler name in step with the subscription bound to the name, and lets
@@ -92,14 +94,30 @@ export class ConsumerManager {
 }
 
 function consumerOptions(entry: HandlerEntry): ConsumerOptions {
-  return {
+  const { timeoutMs } = entry.policy
+  const ackWaitMs = Math.max(MIN_ACK_WAIT_MS, timeoutMs * 3)
+  const options: ConsumerOptions = {
     handler: entry.name,
     pattern: entry.pattern,
     concurrency: entry.flow?.prefetch(entry.policy.concurrency) ?? entry.policy.concurrency,
-    ackWaitMs: Math.max(MIN_ACK_WAIT_MS, entry.policy.timeoutMs * 3),
+    ackWaitMs,
     // The bus dead-letters after its last attempt; the margin covers redeliveries after an ack wait.
     maxDeliveries: entry.policy.retry.attempts + 2,
   }
+  // A flow-controlled handler's messages already wait here, in its flow gate, as many as it sized.
+  if (entry.flow === undefined) options.prefetch = prefetchOf(options.concurrency, timeoutMs, ackWaitMs)
+  return options
+}
+
+/**
+ * Messages pulled ahead of the free slots. The last one pulled waits for the `concurrency` running ones and the
+ * `prefetch` before it, `prefetch / concurrency + 1` handler timeouts at worst, then runs for one more timeout:
+ * all before its ack wait ends, or the server would hand it to another node meanwhile. At least `concurrency`
+ * (the pull that keeps every slot busy); more for handlers whose timeout is short beside the ack wait.
+ */
+function prefetchOf(concurrency: number, timeoutMs: number, ackWaitMs: number): number {
+  const rounds = Math.max(1, Math.floor(ackWaitMs / timeoutMs) - 2)
+  return Math.max(concurrency, Math.min(MAX_PREFETCH, concurrency * rounds))
 }
 
 function sameOptions(a: ConsumerOptions, b: ConsumerOptions | undefined): boolean {
@@ -107,6 +125,7 @@ function sameOptions(a: ConsumerOptions, b: ConsumerOptions | undefined): boolea
     b !== undefined &&
     a.concurrency === b.concurrency &&
     a.ackWaitMs === b.ackWaitMs &&
-    a.maxDeliveries === b.maxDeliveries
+    a.maxDeliveries === b.maxDeliveries &&
+    a.prefetch === b.prefetch
   )
 }

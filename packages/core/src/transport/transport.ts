@@ -25,6 +25,13 @@ export interface ConsumerOptions {
   ackWaitMs: number
   /** After this many deliveries the transport gives up on a message (the bus dead-letters before that). */
   maxDeliveries: number
+  /**
+   * How many messages a transport that pulls from a server may request ahead of its free slots, so the next ones
+   * are there when a slot frees instead of one round trip later. Sized by the bus so that a message pulled ahead
+   * still starts and ends within `ackWaitMs` when every handler run before it takes its whole timeout.
+   * Default: `concurrency`.
+   */
+  prefetch?: number
 }
 
 /** A running consumer. */

@@ -64,7 +64,9 @@ export class HandlerConsumer implements TransportConsumer {
     const consumer = new HandlerConsumer(init)
     for (const spec of specs) {
       consumer.#durables.push(spec.durable)
-      const batch = spec.maxAckPending === 1 ? 1 : init.options.concurrency
+      // Pulled ahead of the free slots (see ConsumerOptions.prefetch): a batch of only `concurrency` left a
+      // busy server's round trip between each few messages, and the stream's backlog grew while publishers won.
+      const batch = spec.maxAckPending === 1 ? 1 : (init.options.prefetch ?? init.options.concurrency)
       consumer.#loops.push(consumer.#pull(spec, batch))
     }
     return consumer

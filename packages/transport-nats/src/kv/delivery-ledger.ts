@@ -8,7 +8,7 @@ import {
   readDeliveryError,
   type UnfinishedEvent,
 } from '@switchyard/core'
-import type { JsonBucket } from './json-bucket.js'
+import type { JsonBucket, Revisioned } from './json-bucket.js'
 import { fromKeyToken, toKeyToken } from './key-token.js'
 
 /** One event's ledger entry: the event (once accepted) and one record per handler, in first-seen order. */
@@ -27,14 +27,19 @@ export interface Succeeded {
 
 /** Reads of the bucket run this many at a time when resuming. */
 const READ_BATCH = 128
+/** Open entries this node wrote last, kept to update them without reading them first (oldest dropped first). */
+const KNOWN_ENTRIES = 10_000
 
 /**
  * The delivery ledger in a KV bucket shared by all nodes: key `e.<eventId>` holds the event and its records
  * (changed with compare-and-set, so two nodes finishing two handlers of one event do not overwrite each
  * other), key `u.<eventId>` marks an accepted event with a handler not yet final. The bucket's TTL bounds it.
+ * The entries this node wrote last are kept with their revision: the usual update of an event this node
+ * accepted is then one compare-and-set, not a read and a write (a stale one fails the compare and is read).
  */
 export class DeliveryLedger {
   readonly #bucket: JsonBucket
+  readonly #known = new Map<string, Revisioned<LedgerDoc>>()
 
   constructor(bucket: JsonBucket) {
     this.#bucket = bucket
@@ -45,16 +50,21 @@ export class DeliveryLedger {
     const pending = handlers.map((handler) => pendingRecord(event.id, handler, updatedAt))
     const eventKey = `e.${toKeyToken(event.id)}`
     // the usual case is a new event: one create and the marker, written side by side
-    const [created] = await Promise.all([
-      this.#bucket.create(eventKey, { event, records: pending } satisfies LedgerDoc),
+    const doc: LedgerDoc = { event, records: pending }
+    const [revision] = await Promise.all([
+      this.#bucket.create(eventKey, doc),
       pending.length > 0 ? this.#bucket.put(unfinishedKey(event.id), 1) : undefined,
     ])
-    if (created) return
-    const doc = await this.#bucket.mutate<LedgerDoc>(eventKey, (current) => ({
+    if (revision !== undefined) {
+      this.#remember(eventKey, { value: doc, revision })
+      return
+    }
+    const merged = await this.#bucket.mutate<LedgerDoc>(eventKey, (current) => ({
       event,
       records: upsert(current?.records ?? [], pending, false),
     }))
-    await this.#mark(event.id, isOpen(doc))
+    this.#remember(eventKey, merged)
+    await this.#mark(event.id, isOpen(merged.value))
   }
 
   /**
@@ -66,15 +76,22 @@ export class DeliveryLedger {
     await Promise.all(
       [...byEvent(records)].map(async ([eventId, batch]) => {
         let wasOpen = false
-        const doc = await this.#bucket.mutate<LedgerDoc>(`e.${toKeyToken(eventId)}`, (current) => {
-          wasOpen = current !== undefined && isOpen(current)
-          const interrupted = withoutHandlers(current?.interrupted, batch)
-          return { ...current, records: upsert(current?.records ?? [], batch, true), interrupted }
-        })
-        const key = doc.event?.metadata.idempotencyKey
-        if (key !== undefined)
+        const key = `e.${toKeyToken(eventId)}`
+        const written = await this.#bucket.mutate<LedgerDoc>(
+          key,
+          (current) => {
+            wasOpen = current !== undefined && isOpen(current)
+            const interrupted = withoutHandlers(current?.interrupted, batch)
+            return { ...current, records: upsert(current?.records ?? [], batch, true), interrupted }
+          },
+          this.#known.get(key),
+        )
+        const doc = written.value
+        this.#remember(key, written)
+        const idempotencyKey = doc.event?.metadata.idempotencyKey
+        if (idempotencyKey !== undefined)
           for (const { handler, status } of batch)
-            if (status === 'succeeded') succeeded.push({ idempotencyKey: key, handler })
+            if (status === 'succeeded') succeeded.push({ idempotencyKey, handler })
         const open = isOpen(doc)
         if (open !== wasOpen) await this.#mark(eventId, open)
       }),
@@ -133,6 +150,14 @@ export class DeliveryLedger {
       }
     }
     return result
+  }
+
+  /** Keeps an open entry's revision for its next update; forgets a finished one (nothing more is due). */
+  #remember(key: string, written: Revisioned<LedgerDoc>): void {
+    this.#known.delete(key)
+    if (!isOpen(written.value)) return
+    this.#known.set(key, written)
+    if (this.#known.size > KNOWN_ENTRIES) this.#known.delete(this.#known.keys().next().value!)
   }
 
   async #doc(eventId: string): Promise<LedgerDoc | undefined> {

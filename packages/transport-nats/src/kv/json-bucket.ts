@@ -54,13 +54,12 @@ export class JsonBucket {
     await this.#kv.put(key, JSON.stringify(value))
   }
 
-  /** Writes only when the key does not exist yet; false when it does. */
-  async create(key: string, value: unknown): Promise<boolean> {
+  /** Writes only when the key does not exist yet; its revision, or undefined when it exists. */
+  async create(key: string, value: unknown): Promise<number | undefined> {
     try {
-      await this.#kv.create(key, JSON.stringify(value))
-      return true
+      return await this.#kv.create(key, JSON.stringify(value))
     } catch (error) {
-      if (isWrongLastSequence(error)) return false
+      if (isWrongLastSequence(error)) return undefined
       throw error
     }
   }
@@ -78,16 +77,22 @@ export class JsonBucket {
 
   /**
    * Replaces the value with `change(current)` (current is undefined when absent), retrying when another writer
-   * got there first.
+   * got there first; resolves to what it wrote and its revision. `known`: the value and revision the caller last
+   * wrote or read, tried first without reading the key (a read less when nobody wrote it since).
    */
-  async mutate<T>(key: string, change: (current: T | undefined) => T): Promise<T> {
-    for (;;) {
-      const current = await this.get<T>(key)
+  async mutate<T>(
+    key: string,
+    change: (current: T | undefined) => T,
+    known?: Revisioned<T>,
+  ): Promise<Revisioned<T>> {
+    for (let current = known; ; current = await this.get<T>(key)) {
       const next = change(current?.value)
       try {
-        if (current === undefined) await this.#kv.create(key, JSON.stringify(next))
-        else await this.#kv.update(key, JSON.stringify(next), current.revision)
-        return next
+        const revision =
+          current === undefined
+            ? await this.#kv.create(key, JSON.stringify(next))
+            : await this.#kv.update(key, JSON.stringify(next), current.revision)
+        return { value: next, revision }
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error
       }

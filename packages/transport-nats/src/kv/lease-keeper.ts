@@ -31,7 +31,7 @@ export class LeaseKeeper {
     const now = Date.now()
     const lease: Lease = { holder, until: now + ttlMs }
     const current = await this.#bucket.get<Lease>(key)
-    if (current === undefined) return this.#bucket.create(key, lease)
+    if (current === undefined) return (await this.#bucket.create(key, lease)) !== undefined
     if (current.value.holder !== holder && current.value.until > now) return false
     return this.#bucket.update(key, lease, current.revision)
   }
