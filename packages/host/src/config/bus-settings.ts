@@ -1,8 +1,16 @@
-import type { DeliveryPolicyOverrides, EventLimits, HandlerSelection, RouteTable } from '@switchyard/core'
+import type {
+  DeliveryPolicyOverrides,
+  EventLimits,
+  FlowOptions,
+  HandlerSelection,
+  RouteTable,
+} from '@switchyard/core'
 import type { SwitchyardConfig } from './config-schema.js'
+import { flowOverrides } from './handlers-schema.js'
 
 /**
- * The bus settings a configuration holds: delivery defaults (camelCase), routes, handler selection, the event
+ * The bus settings a configuration holds: delivery defaults (camelCase), routes, handler selection, flow
+ * overrides per handler (`handlers`), the event
  * limits (`limits`) and `delivery.max_crashes`. The last two are read when the bus is made: a reload does not
  * change them on a running bus.
  *
@@ -15,6 +23,7 @@ export function busSettings(config: SwitchyardConfig): {
   defaults: DeliveryPolicyOverrides
   routes: RouteTable
   handlerSelection: HandlerSelection
+  flowOverrides: Record<string, FlowOptions>
   limits: EventLimits
   maxCrashes: number
 } {
@@ -36,6 +45,7 @@ export function busSettings(config: SwitchyardConfig): {
     },
     routes: config.routes,
     handlerSelection: { enabled: config.enabled_handlers, disabled: config.disabled_handlers },
+    flowOverrides: flowOverrides(config.handlers),
     limits: {
       jsonDepth: json_depth,
       eventTypeLength: event_type_length,

@@ -39,7 +39,8 @@ export async function pluginConfigChanges(
 
 /**
  * Applies a configuration's bus settings to a running bus: delivery defaults (checked first: a value that does
- * not fit a subscription throws and nothing changes), routes and handler selection.
+ * not fit a subscription throws and nothing changes), routes, handler selection and flow overrides (for
+ * subscriptions made from then on: a plugin reload picks them up).
  *
  * @example
  * ```ts
@@ -51,4 +52,5 @@ export function applyBusSettings(bus: EventBus, config: LoadedConfig['config']):
   bus.setDefaults(settings.defaults)
   bus.setRoutes(settings.routes)
   bus.setHandlerSelection(settings.handlerSelection)
+  bus.setFlowOverrides(settings.flowOverrides)
 }

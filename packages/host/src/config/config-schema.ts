@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { handlersSchema } from './handlers-schema.js'
 import { servicesSchema } from './services-schema.js'
 import { telemetrySchema } from './telemetry-schema.js'
 
@@ -173,6 +174,8 @@ export const configSchema = v.strictObject({
     {},
   ),
   routes: v.nullish(v.record(v.pipe(v.string(), v.regex(EVENT_TYPE, 'an event type')), routeSchema), {}),
+  // Flow control per handler (throttle, rate_limit, debounce, batch, concurrency, priority) over ctx.on's options.
+  handlers: v.nullish(handlersSchema, {}),
   delivery: v.optional(deliverySchema, {}),
   limits: v.optional(limitsSchema, {}),
   storage: v.optional(storageSchema, { driver: 'sqlite' }),
