@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, newContext, screenshot, signIn } from '../support/admin-browser.js'
 import { ADMIN_TOKEN, type AdminServer, startAdminServer } from '../support/admin-server.js'
+import { waitUntil } from '../support/wait-until.js'
 
 let server: AdminServer
 let browser: Browser
@@ -17,6 +19,25 @@ async function publish(type: string, data: unknown): Promise<string> {
   })
   expect(response.status).toBe(202)
   return ((await response.json()) as { id: string }).id
+}
+
+/** Resolves once the event's delivery to `handler` is dead-lettered; the dead letter's id. */
+async function deadLetterOf(eventId: string): Promise<string> {
+  let id: string | undefined
+  await waitUntil(
+    async () => {
+      const response = await fetch(`${server.url}/api/v1/dead-letters?handler=charge_card_handler`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+      const { deadLetters } = (await response.json()) as {
+        deadLetters: { id: string; event: { id: string } }[]
+      }
+      id = deadLetters.find((letter) => letter.event.id === eventId)?.id
+      return id !== undefined
+    },
+    { what: `a dead letter of event ${eventId}` },
+  )
+  return id!
 }
 
 beforeAll(async () => {
@@ -102,5 +123,75 @@ describe('admin UI pages', () => {
     await expect(entry.locator('.delivery-error').textContent()).resolves.toMatch(
       /E_HANDLER.*card declined for order o-fail/,
     )
+  })
+
+  it('Dead letters lists each with its error; replay succeeds and delete removes one', async () => {
+    const replayable = await deadLetterOf(
+      await publish('payment.charge', { orderId: 'o-replay', failTimes: 2 }),
+    )
+    const doomed = await deadLetterOf(await publish('payment.charge', { orderId: 'o-doomed' }))
+    await page.getByRole('link', { name: 'Dead letters' }).click()
+    await page.getByRole('button', { name: `Replay ${replayable}` }).waitFor()
+    await expect(page.locator('tbody').textContent()).resolves.toContain('card declined for order o-replay')
+    await screenshot(page, 'dead-letters')
+
+    await page.getByRole('button', { name: `Replay ${replayable}` }).click()
+    await page.getByRole('button', { name: `Replay ${replayable}` }).waitFor({ state: 'detached' })
+    await page
+      .getByRole('checkbox', { name: /Select dead letter of payment.charge/ })
+      .first()
+      .waitFor()
+    const row = page.locator('tr', { has: page.getByRole('button', { name: `Delete ${doomed}` }) })
+    await row.getByRole('checkbox').check()
+    await page.getByRole('button', { name: 'Delete 1 selected' }).click()
+    await page.getByRole('button', { name: `Delete ${doomed}` }).waitFor({ state: 'detached' })
+    const left = await fetch(`${server.url}/api/v1/dead-letters/${doomed}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    expect(left.status).toBe(404)
+  })
+
+  it('Marketplace searches the catalog, installs from the local index and uninstalls', async () => {
+    await page.getByRole('link', { name: 'Marketplace' }).click()
+    await page.getByRole('heading', { name: 'e2e-greeter' }).waitFor()
+    await page.getByLabel('Search').fill('no such plugin')
+    await page.getByText('No plugin matches').waitFor()
+    await page.getByLabel('Search').fill('greeter')
+    await screenshot(page, 'marketplace')
+    await page.getByRole('button', { name: 'Install e2e-greeter' }).click()
+    await page.getByText('Installed: v1.0.0.').waitFor()
+    const hello = await fetch(`${server.url}/plugins/e2e-greeter/hello`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+    expect(await hello.json()).toEqual({ hello: 'world' })
+    await page.getByRole('button', { name: 'Uninstall e2e-greeter' }).click()
+    await page.getByText('Not installed.').waitFor()
+  })
+
+  it('Catalog shows declared event types with their schema and publishers', async () => {
+    await page.getByRole('link', { name: 'Catalog' }).click()
+    const card = page.locator('li.card', { has: page.getByRole('heading', { name: 'notification.sent' }) })
+    await expect(card.textContent()).resolves.toContain('order-notifications')
+    await card.getByText('JSON Schema of data').click()
+    await expect(card.locator('pre').textContent()).resolves.toContain('"type": "object"')
+    await screenshot(page, 'catalog')
+  })
+
+  it('Config shows the configuration with secrets redacted, and a rejected reload with file:line', async () => {
+    await page.getByRole('link', { name: 'Config' }).click()
+    const shown = page.locator('pre')
+    await expect(shown.textContent()).resolves.toContain('[redacted]')
+    await expect(shown.textContent()).resolves.not.toContain(ADMIN_TOKEN)
+    await screenshot(page, 'config')
+
+    const good = JSON.stringify(JSON.parse(await readFile(server.configFile, 'utf8')), null, 2)
+    await server.writeConfig(good.replace('"port": 0', '"port": "eighty"'))
+    await page.getByRole('button', { name: 'Reload configuration' }).click()
+    const error = page.getByRole('alert')
+    await expect(error.textContent()).resolves.toMatch(/E_CONFIG[\s\S]*switchyard\.yaml:\d+/)
+    await screenshot(page, 'config-reload-error')
+    await server.writeConfig(good)
+    await page.getByRole('button', { name: 'Reload configuration' }).click()
+    await page.getByRole('status').filter({ hasText: 'Reloaded.' }).waitFor()
   })
 })

@@ -1,6 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { ServerProcess } from './server-process.js'
 import { makeTempDir } from './temp-dir.js'
 
@@ -11,6 +14,10 @@ export const READER_TOKEN = 'admin-ui-reader-token'
 
 const FIRST_PARTY_PLUGINS = fileURLToPath(new URL('../../../plugins', import.meta.url))
 const ADMIN_FIXTURE_PLUGINS = fileURLToPath(new URL('../fixtures/admin-plugins', import.meta.url))
+/** The plugin the marketplace offers through the static index. */
+const INSTALLABLE = fileURLToPath(new URL('../fixtures/admin-installable/e2e-greeter', import.meta.url))
+
+const exec = promisify(execFile)
 
 /** A running server for the admin UI tests, and how to stop it and remove its folder. */
 export interface AdminServer {
@@ -38,9 +45,13 @@ export function adminServerConfig(): Record<string, unknown> {
       'order-notifications': {
         config: { channel: 'log', fallback_handler: true, templates: { '*': 'Order {{data.orderId}}' } },
       },
-      'jwt-auth': { enabled: false },
+      'jwt-auth': {
+        enabled: false,
+        config: { secret: 'an-e2e-secret-of-at-least-32-characters', audience: 'switchyard' },
+      },
     },
     storage: { driver: 'sqlite', path: 'data/switchyard.db' },
+    marketplace: { enabled: true, indexes: ['index.json'], install_dir: '.switchyard/plugins' },
     delivery: {
       timeout_ms: 2000,
       retry: { attempts: 2, initial_ms: 10, max_ms: 50, factor: 2, jitter: false },
@@ -64,6 +75,7 @@ export async function startAdminServer(label: string): Promise<AdminServer> {
   const configFile = join(dir.path, 'switchyard.yaml')
   const writeConfig = (text: string) => writeFile(configFile, text)
   await writeConfig(JSON.stringify(adminServerConfig(), null, 2))
+  await writeIndex(dir.path)
   const logDir = join(dir.path, 'handled')
   await mkdir(logDir)
   const process = await ServerProcess.start({ configFile, cwd: dir.path, logDir }).catch(async (error) => {
@@ -81,4 +93,21 @@ export async function startAdminServer(label: string): Promise<AdminServer> {
       await dir.remove()
     },
   }
+}
+
+/** Packs the installable fixture as an npm tarball in `dir` and lists it in `dir/index.json` with its sha256. */
+async function writeIndex(dir: string): Promise<void> {
+  await cp(INSTALLABLE, join(dir, 'pack/package'), { recursive: true })
+  await exec('tar', ['-czf', join(dir, 'e2e-greeter-1.0.0.tgz'), '-C', join(dir, 'pack'), 'package'])
+  const checksum = createHash('sha256')
+    .update(await readFile(join(dir, 'e2e-greeter-1.0.0.tgz')))
+    .digest('hex')
+  const entry = {
+    name: 'e2e-greeter',
+    version: '1.0.0',
+    description: 'Fixture plugin the admin UI tests install from a static index',
+    download_url: 'e2e-greeter-1.0.0.tgz',
+    checksum_sha256: checksum,
+  }
+  await writeFile(join(dir, 'index.json'), JSON.stringify({ plugins: [entry] }))
 }

@@ -9,6 +9,7 @@ import { RouteNotFoundError } from '../errors.js'
 import { ApiBuilder } from '../openapi/api-builder.js'
 import { SCALAR_BUNDLE_PATH, scalarBundle } from '../openapi/scalar-reference.js'
 import { auditRoutes } from '../routes/audit-routes.js'
+import { configRoutes } from '../routes/config-routes.js'
 import { deadLetterRoutes } from '../routes/dead-letter-routes.js'
 import { eventRoutes } from '../routes/event-routes.js'
 import { EventStreamHub } from '../routes/event-stream-hub.js'
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   serviceRoutes(api, runtime)
   auditRoutes(api, runtime)
   sessionRoutes(api, access)
+  configRoutes(api, runtime)
   const stats = new ServerStats()
   closing.addEventListener('abort', stats.observe(runtime.bus), { once: true })
   statsRoutes(api, stats, options.backends ?? { storage: 'unknown', transport: 'unknown' })

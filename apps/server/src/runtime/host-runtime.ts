@@ -4,6 +4,7 @@ import type { ReadinessReport } from '../health/readiness.js'
 import { loadPlugin } from './load-plugin.js'
 import type { ReloadableMarketplace } from './marketplace-api.js'
 import { locateMarketplaceIssues } from './open-marketplace.js'
+import { redactConfig } from './redact-config.js'
 import type { ServerRuntime } from './server-runtime.js'
 
 /** What the server adds to the host: readiness, the marketplace and a hook on applied configurations. */
@@ -68,6 +69,7 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
       }
     },
     catalog: () => host.eventCatalog(),
+    effectiveConfig: () => redactConfig(host.config, (name) => host.effectiveConfig(name)),
     pluginConfigSchema: (name) => host.pluginConfigSchema(name),
     pluginConfig: (name) => ({ plugin: name, config: host.effectiveConfig(name) ?? null }),
     services: (query) => host.services.discover(query),

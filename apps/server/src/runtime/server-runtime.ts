@@ -81,6 +81,8 @@ export interface ServerRuntime {
   pluginConfig(name: string): unknown
   /** A plugin's configuration schema as JSON Schema; throws `E_NOT_FOUND` for an unknown plugin. */
   pluginConfigSchema(name: string): unknown
+  /** The configuration in force, secrets redacted (see `redactConfig`). */
+  effectiveConfig(): unknown
   /** Declared event schemas as JSON Schema. */
   catalog(): unknown
   /** The service registry's answer to a discovery query (`GET /api/v1/services`). */
