@@ -10,8 +10,8 @@ export const SCALAR_BUNDLE_PATH = '/docs/scalar.js'
 
 /**
  * The `/docs` page: Scalar's API reference of `/openapi.json`. Everything it loads comes from this server (the
- * bundle at `SCALAR_BUNDLE_PATH`, the document), with Scalar's web fonts, telemetry and AI agent off, so it
- * renders on a machine that reaches no other host.
+ * bundle at `SCALAR_BUNDLE_PATH`, the document), with Scalar's web fonts, telemetry, AI agent and developer
+ * toolbar off, so it renders on a machine that reaches no other host.
  *
  * @example
  * ```ts
@@ -27,6 +27,8 @@ export function scalarReference(options: { title: string }): (c: Context<ServerE
     withDefaultFonts: false,
     telemetry: false,
     agent: { disabled: true },
+    showDeveloperTools: 'never',
+    authentication: { preferredSecurityScheme: 'bearer' },
     // The "Test request" client uses the page's own origin, not Scalar's proxy.
     proxyUrl: '',
   })
