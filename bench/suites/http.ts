@@ -46,8 +46,8 @@ const MODES = {
   'switchyard-sqlite': 'switchyard on SQLite (storage: sqlite)',
   ...(BASELINE === undefined ? {} : BASELINE_MODES),
 } as const
-/** The telemetry suite's own target (`switchyard-otlp`) runs through `round` too. */
-export type Mode = keyof typeof MODES | keyof typeof BASELINE_MODES | 'switchyard-otlp'
+/** The telemetry suite's own target (`switchyard-otlp`) and the isolation suite's (`shipped-worker`) run through `round` too. */
+export type Mode = keyof typeof MODES | keyof typeof BASELINE_MODES | 'switchyard-otlp' | 'shipped-worker'
 const label = (mode: Mode): string => (MODES as Record<Mode, string>)[mode]
 
 /** Pins every thread of a process to `cpus` (a taskset list such as `0` or `0-1`). */

@@ -29,7 +29,12 @@ describe('telemetry through a sandbox', () => {
     expect(res.status).toBe(202)
     const spans = await waitFor(async () => {
       const found = receiver.spans.filter((span) => span.traceId === TRACE)
-      return found.some((span) => span.name === 'process order.shipped') ? found : undefined
+      // The shipper's span ends after the follow-up it published may be handled: wait for both.
+      const ended = (test: (span: (typeof found)[number]) => boolean) => found.some(test)
+      return ended((span) => span.name === 'process order.shipped') &&
+        ended((span) => span.attributes['switchyard.handler'] === 'order_shipper')
+        ? found
+        : undefined
     }, 15_000)
     const shipper = spans.find((span) => span.attributes['switchyard.handler'] === 'order_shipper')!
     const followUp = spans.find((span) => span.name === 'publish order.shipped')!

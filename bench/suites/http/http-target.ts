@@ -74,12 +74,25 @@ async function switchyard(options: {
  * The shipped configuration file, read as `pnpm start` reads it (from the repository root, so `plugin_directories:
  * [plugins]` finds the first-party plugins), with only the port and the database file changed.
  */
-async function shipped(sqliteFile: string): Promise<number> {
+async function shipped(sqliteFile: string, isolation: 'none' | 'worker' = 'none'): Promise<number> {
   process.chdir(fileURLToPath(new URL('../../..', import.meta.url)))
   const env = { ...process.env, PORT: '0', SWITCHYARD_ADMIN_TOKEN: benchToken() }
   const { config } = await loadConfig('config/switchyard.yaml', { env })
-  const server = await startServer({ config: { ...config, storage: { driver: 'sqlite', path: sqliteFile } } })
+  const plugins = isolation === 'none' ? config.plugins : isolated(config.plugins, isolation)
+  const server = await startServer({
+    config: { ...config, plugins, storage: { driver: 'sqlite', path: sqliteFile } },
+  })
   return server.port
+}
+
+// Every shipped plugin in a sandbox but request-tracing, whose http.middleware a sandbox refuses by design.
+function isolated<T extends Record<string, object | undefined>>(plugins: T, mode: 'worker'): T {
+  return Object.fromEntries(
+    Object.entries(plugins).map(([name, entry]) => [
+      name,
+      name === 'request-tracing' ? entry : { ...entry, isolation: mode },
+    ]),
+  ) as T
 }
 
 async function start(mode: string, sqliteFile: string | undefined): Promise<number> {
@@ -105,9 +118,12 @@ async function start(mode: string, sqliteFile: string | undefined): Promise<numb
     case 'shipped':
       if (!sqliteFile) throw new Error('usage: http-target.ts shipped <database file>')
       return shipped(sqliteFile)
+    case 'shipped-worker':
+      if (!sqliteFile) throw new Error('usage: http-target.ts shipped-worker <database file>')
+      return shipped(sqliteFile, 'worker')
     default:
       throw new Error(
-        `usage: http-target.ts bare|bare-node-body|fastify|fastify-sqlite|switchyard|switchyard-handler|switchyard-otlp|switchyard-sqlite|shipped [file], got ${mode}`,
+        `usage: http-target.ts bare|bare-node-body|fastify|fastify-sqlite|switchyard|switchyard-handler|switchyard-otlp|switchyard-sqlite|shipped|shipped-worker [file], got ${mode}`,
       )
   }
 }

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
 import type { HostOptions } from './host-options.js'
 import { SANDBOX_ENTRY } from './isolation/launch-sandbox.js'
+import { calmPlugin } from './isolation/test-support/calm-plugin.js'
 import { PluginHost } from './plugin-host.js'
 
 const fixtures = new URL('../test/fixtures/isolation/', import.meta.url).pathname
@@ -200,14 +201,7 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
   })
 
   it('terminates a spinning sandbox (E_PLUGIN_UNRESPONSIVE) while other plugins keep working', async () => {
-    const calm = definePlugin({
-      name: 'calm',
-      version: '1.0.0',
-      permissions: ['events:subscribe'],
-      setup(ctx) {
-        ctx.on('calm.ping', () => undefined, { name: 'calm_handler' })
-      },
-    })
+    const calm = calmPlugin
     const host = await startHost(mode, {
       plugins: [SANDBOXED, calm],
       config: {
@@ -378,5 +372,28 @@ describe('isolation: in code', () => {
       error: { code: 'E_ISOLATION' },
       reason: expect.stringContaining("plugins: [{ module: '/abs/path.js' }]"),
     })
+  })
+})
+
+describe('isolation: start', { timeout: 60_000 }, () => {
+  it('starts sandboxes side by side, a dependent after what it depends on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchyard-meeting-'))
+    const parallel = (name: string) => ({ module: join(fixtures, 'parallel', `${name}.mjs`) })
+    try {
+      // left and right each wait in setup for the other to begin: one after the other, the first would fail.
+      const host = await startHost('worker', {
+        plugins: [parallel('after-left'), parallel('left'), parallel('right')],
+        config: { plugins: { left: { config: { dir } }, right: { config: { dir } } } },
+      })
+      expect(host.status().map((plugin) => [plugin.name, plugin.state])).toEqual(
+        expect.arrayContaining([
+          ['left', 'started'],
+          ['right', 'started'],
+          ['after-left', 'started'],
+        ]),
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

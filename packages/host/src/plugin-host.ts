@@ -24,7 +24,6 @@ import type { RuntimeServices } from './context/runtime-services.js'
 import { PluginDatabaseHub } from './database/plugin-database-hub.js'
 import { candidateAt } from './discovery/candidate-at.js'
 import { discoverPlugins } from './discovery/discover-plugins.js'
-import { importPlugin } from './discovery/import-plugin.js'
 import { inlineCandidates } from './discovery/inline-candidates.js'
 import { PluginNotFoundError, PluginRunningError } from './errors.js'
 import { faultLimitOf } from './faults/fault-limit-of.js'
@@ -35,6 +34,8 @@ import type { HostOptions, ReplaceSteps } from './host-options.js'
 import { createPluginsApp } from './http/create-plugins-app.js'
 import { checkIsolationSupport } from './isolation/check-isolation-support.js'
 import { createIsolator } from './isolation/create-isolator.js'
+import { isolationOf } from './isolation/isolation-settings.js'
+import { SandboxedPlugin } from './isolation/sandboxed-plugin.js'
 import { PluginControl } from './lifecycle/plugin-control.js'
 import { type PluginStatus, toPluginStatus } from './lifecycle/plugin-record.js'
 import { type RescanResult, rescanPlugins } from './lifecycle/plugin-rescan.js'
@@ -141,7 +142,7 @@ export class PluginHost {
       configure: (descriptor) => this.#configure(descriptor),
       wanted: async (name) =>
         (await this.store.getPluginState(name))?.enabled ?? this.config.plugins[name]?.enabled ?? true,
-      isolate: createIsolator({
+      isolator: createIsolator({
         config: () => this.config,
         cwd: this.#cwd(),
         registry: this.registry,
@@ -149,6 +150,10 @@ export class PluginHost {
         env: options.env ?? process.env,
         failed: (name, error) => this.#exceeded(name, error),
       }),
+      isolated: (record) =>
+        SandboxedPlugin.of(record.descriptor) !== undefined ||
+        (record.candidate.module === undefined &&
+          isolationOf(this.config, record.name, record.candidate, this.#cwd()).mode !== 'none'),
     })
     this.#control = new PluginControl({
       plugins: this.#plugins,
@@ -291,8 +296,8 @@ export class PluginHost {
             ? await loadConfig(path, { env: this.#options.env ?? process.env })
             : validateConfig(this.#options.config)
       checkIsolationSupport(next)
-      const changes = await pluginConfigChanges(this.#plugins.list(), next, (name) =>
-        this.#configureContext(name),
+      const changes = await pluginConfigChanges(this.#plugins.list(), next, (descriptor) =>
+        this.#configureContext(descriptor),
       )
       applyBusSettings(this.bus, next.config)
       const previous = this.#loaded.config
@@ -368,9 +373,13 @@ export class PluginHost {
     })
   }
 
-  /** Imports a plugin without starting it and returns its descriptor: lets an installer check a package loads. */
+  /**
+   * Loads a plugin without starting it and returns its descriptor: lets an installer check a staged package
+   * loads. It is loaded as a marketplace install: in a sandbox when `marketplace.isolation` (or what applies to
+   * its name) isolates it, so nothing of it runs in the host.
+   */
   async inspectPlugin(path: string): Promise<PluginDescriptor> {
-    return importPlugin(await candidateAt(path, this.#cwd()), { fresh: true, logger: this.logger })
+    return this.#plugins.read(await candidateAt(path, this.#cwd()), { fresh: true, installed: true })
   }
 
   /** Health of the running plugins and `health.check` contributions; enabled plugins that failed degrade it. */
@@ -432,14 +441,17 @@ export class PluginHost {
   // A plugin's config goes through the `config.load` contributions of running plugins, then its schema.
   // Its secret values are known to the log before its setup can log them.
   async #configure(descriptor: PluginDescriptor): Promise<ConfigureResult> {
-    const result = await configurePlugin(descriptor, this.#loaded, this.#configureContext(descriptor.name))
+    const result = await configurePlugin(descriptor, this.#loaded, this.#configureContext(descriptor))
     if (result.ok) this.#secretStrings.add(secretStrings(descriptor.config, result.config))
     return result
   }
 
   // Each config.load contribution may take as long as the configured plugin may take to start.
-  #configureContext(name: string): ConfigureContext {
-    return { extensions: this.bus.extensions, timeoutMs: this.#startTimeoutMs(name) }
+  // A sandboxed plugin's schema parses in its sandbox (see SandboxedPlugin.parseConfig).
+  #configureContext(descriptor: PluginDescriptor): ConfigureContext {
+    const context = { extensions: this.bus.extensions, timeoutMs: this.#startTimeoutMs(descriptor.name) }
+    const sandboxed = SandboxedPlugin.of(descriptor)
+    return sandboxed === undefined ? context : { ...context, parse: (raw) => sandboxed.parseConfig(raw) }
   }
 
   // Why a provider cannot be called, in words: the state of a plugin that is not running.

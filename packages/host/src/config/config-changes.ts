@@ -1,4 +1,5 @@
 import type { EventBus } from '@switchyard/core'
+import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import { ConfigError, type ConfigIssue } from '../errors.js'
 import type { PluginRecord } from '../lifecycle/plugin-record.js'
 import { busSettings } from './bus-settings.js'
@@ -17,19 +18,19 @@ export interface PluginConfigChange {
  *
  * @example
  * ```ts
- * const changes = await pluginConfigChanges(plugins.list(), next, (name) => ({ extensions, timeoutMs: 10_000 }))
+ * const changes = await pluginConfigChanges(plugins.list(), next, (descriptor) => ({ extensions, timeoutMs: 10_000 }))
  * ```
  */
 export async function pluginConfigChanges(
   records: readonly PluginRecord[],
   next: LoadedConfig,
-  context: (name: string) => ConfigureContext,
+  context: (descriptor: PluginDescriptor) => ConfigureContext,
 ): Promise<PluginConfigChange[]> {
   const changes: PluginConfigChange[] = []
   const issues: ConfigIssue[] = []
   for (const record of records) {
     if (record.descriptor === undefined) continue
-    const parsed = await configurePlugin(record.descriptor, next, context(record.name))
+    const parsed = await configurePlugin(record.descriptor, next, context(record.descriptor))
     if (!parsed.ok) issues.push(...(parsed.error as ConfigError).issues)
     else changes.push({ record, config: parsed.config })
   }

@@ -3,7 +3,7 @@ import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import { ConfigError } from '../errors.js'
 import type { ConfigureResult } from '../lifecycle/plugin-set.js'
 import type { LoadedConfig } from './load-config.js'
-import { parsePluginConfig } from './parse-plugin-config.js'
+import { type PluginConfigResult, parsePluginConfig } from './parse-plugin-config.js'
 import { runConfigLoad } from './run-config-load.js'
 import { toConfigIssue } from './to-config-issue.js'
 
@@ -11,6 +11,8 @@ import { toConfigIssue } from './to-config-issue.js'
 export interface ConfigureContext {
   extensions: ExtensionRegistry
   timeoutMs: number
+  /** Parses with the plugin's schema where its code runs (a sandbox); `parsePluginConfig` in the host by default. */
+  parse?(raw: unknown): PluginConfigResult | Promise<PluginConfigResult>
 }
 
 /**
@@ -35,7 +37,7 @@ export async function configurePlugin(
     timeoutMs: context.timeoutMs,
   })
   if (!sourced.ok) return sourced
-  const result = parsePluginConfig(descriptor, sourced.config)
+  const result = await (context.parse?.(sourced.config) ?? parsePluginConfig(descriptor, sourced.config))
   if (result.ok) return result
   const prefix = ['plugins', descriptor.name, 'config']
   const issues = result.issues.map((issue) => toConfigIssue(issue, loaded.file, loaded.locate, prefix))

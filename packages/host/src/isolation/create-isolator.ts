@@ -3,13 +3,14 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '@switchyard/core'
 import type { Registry } from 'prom-client'
-import type { SwitchyardConfig } from '../config/config-schema.js'
+import type { IsolationMode, SwitchyardConfig } from '../config/config-schema.js'
+import type { PluginCandidate } from '../discovery/plugin-candidate.js'
 import { IsolationError } from '../errors.js'
-import type { PluginRecord } from '../lifecycle/plugin-record.js'
+import { type PluginRecord, provisionalName } from '../lifecycle/plugin-record.js'
 import type { PluginEngine } from '../runtime/plugin-engine.js'
 import { IsolatedEngine } from './isolated-engine.js'
 import { isolationMetrics } from './isolation-metrics.js'
-import { isolationOf } from './isolation-settings.js'
+import { type IsolationSettings, isolationOf } from './isolation-settings.js'
 import { readAllowList } from './read-allow-list.js'
 import { sandboxEnv } from './sandbox-env.js'
 
@@ -29,42 +30,89 @@ export interface IsolatorOptions {
 // The host package's folder: a process sandbox reads its own code (and dependencies) from there.
 const HOST_PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
+/** How a host runs plugins in sandboxes, by configuration (see `isolationOf`). */
+export interface Isolator {
+  /**
+   * A sandbox to read a candidate's manifest in, before anything of it ran, when it may run isolated (its name,
+   * which `plugins.<name>.isolation` is keyed by, is in the module): in the strictest mode configured anywhere
+   * for it, and undefined when nothing is configured to be isolated. `installed` counts it as a marketplace
+   * install wherever it sits (a staged package).
+   */
+  probe(candidate: PluginCandidate, options?: { installed?: boolean }): IsolatedEngine | undefined
+  /** The mode the plugin named `name` runs in. */
+  modeOf(name: string, candidate: PluginCandidate, options?: { installed?: boolean }): IsolationMode
+  /** A new sandbox engine for the plugin `name`, in its mode (not `none`). */
+  make(name: string, candidate: PluginCandidate): IsolatedEngine
+  /**
+   * The engine of a plugin imported in the host that its configuration now isolates (a plugin given as an object
+   * in code cannot be: `IsolationError`); undefined for `none`.
+   */
+  engine(record: PluginRecord): PluginEngine | undefined
+}
+
+const STRICTNESS: readonly IsolationMode[] = ['none', 'worker', 'process']
+
 /**
- * Makes the `isolate` function of a plugin set: for a plugin whose isolation is `worker` or `process` (see
- * `isolationOf`), an `IsolatedEngine`; undefined for `none`. A plugin given as an object in code has no module
- * a sandbox could import, so isolating it throws `IsolationError`.
+ * Makes the `Isolator` of a host.
  *
  * @example
  * ```ts
- * const isolate = createIsolator({ config: () => host.config, cwd, registry, logger, env: process.env, failed })
+ * const isolator = createIsolator({ config: () => host.config, cwd, registry, logger, env: process.env, failed })
  * ```
  */
-export function createIsolator(options: IsolatorOptions): (record: PluginRecord) => PluginEngine | undefined {
+export function createIsolator(options: IsolatorOptions): Isolator {
   const metrics = isolationMetrics(options.registry)
-  return (record) => {
+  const engineFor = (
+    name: string,
+    candidate: PluginCandidate,
+    settings: IsolationSettings,
+    folder = name,
+  ) => {
     const config = options.config()
-    const settings = isolationOf(config, record.name, record.candidate, options.cwd)
-    if (settings.mode === 'none') return undefined
-    if (record.candidate.module !== undefined)
-      throw new IsolationError(
-        record.name,
-        settings.mode,
-        `it was given as an object in code (${record.candidate.entry}); a sandbox imports a plugin from its file: load it from a file or package (createTestHost: plugins: [{ module: '/abs/path.js' }])`,
-      )
-    const dataDir = resolve(options.cwd, dataRoot(config), 'sandbox', record.name)
+    const dataDir = resolve(options.cwd, dataRoot(config), 'sandbox', folder)
     return new IsolatedEngine({
-      plugin: record.name,
-      entry: record.candidate.entry,
+      plugin: name,
+      entry: candidate.entry,
       launch: {
         settings,
-        env: sandboxEnv(record.name, options.env),
-        readable: settings.mode === 'process' ? readAllowList([record.candidate.dir, HOST_PACKAGE]) : [],
+        env: sandboxEnv(name, options.env),
+        readable: settings.mode === 'process' ? readAllowList([candidate.dir, HOST_PACKAGE]) : [],
         dataDir,
       },
       metrics,
       logger: options.logger,
-      failed: (error) => options.failed(record.name, error),
+      failed: (error) => options.failed(name, error),
     })
+  }
+  const settingsOf = (name: string, candidate: PluginCandidate, installed?: boolean) =>
+    isolationOf(options.config(), name, candidate, options.cwd, installed)
+  return {
+    probe(candidate, { installed } = {}) {
+      if (candidate.module !== undefined || candidate.problem !== undefined) return undefined
+      const config = options.config()
+      const unnamed = settingsOf(provisionalName(candidate), candidate, installed)
+      // Without the name, any plugin entry could be this one: the strictest mode configured for any name.
+      const named = Object.values(config.plugins).map((entry) => entry?.isolation ?? 'none')
+      const mode = [unnamed.mode, ...named].reduce((a, b) =>
+        STRICTNESS.indexOf(b) > STRICTNESS.indexOf(a) ? b : a,
+      )
+      if (mode === 'none') return undefined
+      // One shared, disposable data folder: a probe only imports the module.
+      return engineFor(provisionalName(candidate), candidate, { ...unnamed, mode }, '.manifest')
+    },
+    modeOf: (name, candidate, { installed } = {}) => settingsOf(name, candidate, installed).mode,
+    make: (name, candidate) => engineFor(name, candidate, settingsOf(name, candidate)),
+    engine(record) {
+      const settings = settingsOf(record.name, record.candidate)
+      if (settings.mode === 'none') return undefined
+      if (record.candidate.module !== undefined)
+        throw new IsolationError(
+          record.name,
+          settings.mode,
+          `it was given as an object in code (${record.candidate.entry}); a sandbox imports a plugin from its file: load it from a file or package (createTestHost: plugins: [{ module: '/abs/path.js' }])`,
+        )
+      return engineFor(record.name, record.candidate, settings)
+    },
   }
 }
 

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url'
 import type { Logger } from '@switchyard/core'
-import type { PluginContext } from '@switchyard/plugin-sdk'
+import { type DescribedIssue, PluginConfigError, type PluginContext } from '@switchyard/plugin-sdk'
+import type { PluginConfigResult } from '../config/parse-plugin-config.js'
 import type { Provider } from '../providers/provider.js'
 import type { IsolationStatus, PluginEngine } from '../runtime/plugin-engine.js'
 import { forwardRoute } from './forward-route.js'
@@ -37,6 +38,9 @@ export interface IsolatedEngineOptions {
 export class IsolatedEngine implements PluginEngine {
   #options: IsolatedEngineOptions
   #supervisor: SandboxSupervisor | undefined
+  #loading: Promise<unknown> | undefined
+  #bridge: HostBridge | undefined
+  #ctx: PluginContext | undefined
   #routes: SandboxRoute[] = []
   #provides: string[] = []
   #mounted = false
@@ -49,29 +53,72 @@ export class IsolatedEngine implements PluginEngine {
     return this.#options.launch.settings
   }
 
+  /**
+   * Starts the sandbox and imports the plugin's module there (once per engine): resolves with the manifest it
+   * sent, unchecked (see `fromManifest`). Nothing of the plugin runs in the host.
+   */
+  load(): Promise<unknown> {
+    this.#loading ??= this.#start()
+    return this.#loading
+  }
+
+  /** Parses `raw` with the plugin's config schema in the sandbox: the config, or the issues (paths in the config). */
+  async configure(raw: unknown): Promise<PluginConfigResult> {
+    await this.load()
+    const answer = (await this.#running().request({ t: 'configure', raw })) as {
+      ok?: unknown
+      config?: unknown
+      issues?: unknown
+    }
+    if (answer?.ok === true) return { ok: true, config: answer.config }
+    const issues = Array.isArray(answer?.issues) ? answer.issues.slice(0, 100).flatMap(toIssue) : []
+    if (issues.length === 0)
+      throw new Error('the sandbox answered configure with neither a config nor issues')
+    return { ok: false, issues, error: new PluginConfigError(this.#options.plugin, issues) }
+  }
+
   async setup(ctx: PluginContext): Promise<void> {
+    await this.load()
+    const supervisor = this.#running()
+    this.#bridge = new HostBridge(ctx, this.#settings.mode, supervisor)
+    this.#ctx = ctx
+    await this.#setupIn((message) => supervisor.request(message), ctx, supervisor)
+  }
+
+  async #start(): Promise<unknown> {
     const { plugin, metrics, logger, failed } = this.#options
-    let bridge: HostBridge | undefined
+    let manifest: unknown
     const supervisor: SandboxSupervisor = new SandboxSupervisor({
       plugin,
       settings: this.#settings,
       launch: () => launchSandbox(this.#options.launch),
-      setup: (send): Promise<void> => this.#setupIn(send, ctx, supervisor),
-      receive: (message, generation) => bridge?.receive(message, generation),
+      // The first launch only loads the module; a restarted sandbox of a set-up plugin loads and sets it up.
+      setup: async (send): Promise<void> => {
+        if (this.#ctx !== undefined) return this.#setupIn(send, this.#ctx, supervisor)
+        manifest = await send({ t: 'load', entry: pathToFileURL(this.#options.entry).href })
+      },
+      receive: (message, generation) => this.#bridge?.receive(message, generation),
       failed,
       metrics,
       logger,
     })
-    bridge = new HostBridge(ctx, this.#settings.mode, supervisor)
     this.#supervisor = supervisor
     await supervisor.start()
+    return manifest
+  }
+
+  #running(): SandboxSupervisor {
+    if (this.#supervisor === undefined) throw new Error('the sandbox is not started')
+    return this.#supervisor
   }
 
   async stop(): Promise<void> {
     const supervisor = this.#supervisor
     if (supervisor === undefined) return
     try {
-      if (supervisor.info().state === 'running') await supervisor.request({ t: 'stop' }, { wait: false })
+      // A sandbox that only read the manifest or a config has no set-up plugin to stop.
+      if (this.#ctx !== undefined && supervisor.info().state === 'running')
+        await supervisor.request({ t: 'stop' }, { wait: false })
     } finally {
       await supervisor.stop()
     }
@@ -120,4 +167,20 @@ export class IsolatedEngine implements PluginEngine {
 function isRoute(route: unknown): route is SandboxRoute {
   const { method, path } = (route ?? {}) as Record<string, unknown>
   return typeof method === 'string' && typeof path === 'string'
+}
+
+// An issue as the sandbox described it, kept to the fields the host reads (it does not trust the sandbox).
+function toIssue(value: unknown): DescribedIssue[] {
+  const { keys, path, message, expected, received, onKey } = (value ?? {}) as Record<string, unknown>
+  if (typeof path !== 'string' || typeof message !== 'string' || !Array.isArray(keys)) return []
+  const text = (field: unknown) => (typeof field === 'string' ? field : undefined)
+  const issue: DescribedIssue = {
+    keys: keys.filter((key) => typeof key === 'string' || typeof key === 'number'),
+    path,
+    message,
+    onKey: onKey === true,
+  }
+  if (text(expected) !== undefined) issue.expected = text(expected)
+  if (text(received) !== undefined) issue.received = text(received)
+  return [issue]
 }

@@ -34,11 +34,14 @@ export function isolationOf(
   plugin: string,
   candidate: PluginCandidate | undefined,
   cwd: string,
+  /** Count the plugin as installed by the marketplace wherever it is (a staged package); by its folder when unset. */
+  installedAnywhere?: boolean,
 ): IsolationSettings {
   const entry = config.plugins[plugin]
   const defaults = config.plugin_defaults
   const installed =
-    candidate !== undefined && inside(resolve(cwd, config.marketplace.install_dir), candidate.dir)
+    installedAnywhere ??
+    (candidate !== undefined && inside(resolve(cwd, config.marketplace.install_dir), candidate.dir))
   const mode =
     entry?.isolation ?? (installed ? config.marketplace.isolation : undefined) ?? defaults.isolation
   const own = entry?.limits ?? {}

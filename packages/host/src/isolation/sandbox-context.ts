@@ -1,11 +1,13 @@
-import type { Event, Handler, Logger } from '@switchyard/core'
+import { type Event, EventRejectedError, type Handler, type Logger } from '@switchyard/core'
 import type {
   ExtensionPointDefinition,
   HandlerOptions,
   MetricLabels,
   PluginContext,
+  PluginDescriptor,
 } from '@switchyard/plugin-sdk'
 import { Hono } from 'hono'
+import { EventCatalog } from '../catalog/event-catalog.js'
 import { type Forward, forwardProxy } from './forward-proxy.js'
 import { followUpArgs } from './sandbox-delivery.js'
 import type { LogLevel, RegistrationKind, SandboxMessage } from './sandbox-protocol.js'
@@ -52,11 +54,14 @@ type MetricKind = 'counter' | 'gauge' | 'histogram'
  * ```
  */
 export function createSandboxContext(
-  plugin: { name: string; version: string },
+  plugin: Pick<PluginDescriptor, 'name' | 'version' | 'publishes' | 'consumes'>,
   config: unknown,
   link: SandboxLink,
   registry: SandboxRegistry,
 ): PluginContext {
+  // The payload schemas the plugin declared are code: they check its own publishes here, before they cross.
+  const catalog = new EventCatalog()
+  catalog.register(plugin)
   let sequence = 0
   const logger = sandboxLogger(link, {})
   const dropped = (error: unknown) =>
@@ -82,10 +87,14 @@ export function createSandboxContext(
     config,
     logger,
     // Forwarded like any call, carrying the cause the host cannot see from here (see followUpArgs).
-    publish: (...args: unknown[]) =>
-      (forwardProxy(['publish'], link.forward, dropped) as (...args: unknown[]) => unknown)(
+    publish: (...args: unknown[]) => {
+      const [first, data] = args as [string | Event, unknown]
+      const problem = catalog.validate(typeof first === 'string' ? { type: first, data } : first)
+      if (problem !== undefined) return Promise.reject(new EventRejectedError(problem))
+      return (forwardProxy(['publish'], link.forward, dropped) as (...args: unknown[]) => unknown)(
         ...followUpArgs(args),
-      ),
+      )
+    },
     on(pattern: string, handler: Handler, options: HandlerOptions) {
       const { filter, ...rest } = options
       const key = rest.name

@@ -1,9 +1,11 @@
 import { getHeapStatistics } from 'node:v8'
 import type { Event, HandlerContext } from '@switchyard/core'
 import type { PluginDescriptor } from '@switchyard/plugin-sdk'
+import { parsePluginConfig } from '../config/parse-plugin-config.js'
 import { toPluginDescriptor } from '../discovery/to-plugin-descriptor.js'
 import { BatchChannel, failUnsendable } from './batch-channel.js'
 import { PendingRequests } from './pending-requests.js'
+import { toManifest } from './plugin-manifest.js'
 import { fromRemoteError, toRemoteError } from './remote-error.js'
 import { createSandboxContext, type SandboxLink, type SandboxRegistry } from './sandbox-context.js'
 import { sandboxDelivery } from './sandbox-delivery.js'
@@ -71,6 +73,12 @@ export class SandboxPlugin {
       case 'abort':
         this.#aborts.get(message.id)?.abort(new Error('the host ended this attempt (timeout or shutdown)'))
         return
+      case 'load':
+        this.#answer(message.id, this.#load(message.entry).then(toManifest))
+        return
+      case 'configure':
+        this.#answer(message.id, this.#configure(message.raw))
+        return
       case 'setup':
         this.#answer(message.id, this.#setup(message.entry, message.name, message.config))
         return
@@ -95,10 +103,26 @@ export class SandboxPlugin {
     }
   }
 
+  // The plugin's module is imported here, never in the host: its top-level code runs in this sandbox only.
+  async #load(entry: string): Promise<PluginDescriptor> {
+    this.#descriptor ??= await toPluginDescriptor(await import(entry), entry)
+    return this.#descriptor
+  }
+
+  // The plugin's config schema is code: it parses here; the host places the issues in its file.
+  async #configure(raw: unknown): Promise<{ ok: true; config: unknown } | { ok: false; issues: unknown[] }> {
+    const result = parsePluginConfig(this.#required(), raw)
+    return result.ok ? result : { ok: false, issues: result.issues }
+  }
+
+  #required(): PluginDescriptor {
+    if (this.#descriptor === undefined) throw new Error('the plugin is not loaded in this sandbox')
+    return this.#descriptor
+  }
+
   async #setup(entry: string, name: string, config: unknown): Promise<SetupAnswer> {
-    const descriptor = await toPluginDescriptor(await import(entry), entry)
+    const descriptor = await this.#load(entry)
     if (descriptor.name !== name) throw new Error(`${entry} names itself "${descriptor.name}", not "${name}"`)
-    this.#descriptor = descriptor
     const ctx = createSandboxContext(descriptor, config, this.#link, this.#registry)
     await descriptor.setup(ctx as never)
     // A registration the host refused (a missing permission, an http.middleware) fails setup as it would in-process.

@@ -30,6 +30,8 @@ export interface ResultMessage {
 
 /** What the host sends into a sandbox. */
 export type HostMessage =
+  | { t: 'load'; id: number; entry: string }
+  | { t: 'configure'; id: number; raw: unknown }
   | { t: 'setup'; id: number; entry: string; name: string; config: unknown }
   | { t: 'deliver'; id: number; key: string; event: Event; attempt: number }
   | { t: 'abort'; id: number }

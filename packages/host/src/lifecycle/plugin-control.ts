@@ -3,7 +3,6 @@ import { type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
 import type { SwitchyardConfig } from '../config/config-schema.js'
 import type { LoadedConfig } from '../config/load-config.js'
 import { candidateAt } from '../discovery/candidate-at.js'
-import { importPlugin } from '../discovery/import-plugin.js'
 import { PluginNotFoundError } from '../errors.js'
 import type { ReplaceSteps } from '../host-options.js'
 import { type PluginRecord, type PluginStatus, toPluginStatus } from './plugin-record.js'
@@ -89,7 +88,7 @@ export class PluginControl {
     const incoming = async () => {
       await steps.prepare?.()
       const candidate = await candidateAt(path, this.#options.cwd)
-      const descriptor = await importPlugin(candidate, { fresh: true, logger: this.#options.logger })
+      const descriptor = await this.#options.plugins.read(candidate, { fresh: true })
       if (descriptor.name !== name)
         throw new PluginLoadError(`${candidate.entry} names itself "${descriptor.name}", not "${name}"`)
       const parsed = await this.#options.configure(descriptor)
@@ -161,10 +160,11 @@ export class PluginControl {
   }
 
   async #refresh(record: PluginRecord): Promise<PluginDescriptor> {
-    const { logger } = this.#options
-    const descriptor = await importPlugin(record.candidate, { fresh: true, logger }).catch((error: Error) => {
-      throw this.#keep(record, error)
-    })
+    const descriptor = await this.#options.plugins
+      .read(record.candidate, { fresh: true })
+      .catch((error: Error) => {
+        throw this.#keep(record, error)
+      })
     if (descriptor.name !== record.name && record.descriptor !== undefined) {
       throw this.#keep(
         record,

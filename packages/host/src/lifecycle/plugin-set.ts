@@ -1,11 +1,15 @@
+import { availableParallelism } from 'node:os'
 import type { HandlerHold, Logger } from '@switchyard/core'
 import { PluginDependencyError, type PluginDescriptor, PluginLoadError } from '@switchyard/plugin-sdk'
 import type { RuntimeServices } from '../context/runtime-services.js'
 import { importPlugin } from '../discovery/import-plugin.js'
 import type { PluginCandidate } from '../discovery/plugin-candidate.js'
-import type { PluginEngine } from '../runtime/plugin-engine.js'
+import type { Isolator } from '../isolation/create-isolator.js'
+import { fromManifest } from '../isolation/plugin-manifest.js'
+import { SandboxedPlugin } from '../isolation/sandboxed-plugin.js'
 import { PluginRuntime } from '../runtime/plugin-runtime.js'
 import { checkDependencies } from './dependency-check.js'
+import { limitConcurrency } from './limit-concurrency.js'
 import { pluginDependencies } from './plugin-dependencies.js'
 import { type PluginRecord, provisionalName } from './plugin-record.js'
 import { resolveStartOrder } from './resolve-start-order.js'
@@ -23,9 +27,14 @@ export interface PluginSetOptions {
   configure(descriptor: PluginDescriptor): Promise<ConfigureResult>
   /** Whether a plugin should run when first seen (persisted state, else config). */
   wanted(name: string): Promise<boolean>
-  /** The engine of an isolated plugin (its sandbox); undefined runs it in-process. Throws when it cannot be isolated. */
-  isolate?(record: PluginRecord): PluginEngine | undefined
+  /** Runs plugins in sandboxes as configured; without one every plugin runs in-process. */
+  isolator?: Isolator
+  /** Whether the record runs in a sandbox, so it may start beside others. */
+  isolated?(record: PluginRecord): boolean
 }
+
+// Sandboxes launching at once at start: enough to overlap their waits, few enough not to swamp a small machine.
+const SANDBOX_STARTS = Math.max(4, availableParallelism() * 2)
 
 /**
  * The plugins of a host and their lifecycle: import, dependency order, start with deadline, stop, disable with
@@ -61,9 +70,10 @@ export class PluginSet {
     candidates: readonly PluginCandidate[],
     options: { fresh?: boolean } = {},
   ): Promise<PluginRecord[]> {
+    const limit = limitConcurrency(SANDBOX_STARTS)
     const imported = await Promise.all(
       candidates.map((candidate) =>
-        importPlugin(candidate, { ...options, logger: this.#options.logger }).then(
+        this.read(candidate, { ...options, limit }).then(
           (descriptor) => ({ candidate, descriptor, error: undefined }),
           (error: Error) => ({ candidate, descriptor: undefined, error }),
         ),
@@ -97,7 +107,42 @@ export class PluginSet {
     return added
   }
 
-  /** Starts loaded records in dependency order; unmet dependencies and cycles fail those plugins only. */
+  /**
+   * The plugin of a candidate. One that may run isolated (see `Isolator.probe`) is imported in a sandbox first,
+   * never in the host: the host keeps the manifest it sends (`fromManifest`), and imports the module itself only
+   * when the plugin, named, turns out to run in-process. `installed` treats it as a marketplace install (staged).
+   */
+  async read(
+    candidate: PluginCandidate,
+    options: { fresh?: boolean; installed?: boolean; limit?: <T>(work: () => Promise<T>) => Promise<T> } = {},
+  ): Promise<PluginDescriptor> {
+    const { isolator, logger } = this.#options
+    const probe = isolator?.probe(candidate, options)
+    if (isolator === undefined || probe === undefined)
+      return importPlugin(candidate, { fresh: options.fresh ?? false, logger })
+    let manifest: unknown
+    try {
+      manifest = await (options.limit ?? ((work) => work()))(() => probe.load())
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause)
+      throw new PluginLoadError(`cannot load ${candidate.entry} in a sandbox: ${reason}`, { cause })
+    } finally {
+      await probe.stop().catch(() => undefined)
+    }
+    const descriptor = fromManifest(manifest, candidate.entry)
+    const { name } = descriptor
+    if (isolator.modeOf(name, candidate, options) === 'none')
+      return importPlugin(candidate, { fresh: options.fresh ?? false, logger })
+    SandboxedPlugin.attach(descriptor, new SandboxedPlugin(() => isolator.make(name, candidate)))
+    return descriptor
+  }
+
+  /**
+   * Starts loaded records in dependency order; unmet dependencies and cycles fail those plugins only. A plugin
+   * in-process starts after every plugin before it in that order, as one after another; an isolated one (whose
+   * start is mostly its sandbox's launch) waits only for its own dependencies and the in-process plugins before it,
+   * so sandboxes start side by side, at most `SANDBOX_STARTS` at once.
+   */
   async startAll(records: readonly PluginRecord[]): Promise<void> {
     const loaded = records.filter((record) => record.descriptor !== undefined && record.state !== 'failed')
     const { order, failures, warnings } = resolveStartOrder(
@@ -109,7 +154,25 @@ export class PluginSet {
       const record = this.#records.get(name) as PluginRecord
       this.fail(record, new PluginDependencyError(failure.chain, failure.reason))
     }
-    for (const name of order) await this.start(this.#records.get(name) as PluginRecord)
+    const limit = limitConcurrency(SANDBOX_STARTS)
+    const started = new Map<string, Promise<unknown>>()
+    let everyEarlier: Promise<unknown> = Promise.resolve()
+    let inProcessEarlier: Promise<unknown> = Promise.resolve()
+    for (const name of order) {
+      const record = this.#records.get(name) as PluginRecord
+      const isolated = this.#options.isolated?.(record) ?? false
+      const dependencies = pluginDependencies(record.descriptor as PluginDescriptor).map((d) =>
+        started.get(d.name),
+      )
+      const ready = isolated ? Promise.all([inProcessEarlier, ...dependencies]) : everyEarlier
+      const run = ready
+        .then(() => (isolated ? limit(() => this.start(record)) : this.start(record)))
+        .catch((error: Error) => this.fail(record, error))
+      started.set(name, run)
+      everyEarlier = Promise.all([everyEarlier, run])
+      if (!isolated) inProcessEarlier = Promise.all([inProcessEarlier, run])
+    }
+    await everyEarlier
   }
 
   /** Starts one record if it is enabled and its required dependencies run; records why not otherwise. */
@@ -139,7 +202,9 @@ export class PluginSet {
 
   /** Starts a new runtime of the record's descriptor with `config`; throws when setup fails (record unchanged). */
   async launch(record: PluginRecord, config: unknown): Promise<void> {
-    const engine = this.#options.isolate?.(record)
+    // A sandboxed plugin starts in the sandbox that parsed its config; one imported here, as configured now.
+    const engine =
+      SandboxedPlugin.of(record.descriptor)?.takeEngine() ?? this.#options.isolator?.engine(record)
     const runtime = new PluginRuntime(
       record.descriptor as PluginDescriptor,
       config,
@@ -225,6 +290,7 @@ export class PluginSet {
 
   /** Marks a record failed with `error` (kept in its status) and logs it. */
   fail(record: PluginRecord, error: Error): false {
+    SandboxedPlugin.of(record.descriptor)?.release()
     Object.assign(record, { state: 'failed', error, reason: error.message, runtime: undefined })
     this.#options.logger.error({ plugin: record.name, err: error }, 'plugin failed')
     return false
@@ -249,6 +315,7 @@ export class PluginSet {
   }
 
   #park(record: PluginRecord, reason: string): false {
+    SandboxedPlugin.of(record.descriptor)?.release()
     Object.assign(record, { state: 'disabled', reason })
     return false
   }

@@ -1,0 +1,115 @@
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createEvent } from '@switchyard/core'
+import { describe, expect, it } from 'vitest'
+import type { SwitchyardConfigInput } from './config/config-schema.js'
+import type { HostOptions } from './host-options.js'
+import { calmPlugin } from './isolation/test-support/calm-plugin.js'
+import { sandboxTestFolder } from './isolation/test-support/sandbox-test-folder.js'
+import { PluginHost } from './plugin-host.js'
+
+const TOP_LEVEL = new URL('../test/fixtures/isolation/top-level/', import.meta.url).pathname
+const fixture = (name: string) => ({ module: join(TOP_LEVEL, `${name}.mjs`) })
+type Mode = 'worker' | 'process'
+const marked = () => (globalThis as { switchyardTopLevelRan?: number }).switchyardTopLevelRan
+
+const sandbox = sandboxTestFolder('switchyard-manifest-')
+const { hosts } = sandbox
+
+const calm = calmPlugin
+
+async function startHost(
+  plugins: NonNullable<HostOptions['plugins']>,
+  config: SwitchyardConfigInput,
+): Promise<PluginHost> {
+  const host = new PluginHost({
+    cwd: sandbox.cwd(),
+    appPackageJson: false,
+    startTimeoutMs: 60_000,
+    plugins,
+    config: {
+      plugin_directories: [],
+      storage: { driver: 'memory' },
+      plugin_defaults: { limits: { unresponsive_ms: 3000, memory_mb: 64 } },
+      ...config,
+    },
+  })
+  hosts.push(host)
+  await host.start()
+  return host
+}
+
+describe.each<Mode>(['worker', 'process'])('isolated plugin modules: %s', { timeout: 60_000 }, (mode) => {
+  it('imports an isolated plugin only in its sandbox: its top-level code never runs in the host', async () => {
+    const host = await startHost([fixture('marks')], {
+      plugins: { marks: { isolation: mode, config: { greeting: 'hello there', token: 's3cr3t-value' } } },
+    })
+    expect(host.plugin('marks')).toMatchObject({ state: 'started', isolation: { mode } })
+    expect(marked()).toBeUndefined()
+    // The schema parsed in the sandbox: its default applied, its secret redacted, its JSON Schema served.
+    expect((await host.bus.publish(createEvent('marks.ping', { n: 1 }))).outcomes[0]?.status).toBe(
+      'succeeded',
+    )
+    expect(await host.store.kvGet('marks', 'ran')).toEqual({
+      config: { greeting: 'hello there', token: 's3cr3t-value', times: 1 },
+      mark: 1,
+    })
+    expect(host.plugin('marks').config).toEqual({ greeting: 'hello there', token: '[redacted]', times: 1 })
+    expect(host.pluginConfigSchema('marks').schema).toMatchObject({
+      properties: { greeting: { type: 'string' }, times: { type: 'number', default: 1 } },
+    })
+    // Its declared payload schema checks its own publishes in the sandbox; the catalog shows it as JSON Schema.
+    const [refused] = (await host.bus.publish(createEvent('marks.ping', { n: 'one' }))).outcomes
+    expect(refused?.error?.cause?.message).toMatch(
+      /marks\.pinged \(as declared by marks 1\.0\.0\): data\.n: expected number/,
+    )
+    expect(host.eventCatalog().events).toContainEqual(
+      expect.objectContaining({ type: 'marks.pinged', schema: expect.objectContaining({ type: 'object' }) }),
+    )
+    await host.reload('marks')
+    expect(host.plugin('marks')).toMatchObject({ state: 'started', reloads: 1 })
+    expect(marked()).toBeUndefined()
+  })
+
+  it('places an isolated plugin’s config issues, found by its own schema in the sandbox, in the file', async () => {
+    const file = join(sandbox.cwd(), `manifest-${mode}.yaml`)
+    await writeFile(
+      file,
+      [
+        'plugin_directories: []',
+        'storage: { driver: memory }',
+        'plugins:',
+        '  marks:',
+        `    isolation: ${mode}`,
+        '    config:',
+        '      greeting: good morning',
+        '',
+      ].join('\n'),
+    )
+    const host = new PluginHost({
+      cwd: sandbox.cwd(),
+      appPackageJson: false,
+      configPath: file,
+      plugins: [fixture('marks')],
+    })
+    hosts.push(host)
+    await host.start()
+    expect(host.plugin('marks')).toMatchObject({ state: 'failed' })
+    expect(host.plugin('marks').reason).toMatch(
+      /manifest-\w+\.yaml:7:\d+: plugins\.marks\.config\.greeting: .*a greeting starting with hello/,
+    )
+    expect(marked()).toBeUndefined()
+  })
+
+  it('survives a module whose import exits or never ends: that plugin fails, the others start', async () => {
+    const host = await startHost([fixture('exits'), fixture('spins'), calm], {
+      plugin_defaults: { isolation: mode, limits: { unresponsive_ms: 1000 } },
+      plugins: { calm: { isolation: 'none' } },
+    })
+    const states = Object.fromEntries(host.status().map((plugin) => [plugin.name, plugin.state]))
+    expect(states).toEqual({ exits: 'failed', spins: 'failed', calm: 'started' })
+    expect(host.plugin('exits').reason).toContain('cannot load')
+    expect(host.plugin('spins').reason).toContain('E_PLUGIN_UNRESPONSIVE')
+    expect((await host.bus.publish(createEvent('calm.ping', {}))).outcomes[0]?.status).toBe('succeeded')
+  })
+})
