@@ -10,11 +10,14 @@ import { measurePluginScope, SCOPED, UNSCOPED } from './host/plugin-scope.js'
 const PLUGINS = 100
 const RELOADED = 'plugin-50'
 
-// One plugin package as `switchyard create-plugin` would lay it out: package.json with eventPlugin, an ESM
-// entry with a handler, a route and a health check; every plugin but the first depends on another one.
-async function writePlugins(root: string): Promise<void> {
+/**
+ * Writes `count` plugin packages under `root`, each as `switchyard create-plugin` would lay it out: package.json
+ * with eventPlugin, an ESM entry with a handler, a route and a health check; every plugin but the first depends on
+ * another one. The scaling suite writes 10 to 1,000 of them.
+ */
+export async function writePlugins(root: string, count = PLUGINS): Promise<void> {
   await Promise.all(
-    Array.from({ length: PLUGINS }, async (_, i) => {
+    Array.from({ length: count }, async (_, i) => {
       const dir = join(root, `plugin-${i}`)
       await mkdir(dir, { recursive: true })
       const dependencies = i === 0 ? {} : { [`plugin-${Math.floor(i / 2)}`]: '^1.0.0' }
@@ -42,7 +45,8 @@ async function writePlugins(root: string): Promise<void> {
   )
 }
 
-const makeHost = (dir: string) =>
+/** A host discovering the plugins of `dir`, on the memory store. */
+export const makeHost = (dir: string) =>
   new PluginHost({
     cwd: dir,
     appPackageJson: false,

@@ -5,6 +5,7 @@ import { httpSuite } from './http.js'
 import { isolationSuite } from './isolation.js'
 import { latencySuite } from './latency.js'
 import { natsSuite } from './nats.js'
+import { scalingSuite } from './scaling.js'
 import { sqliteSuite } from './sqlite.js'
 import { telemetrySuite } from './telemetry.js'
 
@@ -20,5 +21,6 @@ export const suites: Suite[] = [
   httpSuite,
   natsSuite,
   latencySuite,
+  scalingSuite,
   telemetrySuite,
 ]

@@ -1,21 +1,20 @@
 /**
  * Publish latency with many SSE clients connected: `node --import tsx suites/http/sse-fanout.ts <clients>
  * [checkout]` starts the server of `checkout` (default: this one; its packages built) on CPU 1 with the memory
- * store, opens `<clients>` streams that read everything (plain sockets, on CPU 0), publishes 50 events of about 1 KB
+ * store, opens `<clients>` streams that read everything (plain sockets), publishes 50 events of about 1 KB
  * one after the other and prints the median and worst time from POST to 202 and until the last client got each
- * event. Run it against an earlier commit's checkout to compare.
+ * event. Run it against an earlier commit's checkout to compare. The scaling suite calls `sseFanout`.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { connect, type Socket } from 'node:net'
 import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { processCpuSeconds } from '../../lib/process-cpu.js'
 
-const clients = Number(process.argv[2] ?? 1000)
-const checkout = resolve(process.argv[3] ?? fileURLToPath(new URL('../../..', import.meta.url)))
 const TOKEN = 'bench-token-0123456789'
-const EVENTS = 50
+const thisCheckout = fileURLToPath(new URL('../../..', import.meta.url))
 
-const serverCode = `
+const serverCode = (checkout: string, clients: number) => `
 const { startServer } = await import(${JSON.stringify(`${checkout}/apps/server/dist/index.js`)})
 const config = {
   server: { host: '127.0.0.1', port: 0 },
@@ -30,8 +29,9 @@ catch (error) { if (!/limits/.test(String(error.message))) throw error
   const server = await startServer({ config, logLevel: 'warn' }); process.stderr.write('PORT ' + server.port + '\\n') }
 `
 
-function startServer(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, '--input-type=module', '-e', serverCode], {
+function startServer(checkout: string, clients: number): Promise<{ child: ChildProcess; port: number }> {
+  const code = serverCode(checkout, clients)
+  const child = spawn('taskset', ['-c', '1', process.execPath, '--input-type=module', '-e', code], {
     cwd: checkout,
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -68,34 +68,67 @@ function openClient(port: number): Promise<{ socket: Socket; seen: () => number 
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-const { child, port } = await startServer()
-try {
-  const open: { socket: Socket; seen: () => number }[] = []
-  for (let i = 0; i < clients; i += 100)
-    open.push(
-      ...(await Promise.all(Array.from({ length: Math.min(100, clients - i) }, () => openClient(port)))),
-    )
-  const body = JSON.stringify({ type: 'order.status_changed', data: { blob: 'x'.repeat(1000) } })
-  const accepted: number[] = []
-  const reached: number[] = []
-  for (let n = 1; n <= EVENTS; n++) {
-    const started = performance.now()
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body,
-    })
-    if (res.status !== 202) throw new Error(`publish: ${res.status} ${await res.text()}`)
-    accepted.push(performance.now() - started)
-    while (open.some((c) => c.seen() < n)) await new Promise((r) => setImmediate(r))
-    reached.push(performance.now() - started)
+/** What `sseFanout` measured: per publish, ms until the 202 and until every client had the event. */
+export interface FanoutResult {
+  accepted: number[]
+  reached: number[]
+  /** CPU seconds the server process spent over the publishes. */
+  serverCpuSeconds: number
+}
+
+/**
+ * Starts the server of `checkout` (its packages built) on CPU 1, opens `clients` SSE streams and publishes
+ * `events` events of about 1 KB one after the other, each once every client got the one before.
+ *
+ * @example
+ * ```ts
+ * const { reached } = await sseFanout(100, 50)
+ * ```
+ */
+export async function sseFanout(
+  clients: number,
+  events: number,
+  checkout = thisCheckout,
+): Promise<FanoutResult> {
+  const { child, port } = await startServer(checkout, clients)
+  try {
+    const open: { socket: Socket; seen: () => number }[] = []
+    for (let i = 0; i < clients; i += 100)
+      open.push(
+        ...(await Promise.all(Array.from({ length: Math.min(100, clients - i) }, () => openClient(port)))),
+      )
+    const body = JSON.stringify({ type: 'order.status_changed', data: { blob: 'x'.repeat(1000) } })
+    const accepted: number[] = []
+    const reached: number[] = []
+    const cpuBefore = processCpuSeconds(child.pid!)
+    for (let n = 1; n <= events; n++) {
+      const started = performance.now()
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body,
+      })
+      if (res.status !== 202) throw new Error(`publish: ${res.status} ${await res.text()}`)
+      accepted.push(performance.now() - started)
+      while (open.some((c) => c.seen() < n)) await new Promise((r) => setImmediate(r))
+      reached.push(performance.now() - started)
+    }
+    const serverCpuSeconds = processCpuSeconds(child.pid!) - cpuBefore
+    for (const c of open) c.socket.destroy()
+    return { accepted, reached, serverCpuSeconds }
+  } finally {
+    child.kill('SIGKILL')
   }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const clients = Number(process.argv[2] ?? 1000)
+  const checkout = resolve(process.argv[3] ?? thisCheckout)
+  const events = 50
+  const { accepted, reached } = await sseFanout(clients, events, checkout)
   const ms = (value: number) => `${value.toFixed(1)} ms`
   console.log(
-    `${checkout}: ${clients} SSE clients, ${EVENTS} publishes: 202 median ${ms(median(accepted))}, worst ${ms(Math.max(...accepted))}; ` +
+    `${checkout}: ${clients} SSE clients, ${events} publishes: 202 median ${ms(median(accepted))}, worst ${ms(Math.max(...accepted))}; ` +
       `all clients got it median ${ms(median(reached))}, worst ${ms(Math.max(...reached))}`,
   )
-  for (const c of open) c.socket.destroy()
-} finally {
-  child.kill('SIGKILL')
 }
