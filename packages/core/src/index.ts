@@ -124,6 +124,7 @@ export {
   resolveDeliverAt,
 } from './schedule/deliver-at.js'
 export { LeaderLease } from './schedule/leader-lease.js'
+export { LeaderLoop, type LeaderLoopOptions } from './schedule/leader-loop.js'
 export { matchesAuditQuery, pageAuditRecords } from './store/audit-query.js'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js'
 export { mergeTraces } from './store/merge-traces.js'

@@ -19,6 +19,7 @@ export {
   validateConfig,
 } from './config/load-config.js'
 export type { SourcePosition } from './config/locate-path.js'
+export type { ScheduleConfig } from './config/schedules-schema.js'
 export type { TelemetryConfig } from './config/telemetry-schema.js'
 export { createPluginSecrets } from './context/create-plugin-secrets.js'
 export { createPluginStore } from './context/create-plugin-store.js'
@@ -63,6 +64,11 @@ export type { PluginLifecycleState, PluginStatus } from './lifecycle/plugin-reco
 export type { RescanResult } from './lifecycle/plugin-rescan.js'
 export { PluginHost } from './plugin-host.js'
 export type { IsolationStatus } from './runtime/plugin-engine.js'
+export {
+  CronSchedules,
+  SCHEDULES_NAMESPACE,
+  type ScheduleInfo,
+} from './schedules/cron-schedules.js'
 export { loadSecretKey, SECRET_KEY_VARIABLE, type SecretKeySource } from './secrets/load-secret-key.js'
 export { parseSecretKey, type SecretKey, toSecretKey } from './secrets/secret-key.js'
 export { rotateSecretKey, SECRETS_NAMESPACE, SecretVault } from './secrets/secret-vault.js'

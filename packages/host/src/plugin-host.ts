@@ -43,6 +43,7 @@ import { type ConfigureResult, PluginSet } from './lifecycle/plugin-set.js'
 import { registerHostMetrics } from './metrics/host-metrics.js'
 import { renderMetrics } from './metrics/render-metrics.js'
 import { ProviderRegistry } from './providers/provider-registry.js'
+import { CronSchedules } from './schedules/cron-schedules.js'
 import { loadSecretKey } from './secrets/load-secret-key.js'
 import { redactConfig, secretStrings } from './secrets/redact-config.js'
 import { redactingLogger, SecretStrings } from './secrets/redacting-logger.js'
@@ -74,6 +75,8 @@ export class PluginHost {
   readonly app: Hono
   /** The service registry plugins reach as `ctx.services` (cluster-wide on the NATS store). */
   readonly services: ServiceRegistry
+  /** The config's `schedules:`, publishing their events on each tick once the host started. */
+  readonly schedules: CronSchedules
   #options: HostOptions
   #loaded: LoadedConfig
   #ownsBus: boolean
@@ -134,6 +137,8 @@ export class PluginHost {
       secrets: new SecretVault(this.store),
     }
     attachCatalog(this.bus, this.#services.catalog)
+    this.schedules = new CronSchedules({ bus: this.bus, store: this.store, logger: this.logger })
+    this.schedules.set(this.#loaded.config.schedules)
     this.#plugins = new PluginSet({
       services: this.#services,
       logger: this.logger,
@@ -194,12 +199,14 @@ export class PluginHost {
       await this.#plugins.startAll(await this.#plugins.load([...candidates, ...inline]))
       this.#warnRoutes()
       await this.bus.resume()
+      this.schedules.start()
     })
   }
 
   /** Stops plugins, dependents before their dependencies (each within its deadline), then closes the bus if the host made it. */
   stop(): Promise<void> {
     return this.#exclusive(async () => {
+      await this.schedules.stop()
       await this.#plugins.stopAll()
       await this.#services.databases.close()
       this.services.close()
@@ -300,6 +307,7 @@ export class PluginHost {
         this.#configureContext(descriptor),
       )
       applyBusSettings(this.bus, next.config)
+      this.schedules.set(next.config.schedules)
       const previous = this.#loaded.config
       this.#loaded = next
       for (const { record, config } of changes)

@@ -10,6 +10,7 @@ import { eventsCommand } from './events-command.js'
 import { explainCommand } from './explain-command.js'
 import { keysCommand } from './keys-command.js'
 import { pluginsCommand } from './plugins-command.js'
+import { schedulesCommand } from './schedules-command.js'
 import { secretsCommand } from './secrets-command.js'
 import { startCommand } from './start-command.js'
 import { tokenCommand } from './token-command.js'
@@ -26,6 +27,7 @@ export const commands: readonly CliCommand[] = [
   eventsCommand,
   pluginsCommand,
   dlqCommand,
+  schedulesCommand,
   configCommand,
   tokenCommand,
   secretsCommand,

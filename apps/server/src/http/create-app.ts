@@ -15,6 +15,7 @@ import { eventRoutes } from '../routes/event-routes.js'
 import { EventStreamHub } from '../routes/event-stream-hub.js'
 import { marketplaceRoutes } from '../routes/marketplace-routes.js'
 import { pluginRoutes } from '../routes/plugin-routes.js'
+import { scheduleRoutes } from '../routes/schedule-routes.js'
 import { serviceRoutes } from '../routes/service-routes.js'
 import { sessionRoutes } from '../routes/session-routes.js'
 import { type Backends, statsRoutes } from '../routes/stats-routes.js'
@@ -79,6 +80,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   pluginRoutes(api, runtime)
   marketplaceRoutes(api, runtime, options.logger)
   serviceRoutes(api, runtime)
+  scheduleRoutes(api, runtime)
   auditRoutes(api, runtime)
   sessionRoutes(api, access)
   configRoutes(api, runtime)

@@ -73,6 +73,7 @@ export function hostRuntime(host: PluginHost, options: HostRuntimeOptions): Serv
     pluginConfigSchema: (name) => host.pluginConfigSchema(name),
     pluginConfig: (name) => ({ plugin: name, config: host.effectiveConfig(name) ?? null }),
     services: (query) => host.services.discover(query),
+    schedules: () => host.schedules.list(),
     async health() {
       const report = await host.health()
       const eventLoop = options.eventLoop()

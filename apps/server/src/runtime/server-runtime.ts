@@ -1,5 +1,5 @@
 import type { EventBus, ServiceQuery, ServiceRecord, Store } from '@switchyard/core'
-import type { HealthReport, PluginStatus } from '@switchyard/host'
+import type { HealthReport, PluginStatus, ScheduleInfo } from '@switchyard/host'
 import type { ProgressListener } from '@switchyard/marketplace'
 import type { EventLoopSample } from '../health/event-loop-monitor.js'
 import type { ReadinessReport } from '../health/readiness.js'
@@ -87,6 +87,8 @@ export interface ServerRuntime {
   catalog(): unknown
   /** The service registry's answer to a discovery query (`GET /api/v1/services`). */
   services(query: ServiceQuery): Promise<ServiceRecord[]>
+  /** The config's cron schedules with their next and last runs (`GET /api/v1/schedules`). */
+  schedules(): Promise<ScheduleInfo[]>
   /** The host's health report with the event loop's figures; a stalled loop makes it at least `degraded`. */
   health(): Promise<ServerHealth>
   /** Whether the platform takes events now, with the reasons when it does not (see `Readiness`). */

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js'
 import type { DeliveryRecord, Store } from '../store/store.js'
 import { dueMsOf } from './deliver-at.js'
 import type { LeaderLease } from './leader-lease.js'
+import { LeaderLoop } from './leader-loop.js'
 
 /** The Store KV namespace of delayed events (plugin names are kebab-case, so no plugin has this one). */
 export const DELAYED_NAMESPACE = 'switchyard.delayed'
@@ -49,19 +50,21 @@ export interface DelayedDeliveriesDeps {
  */
 export class DelayedDeliveries {
   readonly #deps: DelayedDeliveriesDeps
-  readonly #pollMs: number
-  #loop: Promise<void> | undefined
-  #stopped = false
-  #wake: (() => void) | undefined
-  #timer: ReturnType<typeof setTimeout> | undefined
-  /** When the loop wakes next (epoch ms). */
-  #wakeAt = Number.POSITIVE_INFINITY
+  readonly #loop: LeaderLoop
   /** Events fired (or taken by `resume`) in this process before `resume` ran: neither hands one out twice. */
   #taken: Set<string> | undefined = new Set()
 
   constructor(deps: DelayedDeliveriesDeps) {
     this.#deps = deps
-    this.#pollMs = deps.pollMs ?? DEFAULT_POLL_MS
+    const pollMs = deps.pollMs ?? DEFAULT_POLL_MS
+    this.#loop = new LeaderLoop({
+      lease: deps.lease,
+      logger: deps.logger,
+      name: 'delayed events',
+      followerPollMs: pollMs,
+      // Due events of other nodes (a failover) are found by reading the Store again after pollMs.
+      work: async () => Math.min(Date.now() + pollMs, await this.#fireDue()),
+    })
   }
 
   /**
@@ -93,7 +96,7 @@ export class DelayedDeliveries {
       this.#deps.store.recordDeliveries(rows),
       this.#deps.store.kvSet(DELAYED_NAMESPACE, entryKey(event.id, dueMs), entry),
     ])
-    if (dueMs < this.#wakeAt) this.#wake?.()
+    if (dueMs < this.#loop.nextRoundMs) this.#loop.wake()
   }
 
   /**
@@ -116,27 +119,12 @@ export class DelayedDeliveries {
 
   /** Starts looking for due events (once). */
   start(): void {
-    if (this.#stopped || this.#loop !== undefined) return
-    this.#loop = this.#run()
+    this.#loop.start()
   }
 
   /** Stops the loop; resolves once an event being handed out is. Entries stay in the Store for the next start. */
-  async stop(): Promise<void> {
-    this.#stopped = true
-    this.#wake?.()
-    await this.#loop
-  }
-
-  async #run(): Promise<void> {
-    while (!this.#stopped) {
-      let nextMs = Date.now() + this.#pollMs
-      try {
-        if (await this.#deps.lease.held()) nextMs = Math.min(nextMs, await this.#fireDue())
-      } catch (error) {
-        this.#deps.logger.error({ err: error }, 'delayed events: could not hand out due events')
-      }
-      await this.#sleepUntil(nextMs)
-    }
+  stop(): Promise<void> {
+    return this.#loop.stop()
   }
 
   /** Hands out every due event; resolves to when the next one is due (Infinity when none is known). */
@@ -147,7 +135,7 @@ export class DelayedDeliveries {
       for (const { key, value } of entries) {
         const dueMs = Number(key.slice(0, key.indexOf('.')))
         if (dueMs > Date.now()) return dueMs
-        if (this.#stopped) return Number.POSITIVE_INFINITY
+        if (this.#loop.stopped) return Number.POSITIVE_INFINITY
         await this.#fire(key, value as DelayedEntry)
       }
       if (entries.length < BATCH) return Number.POSITIVE_INFINITY
@@ -164,23 +152,6 @@ export class DelayedDeliveries {
     } else if (await store.kvDelete(DELAYED_NAMESPACE, key)) {
       await publish(event, handlers)
     }
-  }
-
-  #sleepUntil(ms: number): Promise<void> {
-    if (this.#stopped) return Promise.resolve()
-    this.#wakeAt = ms
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(this.#timer)
-        this.#wake = undefined
-        this.#wakeAt = Number.POSITIVE_INFINITY
-        resolve()
-      }
-      this.#wake = done
-      this.#timer = setTimeout(done, Math.max(0, ms - Date.now()))
-      // A server keeps the process alive; a bus alone does not stay up for its delayed events.
-      this.#timer.unref?.()
-    })
   }
 }
 

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { handlersSchema } from './handlers-schema.js'
+import { schedulesSchema } from './schedules-schema.js'
 import { servicesSchema } from './services-schema.js'
 import { telemetrySchema } from './telemetry-schema.js'
 
@@ -185,6 +186,7 @@ export const configSchema = v.strictObject({
   services: v.optional(servicesSchema, {}),
   audit: v.optional(auditSchema, {}),
   telemetry: v.optional(telemetrySchema, {}),
+  schedules: v.nullish(schedulesSchema, []),
 })
 
 /**

@@ -33,7 +33,7 @@ export const DeliveryError = v.object({
 export const AttemptTrace = v.object({ attempt: v.number(), traceId: v.string(), spanId: v.string() })
 
 const status = text(
-  'succeeded, failed, timed_out, skipped_duplicate, dead_lettered, unrouted (final) or a state still in progress (pending, retrying, …)',
+  'succeeded, failed, timed_out, skipped_duplicate, dead_lettered, unrouted (final) or a state still in progress (scheduled, pending, retrying, …)',
 )
 
 /** One handler's entry in an event's delivery ledger. */
@@ -46,6 +46,7 @@ export const DeliveryRecord = v.object({
   error: v.optional(DeliveryError),
   updatedAt: text('RFC 3339'),
   traces: v.optional(v.array(AttemptTrace)),
+  dueAt: v.optional(text('RFC 3339: when a delayed event (deliverAt, delayMs) is due')),
 })
 
 /** `200` of `GET /api/v1/events/{id}/deliveries`. */
