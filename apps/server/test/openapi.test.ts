@@ -149,6 +149,30 @@ describe('/openapi.json', () => {
     await call('/api/v1/plugins/uninstall/switchyard-plugin-installable', { method: 'DELETE' })
     await call('/api/v1/plugins/uninstall/switchyard-plugin-installable', { method: 'DELETE' })
 
+    // Admin UI endpoints: sign-in session, configuration in force, stats
+    const sameOrigin = { ...json, origin: market.t.url }
+    const signIn = (token: string) =>
+      checker.fetch(market.t.url, '/api/v1/session', {
+        method: 'POST',
+        headers: sameOrigin,
+        body: JSON.stringify({ token }),
+      })
+    const cookie = (await signIn(TOKENS.admin)).headers.get('set-cookie')?.split(';')[0] ?? ''
+    await signIn('wrong')
+    await post('/api/v1/session', { token: TOKENS.admin }) // no Origin: refused
+    await checker.fetch(market.t.url, '/api/v1/session', { headers: { cookie } })
+    await checker.fetch(market.t.url, '/api/v1/session', {
+      method: 'DELETE',
+      headers: { cookie, origin: market.t.url },
+    })
+    await call('/api/v1/config')
+    await call('/api/v1/stats?seconds=60')
+
+    // The fixture plugins' own routes
+    await call('/plugins/recorder/events')
+    await post('/plugins/recorder/echo', { hello: 'world' })
+    await call('/plugins/flaky/heal', { method: 'POST' })
+
     // Services and the audit trail
     await call('/api/v1/services?name=none')
     await call('/api/v1/audit?limit=5')
@@ -180,7 +204,7 @@ describe('/docs', () => {
   })
 })
 
-/** The operations this run exercises (every one the API had when response schemas came). */
+/** The operations this run exercises (every one the API had when this test was last extended). */
 const BASELINE = [
   'GET /healthz',
   'GET /readyz',
@@ -215,4 +239,12 @@ const BASELINE = [
   'DELETE /api/v1/plugins/uninstall/{name}',
   'GET /api/v1/services',
   'GET /api/v1/audit',
+  'POST /api/v1/session',
+  'GET /api/v1/session',
+  'DELETE /api/v1/session',
+  'GET /api/v1/config',
+  'GET /api/v1/stats',
+  'GET /plugins/recorder/events',
+  'POST /plugins/recorder/echo',
+  'POST /plugins/flaky/heal',
 ]
