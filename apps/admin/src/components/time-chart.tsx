@@ -26,8 +26,11 @@ export function TimeChart(props: {
   series: ChartSeries[]
   ys: (number | null)[][]
   unit?: string
-  /** Join values across seconds with none (null), for series where a gap only means nothing happened. */
-  spanGaps?: boolean
+  /**
+   * For sparse series (latency: null where nothing ran): join values across the gaps and mark each value with a
+   * dot, so a lone second still shows.
+   */
+  sparse?: boolean
 }) {
   const box = useRef<HTMLDivElement>(null)
   const chart = useRef<uPlot | null>(null)
@@ -50,7 +53,8 @@ export function TimeChart(props: {
             label: s.label,
             stroke: cssVar(s.color),
             width: 2,
-            spanGaps: props.spanGaps ?? false,
+            spanGaps: props.sparse ?? false,
+            ...(props.sparse ? { points: { show: true, size: 5 } } : {}),
           })),
         ],
       },

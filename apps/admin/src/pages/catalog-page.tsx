@@ -1,6 +1,7 @@
 import type { CatalogEventJson } from '@switchyard/host'
 import { api } from '../api/api-client'
 import { AsyncView } from '../components/async-view'
+import { JsonBlock } from '../components/json-block'
 import { useResource } from '../hooks/use-resource'
 
 // The answer's type, from the host that builds it (a type-only import: nothing of the host is bundled).
@@ -33,7 +34,7 @@ export function CatalogPage() {
                 </dl>
                 <details>
                   <summary>JSON Schema of data</summary>
-                  <pre>{JSON.stringify(entries[0]?.schema, null, 2)}</pre>
+                  <JsonBlock label={`JSON Schema of ${type}`} value={entries[0]?.schema} />
                 </details>
               </li>
             ))}

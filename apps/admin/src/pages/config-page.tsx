@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { api } from '../api/api-client'
 import { ActionButton } from '../components/action-button'
 import { AsyncView } from '../components/async-view'
+import { JsonBlock } from '../components/json-block'
 import { useResource } from '../hooks/use-resource'
 
 interface ReloadResult {
@@ -36,7 +37,7 @@ export function ConfigPage() {
         </p>
       )}
       <h2>In force (secrets redacted)</h2>
-      <AsyncView resource={config}>{(c) => <pre>{JSON.stringify(c, null, 2)}</pre>}</AsyncView>
+      <AsyncView resource={config}>{(c) => <JsonBlock label="Configuration in force" value={c} />}</AsyncView>
     </section>
   )
 }

@@ -4,6 +4,7 @@ import { streamedEvent } from '../api/event-stream'
 import type { DeliveryRecord } from '../api/types'
 import { AsyncView } from '../components/async-view'
 import { formatMs, formatTime } from '../components/format'
+import { JsonBlock } from '../components/json-block'
 import { StatusBadge } from '../components/status-badge'
 import { useResource } from '../hooks/use-resource'
 
@@ -39,7 +40,7 @@ export function EventDetailPage() {
           <h2>Payload</h2>
           {event ? (
             <>
-              <pre>{JSON.stringify(event.data, null, 2)}</pre>
+              <JsonBlock label="Payload" value={event.data} />
               <h2>Metadata</h2>
               <dl class="pairs">
                 <dt>Source</dt>
@@ -47,7 +48,7 @@ export function EventDetailPage() {
                 <dt>Time</dt>
                 <dd>{event.time}</dd>
               </dl>
-              <pre>{JSON.stringify(event.metadata, null, 2)}</pre>
+              <JsonBlock label="Metadata" value={event.metadata} />
             </>
           ) : (
             <p class="empty">

@@ -96,7 +96,7 @@ function Charts(props: { stats: Stats }) {
           title="Handler latency p50 and p95 per second, last 15 minutes (ms)"
           x={x}
           unit="ms"
-          spanGaps
+          sparse
           series={[
             { label: 'p50', color: '--accent' },
             { label: 'p95', color: '--warn' },

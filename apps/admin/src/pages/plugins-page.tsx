@@ -3,6 +3,7 @@ import { api } from '../api/api-client'
 import type { PluginStatus } from '../api/types'
 import { ActionButton } from '../components/action-button'
 import { AsyncView } from '../components/async-view'
+import { JsonBlock } from '../components/json-block'
 import { StatusBadge } from '../components/status-badge'
 import { useResource } from '../hooks/use-resource'
 
@@ -103,7 +104,7 @@ function PluginCard(props: { plugin: PluginStatus; changed: () => void }) {
       {plugin.config !== undefined && (
         <details>
           <summary>Config (secrets redacted)</summary>
-          <pre>{JSON.stringify(plugin.config, null, 2)}</pre>
+          <JsonBlock label={`Config of ${plugin.name}`} value={plugin.config} />
         </details>
       )}
     </li>
