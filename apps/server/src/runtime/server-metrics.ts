@@ -2,6 +2,9 @@ import type { EventBus } from '@switchyard/core'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 /** One plugin and its lifecycle state, read at every scrape. */
+/** Final statuses of deliveries whose handler never ran. */
+const NOT_RUN: ReadonlySet<string> = new Set(['skipped_duplicate', 'unrouted', 'rate_limited', 'debounced'])
+
 export interface PluginStateSample {
   name: string
   state: string
@@ -97,7 +100,8 @@ export class ServerMetrics {
           deliveries.set(key, counter)
         }
         counter.inc()
-        if (status === 'skipped_duplicate' || status === 'unrouted') return
+        // Deliveries that ended without running their handler have no duration to count.
+        if (NOT_RUN.has(status)) return
         let histogram = durations.get(handler)
         if (!histogram) {
           histogram = this.#duration.labels(handler)

@@ -33,7 +33,7 @@ export const DeliveryError = v.object({
 export const AttemptTrace = v.object({ attempt: v.number(), traceId: v.string(), spanId: v.string() })
 
 const status = text(
-  'succeeded, failed, timed_out, skipped_duplicate, dead_lettered, unrouted (final) or a state still in progress (scheduled, pending, retrying, …)',
+  'succeeded, failed, timed_out, skipped_duplicate, dead_lettered, unrouted, rate_limited, debounced (final) or a state still in progress (scheduled, pending, retrying, …)',
 )
 
 /** One handler's entry in an event's delivery ledger. */
@@ -73,6 +73,12 @@ export const Explanation = v.object({
       owner: v.optional(text('The plugin that subscribed it')),
       reached: v.boolean(),
       reason: text('Why it is reached or not: pattern, filter, route, selection'),
+      flow: v.optional(
+        v.pipe(
+          v.array(v.string()),
+          v.description('Flow control that applies to the event (throttle, rateLimit, debounce, batch, …)'),
+        ),
+      ),
     }),
   ),
 })
