@@ -75,3 +75,6 @@ export {
   type StartServerOptions,
   startServer,
 } from './runtime/start-server.js'
+export { startTelemetry } from './telemetry/start-telemetry.js'
+export type { Telemetry } from './telemetry/start-tracing.js'
+export { type TelemetrySettings, telemetrySettings } from './telemetry/telemetry-settings.js'

@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { context, type Tracer } from '@opentelemetry/api'
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import type { Tracer } from '@opentelemetry/api'
+import { startTelemetry, telemetrySettings } from '@switchyard/server'
 
 /** A tracer exporting OTLP/HTTP JSON (every span sampled) to a loopback receiver that answers 200 and keeps nothing. */
 export interface LoopbackTracing {
@@ -14,8 +12,9 @@ export interface LoopbackTracing {
 }
 
 /**
- * Starts a loopback OTLP receiver and a tracer provider exporting to it in batches, as the server does with
- * `telemetry.traces.exporter: otlp` and `sample_ratio: 1.0`.
+ * Starts a loopback OTLP receiver and the server's own tracing exporting to it (`startTelemetry`, as the server
+ * does with `telemetry.traces: { exporter: otlp, sample_ratio: 1.0 }`): its sampler, id generator, counted batch
+ * processor and OTLP exporter, with batches sent every 200 ms.
  *
  * @example
  * ```ts
@@ -25,17 +24,16 @@ export interface LoopbackTracing {
  */
 export async function loopbackTracing(): Promise<LoopbackTracing> {
   const receiver = await loopbackReceiver()
-  const exporter = new OTLPTraceExporter({ url: `${receiver.url}/v1/traces` })
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 2048, scheduledDelayMillis: 200 })],
-  })
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  const settings = telemetrySettings(
+    { traces: { exporter: 'otlp', endpoint: receiver.url, sample_ratio: 1 } },
+    { OTEL_BSP_SCHEDULE_DELAY: '200' },
+  )
+  const telemetry = (await startTelemetry(settings, 'bench'))!
   return {
-    tracer: provider.getTracer('bench'),
+    tracer: telemetry.tracer,
     received: receiver.received,
     async close() {
-      await provider.shutdown()
-      context.disable()
+      await telemetry.shutdown()
       await receiver.close()
     },
   }

@@ -23,7 +23,7 @@ export const orderNotificationsPlugin = definePlugin({
   version: '0.1.0',
   description:
     'Notifies customers of order status changes: routed per status, rendered from templates, sent once',
-  permissions: ['events:subscribe', 'events:publish', 'store:kv'],
+  permissions: ['events:subscribe', 'events:publish'],
   config: orderNotificationsConfig,
   publishes: { 'notification.sent': { schema: notificationSent, version: '1.0.0' } },
   async setup(ctx) {
@@ -32,8 +32,6 @@ export const orderNotificationsPlugin = definePlugin({
     if (mailer !== undefined) ctx.onStop(() => mailer.close())
     const deps: NotificationDeps = {
       config: ctx.config,
-      store: ctx.store,
-      logger: ctx.logger,
       channel: mailer?.send ?? createChannel(ctx.config, ctx.logger),
       publish: (type, data, init) => ctx.publish(type, data, init),
       sent: ctx.metrics.counter('notifications_sent_total', 'Order notifications sent', {
@@ -55,7 +53,7 @@ export const orderNotificationsPlugin = definePlugin({
       await ctx.on(
         'order.status_changed',
         createNotificationHandler('order_fallback_handler', 'fallback', deps),
-        { name: 'order_fallback_handler', ...channelPolicy },
+        { name: 'order_fallback_handler', idempotent: true, ...channelPolicy },
       )
     }
   },

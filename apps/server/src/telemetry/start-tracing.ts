@@ -5,6 +5,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import {
+  AlwaysOnSampler,
   BasicTracerProvider,
   ConsoleSpanExporter,
   ParentBasedSampler,
@@ -15,6 +16,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { Counter, type Registry } from 'prom-client'
 import { CountedSpanProcessor } from './counted-span-processor.js'
+import { PooledIdGenerator } from './pooled-id-generator.js'
 import type { SamplerSettings, TelemetrySettings } from './telemetry-settings.js'
 import { traceRequests } from './trace-requests.js'
 
@@ -58,6 +60,7 @@ export function startTracing(settings: TelemetrySettings, version: string): Tele
       [ATTR_SERVICE_VERSION]: version,
     }),
     sampler: samplerOf(settings.sampler),
+    idGenerator: new PooledIdGenerator(),
     spanProcessors: [processor],
   })
   const release = registerGlobals(provider)
@@ -92,7 +95,8 @@ function exporterOf(settings: TelemetrySettings): SpanExporter {
 }
 
 function samplerOf({ ratio, parentBased }: SamplerSettings): Sampler {
-  const root = new TraceIdRatioBasedSampler(ratio)
+  // At 1 every trace id passes the ratio's test: no need to compute it per root span.
+  const root = ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio)
   return parentBased ? new ParentBasedSampler({ root }) : root
 }
 

@@ -3,7 +3,7 @@ import { createTraceState, isSpanContextValid, type SpanContext, TraceFlags } fr
 /** version-traceid-parentid-flags, each lower-case hex; a later version may append more fields after a dash. */
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/
 /** The W3C limit on a tracestate header a receiver must keep; a longer one may be dropped whole. */
-const MAX_TRACESTATE_LENGTH = 512
+export const MAX_TRACESTATE_LENGTH = 512
 
 /**
  * Reads a W3C Trace Context `traceparent` (and `tracestate`) as a remote span context, or undefined when the
