@@ -137,6 +137,31 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
     expect(host.plugin('sandboxed').isolation).toMatchObject({ mode, state: 'stopped' })
   })
 
+  it('streams route bodies across the boundary both ways: large uploads and downloads, chunk by chunk', async () => {
+    const host = await startHost(mode)
+    const megabytes = 8
+    const upload = new Uint8Array(megabytes * 1024 * 1024).fill(7)
+    const uploaded = await host.fetch(
+      new Request('http://host/plugins/sandboxed/upload', { method: 'POST', body: upload }),
+    )
+    expect(await uploaded.json()).toEqual({ bytes: upload.byteLength })
+    const download = await host.fetch(new Request(`http://host/plugins/sandboxed/download?mb=${megabytes}`))
+    expect((await download.arrayBuffer()).byteLength).toBe(megabytes * 1024 * 1024)
+    // The first chunk reaches the client while the sandbox has not finished the answer: it is not buffered.
+    const streaming = await host.fetch(new Request('http://host/plugins/sandboxed/stream'))
+    const reader = (streaming.body as ReadableStream<Uint8Array>).getReader()
+    const decoder = new TextDecoder()
+    expect(decoder.decode((await reader.read()).value)).toBe('first;')
+    const released = await host.fetch(
+      new Request('http://host/plugins/sandboxed/release', { method: 'POST' }),
+    )
+    expect(await released.text()).toBe('released')
+    let rest = ''
+    for (let read = await reader.read(); !read.done; read = await reader.read())
+      rest += decoder.decode(read.value)
+    expect(rest).toBe('second')
+  })
+
   it('ends an event its filter rejects as unrouted, one it throws on as failed with E_FILTER: never run', async () => {
     const outcomes = async (host: PluginHost) => {
       const seen = []

@@ -4,6 +4,7 @@ import { type DescribedIssue, PluginConfigError, type PluginContext } from '@swi
 import type { PluginConfigResult } from '../config/parse-plugin-config.js'
 import type { Provider } from '../providers/provider.js'
 import type { IsolationStatus, PluginEngine } from '../runtime/plugin-engine.js'
+import { BodyStreams } from './body-streams.js'
 import { forwardRoute } from './forward-route.js'
 import { HostBridge } from './host-bridge.js'
 import type { IsolationMetrics } from './isolation-metrics.js'
@@ -41,6 +42,7 @@ export class IsolatedEngine implements PluginEngine {
   #loading: Promise<unknown> | undefined
   #bridge: HostBridge | undefined
   #ctx: PluginContext | undefined
+  #streams = new BodyStreams((message) => this.#supervisor?.post(message))
   #routes: SandboxRoute[] = []
   #provides: string[] = []
   #mounted = false
@@ -97,7 +99,12 @@ export class IsolatedEngine implements PluginEngine {
         if (this.#ctx !== undefined) return this.#setupIn(send, this.#ctx, supervisor)
         manifest = await send({ t: 'load', entry: pathToFileURL(this.#options.entry).href })
       },
-      receive: (message, generation) => this.#bridge?.receive(message, generation),
+      receive: (message, generation) => {
+        if (message.t === 'pull' || message.t === 'cancel' || message.t === 'body')
+          this.#streams.receive(message)
+        else this.#bridge?.receive(message, generation)
+      },
+      ended: (error) => this.#streams.abortAll(error),
       failed,
       metrics,
       logger,
@@ -158,7 +165,7 @@ export class IsolatedEngine implements PluginEngine {
     this.#provides = provides
     // One catch-all forwarder: the sandbox's Hono app does the routing (middleware and 404s included).
     if (routes.length > 0 && !this.#mounted) {
-      ctx.routes.all('*', forwardRoute(supervisor))
+      ctx.routes.all('*', forwardRoute(supervisor, this.#streams))
       this.#mounted = true
     }
   }

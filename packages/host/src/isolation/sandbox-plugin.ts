@@ -4,6 +4,7 @@ import type { PluginDescriptor } from '@switchyard/plugin-sdk'
 import { parsePluginConfig } from '../config/parse-plugin-config.js'
 import { toPluginDescriptor } from '../discovery/to-plugin-descriptor.js'
 import { BatchChannel, failUnsendable } from './batch-channel.js'
+import { BodyStreams } from './body-streams.js'
 import { PendingRequests } from './pending-requests.js'
 import { toManifest } from './plugin-manifest.js'
 import { fromRemoteError, toRemoteError } from './remote-error.js'
@@ -36,6 +37,7 @@ export class SandboxPlugin {
   #aborts = new Map<number, AbortController>()
   #descriptor: PluginDescriptor | undefined
   #provides: Record<string, unknown> = {}
+  #streams = new BodyStreams((message) => this.#channel.send(message))
   #registry: SandboxRegistry = { handlers: new Map(), callbacks: new Map(), app: undefined, pending: [] }
 
   constructor(post: (batch: SandboxMessage[]) => void) {
@@ -55,6 +57,11 @@ export class SandboxPlugin {
 
   #receiveOne(message: HostMessage): void {
     switch (message.t) {
+      case 'pull':
+      case 'cancel':
+      case 'body':
+        this.#streams.receive(message)
+        return
       case 'ping': {
         this.#channel.send({
           t: 'pong',
@@ -183,19 +190,31 @@ export class SandboxPlugin {
     return (fn as (...args: unknown[]) => unknown).apply(this.#provides, args)
   }
 
+  // Both bodies stream: the request's is pulled from the host as the plugin reads it, the answer's is offered to
+  // the host, which pulls it as its client reads.
   async #fetch(request: WireHttp): Promise<WireHttp> {
     const app = this.#registry.app
-    if (app === undefined) return { status: 404, headers: [], body: null }
-    const hasBody = request.body !== null && request.method !== 'GET' && request.method !== 'HEAD'
+    const upload = request.stream === undefined ? undefined : this.#streams.incoming(request.stream)
+    if (app === undefined) {
+      await upload?.cancel()
+      return { status: 404, headers: [] }
+    }
     const response = await app.fetch(
-      new Request(request.url as string, {
-        method: request.method as string,
-        headers: request.headers,
-        ...(hasBody ? { body: request.body } : {}),
-      }),
+      new Request(
+        request.url as string,
+        {
+          method: request.method as string,
+          headers: request.headers,
+          ...(upload === undefined ? {} : { body: upload, duplex: 'half' }),
+        } as RequestInit,
+      ),
     )
-    const body = response.body === null ? null : new Uint8Array(await response.arrayBuffer())
-    return { status: response.status, headers: [...response.headers], body }
+    const stream = response.body === null ? undefined : this.#streams.outgoing(response.body)
+    return {
+      status: response.status,
+      headers: [...response.headers],
+      ...(stream === undefined ? {} : { stream }),
+    }
   }
 
   #answer(id: number, work: Promise<unknown>): void {

@@ -1,4 +1,5 @@
 import type { Event, HealthResult } from '@switchyard/core'
+import { type BodyMessage, MAX_BODY_CHUNK } from './body-streams.js'
 import type { RemoteErrorData } from './remote-error.js'
 
 /** One step of a forwarded ctx call: a property read, or a call with serialisable arguments. */
@@ -10,13 +11,16 @@ export interface SandboxRoute {
   path: string
 }
 
-/** An HTTP request or answer as it crosses the boundary: the body whole, within the server's body limit. */
+/**
+ * An HTTP request or answer as it crosses the boundary: its body is `stream`, a body stream the other side reads
+ * chunk by chunk (see `BodyStreams`), or none.
+ */
 export interface WireHttp {
   status?: number
   method?: string
   url?: string
   headers: [string, string][]
-  body: Uint8Array | null
+  stream?: number
 }
 
 /** The answer to a request of either side. */
@@ -40,6 +44,7 @@ export type HostMessage =
   | { t: 'provide'; id: number; method: string; args: unknown[] }
   | { t: 'stop'; id: number }
   | { t: 'ping' }
+  | BodyMessage
   | ResultMessage
 
 /** The kinds of callback a plugin registers through its ctx; each becomes a host-side stub. */
@@ -54,6 +59,7 @@ export type SandboxMessage =
   | { t: 'metric'; name: string; method: string; args: unknown[] }
   | { t: 'log'; level: LogLevel; bindings: object; obj: object; msg?: string }
   | { t: 'pong'; heapUsed: number; rss: number }
+  | BodyMessage
 
 /** Log levels a sandbox may write at. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -130,9 +136,23 @@ export function checkSandboxMessage(message: unknown): string | undefined {
       return typeof message.heapUsed === 'number' && typeof message.rss === 'number'
         ? undefined
         : 'pong: expected heapUsed and rss numbers'
+    case 'pull':
+    case 'cancel':
+      return isId(message.stream) ? undefined : `${t}.stream: expected a non-negative integer`
+    case 'body':
+      return checkBody(message)
     default:
-      return `type: expected result, call, register, unregister, metric, log or pong, got ${JSON.stringify(t)?.slice(0, 40)}`
+      return `type: expected result, call, register, unregister, metric, log, pong, pull, cancel or body, got ${JSON.stringify(t)?.slice(0, 40)}`
   }
+}
+
+function checkBody(message: Record<string, unknown>): string | undefined {
+  if (!isId(message.stream)) return 'body.stream: expected a non-negative integer'
+  const { chunk, done, error } = message
+  if (chunk !== undefined && !(chunk instanceof Uint8Array && chunk.byteLength <= MAX_BODY_CHUNK))
+    return `body.chunk: expected at most ${MAX_BODY_CHUNK} bytes`
+  if (done !== undefined && done !== true) return 'body.done: expected true'
+  return error === undefined || isText(error) ? undefined : 'body.error: expected a string'
 }
 
 function isRemoteError(value: unknown): boolean {

@@ -27,6 +27,8 @@ export interface SupervisorOptions {
   receive(message: SandboxMessage, generation: number): void
   /** The plugin passed `max_restarts` within its window: stop it as failed. */
   failed(error: Error): void
+  /** A sandbox ended (or was ended): what was still in flight with it fails with `error`. */
+  ended?(error: Error): void
   metrics: IsolationMetrics
   logger: Logger
 }
@@ -125,6 +127,11 @@ export class SandboxSupervisor {
       { once: true },
     )
     return answer
+  }
+
+  /** Sends a message that needs no answer to the sandbox now running (dropped while none runs). */
+  post(message: HostMessage): void {
+    this.#channel?.send(message)
   }
 
   /** Answers a call of the sandbox of `generation`; dropped when that sandbox is gone. */
@@ -236,6 +243,7 @@ export class SandboxSupervisor {
     this.#info.lastExit = { reason, detail: error.message, at: new Date().toISOString() }
     metrics.exits.inc({ plugin, reason })
     this.#pending.rejectAll(error)
+    this.#options.ended?.(error)
     const state = this.#info.state
     if (state === 'stopped' || state === 'starting' || state === 'failed') return
     logger.error({ plugin, reason, err: error }, 'plugin sandbox ended; restarting')
@@ -299,7 +307,9 @@ export class SandboxSupervisor {
     this.#handle = undefined
     this.#generation += 1
     handle?.terminate()
-    this.#pending.rejectAll(this.#downError())
+    const error = this.#downError()
+    this.#pending.rejectAll(error)
+    this.#options.ended?.(error)
   }
 }
 
