@@ -113,6 +113,26 @@ describe('admin UI pages', () => {
     await expect(line.locator('td').nth(3).textContent()).resolves.toBe('yes')
   })
 
+  it('Events keeps a burst of 1,000 events in a virtualised list: a screenful of rows in the page', async () => {
+    await page.goto(`${server.url}/admin/events`)
+    await page.getByLabel('Type pattern').fill('burst.*')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.locator('p[aria-live]', { hasText: /^Live/ }).waitFor()
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => publish('burst.tick', { n: batch * 100 + i })))
+    }
+    await page.locator('p[aria-live]', { hasText: '1000 events matching' }).waitFor()
+    const rows = await page.locator('.stream-list > li').count()
+    expect(rows).toBeGreaterThan(5)
+    expect(rows).toBeLessThan(60)
+    await page.locator('.stream').evaluate('(list) => { list.scrollTop = list.scrollHeight }')
+    await page
+      .getByRole('button', { name: /burst\.tick/ })
+      .last()
+      .waitFor()
+    expect(await page.locator('.stream-list > li').count()).toBeLessThan(60)
+  })
+
   it("Events shows a failing handler's error with its code in the deliveries timeline", async () => {
     const id = await publish('payment.charge', { orderId: 'o-fail' })
     await page.goto(`${server.url}/admin/events`)
@@ -151,21 +171,38 @@ describe('admin UI pages', () => {
     expect(left.status).toBe(404)
   })
 
-  it('Marketplace searches the catalog, installs from the local index and uninstalls', async () => {
+  it('Marketplace searches the catalog, installs from the local index with progress, uninstalls, shows a failed install', async () => {
     await page.getByRole('link', { name: 'Marketplace' }).click()
     await page.getByRole('heading', { name: 'e2e-greeter' }).waitFor()
     await page.getByLabel('Search').fill('no such plugin')
     await page.getByText('No plugin matches').waitFor()
     await page.getByLabel('Search').fill('greeter')
     await screenshot(page, 'marketplace')
+    // Every text the button shows while the install runs: the server's progress steps.
+    await page.evaluate(`(() => {
+      window.seen = new Set()
+      new MutationObserver(() => document.querySelectorAll('button').forEach((b) => window.seen.add(b.textContent)))
+        .observe(document.body, { subtree: true, childList: true, characterData: true })
+    })()`)
     await page.getByRole('button', { name: 'Install e2e-greeter' }).click()
     await page.getByText('Installed: v1.0.0.').waitFor()
+    const shown = (await page.evaluate('[...window.seen]')) as string[]
+    expect(shown).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(resolve|download|verify|extract|load)/)]),
+    )
     const hello = await fetch(`${server.url}/plugins/e2e-greeter/hello`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     })
     expect(await hello.json()).toEqual({ hello: 'world' })
     await page.getByRole('button', { name: 'Uninstall e2e-greeter' }).click()
     await page.getByText('Not installed.').waitFor()
+
+    await page.getByLabel('Search').fill('broken')
+    await page.getByRole('button', { name: 'Install e2e-broken' }).click()
+    const refused = page.locator('li.card', { hasText: 'e2e-broken' }).getByRole('alert')
+    await expect(refused.textContent()).resolves.toMatch(
+      /^E_INTEGRITY: .*integrity mismatch.*nothing was installed/,
+    )
   })
 
   it('Catalog shows declared event types with their schema and publishers', async () => {

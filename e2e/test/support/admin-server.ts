@@ -95,7 +95,10 @@ export async function startAdminServer(label: string): Promise<AdminServer> {
   }
 }
 
-/** Packs the installable fixture as an npm tarball in `dir` and lists it in `dir/index.json` with its sha256. */
+/**
+ * Packs the installable fixture as an npm tarball in `dir` and lists it in `dir/index.json` with its sha256, and
+ * once more as `e2e-broken` with a wrong sha256.
+ */
 async function writeIndex(dir: string): Promise<void> {
   await cp(INSTALLABLE, join(dir, 'pack/package'), { recursive: true })
   await exec('tar', ['-czf', join(dir, 'e2e-greeter-1.0.0.tgz'), '-C', join(dir, 'pack'), 'package'])
@@ -109,5 +112,7 @@ async function writeIndex(dir: string): Promise<void> {
     download_url: 'e2e-greeter-1.0.0.tgz',
     checksum_sha256: checksum,
   }
-  await writeFile(join(dir, 'index.json'), JSON.stringify({ plugins: [entry] }))
+  // The same archive under another name with a wrong sha256: an install that fails with E_INTEGRITY.
+  const broken = { ...entry, name: 'e2e-broken', checksum_sha256: '0'.repeat(64) }
+  await writeFile(join(dir, 'index.json'), JSON.stringify({ plugins: [entry, broken] }))
 }

@@ -38,13 +38,18 @@ export async function api<T>(path: string, request: ApiRequest = {}): Promise<T>
   const text = await response.text()
   const body = text === '' ? undefined : parse(text)
   if (response.ok) return body as T
-  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error
   // The session expired or its token was revoked: back to the sign-in form.
   if (response.status === 401 && path !== '/api/v1/session') session.value = null
-  throw new ApiError(
-    response.status,
-    error?.code ?? `HTTP_${response.status}`,
-    error?.message ?? `${response.status} ${response.statusText}`,
+  throw failure(response.status, body, response.statusText)
+}
+
+/** The `ApiError` of an answer with this status and body (`{ error: { code, message } }` when the server sent one). */
+export function failure(status: number, body: unknown, statusText = ''): ApiError {
+  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error
+  return new ApiError(
+    status,
+    error?.code ?? `HTTP_${status}`,
+    error?.message ?? `${status} ${statusText}`.trim(),
   )
 }
 

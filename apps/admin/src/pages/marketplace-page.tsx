@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api } from '../api/api-client'
+import { type InstallProgress, installWithProgress } from '../api/install-with-progress'
 import { ActionButton } from '../components/action-button'
 import { AsyncView } from '../components/async-view'
 import { StatusBadge } from '../components/status-badge'
@@ -65,27 +66,21 @@ export function MarketplacePage() {
                   </p>
                   <div class="actions">
                     {p.installedVersion === null ? (
-                      <ActionButton
+                      <ProgressButton
                         label="Install"
                         name={`Install ${p.name}`}
-                        busyText="Downloading, verifying, starting…"
-                        run={() =>
-                          api('/api/v1/plugins/install', {
-                            method: 'POST',
-                            body: { name: p.name, version: p.version },
-                          })
-                        }
+                        path="/api/v1/plugins/install"
+                        body={{ name: p.name, version: p.version }}
                         done={changed}
                       />
                     ) : (
                       <>
                         {p.installedVersion !== p.version && (
-                          <ActionButton
+                          <ProgressButton
                             label={`Upgrade to v${p.version}`}
                             name={`Upgrade ${p.name}`}
-                            run={() =>
-                              api('/api/v1/plugins/upgrade', { method: 'POST', body: { name: p.name } })
-                            }
+                            path="/api/v1/plugins/upgrade"
+                            body={{ name: p.name }}
                             done={changed}
                           />
                         )}
@@ -107,5 +102,35 @@ export function MarketplacePage() {
         )}
       </AsyncView>
     </section>
+  )
+}
+
+/** What a progress event reads on the button: `download 40%`, `verify: sha512 matches`, `load…`. */
+function progressText(progress: InstallProgress | undefined): string {
+  if (progress === undefined) return 'Starting…'
+  const { step, detail, bytes, totalBytes } = progress
+  if (bytes !== undefined && totalBytes) return `${step} ${Math.round((bytes / totalBytes) * 100)}%`
+  return detail ? `${step}: ${detail}` : `${step}…`
+}
+
+/** An install or upgrade button that shows each step of the server's progress while it runs. */
+function ProgressButton(props: {
+  label: string
+  name: string
+  path: string
+  body: unknown
+  done: () => void
+}) {
+  const [progress, setProgress] = useState<InstallProgress>()
+  return (
+    <ActionButton
+      label={props.label}
+      name={props.name}
+      busyText={progressText(progress)}
+      run={() =>
+        installWithProgress(props.path, props.body, setProgress).finally(() => setProgress(undefined))
+      }
+      done={props.done}
+    />
   )
 }
