@@ -64,6 +64,8 @@ export class SqliteStore implements Store {
   readonly #plugins: PluginData
   readonly #audit: AuditTable
   readonly #retentionTimer: NodeJS.Timeout | undefined
+  /** A timer's retention run (and the batches it chains) is in progress. */
+  #retaining = false
   readonly #wal: WalSync | undefined
   readonly #startAttempts: (starts: readonly AttemptStart[]) => void
 
@@ -236,9 +238,28 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * A timer's retention run. A full batch of any kind means more is due: the next batch follows on the next turn
+   * of the event loop (behind the writes queued meanwhile), not an interval later, until a batch comes back short:
+   * otherwise retention deleted at most `batchSize` per interval and fell behind any faster ingest for good.
+   */
   #runRetention(): void {
-    this.prune().catch((error: unknown) => {
-      this.#options.logger?.warn({ err: error, path: this.path }, 'SQLite store retention run failed')
-    })
+    if (this.#retaining) return
+    this.#retaining = true
+    const { batchSize } = this.#options.retention
+    const run = (): void => {
+      this.prune().then(
+        ({ events, idempotencyRecords, kvEntries }) => {
+          const more = events === batchSize || idempotencyRecords === batchSize || kvEntries === batchSize
+          if (more && this.#db.open) setImmediate(run)
+          else this.#retaining = false
+        },
+        (error: unknown) => {
+          this.#retaining = false
+          this.#options.logger?.warn({ err: error, path: this.path }, 'SQLite store retention run failed')
+        },
+      )
+    }
+    run()
   }
 }

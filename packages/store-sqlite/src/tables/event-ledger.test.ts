@@ -41,6 +41,18 @@ describe('event retention', () => {
     await store.close()
   })
 
+  it("goes on with the timer's run batch after batch until retention caught up with the ingest", async () => {
+    // 200 finished events beyond the bound, 2 per batch: one batch per interval would need 100 s
+    const store = open({ maxEvents: 3, maxAgeMs: NO_AGE_LIMIT, batchSize: 2, intervalMs: 1000 })
+    const events = await accept(store, 203, true)
+    await vi.waitFor(async () => expect(await store.deliveries(events[199]!.id)).toEqual([]), {
+      timeout: 20_000,
+      interval: 100,
+    })
+    expect(await store.deliveries(events[200]!.id)).toHaveLength(1)
+    await store.close()
+  }, 30_000)
+
   it('deletes at most batchSize events per run', async () => {
     const store = open({ maxEvents: 0, maxAgeMs: NO_AGE_LIMIT, batchSize: 2 })
     await accept(store, 5, true)
