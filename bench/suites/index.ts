@@ -1,5 +1,6 @@
 import type { Suite } from '../lib/suite.js'
 import { coreSuite } from './core.js'
+import { flowSuite } from './flow.js'
 import { hostSuite } from './host.js'
 import { httpSuite } from './http.js'
 import { isolationSuite } from './isolation.js'
@@ -23,4 +24,5 @@ export const suites: Suite[] = [
   latencySuite,
   scalingSuite,
   telemetrySuite,
+  flowSuite,
 ]

@@ -24,6 +24,7 @@ export function switchyardCase(name: string, topology: Topology): BenchCase {
         bus.subscribe(topology.pattern ?? topology.type, work.newHandler(), {
           name: `handler_${k}`,
           idempotent: topology.idempotent,
+          ...topology.flow,
         })
       }
       await checkDelivery(bus, topology)

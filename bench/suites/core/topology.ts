@@ -1,3 +1,5 @@
+import type { FlowOptions } from '@switchyard/core'
+
 /**
  * The subscriptions of one core group, built the same way for Switchyard and every peer: `matching`
  * subscriptions reached by each published event, plus `others` that share its first segment and are never
@@ -13,6 +15,8 @@ export interface Topology {
   pattern?: string
   /** Each matching handler skips an idempotency key it already handled. */
   idempotent: boolean
+  /** Flow options of the matching Switchyard subscriptions (the flow suite; peers have none). */
+  flow?: FlowOptions
 }
 
 /** Type of the `k`-th non-matching subscription: same first segment as the published type, so indexes must look further. */

@@ -3,7 +3,7 @@ import type { Event } from '../event/event.js'
 import type { FlowState } from './flow-state.js'
 import { KeySlots } from './key-slots.js'
 import type { ResolvedFlow } from './resolve-flow.js'
-import { WindowCounter } from './window-counter.js'
+import { type Taken, WindowCounter } from './window-counter.js'
 
 /** How often a key whose slots another process holds is tried again (it cannot tell this process it released). */
 const SHARED_POLL_MS = 100
@@ -72,12 +72,18 @@ export class Admission {
   admit(event: Event): Promise<() => void> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed)
     const { throttle, keyedConcurrency, priority } = this.#flow
+    const throttleKey = throttle?.key?.read(event) ?? ''
+    const slotKey = keyedConcurrency?.key.read(event)
+    if (this.#waiting.length === 0 && !this.#pumping && !this.#shared) {
+      const release = this.#admitNow(throttleKey, slotKey, event.id)
+      if (release !== undefined) return Promise.resolve(release)
+    }
     return new Promise((admit, reject) => {
       const ticket: Ticket = {
         rank: priority === undefined ? 0 : (priority.values[priority.key.read(event)] ?? 0),
         seq: this.#seq++,
-        throttleKey: throttle?.key?.read(event) ?? '',
-        slotKey: keyedConcurrency?.key.read(event),
+        throttleKey,
+        slotKey,
         holder: event.id,
         settled: false,
         admit,
@@ -86,6 +92,28 @@ export class Admission {
       this.#insert(ticket)
       this.#pump()
     })
+  }
+
+  /**
+   * With nothing queued and the state in this process, takes the slot, key slot and throttle start at once
+   * (synchronously) when all are free: what a delivery that waits for nothing pays. Undefined: queue it.
+   */
+  #admitNow(throttleKey: string, slotKey: string | undefined, holder: string): (() => void) | undefined {
+    if (!this.#entry.tryAcquire()) return undefined
+    let holdsSlot = false
+    if (this.#slots !== undefined && slotKey !== undefined) {
+      holdsSlot = this.#slots.acquire(slotKey, holder, this.#leaseMs()) as boolean
+      if (!holdsSlot) {
+        this.#entry.release()
+        return undefined
+      }
+    }
+    if (this.#throttle !== undefined && (this.#throttle.take(throttleKey, 1) as Taken).granted === 0) {
+      this.#entry.release()
+      if (holdsSlot) this.#slots!.release(slotKey!, holder)
+      return undefined
+    }
+    return this.#release(slotKey, holder, holdsSlot)
   }
 
   #insert(ticket: Ticket): void {
@@ -98,6 +126,7 @@ export class Admission {
 
   /** Starts what can start now; one pass at a time, another right after when something changed meanwhile. */
   #pump(): void {
+    if (this.#waiting.length === 0) return
     if (this.#pumping) {
       this.#again = true
       return
@@ -151,7 +180,7 @@ export class Admission {
         if (ticket.settled) continue
         admitted = true
         ticket.settled = true
-        ticket.admit(this.#release(ticket, holdsSlot))
+        ticket.admit(this.#release(ticket.slotKey, ticket.holder, holdsSlot))
       } catch (error) {
         // The shared state failed: the delivery fails as a store failure would, the others go on.
         ticket.settled = true
@@ -187,14 +216,14 @@ export class Admission {
     return undefined
   }
 
-  #release(ticket: Ticket, holdsSlot: boolean): () => void {
+  #release(slotKey: string | undefined, holder: string, holdsSlot: boolean): () => void {
     let done = false
     return () => {
       if (done) return
       done = true
       this.#entry.release()
       if (!holdsSlot) return this.#pump()
-      const released = this.#slots!.release(ticket.slotKey!, ticket.holder)
+      const released = this.#slots!.release(slotKey!, holder)
       if (released instanceof Promise)
         void released.then(
           () => this.#pump(),

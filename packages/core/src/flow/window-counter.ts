@@ -1,5 +1,11 @@
 import type { FlowState } from './flow-state.js'
 
+/** What `WindowCounter.take` granted, and when the next window opens (epoch ms). */
+export interface Taken {
+  granted: number
+  windowEnd: number
+}
+
 /** The starts counted in one fixed window of a handler and key: `w` is `floor(now / periodMs)`. */
 interface WindowRecord {
   w: number
@@ -30,15 +36,21 @@ export class WindowCounter {
     this.#periodMs = periodMs
   }
 
-  /** Takes up to `want` starts for `key` now; `windowEnd` is when the next window opens (epoch ms). */
-  async take(key: string, want: number): Promise<{ granted: number; windowEnd: number }> {
+  /**
+   * Takes up to `want` starts for `key` now; `windowEnd` is when the next window opens (epoch ms). Synchronous
+   * on a synchronous state.
+   */
+  take(key: string, want: number): Taken | Promise<Taken> {
     const w = Math.floor(Date.now() / this.#periodMs)
+    const windowEnd = (w + 1) * this.#periodMs
     const limit = this.#limit
-    const granted = await this.#state.update<WindowRecord, number>(`${this.#prefix}/${key}`, (current) => {
+    const granted = this.#state.update<WindowRecord, number>(`${this.#prefix}/${key}`, (current) => {
       const used = current?.w === w ? current.n : 0
       const grant = Math.min(want, limit - used)
       return grant <= 0 ? { result: 0 } : { next: { w, n: used + grant }, result: grant }
     })
-    return { granted, windowEnd: (w + 1) * this.#periodMs }
+    return granted instanceof Promise
+      ? granted.then((n) => ({ granted: n, windowEnd }))
+      : { granted, windowEnd }
   }
 }
