@@ -68,6 +68,16 @@ describe.each<Mode>(['worker', 'process'])('isolated plugin modules: %s', { time
     )
     await host.reload('marks')
     expect(host.plugin('marks')).toMatchObject({ state: 'started', reloads: 1 })
+    // Disabled, enabled again (a new sandbox parses its config and runs it), then removed: as in-process.
+    await host.disable('marks')
+    expect(host.plugin('marks')).toMatchObject({ state: 'disabled', isolation: { state: 'stopped' } })
+    await host.enable('marks')
+    expect(host.plugin('marks')).toMatchObject({ state: 'started', isolation: { mode, state: 'running' } })
+    expect((await host.bus.publish(createEvent('marks.ping', { n: 2 }))).outcomes[0]?.status).toBe(
+      'succeeded',
+    )
+    await host.removePlugin('marks')
+    expect(host.status().map((plugin) => plugin.name)).not.toContain('marks')
     expect(marked()).toBeUndefined()
   })
 

@@ -313,6 +313,9 @@ export class PluginHost {
       for (const { record, config } of changes)
         this.#secretStrings.add(secretStrings(record.descriptor?.config, config))
       for (const { record, config } of changes) await this.#control.applyConfig(record, config, previous)
+      // A sandbox that parsed the config of a plugin left stopped (disabled, failed) has no start to serve.
+      for (const record of this.#plugins.list())
+        if (record.state !== 'started') SandboxedPlugin.of(record.descriptor)?.release()
       this.#warnRoutes()
       return next.config
     })
