@@ -145,6 +145,26 @@ describe('admin UI pages', () => {
     )
   })
 
+  it('Events finds past events by type and id in what the audit log kept, and opens one with its payload', async () => {
+    const id = await publish('order.status_changed', { orderId: 'o-past', status: 'delivered' })
+    await page.goto(`${server.url}/admin/events`)
+    await page.getByLabel('Type or pattern').fill('order.*')
+    await page.getByLabel('Id contains').fill(id)
+    await waitUntil(
+      async () => {
+        await page.getByRole('button', { name: 'Search' }).click()
+        return (await page.getByRole('link', { name: 'order.status_changed' }).count()) === 1
+      },
+      { what: 'the audit log to record the event' },
+    )
+    await page.getByRole('link', { name: 'order.status_changed' }).click()
+    await expect(page.locator('pre').first().textContent()).resolves.toContain('o-past')
+    await page
+      .locator('.timeline li', { hasText: 'order_notification_handler' })
+      .getByText('succeeded')
+      .waitFor()
+  })
+
   it('Dead letters lists each with its error; replay succeeds and delete removes one', async () => {
     const replayable = await deadLetterOf(
       await publish('payment.charge', { orderId: 'o-replay', failTimes: 2 }),

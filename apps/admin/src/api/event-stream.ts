@@ -66,7 +66,16 @@ export function setPaused(paused: boolean): void {
   if (!paused) schedule()
 }
 
-/** An event received by the stream in this browser, if it still holds it. */
+/** The event a search found and opened last, shown by the detail page like a streamed one. */
+let remembered: SwitchyardEvent | undefined
+
+/** Keeps an event found by a search of past events for its detail page. */
+export function rememberEvent(event: SwitchyardEvent): void {
+  remembered = event
+}
+
+/** An event received by the stream in this browser (or opened from a search), if it still holds it. */
 export function streamedEvent(id: string): SwitchyardEvent | undefined {
+  if (remembered?.id === id) return remembered
   return streamedEvents.value.find((event) => event.id === id)
 }

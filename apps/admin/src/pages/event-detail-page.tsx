@@ -52,8 +52,8 @@ export function EventDetailPage() {
             </>
           ) : (
             <p class="empty">
-              This browser did not receive the event from the live stream, so its payload is not shown; its
-              deliveries come from the store.
+              This browser did not receive the event from the live stream, so its payload is not shown (find
+              it under Past events on the Events page); its deliveries come from the store.
             </p>
           )}
         </div>

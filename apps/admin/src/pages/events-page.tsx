@@ -12,6 +12,7 @@ import type { SwitchyardEvent } from '../api/types'
 import { formatTime } from '../components/format'
 import { VirtualList } from '../components/virtual-list'
 import { ExplainForm } from './explain-form'
+import { PastEvents } from './past-events'
 
 const ROW_HEIGHT = 36
 
@@ -77,6 +78,7 @@ export function EventsPage() {
           )}
         />
       )}
+      <PastEvents open={(id) => route(`/admin/events/${id}`)} />
       <ExplainForm />
     </section>
   )
