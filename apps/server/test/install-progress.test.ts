@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { runCli } from './support/run-cli.js'
 import { useTarballMarketplace } from './support/served-tarball.js'
-import { TOKENS } from './support/test-server.js'
+import { TOKENS, waitFor } from './support/test-server.js'
 
 const INSTALLABLE = fileURLToPath(new URL('fixtures/installable', import.meta.url))
 const NAME = 'switchyard-plugin-installable'
@@ -69,6 +69,14 @@ describe('install progress', () => {
       event: 'error',
       data: { status: 422, error: { code: 'E_INTEGRITY', message: expect.stringContaining('sha256') } },
     })
+    // The audit trail has each streamed install's outcome (the first test's 201, this one's 422), not the stream's 200.
+    const installs = await waitFor(async () => {
+      const res = await market.t.request('/api/v1/audit?action=POST /api/v1/plugins/install')
+      const { records } = (await res.json()) as { records: { status: number; target: string }[] }
+      return records.length === 2 ? records : undefined
+    })
+    expect(installs.map((record) => record.status)).toEqual([201, 422])
+    expect(installs[1]?.target).toBe(market.tarball.url)
   })
 
   it('answers with plain JSON when the client does not ask for a stream', async () => {

@@ -51,10 +51,19 @@ export function auditTrail(options: AuditTrailOptions): MiddlewareHandler<Server
       requestId: c.get('requestId'),
       source: c.env?.incoming?.socket?.remoteAddress ?? 'unknown',
     }
-    try {
-      await store.addAuditRecord(record)
-    } catch (error) {
-      logger.error({ err: error, audit: record }, 'could not write the audit record of a management request')
+    const write = async (status: number) => {
+      try {
+        await store.addAuditRecord({ ...record, status })
+      } catch (error) {
+        logger.error(
+          { err: error, audit: record },
+          'could not write the audit record of a management request',
+        )
+      }
     }
+    // A streamed answer is recorded when its outcome is known, without holding the stream back.
+    const outcome = c.get('auditStatus')
+    if (outcome === undefined) await write(record.status)
+    else void outcome.then(write)
   }
 }

@@ -20,6 +20,11 @@ export interface ServerEnv {
     auditAction?: string
     /** The plugin, package, dead letter or event the request names, for the audit trail. */
     auditTarget?: string
+    /**
+     * For an answer streamed before its outcome is known (an install's progress): the status the JSON answer would
+     * have had, once known. The audit trail records that rather than the stream's 200.
+     */
+    auditStatus?: Promise<number>
     /** Who an `auth.authenticate` contribution said made the request, for the audit trail. */
     pluginPrincipal?: PluginPrincipal
     /** Who an admin UI session cookie stands for, once the request was authorized by one. */

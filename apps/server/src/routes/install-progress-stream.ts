@@ -19,7 +19,7 @@ export interface InstallOutcome {
  * Answers an install or upgrade as Server-Sent Events: an `event: progress` message per step (`InstallProgress`
  * as JSON), then `event: result` with `{ status, body }` (the JSON answer's status and body) or `event: error` with
  * `{ status, error: { code, message } }`. The work runs to its end even when the client goes away: an install is
- * never left half done.
+ * never left half done. The audit trail records the outcome's status (`auditStatus`), not the stream's 200.
  *
  * @example
  * ```ts
@@ -32,6 +32,8 @@ export function installProgressStream(
   work: (onProgress: ProgressListener) => Promise<unknown>,
   status: number,
 ): Response {
+  let settle: (status: number) => void = () => {}
+  c.set('auditStatus', new Promise<number>((resolve) => (settle = resolve)))
   return streamSSE(c, async (stream) => {
     // Writes are chained so messages keep their order; a client gone away only stops the messages.
     let sent = Promise.resolve()
@@ -42,9 +44,11 @@ export function installProgressStream(
     const onProgress = (progress: InstallProgress) => void send('progress', progress)
     try {
       const body = await work(onProgress)
+      settle(status)
       await send('result', { status, body } satisfies InstallOutcome)
     } catch (error) {
       const answer = errorAnswer(error, logger, c.get('requestId'))
+      settle(answer.status)
       await send('error', { status: answer.status, ...answer.body })
     }
   })
