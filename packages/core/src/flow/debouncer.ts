@@ -47,12 +47,13 @@ export class Debouncer {
     const key = `${this.#prefix}/${this.#key(event)}`
     const id = event.id
     const now = Date.now()
-    const replaced = await this.#state.update<BurstRecord, string | undefined>(key, (current) => ({
+    const burst = await this.#state.update<BurstRecord, BurstRecord | undefined>(key, (current) => ({
       next: { l: id, f: current?.f ?? now, t: now },
-      result: current?.l,
+      result: current,
     }))
-    if (replaced !== undefined && replaced !== id) this.#waiting.get(replaced)?.abort()
-    let due = Math.min(now + this.#periodMs, now + this.#maxWaitMs)
+    if (burst !== undefined && burst.l !== id) this.#waiting.get(burst.l)?.abort()
+    // A burst that began earlier is due no later than maxWaitMs after its first event, whoever is latest then.
+    let due = Math.min(now + this.#periodMs, (burst?.f ?? now) + this.#maxWaitMs)
     const wake = new AbortController()
     this.#waiting.set(id, wake)
     try {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { EventBus } from '../bus/event-bus.js'
 import { createEvent } from '../event/create-event.js'
 import { runFlowContract } from '../testing/flow.contract.js'
+import { delay } from '../testing/wait-for.js'
 
 runFlowContract('one process (in-process transport, memory store)', async () => [new EventBus()])
 
@@ -26,6 +27,28 @@ describe('flow control on publish', () => {
     const edits = await Promise.all([10, 11, 12].map((n) => bus.publish(createEvent('doc.edited', { n }))))
     expect(edits.map((report) => report.outcomes[0]!.status)).toEqual(['debounced', 'debounced', 'succeeded'])
     expect(ran.filter((n) => n >= 10)).toEqual([12])
+    await bus.close()
+  })
+})
+
+describe('debounce maxWaitMs', () => {
+  it('runs a burst that never pauses at least every maxWaitMs, with its latest event each time', async () => {
+    const bus = new EventBus()
+    const ran: number[] = []
+    bus.subscribe('doc.edited', (event) => void ran.push((event.data as { n: number }).n), {
+      name: 'autosave',
+      debounce: { periodMs: 400, maxWaitMs: 800 },
+    })
+    const reports: Promise<unknown>[] = []
+    // 2.4 s of edits 100 ms apart: never the 400 ms pause that ends a burst before its last edit.
+    for (let n = 0; n < 24; n++) {
+      reports.push(bus.publish(createEvent('doc.edited', { n })))
+      await delay(100)
+    }
+    await Promise.all(reports)
+    expect(ran.length).toBeGreaterThanOrEqual(2)
+    expect(ran.at(-1)).toBe(23)
+    expect([...ran].sort((a, b) => a - b)).toEqual(ran)
     await bus.close()
   })
 })
