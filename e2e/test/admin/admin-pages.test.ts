@@ -102,6 +102,10 @@ describe('admin UI pages', () => {
       .getByText('succeeded')
       .waitFor()
     await expect(page.locator('pre').first().textContent()).resolves.toContain('o-live')
+    const unrouted = page.locator('.timeline li', { hasText: 'order_fallback_handler' })
+    await expect(unrouted.textContent()).resolves.toMatch(
+      /unrouted.*route table of this event type did not select/,
+    )
     await screenshot(page, 'event-detail')
 
     await page.getByRole('link', { name: '← Events' }).click()
@@ -159,10 +163,7 @@ describe('admin UI pages', () => {
     )
     await page.getByRole('link', { name: 'order.status_changed' }).click()
     await expect(page.locator('pre').first().textContent()).resolves.toContain('o-past')
-    await page
-      .locator('.timeline li', { hasText: 'order_notification_handler' })
-      .getByText('succeeded')
-      .waitFor()
+    await page.locator('.timeline li', { hasText: 'order_fallback_handler' }).getByText('succeeded').waitFor()
   })
 
   it('Dead letters lists each with its error; replay succeeds and delete removes one', async () => {

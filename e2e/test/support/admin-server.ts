@@ -50,6 +50,13 @@ export function adminServerConfig(): Record<string, unknown> {
         config: { secret: 'an-e2e-secret-of-at-least-32-characters', audience: 'switchyard' },
       },
     },
+    // A shipped order reaches the notification handler only: the fallback handler's outcome is `unrouted`.
+    routes: {
+      'order.status_changed': {
+        key: 'data.status',
+        cases: { shipped: ['order_notification_handler'], '*': ['order_fallback_handler'] },
+      },
+    },
     storage: { driver: 'sqlite', path: 'data/switchyard.db' },
     marketplace: { enabled: true, indexes: ['index.json'], install_dir: '.switchyard/plugins' },
     delivery: {

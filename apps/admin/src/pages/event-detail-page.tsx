@@ -8,6 +8,12 @@ import { JsonBlock } from '../components/json-block'
 import { StatusBadge } from '../components/status-badge'
 import { useResource } from '../hooks/use-resource'
 
+/** Why a handler did not run, for ledger rows that carry no error saying it. */
+const NOT_RUN: Record<string, string> = {
+  skipped_duplicate: "Not run: this handler already succeeded for the event's idempotencyKey.",
+  unrouted: 'Not run: the route table of this event type did not select this handler.',
+}
+
 /** One event: its payload and metadata (when the stream brought it), and the deliveries timeline per handler. */
 export function EventDetailPage() {
   const { params } = useRoute()
@@ -72,6 +78,7 @@ function Timeline(props: { deliveries: DeliveryRecord[] }) {
             {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}, {formatMs(d.durationMs)}, at{' '}
             {formatTime(d.updatedAt)}
           </div>
+          {!d.error && NOT_RUN[d.status] && <div class="muted small-text">{NOT_RUN[d.status]}</div>}
           {d.error && (
             <div class="delivery-error">
               <code>{d.error.code}</code> {d.error.message}
