@@ -12,10 +12,13 @@ import { BENCH_TOKEN, INGEST_BODY, startTarget, stopTarget } from '../http.js'
 import type { BenchTarget } from '../nats/nats-cases.js'
 import type { OpenLoopTarget } from './open-loop.js'
 
-/** A row of the latency groups: how to build its target (not timed). */
+/**
+ * A row of the latency groups: how to build its target (not timed). Each offered rate gets a new one (`run`
+ * numbers them), so a backlog one rate left behind does not count against the next.
+ */
 export interface LatencyCase {
   name: string
-  setup(): Promise<OpenLoopTarget>
+  setup(run: number): Promise<OpenLoopTarget>
 }
 
 /** Completions waiting for their event's handler, by event id. */
@@ -98,7 +101,7 @@ export function natsBusCase(
 ): LatencyCase {
   return {
     name,
-    async setup() {
+    async setup(run) {
       const transport = await connectNatsTransport({
         servers: NATS_URL,
         stream: target.stream,
@@ -116,7 +119,8 @@ export function natsBusCase(
               }),
       })
       const pending = new Pending()
-      bus.subscribe(`bench.${tag}`, (event) => pending.handled(event.id), { name: `latency_${tag}` })
+      // a new durable consumer per run: it starts with the events published after it
+      bus.subscribe(`bench.${tag}`, (event) => pending.handled(event.id), { name: `latency_${tag}_${run}` })
       return busTarget(bus, `bench.${tag}`, pending, () => bus.close())
     },
   }
@@ -129,17 +133,17 @@ export function natsBusCase(
 export function rawNatsCase(name: string, target: BenchTarget): LatencyCase {
   return {
     name,
-    async setup() {
+    async setup(run) {
       const nc = await connect({ servers: NATS_URL })
       const js = jetstream(nc)
       const subject = `${target.subjectPrefix}.bench.latency_raw`
       await (await jetstreamManager(nc)).consumers.add(target.stream, {
-        durable_name: 'latency_raw',
+        durable_name: `latency_raw_${run}`,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.New,
         filter_subject: subject,
       })
-      const messages = await (await js.consumers.get(target.stream, 'latency_raw')).consume()
+      const messages = await (await js.consumers.get(target.stream, `latency_raw_${run}`)).consume()
       const pending = new Pending()
       const reading = (async () => {
         for await (const m of messages) {
