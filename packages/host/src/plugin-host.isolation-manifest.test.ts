@@ -123,3 +123,24 @@ describe.each<Mode>(['worker', 'process'])('isolated plugin modules: %s', { time
     expect((await host.bus.publish(createEvent('calm.ping', {}))).outcomes[0]?.status).toBe('succeeded')
   })
 })
+
+describe('plugins whose package.json declares their name', { timeout: 60_000 }, () => {
+  it('isolates by the declared name, and fails a module that names itself otherwise', async () => {
+    const host = new PluginHost({
+      cwd: sandbox.cwd(),
+      appPackageJson: false,
+      startTimeoutMs: 60_000,
+      config: {
+        plugin_directories: [join(TOP_LEVEL, '../declared')],
+        storage: { driver: 'memory' },
+        plugins: { named: { isolation: 'worker' }, misnamed: { isolation: 'worker' } },
+      },
+    })
+    hosts.push(host)
+    await host.start()
+    expect(host.plugin('named')).toMatchObject({ state: 'started', isolation: { mode: 'worker' } })
+    expect(marked()).toBeUndefined()
+    const misnamed = host.status().find((plugin) => plugin.state === 'failed')
+    expect(misnamed?.reason).toContain('declares eventPlugin.name "misnamed"')
+  })
+})

@@ -13,6 +13,11 @@ export interface PluginCandidate {
   source: PluginSourceKind
   /** The module of an inline plugin, already in memory: it is read instead of importing `entry`. */
   module?: Readonly<Record<string, unknown>>
+  /**
+   * The plugin's name as its package.json declares it (`eventPlugin.name`): known before anything of it runs, so
+   * the host can tell how it is isolated without reading its manifest in a sandbox first. Its module must agree.
+   */
+  declaredName?: string
   /** The package's name and version, when it is a package. */
   packageName?: string
   packageVersion?: string

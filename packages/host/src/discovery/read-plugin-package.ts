@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import { describeIssue } from '@switchyard/plugin-sdk'
+import { describeIssue, PLUGIN_NAME } from '@switchyard/plugin-sdk'
 import * as v from 'valibot'
 import { hostRangeProblem } from './host-range.js'
 import type { PluginCandidate, PluginSourceKind } from './plugin-candidate.js'
@@ -13,7 +13,11 @@ const manifestSchema = v.object({
     v.union(
       [
         v.pipe(v.string(), v.minLength(1)),
-        v.object({ entry: v.pipe(v.string(), v.minLength(1)), host: v.optional(v.string()) }),
+        v.object({
+          entry: v.pipe(v.string(), v.minLength(1)),
+          host: v.optional(v.string()),
+          name: v.optional(v.pipe(v.string(), v.regex(PLUGIN_NAME, 'a kebab-case plugin name'))),
+        }),
       ],
       'a string or { entry: string }',
     ),
@@ -22,7 +26,8 @@ const manifestSchema = v.object({
 
 /**
  * Reads `dir/package.json` and returns the plugin it declares with `eventPlugin` (a string is the entry,
- * an object has `entry` and may have `host`, the Switchyard versions it runs on), or undefined when the folder
+ * an object has `entry` and may have `host`, the Switchyard versions it runs on, and `name`, the plugin's name
+ * known without importing it), or undefined when the folder
  * is not a plugin package. A declared plugin with a malformed manifest, a `host` range excluding this version or
  * a missing entry file comes back with `problem` set.
  *
@@ -65,6 +70,9 @@ export async function readPluginPackage(
     source,
     packageName,
     ...(version === undefined ? {} : { packageVersion: version }),
+    ...(typeof eventPlugin === 'object' && eventPlugin.name !== undefined
+      ? { declaredName: eventPlugin.name }
+      : {}),
     ...(authorName === undefined && license === undefined
       ? {}
       : { packageMeta: { ...(authorName ? { author: authorName } : {}), ...(license ? { license } : {}) } }),

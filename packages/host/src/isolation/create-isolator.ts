@@ -89,6 +89,12 @@ export function createIsolator(options: IsolatorOptions): Isolator {
   return {
     probe(candidate, { installed } = {}) {
       if (candidate.module !== undefined || candidate.problem !== undefined) return undefined
+      // A name declared in package.json tells the mode at once: no guess, no sandbox for an in-process plugin.
+      const declared = candidate.declaredName
+      if (declared !== undefined) {
+        const settings = settingsOf(declared, candidate, installed)
+        return settings.mode === 'none' ? undefined : engineFor(declared, candidate, settings, '.manifest')
+      }
       const config = options.config()
       const unnamed = settingsOf(provisionalName(candidate), candidate, installed)
       // Without the name, any plugin entry could be this one: the strictest mode configured for any name.

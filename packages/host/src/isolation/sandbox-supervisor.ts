@@ -44,6 +44,12 @@ export interface SandboxInfo {
 }
 
 const MAX_BACKOFF_MS = 5000
+/**
+ * How long a sandbox just launched may take to answer at all: a new thread or process loads Node and the host's
+ * sandbox code first, which on a loaded machine takes seconds that are not the plugin's fault. Once it has answered
+ * anything, `unresponsive_ms` applies (a plugin spinning at import included).
+ */
+const FIRST_ANSWER_MS = 15_000
 
 /**
  * Keeps one plugin's sandbox alive: launches it, checks every message it sends, answers heartbeats, and
@@ -73,6 +79,8 @@ export class SandboxSupervisor {
   #exits: number[] = []
   /** When the ping not answered yet was sent. */
   #pingedAt: number | undefined
+  /** Whether the sandbox now running has sent anything yet. */
+  #answered = false
   #killedFor: Error | undefined
   #failure: Error | undefined
   #heartbeat: NodeJS.Timeout | undefined
@@ -166,6 +174,7 @@ export class SandboxSupervisor {
     )
     this.#killedFor = undefined
     this.#pingedAt = undefined
+    this.#answered = false
     Object.assign(this.#info, { pid: handle.pid, threadId: handle.threadId, memory: undefined })
     handle.onMessage((batch) => this.#receive(batch, generation))
     const interval = Math.max(20, Math.min(1000, settings.unresponsiveMs / 4))
@@ -197,13 +206,17 @@ export class SandboxSupervisor {
       if (this.#pingedAt === undefined) {
         this.#pingedAt = now
         this.#channel?.send({ t: 'ping' })
-      } else if (now - this.#pingedAt > unresponsiveMs)
+      } else if (
+        now - this.#pingedAt >
+        (this.#answered ? unresponsiveMs : Math.max(unresponsiveMs, FIRST_ANSWER_MS))
+      )
         this.#kill(new PluginUnresponsiveError(this.#options.plugin, mode, unresponsiveMs))
     })
   }
 
   #receive(batch: unknown, generation: number): void {
     if (generation !== this.#generation) return
+    this.#answered = true
     if (!Array.isArray(batch)) {
       this.violation('expected a batch (an array of messages)')
       return

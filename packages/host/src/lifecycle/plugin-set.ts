@@ -116,10 +116,9 @@ export class PluginSet {
     candidate: PluginCandidate,
     options: { fresh?: boolean; installed?: boolean; limit?: <T>(work: () => Promise<T>) => Promise<T> } = {},
   ): Promise<PluginDescriptor> {
-    const { isolator, logger } = this.#options
+    const { isolator } = this.#options
     const probe = isolator?.probe(candidate, options)
-    if (isolator === undefined || probe === undefined)
-      return importPlugin(candidate, { fresh: options.fresh ?? false, logger })
+    if (isolator === undefined || probe === undefined) return this.#import(candidate, options)
     let manifest: unknown
     try {
       manifest = await (options.limit ?? ((work) => work()))(() => probe.load())
@@ -129,12 +128,19 @@ export class PluginSet {
     } finally {
       await probe.stop().catch(() => undefined)
     }
-    const descriptor = fromManifest(manifest, candidate.entry)
+    const descriptor = declared(candidate, fromManifest(manifest, candidate.entry))
     const { name } = descriptor
-    if (isolator.modeOf(name, candidate, options) === 'none')
-      return importPlugin(candidate, { fresh: options.fresh ?? false, logger })
+    if (isolator.modeOf(name, candidate, options) === 'none') return this.#import(candidate, options)
     SandboxedPlugin.attach(descriptor, new SandboxedPlugin(() => isolator.make(name, candidate)))
     return descriptor
+  }
+
+  async #import(candidate: PluginCandidate, options: { fresh?: boolean }): Promise<PluginDescriptor> {
+    const imported = await importPlugin(candidate, {
+      fresh: options.fresh ?? false,
+      logger: this.#options.logger,
+    })
+    return declared(candidate, imported)
   }
 
   /**
@@ -319,4 +325,13 @@ export class PluginSet {
     Object.assign(record, { state: 'disabled', reason })
     return false
   }
+}
+
+// A plugin whose package.json declares its name (`eventPlugin.name`) must be named so by its module.
+function declared(candidate: PluginCandidate, descriptor: PluginDescriptor): PluginDescriptor {
+  const name = candidate.declaredName
+  if (name === undefined || descriptor.name === name) return descriptor
+  throw new PluginLoadError(
+    `${candidate.entry} names itself "${descriptor.name}", but its package.json declares eventPlugin.name "${name}"`,
+  )
 }
