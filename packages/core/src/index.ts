@@ -13,6 +13,11 @@ export type {
 } from './bus/bus-types.js'
 export { EventBus } from './bus/event-bus.js'
 export type {
+  HandlerReplayOptions,
+  HandlerReplayProgress,
+  HandlerReplaySummary,
+} from './bus/handler-replay.js'
+export type {
   PluginDatabases,
   SqlDatabase,
   SqlExecutor,
@@ -128,6 +133,7 @@ export { LeaderLoop, type LeaderLoopOptions } from './schedule/leader-loop.js'
 export { matchesAuditQuery, pageAuditRecords } from './store/audit-query.js'
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js'
 export { mergeTraces } from './store/merge-traces.js'
+export { pageEvents } from './store/page-events.js'
 export { pendingRecord } from './store/pending-record.js'
 export type {
   AttemptStart,
@@ -136,6 +142,7 @@ export type {
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
+  EventQuery,
   KvEntry,
   KvListOptions,
   PluginState,

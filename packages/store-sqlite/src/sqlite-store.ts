@@ -1,16 +1,18 @@
-import type {
-  AttemptStart,
-  AuditQuery,
-  AuditRecord,
-  DeadLetter,
-  DeadLetterQuery,
-  DeliveryRecord,
-  Event,
-  KvEntry,
-  KvListOptions,
-  PluginState,
-  Store,
-  UnfinishedEvent,
+import {
+  type AttemptStart,
+  type AuditQuery,
+  type AuditRecord,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type DeliveryRecord,
+  type Event,
+  type EventQuery,
+  type KvEntry,
+  type KvListOptions,
+  type PluginState,
+  pageEvents,
+  type Store,
+  type UnfinishedEvent,
 } from '@switchyard/core'
 import type { Database } from 'better-sqlite3'
 import { StoreClosedError } from './errors.js'
@@ -118,6 +120,14 @@ export class SqliteStore implements Store {
 
   unfinishedEvents(): Promise<UnfinishedEvent[]> {
     return this.#read(() => this.#ledger.unfinished())
+  }
+
+  /** See `Store.listEvents`: read in acceptance order from the `events` table. */
+  listEvents(query: EventQuery): Promise<Event[]> {
+    return this.#read(() => {
+      const { after, ...window } = query
+      return pageEvents(this.#ledger.accepted(Date.parse(query.since), after), window)
+    })
   }
 
   isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {

@@ -1,18 +1,20 @@
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
-import type {
-  AttemptStart,
-  AuditQuery,
-  AuditRecord,
-  DeadLetter,
-  DeadLetterQuery,
-  DeliveryRecord,
-  Event,
-  KvEntry,
-  KvListOptions,
-  PluginState,
-  Store,
-  UnfinishedEvent,
+import {
+  type AttemptStart,
+  type AuditQuery,
+  type AuditRecord,
+  type DeadLetter,
+  type DeadLetterQuery,
+  type DeliveryRecord,
+  type Event,
+  type EventQuery,
+  type KvEntry,
+  type KvListOptions,
+  type PluginState,
+  pageEvents,
+  type Store,
+  type UnfinishedEvent,
 } from '@switchyard/core'
 import { jetstreamManagerOf, openConnection } from './connection/open-connection.js'
 import { TransportClosedError } from './errors.js'
@@ -103,6 +105,12 @@ export class NatsStore implements Store {
   recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
     this.#open()
     return this.#ledger.start(starts)
+  }
+
+  /** See `Store.listEvents`: the ledger's events, by `time` then id. */
+  async listEvents(query: EventQuery): Promise<Event[]> {
+    this.#open()
+    return pageEvents(await this.#ledger.events(), query)
   }
 
   deliveries(eventId: string): Promise<DeliveryRecord[]> {

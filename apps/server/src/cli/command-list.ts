@@ -8,6 +8,7 @@ import { dlqCommand } from './dlq-command.js'
 import { emitCommand } from './emit-command.js'
 import { eventsCommand } from './events-command.js'
 import { explainCommand } from './explain-command.js'
+import { handlersCommand } from './handlers-command.js'
 import { keysCommand } from './keys-command.js'
 import { pluginsCommand } from './plugins-command.js'
 import { schedulesCommand } from './schedules-command.js'
@@ -27,6 +28,7 @@ export const commands: readonly CliCommand[] = [
   eventsCommand,
   pluginsCommand,
   dlqCommand,
+  handlersCommand,
   schedulesCommand,
   configCommand,
   tokenCommand,

@@ -1,8 +1,8 @@
 import type { InstallProgress } from '@switchyard/marketplace'
-import { ApiRequestError } from '../errors.js'
 import type { ApiClient } from './api-client.js'
 import type { CliIo } from './cli-io.js'
 import { InstallProgressPrinter } from './install-progress-printer.js'
+import { postWithProgress } from './post-with-progress.js'
 
 /**
  * POSTs an install or upgrade asking for its progress as Server-Sent Events, prints each step on stderr as it
@@ -14,25 +14,18 @@ import { InstallProgressPrinter } from './install-progress-printer.js'
  * const installed = await installWithProgress(client, io, '/api/v1/plugins/install', { name: 'audit-log' })
  * ```
  */
-export async function installWithProgress(
+export function installWithProgress(
   client: ApiClient,
   io: CliIo,
   path: string,
   body: unknown,
 ): Promise<unknown> {
   const printer = new InstallProgressPrinter(io)
-  for await (const message of client.stream(path, undefined, { method: 'POST', body })) {
-    const data = JSON.parse(message.data) as Record<string, unknown>
-    if (message.event === 'progress') printer.show(data as unknown as InstallProgress)
-    else if (message.event === 'result') return data.body
-    else if (message.event === 'error') {
-      const { status, error } = data as { status: number; error: { code: string; message: string } }
-      throw new ApiRequestError(status, error.code, `POST ${path} answered ${status}: ${error.message}`)
-    }
-  }
-  throw new ApiRequestError(
-    0,
-    'E_STREAM_ENDED',
-    `POST ${path}: the server closed the progress stream before the result; check with switchyard plugins list`,
+  return postWithProgress<InstallProgress>(
+    client,
+    path,
+    body,
+    (progress) => printer.show(progress),
+    'check with switchyard plugins list',
   )
 }

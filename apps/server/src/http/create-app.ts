@@ -13,6 +13,7 @@ import { configRoutes } from '../routes/config-routes.js'
 import { deadLetterRoutes } from '../routes/dead-letter-routes.js'
 import { eventRoutes } from '../routes/event-routes.js'
 import { EventStreamHub } from '../routes/event-stream-hub.js'
+import { handlerRoutes } from '../routes/handler-routes.js'
 import { marketplaceRoutes } from '../routes/marketplace-routes.js'
 import { pluginRoutes } from '../routes/plugin-routes.js'
 import { scheduleRoutes } from '../routes/schedule-routes.js'
@@ -81,6 +82,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   marketplaceRoutes(api, runtime, options.logger)
   serviceRoutes(api, runtime)
   scheduleRoutes(api, runtime)
+  handlerRoutes(api, runtime, options.logger)
   auditRoutes(api, runtime)
   sessionRoutes(api, access)
   configRoutes(api, runtime)

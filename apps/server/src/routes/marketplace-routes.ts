@@ -3,7 +3,7 @@ import { InstallRequestSchema, type ProgressListener, UpgradeRequestSchema } fro
 import { MarketplaceDisabledError } from '../errors.js'
 import type { ApiBuilder } from '../openapi/api-builder.js'
 import type { MarketplaceApi, ServerRuntime } from '../runtime/server-runtime.js'
-import { installProgressStream, wantsEventStream } from './install-progress-stream.js'
+import { progressStream, wantsEventStream } from './progress-stream.js'
 import { InstalledPlugin, MarketplaceCatalog, UpgradeResult } from './responses/marketplace-responses.js'
 import { UninstallQuery } from './schemas.js'
 
@@ -62,7 +62,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime, logge
       c.set('auditTarget', 'name' in body ? body.name : body.download_url)
       const install = marketplace()
       if (wantsEventStream(c))
-        return installProgressStream(c, logger, (onProgress) => install.install(body, { onProgress }), 201)
+        return progressStream(c, logger, (onProgress) => install.install(body, { onProgress }), 201)
       return c.json((await install.install(body)) as object, 201)
     },
   )
@@ -90,7 +90,7 @@ export function marketplaceRoutes(api: ApiBuilder, runtime: ServerRuntime, logge
           force: body.force ?? false,
           ...(onProgress ? { onProgress } : {}),
         })
-      if (wantsEventStream(c)) return installProgressStream(c, logger, upgrade, 200)
+      if (wantsEventStream(c)) return progressStream(c, logger, upgrade, 200)
       return c.json((await upgrade()) as object)
     },
   )

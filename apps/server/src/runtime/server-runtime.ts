@@ -42,7 +42,7 @@ export interface MarketplaceApi {
 export interface ServerRuntime {
   readonly bus: Pick<
     EventBus,
-    'enqueue' | 'explain' | 'observe' | 'replayDeadLetter' | 'extensions' | 'limits'
+    'enqueue' | 'explain' | 'observe' | 'replayDeadLetter' | 'replayHandler' | 'extensions' | 'limits'
   >
   readonly store: Pick<
     Store,

@@ -40,6 +40,7 @@ import type {
   Subscription,
   SubscriptionInfo,
 } from './bus-types.js'
+import { type HandlerReplayOptions, type HandlerReplaySummary, replayHandler } from './handler-replay.js'
 import { PublishPath } from './publish-path.js'
 import { SubscriptionLifecycle } from './subscription-lifecycle.js'
 
@@ -338,6 +339,23 @@ export class EventBus<M extends EventMap = EventMap> {
   /** Runs a dead letter's handler again (with its retries, without dead-lettering again); deletes it on success. */
   replayDeadLetter(id: string): Promise<DeliveryOutcome> {
     return replayDeadLetter(this.#parts, id)
+  }
+
+  /**
+   * Runs the stored events of a time window (within the Store's retention) through one handler again: to fill
+   * a new handler with yesterday's events, or to re-run one after a fix. Oldest first, as many at once as its
+   * concurrency allows, with its retries and without dead letters; `bypassIdempotency` runs even the events it
+   * already handled. Resolves to how many ran, by status; `onProgress` hears of each.
+   *
+   * @example
+   * ```ts
+   * const since = new Date(Date.now() - 24 * 3600_000).toISOString()
+   * const summary = await bus.replayHandler('search_indexer', { since, type: 'order.*' })
+   * ```
+   */
+  replayHandler(handler: string, options: HandlerReplayOptions): Promise<HandlerReplaySummary> {
+    this.#assertOpen()
+    return replayHandler(this.#parts, handler, options)
   }
 
   subscriptions(): SubscriptionInfo[] {

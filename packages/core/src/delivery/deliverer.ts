@@ -37,6 +37,7 @@ const GATED: DeliveryMode = Object.freeze({ from: 'publish', holds: 'nothing' })
 const HOLDING_SLOT: DeliveryMode = Object.freeze({ from: 'publish', holds: 'slot' })
 const HOLDING_SLOT_AND_KEY: DeliveryMode = Object.freeze({ from: 'publish', holds: 'slot-and-key' })
 const REPLAY: DeliveryMode = Object.freeze({ from: 'replay' })
+const REPLAY_ANEW: DeliveryMode = Object.freeze({ from: 'replay', anew: true })
 
 let captured: ((result: AttemptResult) => void) | undefined
 /** A promise executor shared by every delivery: hands out the resolver without allocating a closure per promise. */
@@ -239,12 +240,20 @@ export class Deliverer {
     return processed ? this.#recorder.duplicate(event, GATED, entry.name) : undefined
   }
 
+  /**
+   * Runs a stored event through one handler again (`EventBus.replayHandler`), through its gates, with retries in
+   * place and no dead letter; `anew` runs it even when the handler already handled its idempotencyKey.
+   */
+  replay(slot: HandlerSlot<HandlerEntry>, event: Event, anew: boolean): Promise<DeliveryOutcome> {
+    return this.#gatedDirect(slot, event, true, anew ? REPLAY_ANEW : REPLAY)
+  }
+
   async #gatedDirect(
     slot: HandlerSlot<HandlerEntry>,
     event: Event,
     replay: boolean,
+    mode: DeliveryMode = replay ? REPLAY : GATED,
   ): Promise<DeliveryOutcome> {
-    const mode = replay ? REPLAY : GATED
     const outcome = await this.#gated(slot, event, (entry) => this.#once(entry, event, 1, mode), replay)
     if (outcome !== undefined) return outcome as DeliveryOutcome
     return this.#recorder.unsubscribed(event, mode, slot.name)
@@ -284,7 +293,7 @@ export class Deliverer {
 
   /** Skips an idempotencyKey already handled (waiting for a concurrent duplicate first), else runs the attempts. */
   async #once(entry: HandlerEntry, event: Event, first: number, mode: DeliveryMode): Promise<AttemptResult> {
-    if (!entry.policy.idempotent) {
+    if (!entry.policy.idempotent || (mode.from === 'replay' && mode.anew === true)) {
       if (mode.from === 'transport' && this.#recordsStarts) await this.#started(event, entry.name, mode)
       return this.#start(entry, event, first, mode)
     }

@@ -6,6 +6,7 @@ import { pageAuditRecords } from './audit-query.js'
 import { IdempotencyKeys } from './idempotency-keys.js'
 import { MemoryKv } from './memory-kv.js'
 import { mergeTraces } from './merge-traces.js'
+import { pageEvents } from './page-events.js'
 import { pendingRecord } from './pending-record.js'
 import type {
   AttemptStart,
@@ -14,6 +15,7 @@ import type {
   DeadLetter,
   DeadLetterQuery,
   DeliveryRecord,
+  EventQuery,
   KvEntry,
   KvListOptions,
   PluginState,
@@ -114,6 +116,14 @@ export class MemoryStore implements Store {
   async deliveries(eventId: string): Promise<DeliveryRecord[]> {
     const entry = this.#ledger.get(eventId)
     return entry === undefined ? [] : [...entry.records.values()].map((record) => ({ ...record }))
+  }
+
+  async listEvents(query: EventQuery): Promise<Event[]> {
+    return pageEvents(this.#acceptedEvents(), query)
+  }
+
+  *#acceptedEvents(): Generator<Event> {
+    for (const entry of this.#ledger.values()) if (entry.event !== undefined) yield entry.event
   }
 
   async unfinishedEvents(): Promise<UnfinishedEvent[]> {

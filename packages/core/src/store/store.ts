@@ -44,6 +44,17 @@ export interface DeadLetterQuery {
   limit?: number
 }
 
+/** Which accepted events `Store.listEvents` returns, oldest first. */
+export interface EventQuery {
+  /** RFC 3339: events whose `time` is at or after this. */
+  since: string
+  /** RFC 3339: events whose `time` is before this. */
+  until?: string
+  /** Events accepted after this one (the last id of the previous page). */
+  after?: string
+  limit?: number
+}
+
 /** An accepted event with the handlers that have not reached a final state yet. */
 export interface UnfinishedEvent {
   event: Event
@@ -179,6 +190,12 @@ export interface Store {
   deliveries(eventId: string): Promise<DeliveryRecord[]>
   /** Accepted events with handlers not yet final, oldest first: what to resume after a restart. */
   unfinishedEvents(): Promise<UnfinishedEvent[]>
+  /**
+   * Optional: the accepted (enqueued) events the store still keeps whose `time` is in the query's window, in the
+   * order they were accepted, paged after an event id: what `EventBus.replayHandler` runs again. Published
+   * events (`EventBus.publish`) are not kept, so not listed.
+   */
+  listEvents?(query: EventQuery): Promise<Event[]>
 
   /**
    * Whether `handler` already succeeded for `idempotencyKey`: marked with `markProcessed`, or a `succeeded` ledger

@@ -155,6 +155,31 @@ export function runStoreContract(
       })
     })
 
+    describe('stored events', () => {
+      it('lists accepted events of a time window in acceptance order, paged after an id', async (context) => {
+        if (store.listEvents === undefined) return context.skip()
+        const type = `contract.${uniqueName('listed')}`
+        const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000)
+        const [old, a, b, c] = [120, 50, 40, 30].map((minutes) =>
+          createEvent(type, { minutes }, { time: ago(minutes) }),
+        ) as [
+          ReturnType<typeof event>,
+          ReturnType<typeof event>,
+          ReturnType<typeof event>,
+          ReturnType<typeof event>,
+        ]
+        for (const e of [old, a, b, c]) await store.acceptEvent(e, ['h_a'])
+        const listed = async (query: Parameters<NonNullable<Store['listEvents']>>[0]) =>
+          (await store.listEvents!(query)).filter((e) => e.type === type).map((e) => e.id)
+        const since = ago(60).toISOString()
+        expect(await listed({ since })).toEqual([a.id, b.id, c.id])
+        expect(await listed({ since, until: ago(35).toISOString() })).toEqual([a.id, b.id])
+        expect(await listed({ since, after: a.id })).toEqual([b.id, c.id])
+        const first = await store.listEvents({ since, limit: 1 })
+        expect(first).toHaveLength(1)
+      })
+    })
+
     describe('leases', () => {
       it('gives a lease to one holder at a time, renews it for that holder and frees it when it runs out', async (context) => {
         if (store.acquireLease === undefined) return context.skip()

@@ -62,6 +62,8 @@ export class EventLedger {
   readonly #selectOpen: Statement<[], OpenRow>
   readonly #selectPrunable: Statement<[number, number], { seq: number; id: string }>
   readonly #countEvents: Statement<[], number>
+  readonly #selectAccepted: Statement<[number, number], string>
+  readonly #selectSeq: Statement<[string], number>
   readonly #deleteDeliveries: Statement<[string]>
   readonly #deleteEvent: Statement<[number]>
   #acceptedMs = Number.NaN
@@ -119,6 +121,13 @@ export class EventLedger {
     )
     this.#selectPrunable = db.prepare(PRUNABLE)
     this.#countEvents = db.prepare<[], number>('SELECT count(*) FROM events').pluck()
+    // An event's time is at or before its acceptance: accepted_ms narrows the scan to a superset of the window.
+    this.#selectAccepted = db
+      .prepare<[number, number], string>(
+        'SELECT body FROM events WHERE body IS NOT NULL AND accepted_ms >= ? AND seq > ? ORDER BY seq',
+      )
+      .pluck()
+    this.#selectSeq = db.prepare<[string], number>('SELECT seq FROM events WHERE id = ?').pluck()
     this.#deleteDeliveries = db.prepare('DELETE FROM deliveries WHERE event_id = ?')
     this.#deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?')
   }
@@ -178,6 +187,12 @@ export class EventLedger {
       if (row.due_at !== null) record.dueAt = row.due_at
       return record
     })
+  }
+
+  /** Accepted events (not stubs) accepted at or after `sinceMs`, after the event `afterId`, oldest first. */
+  *accepted(sinceMs: number, afterId: string | undefined): Generator<Event> {
+    const afterSeq = afterId === undefined ? 0 : (this.#selectSeq.get(afterId) ?? 0)
+    for (const body of this.#selectAccepted.iterate(sinceMs, afterSeq)) yield JSON.parse(body) as Event
   }
 
   unfinished(): UnfinishedEvent[] {

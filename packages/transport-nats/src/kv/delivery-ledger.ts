@@ -160,6 +160,20 @@ export class DeliveryLedger {
     if (this.#known.size > KNOWN_ENTRIES) this.#known.delete(this.#known.keys().next().value!)
   }
 
+  /**
+   * Every accepted event the bucket still keeps, by `time` then id (the bucket keeps no acceptance order). Reads
+   * every entry: a replay over NATS costs a read per kept event per page.
+   */
+  async events(): Promise<Event[]> {
+    const ids = (await this.#bucket.keys('e.*')).map((key) => fromKeyToken(key.slice(2)))
+    const events: Event[] = []
+    for (let start = 0; start < ids.length; start += READ_BATCH) {
+      const docs = await Promise.all(ids.slice(start, start + READ_BATCH).map((id) => this.#doc(id)))
+      for (const doc of docs) if (doc?.event !== undefined) events.push(doc.event)
+    }
+    return events.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
+  }
+
   async #doc(eventId: string): Promise<LedgerDoc | undefined> {
     return (await this.#bucket.get<LedgerDoc>(`e.${toKeyToken(eventId)}`))?.value
   }

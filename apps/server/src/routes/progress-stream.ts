@@ -1,5 +1,4 @@
 import type { Logger } from '@switchyard/core'
-import type { InstallProgress, ProgressListener } from '@switchyard/marketplace'
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { errorAnswer } from '../http/error-response.js'
@@ -10,26 +9,27 @@ export const wantsEventStream = (c: Context<ServerEnv>): boolean =>
   (c.req.header('accept') ?? '').includes('text/event-stream')
 
 /** What the stream's last message carries: the status and body the JSON answer would have had. */
-export interface InstallOutcome {
+export interface StreamOutcome {
   status: number
   body: unknown
 }
 
 /**
- * Answers an install or upgrade as Server-Sent Events: an `event: progress` message per step (`InstallProgress`
- * as JSON), then `event: result` with `{ status, body }` (the JSON answer's status and body) or `event: error` with
- * `{ status, error: { code, message } }`. The work runs to its end even when the client goes away: an install is
- * never left half done. The audit trail records the outcome's status (`auditStatus`), not the stream's 200.
+ * Answers long work (an install or upgrade, a handler replay) as Server-Sent Events: an `event: progress`
+ * message per step (the work's progress as JSON), then `event: result` with `{ status, body }` (the JSON answer's
+ * status and body) or `event: error` with `{ status, error: { code, message } }`. The work runs to its end even
+ * when the client goes away: an install is never left half done. The audit trail records the outcome's status
+ * (`auditStatus`), not the stream's 200.
  *
  * @example
  * ```ts
- * if (wantsEventStream(c)) return installProgressStream(c, logger, (onProgress) => marketplace.install(body, { onProgress }), 201)
+ * if (wantsEventStream(c)) return progressStream(c, logger, (onProgress) => marketplace.install(body, { onProgress }), 201)
  * ```
  */
-export function installProgressStream(
+export function progressStream<P>(
   c: Context<ServerEnv>,
   logger: Logger,
-  work: (onProgress: ProgressListener) => Promise<unknown>,
+  work: (onProgress: (progress: P) => void) => Promise<unknown>,
   status: number,
 ): Response {
   let settle: (status: number) => void = () => {}
@@ -41,11 +41,11 @@ export function installProgressStream(
       sent = sent.then(() => stream.writeSSE({ event, data: JSON.stringify(data) })).catch(() => undefined)
       return sent
     }
-    const onProgress = (progress: InstallProgress) => void send('progress', progress)
+    const onProgress = (progress: P) => void send('progress', progress)
     try {
       const body = await work(onProgress)
       settle(status)
-      await send('result', { status, body } satisfies InstallOutcome)
+      await send('result', { status, body } satisfies StreamOutcome)
     } catch (error) {
       const answer = errorAnswer(error, logger, c.get('requestId'))
       settle(answer.status)
