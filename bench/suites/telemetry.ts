@@ -89,8 +89,10 @@ const notes = [
 \`EventBus\` (memory store, in-process). "telemetry off" is the bus as the server makes it with
 \`telemetry.traces.exporter: none\` (no tracer: the bus takes the untraced runner); "no telemetry code" is the same
 bus from the commit before issue 19 (\`BENCH_BASELINE\`); "otlp" makes a \`publish\` and a \`process\` span per
-event, sampled at 1.0, batched and exported as OTLP/HTTP JSON to a loopback receiver in this process (its work is
-inside the measured CPU time).`,
+event through the server's own tracing (\`startTelemetry\` with exporter \`otlp\`, ratio 1.0: its sampler, id
+generator, counted batch processor and OTLP/HTTP JSON exporter) to a loopback receiver in this process. A timed
+block never yields to the event loop, so the batch queue (2,048 spans) fills and later spans are dropped and
+counted: the row measures making and recording spans, not exporting them.`,
   `**HTTP ingest**: the \`http\` suite's target (\`bench/suites/http/http-target.ts\`, the real server, memory store,
 no plugin) in a child process pinned to CPU 1, loaded by autocannon for 6 s per round, 3 rounds; events/s is
 requests per second of the server process's CPU. The \`otlp\` target exports to a receiver in the bench process
