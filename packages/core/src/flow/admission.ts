@@ -1,6 +1,6 @@
-import type { HandlerEntry } from '../delivery/handler-entry.js'
 import type { Event } from '../event/event.js'
 import type { FlowState } from './flow-state.js'
+import type { GatedHandler } from './gated-handler.js'
 import { KeySlots } from './key-slots.js'
 import type { ResolvedFlow } from './resolve-flow.js'
 import { type Taken, WindowCounter } from './window-counter.js'
@@ -36,7 +36,7 @@ interface Ticket {
  * ```
  */
 export class Admission {
-  readonly #entry: HandlerEntry
+  readonly #entry: GatedHandler
   readonly #flow: ResolvedFlow
   readonly #shared: boolean
   readonly #throttle: WindowCounter | undefined
@@ -51,7 +51,7 @@ export class Admission {
   #timerAt = Number.POSITIVE_INFINITY
   #closed: unknown
 
-  constructor(entry: HandlerEntry, flow: ResolvedFlow, state: FlowState, shutdown: AbortSignal) {
+  constructor(entry: GatedHandler, flow: ResolvedFlow, state: FlowState, shutdown: AbortSignal) {
     this.#entry = entry
     this.#flow = flow
     this.#shared = state.shared

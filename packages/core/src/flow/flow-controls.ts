@@ -1,10 +1,10 @@
 import type { AttemptContext } from '../delivery/attempt-context.js'
 import type { Handler, HandlerContext } from '../delivery/delivery.js'
-import type { HandlerEntry } from '../delivery/handler-entry.js'
 import type { Event } from '../event/event.js'
 import { FlowGate } from './flow-gate.js'
 import type { FlowOptions } from './flow-options.js'
 import type { FlowState } from './flow-state.js'
+import type { GatedHandler } from './gated-handler.js'
 import { mergeFlow, type ResolvedFlow, resolveFlow } from './resolve-flow.js'
 
 /**
@@ -38,7 +38,7 @@ export class FlowControls {
   }
 
   /** The gate of a subscription with flow options. */
-  gate(entry: HandlerEntry, flow: ResolvedFlow): FlowGate {
+  gate(entry: GatedHandler, flow: ResolvedFlow): FlowGate {
     return new FlowGate(entry, flow, this.#state, this.#shutdown)
   }
 

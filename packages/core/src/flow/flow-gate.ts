@@ -1,11 +1,11 @@
 import type { AttemptResult } from '../delivery/attempt-result.js'
-import type { HandlerEntry } from '../delivery/handler-entry.js'
 import type { Event } from '../event/event.js'
 import type { TransportMessage } from '../transport/transport.js'
 import { Admission } from './admission.js'
 import { Batcher, type BatchRun } from './batcher.js'
 import { Debouncer } from './debouncer.js'
 import type { FlowState } from './flow-state.js'
+import type { GatedHandler } from './gated-handler.js'
 import type { ResolvedFlow } from './resolve-flow.js'
 import { WindowCounter } from './window-counter.js'
 
@@ -48,7 +48,7 @@ export class FlowGate {
   #held = new Set<TransportMessage>()
   #keepAlive: ReturnType<typeof setInterval> | undefined
 
-  constructor(entry: HandlerEntry, options: ResolvedFlow, state: FlowState, shutdown: AbortSignal) {
+  constructor(entry: GatedHandler, options: ResolvedFlow, state: FlowState, shutdown: AbortSignal) {
     this.options = options
     this.#shutdown = shutdown
     const { rateLimit, debounce, batch } = options
