@@ -1,5 +1,6 @@
 import type { Suite } from '../lib/suite.js'
 import { coreSuite } from './core.js'
+import { delayedSuite } from './delayed.js'
 import { flowSuite } from './flow.js'
 import { hostSuite } from './host.js'
 import { httpSuite } from './http.js'
@@ -25,4 +26,5 @@ export const suites: Suite[] = [
   scalingSuite,
   telemetrySuite,
   flowSuite,
+  delayedSuite,
 ]
