@@ -18,9 +18,10 @@ turn, so the boundary is crossed once per batch, not once per event. Figures are
 this process's clock does not count (the worker's does count: it is a thread of this process). p50/p99 are of
 one batch of ${CONCURRENT}. The route rows call the host's Hono app directly (\`host.fetch\`), no socket: the
 boundary's cost is the whole difference, where through a real HTTP server it would be a smaller share.`,
-  `**Start-up**: \`host.start()\` with ${STARTED} plugin files (each isolated plugin's manifest is read in a
-short-lived sandbox, then its own sandbox is launched and set up; sandboxes start side by side, a few per core at
-once, each after the plugins it depends on), \`host.stop()\` outside the timer.`,
+  `**Start-up**: \`host.start()\` with ${STARTED} plugin files (single files, so no package.json
+\`eventPlugin.name\`: each isolated plugin's manifest is read in a short-lived sandbox first, then its own sandbox
+is launched and set up, ${STARTED * 2} launches in all; sandboxes start side by side, a few per core at once, each
+after the plugins it depends on), \`host.stop()\` outside the timer.`,
   `**Shipped config end to end**: the http suite's \`shipped\` row (the real server from \`config/switchyard.yaml\`,
 SQLite, autocannon with 32 connections, req/s per CPU-second of the server process pinned to CPU 1) against the
 same server with order-notifications, webhooks, audit-log and health-checks in \`worker\` sandboxes. request-tracing
