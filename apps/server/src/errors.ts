@@ -159,3 +159,10 @@ export class TokenFileError extends SwitchyardError {
     super('E_TOKEN_FILE', message)
   }
 }
+
+/** The configured Store keeps no past events (`Store.listEvents` is missing), so they cannot be listed (501). */
+export class EventsNotKeptError extends SwitchyardError {
+  constructor(message: string) {
+    super('E_EVENTS_NOT_KEPT', message)
+  }
+}

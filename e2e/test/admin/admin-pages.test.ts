@@ -149,7 +149,7 @@ describe('admin UI pages', () => {
     )
   })
 
-  it('Events finds past events by type and id in what the audit log kept, and opens one with its payload', async () => {
+  it('Events finds past events by type and id in the store, and opens one with its payload and deliveries', async () => {
     const id = await publish('order.status_changed', { orderId: 'o-past', status: 'delivered' })
     await page.goto(`${server.url}/admin/events`)
     await page.getByLabel('Type or pattern').fill('order.*')
@@ -159,7 +159,7 @@ describe('admin UI pages', () => {
         await page.getByRole('button', { name: 'Search' }).click()
         return (await page.getByRole('link', { name: 'order.status_changed' }).count()) === 1
       },
-      { what: 'the audit log to record the event' },
+      { what: 'the store to list the event' },
     )
     await page.getByRole('link', { name: 'order.status_changed' }).click()
     await expect(page.locator('pre').first().textContent()).resolves.toContain('o-past')

@@ -1,52 +1,53 @@
 import { useState } from 'preact/hooks'
-import { ApiError, api, messageOf } from '../api/api-client'
+import { api, messageOf } from '../api/api-client'
 import { rememberEvent } from '../api/event-stream'
 import type { SwitchyardEvent } from '../api/types'
 import { ErrorBox } from '../components/async-view'
 import { formatTime } from '../components/format'
 
-/** One recorded event of the audit-log plugin (`GET /plugins/audit-log/events`). */
-interface AuditEntry {
-  eventId: string
-  type: string
-  source: string
-  time: string
-  correlationId?: string
-  idempotencyKey: string
-  data?: unknown
+/** One page of `GET /api/v1/events`: stored events, oldest first. */
+interface EventPage {
+  events: SwitchyardEvent[]
+  next?: string
 }
 
+/** At most this many matches are shown; pages are read until then or until the window runs out. */
+const SHOWN = 500
+
 /**
- * Search of past events by type pattern (and id) in what the store keeps of them: the audit-log plugin's record
- * of every dispatched event (`GET /plugins/audit-log/events`); the store itself drops an event once every handler
- * finished. A result opens the event's detail with its payload.
+ * Search of past events by type pattern and id in what the store keeps of them (`GET /api/v1/events`, oldest
+ * first, within the store's retention). A result opens the event's detail with its payload and deliveries.
  */
 export function PastEvents(props: { open: (id: string) => void }) {
-  const [found, setFound] = useState<AuditEntry[]>()
+  const [found, setFound] = useState<SwitchyardEvent[]>()
   const [error, setError] = useState<string>()
   const search = async (event: SubmitEvent) => {
     event.preventDefault()
     const form = new FormData(event.currentTarget as HTMLFormElement)
-    const type = String(form.get('past-type') ?? '').trim() || '**'
+    const type = String(form.get('past-type') ?? '').trim()
     const id = String(form.get('past-id') ?? '').trim()
+    const since = String(form.get('past-since') ?? '').trim() || '24h'
     setError(undefined)
     try {
-      const page = await api<{ entries: AuditEntry[] }>(
-        `/plugins/audit-log/events?${new URLSearchParams({ type, limit: '500' })}`,
-      )
-      setFound(page.entries.filter((entry) => id === '' || entry.eventId.includes(id)))
+      const matches: SwitchyardEvent[] = []
+      let after: string | undefined
+      do {
+        const query = new URLSearchParams({ since, limit: String(SHOWN) })
+        if (type !== '') query.set('type', type)
+        if (after !== undefined) query.set('after', after)
+        const page = await api<EventPage>(`/api/v1/events?${query}`)
+        matches.push(...page.events.filter((entry) => entry.id.includes(id)))
+        after = page.next
+      } while (after !== undefined && matches.length < SHOWN)
+      setFound(matches.slice(0, SHOWN))
     } catch (failure) {
       setFound(undefined)
-      setError(
-        failure instanceof ApiError && failure.status === 404
-          ? 'Past events are kept by the audit-log plugin, which is not running: enable it on the Plugins page.'
-          : messageOf(failure),
-      )
+      setError(messageOf(failure))
     }
   }
-  const open = (entry: AuditEntry) => {
-    rememberEvent(toEvent(entry))
-    props.open(entry.eventId)
+  const open = (entry: SwitchyardEvent) => {
+    rememberEvent(entry)
+    props.open(entry.id)
   }
   return (
     <section aria-labelledby="past-heading">
@@ -60,16 +61,20 @@ export function PastEvents(props: { open: (id: string) => void }) {
           <label for="past-id">Id contains</label>
           <input id="past-id" name="past-id" class="mono" />
         </div>
+        <div class="field">
+          <label for="past-since">Since</label>
+          <input id="past-since" name="past-since" class="mono" placeholder="24h" />
+        </div>
         <button type="submit">Search</button>
       </form>
       {error && <ErrorBox message={error} />}
-      {found && found.length === 0 && <p class="empty">No recorded event matches.</p>}
+      {found && found.length === 0 && <p class="empty">No stored event matches.</p>}
       {found && found.length > 0 && (
         <ul class="plain">
           {found.map((entry) => (
-            <li key={entry.eventId}>
+            <li key={entry.id}>
               <a
-                href={`/admin/events/${entry.eventId}`}
+                href={`/admin/events/${entry.id}`}
                 onClick={(e) => {
                   e.preventDefault()
                   open(entry)
@@ -77,25 +82,11 @@ export function PastEvents(props: { open: (id: string) => void }) {
               >
                 {entry.type}
               </a>{' '}
-              <span class="mono muted">{entry.eventId}</span>{' '}
-              <span class="muted">{formatTime(entry.time)}</span>
+              <span class="mono muted">{entry.id}</span> <span class="muted">{formatTime(entry.time)}</span>
             </li>
           ))}
         </ul>
       )}
     </section>
   )
-}
-
-function toEvent(entry: AuditEntry): SwitchyardEvent {
-  const metadata: Record<string, unknown> = { idempotencyKey: entry.idempotencyKey }
-  if (entry.correlationId !== undefined) metadata.correlationId = entry.correlationId
-  return {
-    id: entry.eventId,
-    type: entry.type,
-    source: entry.source,
-    time: entry.time,
-    data: entry.data,
-    metadata,
-  }
 }

@@ -11,6 +11,7 @@ import { SCALAR_BUNDLE_PATH, scalarBundle } from '../openapi/scalar-reference.js
 import { auditRoutes } from '../routes/audit-routes.js'
 import { configRoutes } from '../routes/config-routes.js'
 import { deadLetterRoutes } from '../routes/dead-letter-routes.js'
+import { eventListRoutes } from '../routes/event-list-routes.js'
 import { eventRoutes } from '../routes/event-routes.js'
 import { EventStreamHub } from '../routes/event-stream-hub.js'
 import { handlerRoutes } from '../routes/handler-routes.js'
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions): Hono<ServerEnv> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits }
   const api = new ApiBuilder(app, access, options.bodyLimitBytes, limits.json_depth)
   eventRoutes(api, runtime)
+  eventListRoutes(api, runtime)
   const streams = new EventStreamHub(runtime.bus, {
     maxClients: limits.sse_clients,
     maxBufferedBytes: limits.sse_client_buffer_bytes,

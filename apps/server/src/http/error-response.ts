@@ -38,6 +38,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   E_STARTING: 503,
   E_CLOSED: 503,
   E_TIMEOUT: 504,
+  E_EVENTS_NOT_KEPT: 501,
 }
 
 /** The `{ error: { code, message } }` body every failure is answered with. */

@@ -63,6 +63,32 @@ const Limit = v.pipe(
   v.maxValue(1000),
 )
 
+/** A query parameter holding an integer from 1 to `max` (at most three digits), as a number. */
+const integerUpTo = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^[1-9]\d{0,2}$/, `expected an integer from 1 to ${max}`),
+    v.transform(Number),
+    v.maxValue(max, `expected an integer from 1 to ${max}`),
+  )
+
+/**
+ * Query of `GET /api/v1/events`: a window (`since`, `until`: RFC 3339 or a duration back from now, read by
+ * `replayMoment`), an event type or pattern, the last id of the previous page and a page size up to 500.
+ *
+ * @example
+ * ```ts
+ * v.parse(EventListQuery, { since: '24h', type: 'order.*', limit: '50' })
+ * ```
+ */
+export const EventListQuery = v.object({
+  since: v.optional(v.string()),
+  until: v.optional(v.string()),
+  type: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  after: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  limit: v.optional(integerUpTo(500)),
+})
+
 /**
  * Query of `GET /api/v1/dead-letters`: oldest first, `after` is the last id of the previous page.
  *
@@ -172,12 +198,5 @@ export const SessionBody = v.object({
  * ```
  */
 export const StatsQuery = v.object({
-  seconds: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^[1-9]\d{0,2}$/, 'expected an integer from 1 to 900'),
-      v.transform(Number),
-      v.maxValue(900, 'expected an integer from 1 to 900'),
-    ),
-  ),
+  seconds: v.optional(integerUpTo(900)),
 })

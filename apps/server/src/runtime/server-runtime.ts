@@ -47,6 +47,7 @@ export interface ServerRuntime {
   readonly store: Pick<
     Store,
     | 'deliveries'
+    | 'listEvents'
     | 'listDeadLetters'
     | 'getDeadLetter'
     | 'deleteDeadLetter'

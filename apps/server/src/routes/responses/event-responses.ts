@@ -16,6 +16,12 @@ export const Event = v.object({
   ),
 })
 
+/** `200` of `GET /api/v1/events`: stored events, oldest first. */
+export const EventPage = v.object({
+  events: v.array(Event),
+  next: v.optional(text('The `after` of the next page; absent on the last one')),
+})
+
 /** `202` of `POST /api/v1/events`. */
 export const Accepted = v.object({ id: text('The accepted event’s id') })
 
