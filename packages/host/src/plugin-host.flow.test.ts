@@ -67,6 +67,51 @@ describe('flow options on ctx.on and in config handlers', () => {
     expect(sent).toHaveLength(3)
   })
 
+  it('applies a rate limit changed by a config reload to the running handler, without reloading its plugin', async () => {
+    let setups = 0
+    const plugin = definePlugin({
+      name: 'sms',
+      version: '1.0.0',
+      permissions: ['events:subscribe'],
+      setup(ctx) {
+        setups++
+        ctx.on('sms.requested', () => undefined, {
+          name: 'sms_sender',
+          rateLimit: { limit: 100, periodMs: DAY_MS },
+        })
+        ctx.on('row.imported', () => undefined, {
+          name: 'row_importer',
+          batch: { maxSize: 3, maxWaitMs: 50 },
+        })
+      },
+    })
+    const limit = (n: number) => ({ sms_sender: { rate_limit: { limit: n, period_ms: DAY_MS } } })
+    const host = await started(plugin, { handlers: limit(2) })
+    const send = async (count: number) => {
+      const statuses: string[] = []
+      for (let i = 0; i < count; i++)
+        statuses.push((await host.bus.publish(createEvent('sms.requested', {}))).outcomes[0]!.status)
+      return statuses
+    }
+    expect(await send(3)).toEqual(['succeeded', 'succeeded', 'rate_limited'])
+    await host.reloadConfig({ plugin_directories: [], handlers: limit(4) })
+    // two more fit in today's window of four
+    expect(await send(3)).toEqual(['succeeded', 'succeeded', 'rate_limited'])
+    expect(setups).toBe(1)
+
+    // turning batch off on the running row_importer is refused, naming it; the old config stays
+    const refused = host.reloadConfig({
+      plugin_directories: [],
+      handlers: { ...limit(10), row_importer: { batch: null } },
+    })
+    await expect(refused).rejects.toMatchObject({
+      code: 'E_CONFIG',
+      message:
+        'handlers.row_importer: debounce and batch cannot change on a running handler; reload plugin sms to apply them',
+    })
+    expect(await send(1)).toEqual(['rate_limited'])
+  })
+
   it('fails the plugin whose ctx.on gets a bad flow option, naming the option', async () => {
     const plugin = definePlugin({
       name: 'bad-flow',

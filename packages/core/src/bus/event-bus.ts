@@ -284,7 +284,11 @@ export class EventBus<M extends EventMap = EventMap> {
   /**
    * Replaces the flow options per handler name (config `handlers`) that replace, option by option, what a
    * subscription sets. Checked first (a bad option throws `ConfigError` naming `handlers.<name>` and the old
-   * ones stay). They apply to subscriptions made from now on, so a plugin reload picks them up.
+   * ones stay). They apply to subscriptions made from now on and to running ones: a changed rate limit,
+   * throttle, concurrency or priority applies from the next delivery (what the current window counted counts
+   * against the new limit). Debounce and batch cannot change on a running handler (bursts and batches being
+   * gathered hold deliveries under the old settings): such a change throws `ConfigError` naming the handler and
+   * nothing changes; reload the handler's plugin to apply it.
    *
    * @example
    * ```ts
@@ -292,7 +296,7 @@ export class EventBus<M extends EventMap = EventMap> {
    * ```
    */
   setFlowOverrides(overrides: Readonly<Record<string, FlowOptions>>): void {
-    this.#flow.setOverrides(overrides)
+    this.#lifecycle.setFlowOverrides(overrides)
   }
 
   /** Replaces the route table at runtime; a malformed table throws `ConfigError` and the old one stays. */

@@ -7,9 +7,12 @@ import {
 import { HandlerEntry } from '../delivery/handler-entry.js'
 import type { HandlerSlot } from '../delivery/handler-slot.js'
 import type { HandlerSlots } from '../delivery/handler-slots.js'
-import { DuplicateHandlerError, InvalidHandlerNameError } from '../errors.js'
+import { ConfigError, DuplicateHandlerError, InvalidHandlerNameError } from '../errors.js'
 import type { Event } from '../event/event.js'
 import { batchHandler, type FlowControls } from '../flow/flow-controls.js'
+import { sameBurstOptions } from '../flow/flow-gate.js'
+import type { FlowOptions } from '../flow/flow-options.js'
+import { mergeFlow } from '../flow/resolve-flow.js'
 import { compilePattern } from '../pattern/pattern.js'
 import type { DispatchPlanner } from '../routing/dispatch-plan.js'
 import type { ConsumerManager } from '../transport/consumer-manager.js'
@@ -55,16 +58,9 @@ export class SubscriptionLifecycle {
       options
     if (typeof name !== 'string' || !HANDLER_NAME.test(name)) throw new InvalidHandlerNameError(String(name))
     compilePattern(pattern)
-    const flowOptions = this.#flow.merged(name, {
-      throttle,
-      rateLimit,
-      debounce,
-      batch,
-      concurrency,
-      priority,
-    })
-    const overrides: DeliveryPolicyOverrides =
-      typeof flowOptions.concurrency === 'number' ? { ...rest, concurrency: flowOptions.concurrency } : rest
+    const own: FlowOptions = { throttle, rateLimit, debounce, batch, concurrency, priority }
+    const flowOptions = this.#flow.merged(name, own)
+    const overrides = withConcurrency(rest, flowOptions.concurrency)
     const where = `subscription ${name}`
     const policy = resolvePolicy(this.#defaults, overrides, where)
     const flow = this.#flow.resolve(flowOptions, where)
@@ -80,6 +76,7 @@ export class SubscriptionLifecycle {
       overrides,
       policy,
       filter: filter as ((event: Event) => boolean) | undefined,
+      flowOptions: own,
     })
     if (flow !== undefined) entry.flow = this.#flow.gate(entry, flow)
     slot.entry = entry
@@ -98,6 +95,46 @@ export class SubscriptionLifecycle {
     const base = resolvePolicy(defaultDeliveryPolicy, defaults, 'delivery defaults')
     this.#slots.rebase(base, (slot) => this.#consumers.reconcile(slot))
     this.#defaults = base
+  }
+
+  /**
+   * See `EventBus.setFlowOverrides`: checks the overrides and what they make of every live subscription first
+   * (nothing changes when one is refused), then retunes each running handler.
+   */
+  setFlowOverrides(overrides: Readonly<Record<string, FlowOptions>>): void {
+    this.#flow.check(overrides)
+    const retunes = [...this.#slots.values()].flatMap(({ entry }) =>
+      entry === undefined ? [] : [this.#retune(entry, overrides[entry.name])],
+    )
+    this.#flow.setOverrides(overrides)
+    for (const retune of retunes) retune()
+  }
+
+  /**
+   * What `override` makes of a running subscription, checked: the function that applies it. Limits (rate
+   * limit, throttle, concurrency, priority) change in place; a change to debounce or batch throws `ConfigError`,
+   * as bursts and batches being gathered hold deliveries under the old settings.
+   */
+  #retune(entry: HandlerEntry, override: FlowOptions | undefined): () => void {
+    const where = `handlers.${entry.name}`
+    const merged = mergeFlow(entry.flowOptions, override)
+    const { concurrency: _old, ...rest } = entry.overrides
+    const overrides = withConcurrency(rest, merged.concurrency)
+    const policy = resolvePolicy(this.#defaults, overrides, where)
+    const flow = this.#flow.resolve(merged, where)
+    if (!sameBurstOptions(entry.flow?.options, flow)) {
+      const plugin = entry.owner === undefined ? 'its subscriber' : `plugin ${entry.owner}`
+      throw new ConfigError(
+        `${where}: debounce and batch cannot change on a running handler; reload ${plugin} to apply them`,
+      )
+    }
+    return () => {
+      entry.overrides = overrides
+      entry.setPolicy(policy)
+      if (entry.flow !== undefined) entry.flow.retune(flow ?? {})
+      else if (flow !== undefined) entry.flow = this.#flow.gate(entry, flow)
+      if (!entry.slot.held) this.#consumers.reconcile(entry.slot)
+    }
   }
 
   /** See `EventBus.hold`. */
@@ -130,4 +167,12 @@ export class SubscriptionLifecycle {
     this.#planner.remove(slot.retired)
     slot.retired = undefined
   }
+}
+
+/** A subscription's policy overrides with a number `concurrency` from its flow options (keyed is flow control). */
+function withConcurrency(
+  rest: DeliveryPolicyOverrides,
+  concurrency: FlowOptions['concurrency'],
+): DeliveryPolicyOverrides {
+  return typeof concurrency === 'number' ? { ...rest, concurrency } : rest
 }

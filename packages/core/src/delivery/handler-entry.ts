@@ -1,5 +1,6 @@
 import type { Event } from '../event/event.js'
 import type { FlowGate } from '../flow/flow-gate.js'
+import type { FlowOptions } from '../flow/flow-options.js'
 import type { DeliveryPolicy, Handler } from './delivery.js'
 import type { DeliveryPolicyOverrides } from './delivery-policy.js'
 import { Fifo } from './fifo.js'
@@ -16,6 +17,8 @@ export interface HandlerSpec {
   overrides: DeliveryPolicyOverrides
   policy: DeliveryPolicy
   filter: ((event: Event) => boolean) | undefined
+  /** The flow options the subscription itself set, before config `handlers` is laid over them. */
+  flowOptions: FlowOptions
 }
 
 /**
@@ -35,7 +38,9 @@ export class HandlerEntry implements HandlerSpec {
   readonly pattern: string
   readonly owner: string | undefined
   readonly handler: Handler
-  readonly overrides: DeliveryPolicyOverrides
+  /** Replaced when config `handlers` changes a number `concurrency` (`EventBus.setFlowOverrides`). */
+  overrides: DeliveryPolicyOverrides
+  readonly flowOptions: FlowOptions
   /** Replaced when the bus defaults change (`EventBus.setDefaults`); each attempt reads the current one. */
   policy: DeliveryPolicy
   readonly filter: ((event: Event) => boolean) | undefined
@@ -63,6 +68,7 @@ export class HandlerEntry implements HandlerSpec {
     this.overrides = spec.overrides
     this.policy = spec.policy
     this.filter = spec.filter
+    this.flowOptions = spec.flowOptions
   }
 
   begin(): void {

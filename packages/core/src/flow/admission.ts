@@ -37,10 +37,11 @@ interface Ticket {
  */
 export class Admission {
   readonly #entry: GatedHandler
-  readonly #flow: ResolvedFlow
+  readonly #state: FlowState
+  #flow: ResolvedFlow
   readonly #shared: boolean
-  readonly #throttle: WindowCounter | undefined
-  readonly #slots: KeySlots | undefined
+  #throttle: WindowCounter | undefined
+  #slots: KeySlots | undefined
   #waiting: Ticket[] = []
   #seq = 0
   #pumping = false
@@ -53,14 +54,35 @@ export class Admission {
 
   constructor(entry: GatedHandler, flow: ResolvedFlow, state: FlowState, shutdown: AbortSignal) {
     this.#entry = entry
+    this.#state = state
     this.#flow = flow
     this.#shared = state.shared
-    const { throttle, keyedConcurrency } = flow
-    if (throttle !== undefined)
-      this.#throttle = new WindowCounter(state, `throttle/${entry.name}`, throttle.limit, throttle.periodMs)
-    if (keyedConcurrency !== undefined)
-      this.#slots = new KeySlots(state, `concurrency/${entry.name}`, keyedConcurrency.limit)
+    this.#limits(flow)
     shutdown.addEventListener('abort', () => this.#close(shutdown.reason), { once: true })
+  }
+
+  /**
+   * Takes new throttle, keyed-concurrency and priority settings (config `handlers` reloaded). Their windows and
+   * key slots stay in the state, so starts and slots already taken count against the new limits; deliveries
+   * already waiting keep their rank and start under the new limits.
+   */
+  retune(flow: ResolvedFlow): void {
+    this.#flow = flow
+    this.#limits(flow)
+    this.#tokens.clear()
+    this.#pump()
+  }
+
+  #limits({ throttle, keyedConcurrency }: ResolvedFlow): void {
+    const name = this.#entry.name
+    this.#throttle =
+      throttle === undefined
+        ? undefined
+        : new WindowCounter(this.#state, `throttle/${name}`, throttle.limit, throttle.periodMs)
+    this.#slots =
+      keyedConcurrency === undefined
+        ? undefined
+        : new KeySlots(this.#state, `concurrency/${name}`, keyedConcurrency.limit)
   }
 
   /** Deliveries waiting to start. */

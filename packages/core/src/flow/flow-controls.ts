@@ -42,12 +42,17 @@ export class FlowControls {
     return new FlowGate(entry, flow, this.#state, this.#shutdown)
   }
 
+  /** Checks that each override resolves by itself; a `ConfigError` names the handler. */
+  check(overrides: Readonly<Record<string, FlowOptions>>): void {
+    for (const [name, options] of Object.entries(overrides)) resolveFlow(options, `handlers.${name}`)
+  }
+
   /**
-   * Replaces the config overrides after checking that each resolves (a `ConfigError` names the handler; the
-   * old ones stay). They apply to subscriptions made from now on.
+   * Replaces the config overrides after checking them (`check`; the old ones stay when it throws). They apply
+   * to subscriptions made from now on; `SubscriptionLifecycle.setFlowOverrides` retunes the running ones.
    */
   setOverrides(overrides: Readonly<Record<string, FlowOptions>>): void {
-    for (const [name, options] of Object.entries(overrides)) resolveFlow(options, `handlers.${name}`)
+    this.check(overrides)
     this.#overrides = new Map(Object.entries(overrides))
   }
 }

@@ -39,9 +39,12 @@ const DEBOUNCED: FlowPass = Object.freeze({ kind: 'ended', status: 'debounced' }
  * ```
  */
 export class FlowGate {
-  readonly options: ResolvedFlow
+  /** Replaced by `retune`; a delivery reads it as it passes. */
+  options: ResolvedFlow
+  readonly #state: FlowState
+  readonly #name: string
   readonly #shutdown: AbortSignal
-  readonly #rate: WindowCounter | undefined
+  #rate: WindowCounter | undefined
   readonly #debouncer: Debouncer | undefined
   readonly #batcher: Batcher | undefined
   readonly #admission: Admission
@@ -50,13 +53,33 @@ export class FlowGate {
 
   constructor(entry: GatedHandler, options: ResolvedFlow, state: FlowState, shutdown: AbortSignal) {
     this.options = options
+    this.#state = state
+    this.#name = entry.name
     this.#shutdown = shutdown
-    const { rateLimit, debounce, batch } = options
-    if (rateLimit !== undefined)
-      this.#rate = new WindowCounter(state, `rate/${entry.name}`, rateLimit.limit, rateLimit.periodMs)
+    const { debounce, batch } = options
+    this.#rateLimit(options)
     if (debounce !== undefined) this.#debouncer = new Debouncer(state, entry.name, debounce)
     if (batch !== undefined) this.#batcher = new Batcher(batch, shutdown)
     this.#admission = new Admission(entry, options, state, shutdown)
+  }
+
+  /**
+   * Takes new rate limit, throttle, keyed-concurrency and priority settings on a running handler (config
+   * `handlers` reloaded); the next delivery meets them. Its windows stay in the state, so what the current
+   * window already counted counts against the new limit. Debounce and batch stay as they were made: the caller
+   * refuses a change to them (`sameBurstOptions`).
+   */
+  retune(options: ResolvedFlow): void {
+    this.options = options
+    this.#rateLimit(options)
+    this.#admission.retune(options)
+  }
+
+  #rateLimit({ rateLimit }: ResolvedFlow): void {
+    this.#rate =
+      rateLimit === undefined
+        ? undefined
+        : new WindowCounter(this.#state, `rate/${this.#name}`, rateLimit.limit, rateLimit.periodMs)
   }
 
   /** Deliveries waiting in the admission queue (for priority, throttle or a concurrency slot). */
@@ -138,4 +161,13 @@ export class FlowGate {
     }
     return lines
   }
+}
+
+/**
+ * Whether two flows debounce and batch alike (same periods, sizes and key paths): what `FlowGate.retune` cannot
+ * change, since bursts and batches being gathered hold deliveries under the old settings.
+ */
+export function sameBurstOptions(a: ResolvedFlow | undefined, b: ResolvedFlow | undefined): boolean {
+  // JSON keeps each compiled key's path and drops its read function
+  return JSON.stringify([a?.debounce, a?.batch]) === JSON.stringify([b?.debounce, b?.batch])
 }

@@ -39,9 +39,9 @@ export async function pluginConfigChanges(
 }
 
 /**
- * Applies a configuration's bus settings to a running bus: delivery defaults (checked first: a value that does
- * not fit a subscription throws and nothing changes), routes, handler selection and flow overrides (for
- * subscriptions made from then on: a plugin reload picks them up).
+ * Applies a configuration's bus settings to a running bus: flow overrides first (running handlers take changed
+ * limits at once; a debounce or batch change on a running handler throws and nothing changes), then delivery
+ * defaults (checked first: a value that does not fit a subscription throws), routes and handler selection.
  *
  * @example
  * ```ts
@@ -50,8 +50,8 @@ export async function pluginConfigChanges(
  */
 export function applyBusSettings(bus: EventBus, config: LoadedConfig['config']): void {
   const settings = busSettings(config)
+  bus.setFlowOverrides(settings.flowOverrides)
   bus.setDefaults(settings.defaults)
   bus.setRoutes(settings.routes)
   bus.setHandlerSelection(settings.handlerSelection)
-  bus.setFlowOverrides(settings.flowOverrides)
 }

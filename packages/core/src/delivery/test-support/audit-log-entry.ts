@@ -23,6 +23,7 @@ export function auditLogEntry(handler: Handler, policy: Partial<DeliveryPolicy> 
       ...policy,
     },
     filter: undefined,
+    flowOptions: {},
   })
   return slot.entry
 }
