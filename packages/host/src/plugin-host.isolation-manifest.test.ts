@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createEvent } from '@switchyard/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
 import type { HostOptions } from './host-options.js'
 import { calmPlugin } from './isolation/test-support/calm-plugin.js'
@@ -17,6 +17,8 @@ const sandbox = sandboxTestFolder('switchyard-manifest-')
 const { hosts } = sandbox
 
 const calm = calmPlugin
+/** Ledger statuses of a delivery not finished yet. */
+const PENDING = new Set(['scheduled', 'pending', 'retrying'])
 
 async function startHost(
   plugins: NonNullable<HostOptions['plugins']>,
@@ -40,6 +42,39 @@ async function startHost(
 }
 
 describe.each<Mode>(['worker', 'process'])('isolated plugin modules: %s', { timeout: 60_000 }, (mode) => {
+  it('hands a batching handler in a sandbox its batch as one array; each event ledger row shares the outcome', async () => {
+    const host = await startHost([fixture('batches')], { plugins: { batches: { isolation: mode } } })
+    const publish = (ns: number[]) =>
+      Promise.all(ns.map((n) => host.bus.publish(createEvent('row.imported', { n }))))
+    const good = await publish([1, 2, 3])
+    expect(good.map((report) => report.outcomes[0]?.status)).toEqual(Array(3).fill('succeeded'))
+    const bad = await publish([4, 0, 5])
+    const statuses = bad.map((report) => report.outcomes[0]?.status)
+    expect(new Set(statuses).size).toBe(1)
+    expect(statuses[0]).not.toBe('succeeded')
+    expect(((await host.store.kvGet('batches', 'batches')) as number[][]).slice(0, 2)).toEqual([
+      [1, 2, 3],
+      [4, 0, 5],
+    ])
+    // enqueued, each event's row in the ledger takes its batch's outcome
+    const ledgerStatuses = async (ns: number[]) => {
+      const events = ns.map((n) => createEvent('row.imported', { n }))
+      for (const event of events) await host.bus.enqueue(event)
+      return vi.waitFor(
+        async () => {
+          const rows = await Promise.all(events.map((event) => host.store.deliveries(event.id)))
+          const found = rows.map((row) => row[0]?.status)
+          if (found.some((status) => status === undefined || PENDING.has(status)))
+            throw new Error(`not final yet: ${found.join(', ')}`)
+          return found
+        },
+        { timeout: 20_000, interval: 50 },
+      )
+    }
+    expect(await ledgerStatuses([6, 7, 8])).toEqual(Array(3).fill('succeeded'))
+    expect(await ledgerStatuses([9, 0, 10])).toEqual(Array(3).fill(statuses[0]))
+  })
+
   it('imports an isolated plugin only in its sandbox: its top-level code never runs in the host', async () => {
     const host = await startHost([fixture('marks')], {
       plugins: { marks: { isolation: mode, config: { greeting: 'hello there', token: 's3cr3t-value' } } },

@@ -159,14 +159,15 @@ export class HostBridge {
   }
 
   // The bus handler standing for the plugin's: one request into the sandbox per attempt, abandoned on abort. The
-  // plugin's filter runs there first; when it kept the handler from running, the delivery ends as in-process.
+  // plugin's filter runs there first; when it kept the handler from running, the delivery ends as in-process. A
+  // batching subscription hands this stub its batch as an array (see batchHandler): it crosses as `events`.
   #stub(key: string) {
     const supervisor = this.#supervisor
-    return async (event: Event, ctx: HandlerContext) => {
-      const answer = await supervisor.request(
-        { t: 'deliver', key, event: withAttemptTrace(event, ctx), attempt: ctx.attempt } satisfies Request,
-        { signal: ctx.signal },
-      )
+    return async (given: Event | readonly Event[], ctx: HandlerContext) => {
+      const events = Array.isArray(given) ? given.map((event) => withAttemptTrace(event, ctx)) : undefined
+      const event = events?.[0] ?? withAttemptTrace(given as Event, ctx)
+      const request: Request = { t: 'deliver', key, event, ...(events && { events }), attempt: ctx.attempt }
+      const answer = await supervisor.request(request, { signal: ctx.signal })
       const notRun = notRunOf(answer)
       if (notRun !== undefined) throw new DeliveryNotRunError(notRun.notRun, notRun.reason)
     }

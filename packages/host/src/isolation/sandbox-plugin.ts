@@ -90,7 +90,7 @@ export class SandboxPlugin {
         this.#answer(message.id, this.#setup(message.entry, message.name, message.config))
         return
       case 'deliver':
-        this.#answer(message.id, this.#deliver(message.id, message.key, message.event, message.attempt))
+        this.#answer(message.id, this.#deliver(message))
         return
       case 'invoke':
         this.#answer(message.id, this.#invoke(message.key, message.value))
@@ -144,18 +144,24 @@ export class SandboxPlugin {
     return { routes, provides: names }
   }
 
-  async #deliver(id: number, key: string, event: Event, attempt: number): Promise<NotRun | undefined> {
+  async #deliver(message: Extract<HostMessage, { t: 'deliver' }>): Promise<NotRun | undefined> {
+    const { id, key, event, events, attempt } = message
     const registered = this.#registry.handlers.get(key)
     if (registered === undefined) throw new Error(`handler ${key} is not registered in this sandbox`)
     const { handler, filter } = registered
     // What dispatch decides in-process: a rejected event is unrouted, a throwing filter fails it (E_FILTER).
+    // A batch's events are each checked; the handler gets those kept (none kept: the batch is unrouted).
+    let batch: Event[] | undefined
     if (filter !== undefined) {
       try {
-        if (!filter(event)) return { notRun: 'E_UNROUTED', reason: 'filtered out' }
+        if (events !== undefined) {
+          batch = events.filter((each) => filter(each))
+          if (batch.length === 0) return { notRun: 'E_UNROUTED', reason: 'filtered out' }
+        } else if (!filter(event)) return { notRun: 'E_UNROUTED', reason: 'filtered out' }
       } catch (error) {
         return { notRun: 'E_FILTER', reason: `filter threw: ${toRemoteError(error).message}` }
       }
-    }
+    } else batch = events
     const aborts = this.#aborts
     const ctx: HandlerContext = {
       attempt,
@@ -170,7 +176,10 @@ export class SandboxPlugin {
       fail: () => false,
     }
     try {
-      await sandboxDelivery.run(event, () => handler(event, ctx))
+      const batched = handler as unknown as (events: Event[], ctx: HandlerContext) => unknown
+      await sandboxDelivery.run(event, () =>
+        batch === undefined ? handler(event, ctx) : batched(batch, ctx),
+      )
     } finally {
       aborts.delete(id)
     }

@@ -37,7 +37,8 @@ export type HostMessage =
   | { t: 'load'; id: number; entry: string }
   | { t: 'configure'; id: number; raw: unknown }
   | { t: 'setup'; id: number; entry: string; name: string; config: unknown }
-  | { t: 'deliver'; id: number; key: string; event: Event; attempt: number }
+  /** `events`: a batching handler's batch (`event` is its first), which the sandbox hands the handler as one array. */
+  | { t: 'deliver'; id: number; key: string; event: Event; events?: Event[]; attempt: number }
   | { t: 'abort'; id: number }
   | { t: 'invoke'; id: number; key: string; value: unknown }
   | { t: 'fetch'; id: number; request: WireHttp }
