@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { AuthenticateValue, AuthPrincipal } from '@switchyard/plugin-sdk'
-import { createTestHost, type TestHost } from '@switchyard/testing'
+import { authenticate, createTestHost, type TestHost } from '@switchyard/testing'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { jwtAuthPlugin } from './jwt-auth-plugin.js'
@@ -20,24 +19,6 @@ async function start(config: Record<string, unknown>): Promise<TestHost> {
   return host
 }
 
-/** Runs the host's auth.authenticate chain as the server does, for a request with this Authorization header. */
-async function authenticate(host: TestHost, authorization: string): Promise<AuthPrincipal | undefined> {
-  let value: AuthenticateValue = {
-    request: {
-      method: 'GET',
-      url: 'http://x/plugins/status',
-      path: '/plugins/status',
-      headers: { authorization },
-      requestId: 'r',
-    },
-  }
-  for (const { fn } of host.bus.extensions.contributions<AuthenticateValue, AuthenticateValue | undefined>(
-    'auth.authenticate',
-  ))
-    value = (await fn(value)) ?? value
-  return value.principal
-}
-
 const hs256 = (claims: Record<string, unknown>, secret = SECRET) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
@@ -52,7 +33,9 @@ const HS_CONFIG = { secret: SECRET, issuer: 'https://id.test', audience: 'switch
 describe('jwt-auth with a shared secret (HS256)', () => {
   it('turns a valid token into a principal with the scopes of its claim', async () => {
     const host = await start(HS_CONFIG)
-    expect(await authenticate(host, `Bearer ${await hs256({ scope: 'read publish' })}`)).toEqual({
+    expect(
+      await authenticate(host, { authorization: `Bearer ${await hs256({ scope: 'read publish' })}` }),
+    ).toEqual({
       name: 'alice',
       scopes: ['read', 'publish'],
     })
@@ -65,7 +48,10 @@ describe('jwt-auth with a shared secret (HS256)', () => {
       scope_map: { ops: ['admin'], viewer: ['read'] },
     })
     const token = await hs256({ roles: ['viewer', 'intern'] })
-    expect(await authenticate(host, `Bearer ${token}`)).toEqual({ name: 'alice', scopes: ['read'] })
+    expect(await authenticate(host, { authorization: `Bearer ${token}` })).toEqual({
+      name: 'alice',
+      scopes: ['read'],
+    })
   })
 
   it('refuses an expired token, a wrong audience, a bad signature and alg none, each with its reason', async () => {
@@ -77,7 +63,7 @@ describe('jwt-auth with a shared secret (HS256)', () => {
       .setAudience('switchyard')
       .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
       .sign(new TextEncoder().encode(SECRET))
-    await expect(authenticate(host, `Bearer ${expired}`)).rejects.toThrow('token expired')
+    await expect(authenticate(host, { authorization: `Bearer ${expired}` })).rejects.toThrow('token expired')
     const wrongAudience = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('alice')
@@ -85,21 +71,23 @@ describe('jwt-auth with a shared secret (HS256)', () => {
       .setAudience('billing')
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(SECRET))
-    await expect(authenticate(host, `Bearer ${wrongAudience}`)).rejects.toThrow('claim "aud" check failed')
+    await expect(authenticate(host, { authorization: `Bearer ${wrongAudience}` })).rejects.toThrow(
+      'claim "aud" check failed',
+    )
     const forged = await hs256({ scope: 'admin' }, 'another-secret-of-at-least-32-characters')
-    await expect(authenticate(host, `Bearer ${forged}`)).rejects.toThrow('bad signature')
+    await expect(authenticate(host, { authorization: `Bearer ${forged}` })).rejects.toThrow('bad signature')
     const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
     const exp = Math.floor(Date.now() / 1000) + 300
     const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'mallory', scope: 'admin', aud: 'switchyard', iss: 'https://id.test', exp })}.`
-    await expect(authenticate(host, `Bearer ${none}`)).rejects.toThrow(
+    await expect(authenticate(host, { authorization: `Bearer ${none}` })).rejects.toThrow(
       /"alg" \(Algorithm\) Header Parameter value not allowed|Unsupported/,
     )
   })
 
   it('leaves a request without a JWT to the static tokens', async () => {
     const host = await start(HS_CONFIG)
-    expect(await authenticate(host, 'Bearer static-admin-token')).toBeUndefined()
-    expect(await authenticate(host, '')).toBeUndefined()
+    expect(await authenticate(host, { authorization: 'Bearer static-admin-token' })).toBeUndefined()
+    expect(await authenticate(host, { authorization: '' })).toBeUndefined()
   })
 
   it('refuses a config without exactly one key source, or with a short secret', async () => {
@@ -122,7 +110,10 @@ describe('jwt-auth with public keys', () => {
       .setAudience('switchyard')
       .setExpirationTime('5m')
       .sign(privateKey)
-    expect(await authenticate(host, `Bearer ${token}`)).toEqual({ name: 'svc-reporting', scopes: ['read'] })
+    expect(await authenticate(host, { authorization: `Bearer ${token}` })).toEqual({
+      name: 'svc-reporting',
+      scopes: ['read'],
+    })
   })
 
   it('verifies ES256 tokens against a JWKS served on loopback, fetching the set once while it is cached', async () => {
@@ -145,11 +136,11 @@ describe('jwt-auth with public keys', () => {
         .setAudience('switchyard')
         .setExpirationTime('5m')
         .sign(privateKey)
-    expect(await authenticate(host, `Bearer ${await sign('producer-a')}`)).toEqual({
+    expect(await authenticate(host, { authorization: `Bearer ${await sign('producer-a')}` })).toEqual({
       name: 'producer-a',
       scopes: ['publish'],
     })
-    expect(await authenticate(host, `Bearer ${await sign('producer-b')}`)).toMatchObject({
+    expect(await authenticate(host, { authorization: `Bearer ${await sign('producer-b')}` })).toMatchObject({
       name: 'producer-b',
     })
     expect(fetches).toBe(1)
@@ -160,7 +151,7 @@ describe('jwt-auth with public keys', () => {
       .setAudience('switchyard')
       .setExpirationTime('5m')
       .sign(otherKey)
-    await expect(authenticate(host, `Bearer ${foreign}`)).rejects.toThrow('bad signature')
+    await expect(authenticate(host, { authorization: `Bearer ${foreign}` })).rejects.toThrow('bad signature')
   })
 })
 
