@@ -12,6 +12,13 @@ export interface NatsStoreOptions extends NatsConnectionOptions {
   ledgerTtlMs?: number
   /** Bucket replicas in a clustered JetStream. Default 1. */
   replicas?: number
+  /**
+   * Backpressure: how many events' ledger writes (accepts and outcome updates) may be in flight on this store
+   * before `acceptEvent`, and so `bus.enqueue`, waits for some to finish. Outcome writes never wait, so a busy
+   * node drains before it takes more. Default 256; raise it when the server is far away (many writes in
+   * flight per round trip), lower it to keep enqueue latency short under overload.
+   */
+  maxLedgerWritesInFlight?: number
 }
 
 const schema = v.object({
@@ -20,11 +27,17 @@ const schema = v.object({
   idempotencyTtlMs: v.optional(positiveInt),
   ledgerTtlMs: v.optional(positiveInt),
   replicas: v.optional(v.pipe(positiveInt, v.maxValue(5))),
+  maxLedgerWritesInFlight: v.optional(positiveInt),
 })
 
 /** Options with their defaults applied. */
 export type ResolvedStoreOptions = NatsStoreOptions &
-  Required<Pick<NatsStoreOptions, 'bucketPrefix' | 'idempotencyTtlMs' | 'ledgerTtlMs' | 'replicas'>>
+  Required<
+    Pick<
+      NatsStoreOptions,
+      'bucketPrefix' | 'idempotencyTtlMs' | 'ledgerTtlMs' | 'replicas' | 'maxLedgerWritesInFlight'
+    >
+  >
 
 /** Validates the options (`E_CONFIG` naming each bad key) and applies the defaults. */
 export function resolveStoreOptions(input: NatsStoreOptions): ResolvedStoreOptions {
@@ -35,5 +48,6 @@ export function resolveStoreOptions(input: NatsStoreOptions): ResolvedStoreOptio
     idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 60 * 60 * 1000,
     ledgerTtlMs: options.ledgerTtlMs ?? 7 * 24 * 60 * 60 * 1000,
     replicas: options.replicas ?? 1,
+    maxLedgerWritesInFlight: options.maxLedgerWritesInFlight ?? 256,
   }
 }

@@ -26,6 +26,7 @@ import { JsonBucket } from './kv/json-bucket.js'
 import { toKeyToken } from './kv/key-token.js'
 import { LeaseKeeper } from './kv/lease-keeper.js'
 import { PluginKvBucket } from './kv/plugin-kv-bucket.js'
+import { WriteWindow } from './kv/write-window.js'
 import { type NatsStoreOptions, resolveStoreOptions } from './nats-store-options.js'
 
 /** The buckets of one store. */
@@ -65,12 +66,19 @@ export class NatsStore implements Store {
   readonly #kv: PluginKvBucket
   readonly #audit: AuditBucket
   readonly #leases: LeaseKeeper
+  /** Ledger writes in flight; accepts wait while it is full. */
+  readonly #writes: WriteWindow
   readonly #nc: NatsConnection
   readonly #ownsConnection: boolean
   #closed = false
 
   /** Use `connectNatsStore`. */
-  constructor(nc: NatsConnection, buckets: Buckets, ownsConnection: boolean) {
+  constructor(
+    nc: NatsConnection,
+    buckets: Buckets,
+    ownsConnection: boolean,
+    maxLedgerWritesInFlight: number,
+  ) {
     this.#nc = nc
     this.#buckets = buckets
     this.buckets = Object.values(buckets).map((bucket) => bucket.name)
@@ -82,23 +90,25 @@ export class NatsStore implements Store {
     // Plugin state keys are single tokens, so `lease.<name>` keys do not meet them.
     this.#leases = new LeaseKeeper(buckets.plugins)
     this.#ownsConnection = ownsConnection
+    this.#writes = new WriteWindow(maxLedgerWritesInFlight)
   }
 
+  /** Waits while `maxLedgerWritesInFlight` ledger writes are in flight (backpressure), then writes the event's entry. */
   acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
     this.#open()
-    return this.#ledger.accept(event, handlers)
+    return this.#writes.admit(1, () => this.#ledger.accept(event, handlers))
   }
 
   /**
    * Writes the ledger records, then the idempotency record of each succeeded one in the `processed` bucket (a KV
    * bucket cannot be searched by value, so that bucket is the index of the succeeded rows by key), in the same
-   * call: the bus writes nothing more for an enqueued delivery.
+   * call: the bus writes nothing more for an enqueued delivery. Never waits for backpressure: these writes are
+   * what drains it.
    */
-  async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+  recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     this.#open()
-    const succeeded = await this.#ledger.record(records)
-    await Promise.all(
-      succeeded.map(({ idempotencyKey, handler }) => this.markProcessed(idempotencyKey, handler)),
+    return this.#writes.track(records.length, () =>
+      this.#ledger.record(records, (key, handler) => this.markProcessed(key, handler)),
     )
   }
 
@@ -252,7 +262,8 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
       open('audit', 0),
       open('flow', FLOW_TTL_MS),
     ])
-    return new NatsStore(nc, { ledger, processed, deadLetters, plugins, kv, audit, flow }, owned)
+    const buckets = { ledger, processed, deadLetters, plugins, kv, audit, flow }
+    return new NatsStore(nc, buckets, owned, options.maxLedgerWritesInFlight)
   } catch (error) {
     if (owned) await nc.close()
     throw error

@@ -19,11 +19,8 @@ interface LedgerDoc {
   interrupted?: Record<string, number>
 }
 
-/** A handler that succeeded for an accepted event's idempotency key. */
-export interface Succeeded {
-  idempotencyKey: string
-  handler: string
-}
+/** Writes the idempotency record of a handler that succeeded for an accepted event's key. */
+export type MarkSucceeded = (idempotencyKey: string, handler: string) => Promise<void>
 
 /** Reads of the bucket run this many at a time when resuming. */
 const READ_BATCH = 128
@@ -68,11 +65,11 @@ export class DeliveryLedger {
   }
 
   /**
-   * Writes the records; resolves to the idempotency records they make: the key of each accepted event with the
-   * handlers that succeeded in the batch (see `Store.recordDeliveries`).
+   * Writes the records; `markSucceeded` writes the idempotency record of each handler that succeeded for an
+   * accepted event's key (see `Store.recordDeliveries`). Per event, that record and the unfinished marker's
+   * change go out together once the ledger entry is written: two round trips, not three.
    */
-  async record(records: readonly DeliveryRecord[]): Promise<Succeeded[]> {
-    const succeeded: Succeeded[] = []
+  async record(records: readonly DeliveryRecord[], markSucceeded: MarkSucceeded): Promise<void> {
     await Promise.all(
       [...byEvent(records)].map(async ([eventId, batch]) => {
         let wasOpen = false
@@ -88,15 +85,16 @@ export class DeliveryLedger {
         )
         const doc = written.value
         this.#remember(key, written)
+        const writes: Promise<void>[] = []
         const idempotencyKey = doc.event?.metadata.idempotencyKey
         if (idempotencyKey !== undefined)
           for (const { handler, status } of batch)
-            if (status === 'succeeded') succeeded.push({ idempotencyKey, handler })
+            if (status === 'succeeded') writes.push(markSucceeded(idempotencyKey, handler))
         const open = isOpen(doc)
-        if (open !== wasOpen) await this.#mark(eventId, open)
+        if (open !== wasOpen) writes.push(this.#mark(eventId, open))
+        await Promise.all(writes)
       }),
     )
-    return succeeded
   }
 
   /** Counts an attempt started on each open delivery that has a record (compare-and-set per event). */
