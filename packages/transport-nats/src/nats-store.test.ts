@@ -1,3 +1,5 @@
+import { Kvm } from '@nats-io/kv'
+import { connect } from '@nats-io/transport-node'
 import { createEvent, type DeliveryError } from '@switchyard/core'
 import { runStoreContract } from '@switchyard/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +16,12 @@ const succeeded = (eventId: string, handler: string) => ({
   attempts: 1,
   durationMs: 1,
   updatedAt: new Date().toISOString(),
+})
+/** The record of a handler not run yet. */
+const pending = (eventId: string, handler: string) => ({
+  ...succeeded(eventId, handler),
+  status: 'pending' as const,
+  attempts: 0,
 })
 const bucketPrefix = uniqueName('store')
 
@@ -78,6 +86,34 @@ describe.skipIf(!up)('NatsStore', () => {
         ['h_b', 'succeeded'],
       ])
       expect((await a.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
+    })
+
+    it('shows another node the events this node accepted and did not finish, until they are finished', async () => {
+      const event = createEvent('order.placed', { n: 3 })
+      await a.acceptEvent(event, ['h_a', 'h_b'])
+      await a.recordAttemptStarts([{ eventId: event.id, handler: 'h_a' }])
+      await a.recordDeliveries([succeeded(event.id, 'h_b')])
+      expect((await b.unfinishedEvents()).find((u) => u.event.id === event.id)).toEqual({
+        event,
+        handlers: ['h_a'],
+        interrupted: { h_a: 1 },
+      })
+      expect(await b.isProcessed(event.metadata.idempotencyKey, 'h_b')).toBe(true)
+      await b.recordDeliveries([succeeded(event.id, 'h_a')])
+      expect((await a.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
+      expect(await a.isProcessed(event.metadata.idempotencyKey, 'h_a')).toBe(true)
+    })
+
+    it('lists an unfinished event by the marker an older version wrote for it', async () => {
+      const event = createEvent('order.placed', { n: 4 })
+      const nc = await connect({ servers: NATS_URL })
+      const ledger = await new Kvm(nc).open(`${bucketPrefix}_ledger`)
+      await ledger.put(`e.${event.id}`, JSON.stringify({ event, records: [pending(event.id, 'h_a')] }))
+      await ledger.put(`u.${event.id}`, '1')
+      await nc.close()
+      expect((await b.unfinishedEvents()).find((u) => u.event.id === event.id)?.handlers).toEqual(['h_a'])
+      await a.recordDeliveries([succeeded(event.id, 'h_a')])
+      expect((await b.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
     })
 
     it('reads a ledger error an older version kept as a plain message as a serialised error', async () => {

@@ -1,3 +1,4 @@
+import { jetstream } from '@nats-io/jetstream'
 import { Kvm } from '@nats-io/kv'
 import type { NatsConnection } from '@nats-io/transport-node'
 import {
@@ -100,9 +101,9 @@ export class NatsStore implements Store {
   }
 
   /**
-   * Writes the ledger records, then the idempotency record of each succeeded one in the `processed` bucket (a KV
-   * bucket cannot be searched by value, so that bucket is the index of the succeeded rows by key), in the same
-   * call: the bus writes nothing more for an enqueued delivery. Never waits for backpressure: these writes are
+   * Writes the ledger records and, beside them, the idempotency record of each succeeded one in the `processed`
+   * bucket (a KV bucket cannot be searched by value, so that bucket is the index of the succeeded rows by key), in
+   * the same call: the bus writes nothing more for an enqueued delivery. Never waits for backpressure: these writes are
    * what drains it.
    */
   recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
@@ -249,9 +250,10 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
   const { nc, owned } = await openConnection(options)
   try {
     await jetstreamManagerOf(nc, options.servers)
-    const kvm = new Kvm(nc)
+    const js = jetstream(nc)
+    const kvm = new Kvm(js)
     const open = (suffix: string, ttlMs: number): Promise<JsonBucket> =>
-      JsonBucket.open(kvm, `${options.bucketPrefix}_${suffix}`, { ttlMs, replicas: options.replicas })
+      JsonBucket.open(kvm, js, `${options.bucketPrefix}_${suffix}`, { ttlMs, replicas: options.replicas })
     const [ledger, processed, deadLetters, plugins, kv, audit, flow] = await Promise.all([
       open('ledger', options.ledgerTtlMs),
       open('processed', options.idempotencyTtlMs),

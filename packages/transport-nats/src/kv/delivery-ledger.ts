@@ -22,6 +22,8 @@ interface LedgerDoc {
 /** Writes the idempotency record of a handler that succeeded for an accepted event's key. */
 export type MarkSucceeded = (idempotencyKey: string, handler: string) => Promise<void>
 
+/** Tag of an entry whose event has a handler not final yet: what `unfinished` lists (see `JsonBucket.keysTagged`). */
+const OPEN = 'open'
 /** Reads of the bucket run this many at a time when resuming. */
 const READ_BATCH = 128
 /** Open entries this node wrote last, kept to update them without reading them first (oldest dropped first). */
@@ -30,9 +32,11 @@ const KNOWN_ENTRIES = 10_000
 /**
  * The delivery ledger in a KV bucket shared by all nodes: key `e.<eventId>` holds the event and its records
  * (changed with compare-and-set, so two nodes finishing two handlers of one event do not overwrite each
- * other), key `u.<eventId>` marks an accepted event with a handler not yet final. The bucket's TTL bounds it.
+ * other); every write of an accepted event with a handler not yet final is tagged open, which is the index
+ * `unfinished` lists, kept in the same write (no marker key to write and purge). The bucket's TTL bounds it.
  * The entries this node wrote last are kept with their revision: the usual update of an event this node
  * accepted is then one compare-and-set, not a read and a write (a stale one fails the compare and is read).
+ * Per event that is one write at accept and one per batch of outcomes.
  */
 export class DeliveryLedger {
   readonly #bucket: JsonBucket
@@ -46,53 +50,47 @@ export class DeliveryLedger {
     const updatedAt = new Date().toISOString()
     const pending = handlers.map((handler) => pendingRecord(event.id, handler, updatedAt))
     const eventKey = `e.${toKeyToken(event.id)}`
-    // the usual case is a new event: one create and the marker, written side by side
+    // the usual case is a new event: one create
     const doc: LedgerDoc = { event, records: pending }
-    const [revision] = await Promise.all([
-      this.#bucket.create(eventKey, doc),
-      pending.length > 0 ? this.#bucket.put(unfinishedKey(event.id), 1) : undefined,
-    ])
+    const revision = await this.#bucket.create(eventKey, doc, tagOf(doc))
     if (revision !== undefined) {
       this.#remember(eventKey, { value: doc, revision })
       return
     }
-    const merged = await this.#bucket.mutate<LedgerDoc>(eventKey, (current) => ({
-      event,
-      records: upsert(current?.records ?? [], pending, false),
-    }))
+    const merged = await this.#bucket.mutate<LedgerDoc>(
+      eventKey,
+      (current) => ({ event, records: upsert(current?.records ?? [], pending, false) }),
+      undefined,
+      tagOf,
+    )
     this.#remember(eventKey, merged)
-    await this.#mark(event.id, isOpen(merged.value))
   }
 
   /**
    * Writes the records; `markSucceeded` writes the idempotency record of each handler that succeeded for an
-   * accepted event's key (see `Store.recordDeliveries`). Per event, that record and the unfinished marker's
-   * change go out together once the ledger entry is written: two round trips, not three.
+   * accepted event's key (see `Store.recordDeliveries`). When this node wrote the event's entry last it knows
+   * the key, and those records go out beside the ledger write: one round trip per event.
    */
   async record(records: readonly DeliveryRecord[], markSucceeded: MarkSucceeded): Promise<void> {
     await Promise.all(
       [...byEvent(records)].map(async ([eventId, batch]) => {
-        let wasOpen = false
         const key = `e.${toKeyToken(eventId)}`
-        const written = await this.#bucket.mutate<LedgerDoc>(
-          key,
-          (current) => {
-            wasOpen = current !== undefined && isOpen(current)
-            const interrupted = withoutHandlers(current?.interrupted, batch)
-            return { ...current, records: upsert(current?.records ?? [], batch, true), interrupted }
-          },
-          this.#known.get(key),
-        )
-        const doc = written.value
+        const known = this.#known.get(key)
+        const marks = markAll(known?.value, batch, markSucceeded)
+        const [written] = await Promise.all([
+          this.#bucket.mutate<LedgerDoc>(
+            key,
+            (current) => {
+              const interrupted = withoutHandlers(current?.interrupted, batch)
+              return { ...current, records: upsert(current?.records ?? [], batch, true), interrupted }
+            },
+            known,
+            tagOf,
+          ),
+          ...(marks ?? []),
+        ])
         this.#remember(key, written)
-        const writes: Promise<void>[] = []
-        const idempotencyKey = doc.event?.metadata.idempotencyKey
-        if (idempotencyKey !== undefined)
-          for (const { handler, status } of batch)
-            if (status === 'succeeded') writes.push(markSucceeded(idempotencyKey, handler))
-        const open = isOpen(doc)
-        if (open !== wasOpen) writes.push(this.#mark(eventId, open))
-        await Promise.all(writes)
+        if (marks === undefined) await Promise.all(markAll(written.value, batch, markSucceeded) ?? [])
       }),
     )
   }
@@ -103,16 +101,21 @@ export class DeliveryLedger {
       [...byEvent(starts)].map(async ([eventId, batch]) => {
         const key = `e.${toKeyToken(eventId)}`
         if ((await this.#doc(eventId)) === undefined) return
-        await this.#bucket.mutate<LedgerDoc>(key, (current) => {
-          const doc: LedgerDoc = { ...current, records: current?.records ?? [] }
-          const interrupted = { ...doc.interrupted }
-          for (const { handler } of batch) {
-            const record = doc.records.find((r) => r.handler === handler)
-            if (record !== undefined && !isFinalStatus(record.status))
-              interrupted[handler] = (interrupted[handler] ?? 0) + 1
-          }
-          return { ...doc, interrupted }
-        })
+        await this.#bucket.mutate<LedgerDoc>(
+          key,
+          (current) => {
+            const doc: LedgerDoc = { ...current, records: current?.records ?? [] }
+            const interrupted = { ...doc.interrupted }
+            for (const { handler } of batch) {
+              const record = doc.records.find((r) => r.handler === handler)
+              if (record !== undefined && !isFinalStatus(record.status))
+                interrupted[handler] = (interrupted[handler] ?? 0) + 1
+            }
+            return { ...doc, interrupted }
+          },
+          undefined,
+          tagOf,
+        )
       }),
     )
   }
@@ -125,9 +128,13 @@ export class DeliveryLedger {
     return records
   }
 
-  /** Accepted events with handlers not final, in the order they were accepted (the markers' write order). */
+  /**
+   * Accepted events with handlers not final, by `time` then id (the bucket keeps no acceptance order). Lists the
+   * entries tagged open, and the `u.<eventId>` markers an older version wrote instead.
+   */
   async unfinished(): Promise<UnfinishedEvent[]> {
-    const ids = (await this.#bucket.keys('u.*')).map((key) => fromKeyToken(key.slice(2)))
+    const [open, marked] = await Promise.all([this.#bucket.keysTagged('e.*', OPEN), this.#bucket.keys('u.*')])
+    const ids = [...new Set([...open, ...marked].map((key) => fromKeyToken(key.slice(2))))]
     const result: UnfinishedEvent[] = []
     for (let start = 0; start < ids.length; start += READ_BATCH) {
       const docs = await Promise.all(ids.slice(start, start + READ_BATCH).map((id) => this.#doc(id)))
@@ -147,7 +154,7 @@ export class DeliveryLedger {
         )
       }
     }
-    return result
+    return result.sort((a, b) => byTimeThenId(a.event, b.event))
   }
 
   /** Keeps an open entry's revision for its next update; forgets a finished one (nothing more is due). */
@@ -169,21 +176,36 @@ export class DeliveryLedger {
       const docs = await Promise.all(ids.slice(start, start + READ_BATCH).map((id) => this.#doc(id)))
       for (const doc of docs) if (doc?.event !== undefined) events.push(doc.event)
     }
-    return events.sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
+    return events.sort(byTimeThenId)
   }
 
   async #doc(eventId: string): Promise<LedgerDoc | undefined> {
     return (await this.#bucket.get<LedgerDoc>(`e.${toKeyToken(eventId)}`))?.value
   }
-
-  async #mark(eventId: string, open: boolean): Promise<void> {
-    if (open) await this.#bucket.put(unfinishedKey(eventId), 1)
-    else await this.#bucket.forget(unfinishedKey(eventId))
-  }
 }
 
-function unfinishedKey(eventId: string): string {
-  return `u.${toKeyToken(eventId)}`
+function tagOf(doc: LedgerDoc): string | undefined {
+  return isOpen(doc) ? OPEN : undefined
+}
+
+function byTimeThenId(a: Event, b: Event): number {
+  return a.time.localeCompare(b.time) || a.id.localeCompare(b.id)
+}
+
+/**
+ * Writes the idempotency records of the handlers of `batch` that succeeded, with the key of the event of
+ * `doc`; undefined when `doc` has no event (its key is not known yet).
+ */
+function markAll(
+  doc: LedgerDoc | undefined,
+  batch: readonly DeliveryRecord[],
+  markSucceeded: MarkSucceeded,
+): Promise<void>[] | undefined {
+  const idempotencyKey = doc?.event?.metadata.idempotencyKey
+  if (idempotencyKey === undefined) return undefined
+  return batch
+    .filter((record) => record.status === 'succeeded')
+    .map((record) => markSucceeded(idempotencyKey, record.handler))
 }
 
 function isOpen(doc: LedgerDoc): boolean {
