@@ -17,6 +17,7 @@ import {
 import type { Database } from 'better-sqlite3'
 import { StoreClosedError } from './errors.js'
 import { openDatabase } from './schema/open-database.js'
+import { SharedReads } from './shared-reads.js'
 import {
   type ResolvedSqliteStoreOptions,
   resolveSqliteStoreOptions,
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
   readonly #options: ResolvedSqliteStoreOptions
   readonly #db: Database
   readonly #queue: WriteQueue
+  readonly #reads: SharedReads
   readonly #ledger: EventLedger
   readonly #idempotency: IdempotencyRecords
   readonly #deadLetters: DeadLetterTable
@@ -78,7 +80,8 @@ export class SqliteStore implements Store {
     this.#db = openDatabase(this.#options.path, { ...this.#options, synchronous: 'normal' })
     this.path = this.#db.name
     this.#wal = durable ? new WalSync(`${this.path}-wal`) : undefined
-    this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs, this.#wal)
+    this.#reads = new SharedReads(this.#db)
+    this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs, this.#wal, this.#reads)
     this.#ledger = new EventLedger(this.#db)
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)
@@ -111,6 +114,7 @@ export class SqliteStore implements Store {
    */
   async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
     if (!this.#db.open) throw new StoreClosedError()
+    this.#reads.end()
     this.#startAttempts(starts)
   }
 
@@ -138,7 +142,7 @@ export class SqliteStore implements Store {
   isProcessedSync(idempotencyKey: string, handler: string): boolean {
     if (!this.#db.open) throw new StoreClosedError()
     const since = Date.now() - this.#options.retention.idempotencyMaxAgeMs
-    return this.#idempotency.has(idempotencyKey, handler, since)
+    return this.#reads.run(() => this.#idempotency.has(idempotencyKey, handler, since))
   }
 
   async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
@@ -233,16 +237,20 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.#db.open) return
     clearInterval(this.#retentionTimer)
+    this.#reads.end()
     this.#queue.close()
     this.#db.close()
     this.#wal?.close()
   }
 
-  /** Runs a read on committed data; after `close()` it rejects with `StoreClosedError` instead of a TypeError. */
+  /**
+   * Runs a read on committed data (in the turn's shared read transaction); after `close()` it rejects with
+   * `StoreClosedError` instead of a TypeError.
+   */
   #read<T>(read: () => T): Promise<T> {
     if (!this.#db.open) return Promise.reject(new StoreClosedError())
     try {
-      return Promise.resolve(read())
+      return Promise.resolve(this.#reads.run(read))
     } catch (error) {
       return Promise.reject(error)
     }

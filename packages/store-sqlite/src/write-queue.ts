@@ -1,5 +1,6 @@
 import Sqlite, { type Database, type Transaction } from 'better-sqlite3'
 import { StoreClosedError } from './errors.js'
+import type { SharedReads } from './shared-reads.js'
 import type { WalSync } from './wal-sync.js'
 
 /**
@@ -26,7 +27,8 @@ interface PendingWrite {
  * A failing write rolls its batch back; the batch is then retried one write per transaction so that only the
  * failing write rejects. When the database itself fails (busy, I/O error, disk full), every write of the batch
  * rejects with that error. With a `WalSync`, the promises settle only once the WAL was synced after the commit
- * (the connection then commits without syncing: see `WalSync`).
+ * (the connection then commits without syncing: see `WalSync`). With `SharedReads`, the read transaction of the
+ * turn ends before each commit.
  *
  * @example
  * ```ts
@@ -38,16 +40,18 @@ export class WriteQueue {
   readonly #db: Database
   readonly #delayMs: number
   readonly #wal: WalSync | undefined
+  readonly #reads: SharedReads | undefined
   readonly #runAll: Transaction<(writes: PendingWrite[]) => unknown[]>
   #pending: PendingWrite[] = []
   #scheduled = false
   #timer: NodeJS.Timeout | undefined
   #closed = false
 
-  constructor(db: Database, delayMs: number, wal?: WalSync) {
+  constructor(db: Database, delayMs: number, wal?: WalSync, reads?: SharedReads) {
     this.#db = db
     this.#delayMs = delayMs
     this.#wal = wal
+    this.#reads = reads
     this.#runAll = db.transaction((writes: PendingWrite[]) => writes.map((write) => write.run()))
   }
 
@@ -66,6 +70,7 @@ export class WriteQueue {
     const writes = this.#pending
     if (writes.length === 0) return
     this.#pending = []
+    this.#reads?.end()
     let results: unknown[]
     try {
       results = this.#runAll(writes)

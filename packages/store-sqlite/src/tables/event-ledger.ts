@@ -21,6 +21,11 @@ interface DeliveryRow {
   due_at: string | null
 }
 
+interface PrunableRow {
+  seq: number
+  id: string
+}
+
 interface OpenRow {
   seq: number
   body: string
@@ -28,12 +33,25 @@ interface OpenRow {
   interrupted: number
 }
 
-/** Events that may go once every delivery is final (or that were never accepted), oldest first. */
-const PRUNABLE = `
+/** An event that may go: every delivery is final, or it was never accepted (a stub). */
+const FINISHED =
+  '(e.body IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.final = 0))'
+
+/** Finished events, oldest first: those beyond a count limit. */
+const OLDEST_FINISHED = `SELECT seq, id FROM events e WHERE ${FINISHED} ORDER BY seq LIMIT ?`
+
+/**
+ * Finished events accepted before a cutoff, oldest first. Only events before the first one accepted at or
+ * after the cutoff are looked at: acceptance order is time order, and without that bound (accepted_ms has no
+ * index, which every accept would pay for) a run scanned the whole table whenever nothing was old enough,
+ * every second. An event accepted after a newer one (the clock stepped back) goes once those before it went:
+ * late, never early.
+ */
+const FINISHED_BEFORE = `
   SELECT seq, id FROM events e
-  WHERE e.accepted_ms < ?
-    AND (e.body IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.final = 0))
-  ORDER BY seq LIMIT ?`
+  WHERE e.seq < coalesce((SELECT seq FROM events WHERE accepted_ms >= @cutoffMs ORDER BY seq LIMIT 1), ${Number.MAX_SAFE_INTEGER})
+    AND e.accepted_ms < @cutoffMs AND ${FINISHED}
+  ORDER BY seq LIMIT @limit`
 
 /**
  * The outbox of accepted events and the per-handler delivery ledger (tables `events` and `deliveries`).
@@ -60,7 +78,8 @@ export class EventLedger {
   readonly #updateDue: Statement<[string, string, string]>
   readonly #selectDeliveries: Statement<[string], DeliveryRow>
   readonly #selectOpen: Statement<[], OpenRow>
-  readonly #selectPrunable: Statement<[number, number], { seq: number; id: string }>
+  readonly #selectOldest: Statement<[number], PrunableRow>
+  readonly #selectPrunable: Statement<[{ cutoffMs: number; limit: number }], PrunableRow>
   readonly #countEvents: Statement<[], number>
   readonly #selectAccepted: Statement<[number, number], string>
   readonly #selectSeq: Statement<[string], number>
@@ -119,7 +138,8 @@ export class EventLedger {
        FROM deliveries d JOIN events e ON e.id = d.event_id
        WHERE d.final = 0 AND e.body IS NOT NULL ORDER BY e.seq, d.handler`,
     )
-    this.#selectPrunable = db.prepare(PRUNABLE)
+    this.#selectOldest = db.prepare(OLDEST_FINISHED)
+    this.#selectPrunable = db.prepare(FINISHED_BEFORE)
     this.#countEvents = db.prepare<[], number>('SELECT count(*) FROM events').pluck()
     // An event's time is at or before its acceptance: accepted_ms narrows the scan to a superset of the window.
     this.#selectAccepted = db
@@ -217,13 +237,13 @@ export class EventLedger {
   prune(cutoffMs: number, maxEvents: number, limit: number): number {
     // count(*) walks an index, so it is only paid for when a count limit is configured.
     const excess = Number.isFinite(maxEvents) ? Math.min(limit, this.#countEvents.get()! - maxEvents) : 0
-    let removed = excess > 0 ? this.#remove(Number.MAX_SAFE_INTEGER, excess) : 0
-    if (removed < limit) removed += this.#remove(cutoffMs, limit - removed)
+    let removed = excess > 0 ? this.#remove(this.#selectOldest.all(excess)) : 0
+    if (removed < limit)
+      removed += this.#remove(this.#selectPrunable.all({ cutoffMs, limit: limit - removed }))
     return removed
   }
 
-  #remove(cutoffMs: number, limit: number): number {
-    const rows = this.#selectPrunable.all(cutoffMs, limit)
+  #remove(rows: readonly PrunableRow[]): number {
     for (const row of rows) {
       this.#deleteDeliveries.run(row.id)
       this.#deleteEvent.run(row.seq)
