@@ -163,6 +163,10 @@ export class JsonBucket {
       return keys
     }
     const messages = await consumer.consume()
+    // Entries that expired since `info` never come: the consumer's idle heartbeat says nothing more will.
+    void (async () => {
+      for await (const status of messages.status()) if (status.type === 'heartbeat') await messages.close()
+    })()
     for await (const message of messages) {
       if (message.headers?.get(TAG_HEADER) === tag) keys.push(message.subject.slice(prefix.length))
       if (message.info.pending === 0) break
