@@ -19,9 +19,11 @@ this process's clock does not count (the worker's does count: it is a thread of 
 one batch of ${CONCURRENT}. The route rows call the host's Hono app directly (\`host.fetch\`), no socket: the
 boundary's cost is the whole difference, where through a real HTTP server it would be a smaller share.`,
   `**Start-up**: \`host.start()\` with ${STARTED} plugin files (single files, so no package.json
-\`eventPlugin.name\`: each isolated plugin's manifest is read in a short-lived sandbox first, then its own sandbox
-is launched and set up, ${STARTED * 2} launches in all; sandboxes start side by side, a few per core at once, each
-after the plugins it depends on), \`host.stop()\` outside the timer.`,
+\`eventPlugin.name\`): each isolated plugin's manifest is read in a sandbox before anything of it runs in the host. A
+worker that read it goes on as the plugin's own sandbox (its file name is the name it gives itself), ${STARTED}
+launches in all; a process reading an undeclared module's manifest may write only in a shared folder, so the
+plugin's own process is launched after it, ${STARTED * 2} launches (a package declaring its name gets one). Sandboxes
+start side by side, a few per core at once, each after the plugins it depends on; \`host.stop()\` outside the timer.`,
   `**Shipped config end to end**: the http suite's \`shipped\` row (the real server from \`config/switchyard.yaml\`,
 SQLite, autocannon with 32 connections, req/s per CPU-second of the server process pinned to CPU 1) against the
 same server with order-notifications, webhooks, audit-log and health-checks in \`worker\` sandboxes. request-tracing

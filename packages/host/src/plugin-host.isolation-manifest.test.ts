@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { createEvent } from '@switchyard/core'
 import { describe, expect, it, vi } from 'vitest'
 import type { SwitchyardConfigInput } from './config/config-schema.js'
@@ -10,6 +11,7 @@ import { PluginHost } from './plugin-host.js'
 
 const TOP_LEVEL = new URL('../test/fixtures/isolation/top-level/', import.meta.url).pathname
 const fixture = (name: string) => ({ module: join(TOP_LEVEL, `${name}.mjs`) })
+const LAUNCHED_ONCE = new URL('../test/fixtures/isolation/launched-once/', import.meta.url).pathname
 type Mode = 'worker' | 'process'
 const marked = () => (globalThis as { switchyardTopLevelRan?: number }).switchyardTopLevelRan
 
@@ -178,4 +180,53 @@ describe('plugins whose package.json declares their name', { timeout: 60_000 }, 
     const misnamed = host.status().find((plugin) => plugin.state === 'failed')
     expect(misnamed?.reason).toContain('declares eventPlugin.name "misnamed"')
   })
+
+  // A sandbox costs a launch of a thread or a process (seconds at load): the one that read the manifest is kept.
+  it.each<[Mode, 'package' | 'single file']>([
+    ['worker', 'package'],
+    ['process', 'package'],
+    ['worker', 'single file'],
+  ])('starts a %s plugin (%s) in the sandbox that read its manifest: one launch', async (mode, source) => {
+    const threadsBefore = await lastThreadId()
+    const host = new PluginHost({
+      cwd: sandbox.cwd(),
+      appPackageJson: false,
+      startTimeoutMs: 60_000,
+      ...(source === 'single file' && { plugins: [{ module: join(LAUNCHED_ONCE, 'tally/tally.mjs') }] }),
+      config: {
+        plugin_directories: source === 'package' ? [LAUNCHED_ONCE] : [],
+        storage: { driver: 'sqlite', path: join(sandbox.cwd(), `once-${mode}.db`) },
+        plugins: { tally: { isolation: mode } },
+      },
+    })
+    hosts.push(host)
+    await host.start()
+    const { isolation } = host.plugin('tally')
+    expect(isolation).toMatchObject({ mode, state: 'running' })
+    // Threads are numbered in launch order; a process sandbox writes a line in its data folder when imported.
+    if (mode === 'worker') expect(isolation?.threadId).toBe(threadsBefore + 1)
+    else expect(await importsLogged(join(sandbox.cwd(), 'sandbox'))).toEqual([`tally: ${isolation?.pid}`])
+  })
 })
+
+/** The id of the last thread this process started (a new one's, which ends at once). */
+async function lastThreadId(): Promise<number> {
+  const worker = new Worker('', { eval: true })
+  const { threadId } = worker
+  await worker.terminate()
+  return threadId
+}
+
+/** The imports the tally fixture logged under `root`, each as `<data folder>: <pid>`. */
+async function importsLogged(root: string): Promise<string[]> {
+  const files = (await readdir(root, { recursive: true })).filter((file) => file.endsWith('imports.log'))
+  const lines = await Promise.all(
+    files.map(async (file) =>
+      (await readFile(join(root, file), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((pid) => `${dirname(file)}: ${pid}`),
+    ),
+  )
+  return lines.flat()
+}

@@ -11,6 +11,7 @@ import type { PluginEngine } from '../runtime/plugin-engine.js'
 import { IsolatedEngine } from './isolated-engine.js'
 import { isolationMetrics } from './isolation-metrics.js'
 import { type IsolationSettings, isolationOf } from './isolation-settings.js'
+import { type LaunchOptions, sameLaunch } from './launch-sandbox.js'
 import { readAllowList } from './read-allow-list.js'
 import { sandboxEnv } from './sandbox-env.js'
 
@@ -35,10 +36,20 @@ export interface Isolator {
   /**
    * A sandbox to read a candidate's manifest in, before anything of it ran, when it may run isolated (its name,
    * which `plugins.<name>.isolation` is keyed by, is in the module): in the strictest mode configured anywhere
-   * for it, and undefined when nothing is configured to be isolated. `installed` counts it as a marketplace
-   * install wherever it sits (a staged package).
+   * for it, and undefined when nothing is configured to be isolated. With a name declared in package.json it is
+   * launched as the plugin's own sandbox (see `ownSandbox`), but a process gets the plugin's data folder only with
+   * `ownFolder` (no other plugin may hold that name), else a shared disposable one. `installed` counts it as a
+   * marketplace install wherever it sits (a staged package).
    */
-  probe(candidate: PluginCandidate, options?: { installed?: boolean }): IsolatedEngine | undefined
+  probe(
+    candidate: PluginCandidate,
+    options?: { installed?: boolean; ownFolder?: boolean },
+  ): IsolatedEngine | undefined
+  /**
+   * Whether `probe` was launched exactly as the sandbox of the plugin `name` would be (same name, mode, limits,
+   * env and folders), so it can go on as that plugin's sandbox instead of launching another.
+   */
+  ownSandbox(probe: IsolatedEngine, name: string, candidate: PluginCandidate): boolean
   /** The mode the plugin named `name` runs in. */
   modeOf(name: string, candidate: PluginCandidate, options?: { installed?: boolean }): IsolationMode
   /** A new sandbox engine for the plugin `name`, in its mode (not `none`). */
@@ -51,6 +62,8 @@ export interface Isolator {
 }
 
 const STRICTNESS: readonly IsolationMode[] = ['none', 'worker', 'process']
+/** The data folder of a process that reads a manifest without being sure whose folder it may write: shared, disposable. */
+const MANIFEST_FOLDER = '.manifest'
 
 /**
  * Makes the `Isolator` of a host.
@@ -62,38 +75,42 @@ const STRICTNESS: readonly IsolationMode[] = ['none', 'worker', 'process']
  */
 export function createIsolator(options: IsolatorOptions): Isolator {
   const metrics = isolationMetrics(options.registry)
-  const engineFor = (
+  const launchOf = (
     name: string,
     candidate: PluginCandidate,
     settings: IsolationSettings,
     folder = name,
-  ) => {
-    const config = options.config()
-    const dataDir = resolve(options.cwd, dataRoot(config), 'sandbox', folder)
-    return new IsolatedEngine({
+  ): LaunchOptions => ({
+    settings,
+    env: sandboxEnv(name, options.env),
+    readable: settings.mode === 'process' ? readAllowList([candidate.dir, HOST_PACKAGE]) : [],
+    dataDir: resolve(options.cwd, dataRoot(options.config()), 'sandbox', folder),
+  })
+  const engineFor = (name: string, candidate: PluginCandidate, launch: LaunchOptions) =>
+    new IsolatedEngine({
       plugin: name,
       entry: candidate.entry,
-      launch: {
-        settings,
-        env: sandboxEnv(name, options.env),
-        readable: settings.mode === 'process' ? readAllowList([candidate.dir, HOST_PACKAGE]) : [],
-        dataDir,
-      },
+      launch,
       metrics,
       logger: options.logger,
       failed: (error) => options.failed(name, error),
     })
-  }
   const settingsOf = (name: string, candidate: PluginCandidate, installed?: boolean) =>
     isolationOf(options.config(), name, candidate, options.cwd, installed)
+  const make = (name: string, candidate: PluginCandidate) =>
+    engineFor(name, candidate, launchOf(name, candidate, settingsOf(name, candidate)))
   return {
-    probe(candidate, { installed } = {}) {
+    probe(candidate, { installed, ownFolder = false } = {}) {
       if (candidate.module !== undefined || candidate.problem !== undefined) return undefined
       // A name declared in package.json tells the mode at once: no guess, no sandbox for an in-process plugin.
+      // The module will name itself so or be refused: its probe is launched as its own sandbox.
       const declared = candidate.declaredName
       if (declared !== undefined) {
         const settings = settingsOf(declared, candidate, installed)
-        return settings.mode === 'none' ? undefined : engineFor(declared, candidate, settings, '.manifest')
+        const folder = ownFolder ? declared : MANIFEST_FOLDER
+        return settings.mode === 'none'
+          ? undefined
+          : engineFor(declared, candidate, launchOf(declared, candidate, settings, folder))
       }
       const config = options.config()
       const unnamed = settingsOf(provisionalName(candidate), candidate, installed)
@@ -103,11 +120,16 @@ export function createIsolator(options: IsolatorOptions): Isolator {
         STRICTNESS.indexOf(b) > STRICTNESS.indexOf(a) ? b : a,
       )
       if (mode === 'none') return undefined
-      // One shared, disposable data folder: a probe only imports the module.
-      return engineFor(provisionalName(candidate), candidate, { ...unnamed, mode }, '.manifest')
+      // The module may name itself otherwise, and then must not have written in the folder of the plugin its file
+      // name suggests. A worker has no folder: it may still turn out to be the plugin's own sandbox.
+      const name = provisionalName(candidate)
+      return engineFor(name, candidate, launchOf(name, candidate, { ...unnamed, mode }, MANIFEST_FOLDER))
     },
+    ownSandbox: (probe, name, candidate) =>
+      probe.plugin === name &&
+      sameLaunch(probe.launch, launchOf(name, candidate, settingsOf(name, candidate))),
     modeOf: (name, candidate, { installed } = {}) => settingsOf(name, candidate, installed).mode,
-    make: (name, candidate) => engineFor(name, candidate, settingsOf(name, candidate)),
+    make,
     engine(record) {
       const settings = settingsOf(record.name, record.candidate)
       if (settings.mode === 'none') return undefined
@@ -117,7 +139,7 @@ export function createIsolator(options: IsolatorOptions): Isolator {
           settings.mode,
           `it was given as an object in code (${record.candidate.entry}); a sandbox imports a plugin from its file: load it from a file or package (createTestHost: plugins: [{ module: '/abs/path.js' }])`,
         )
-      return engineFor(record.name, record.candidate, settings)
+      return engineFor(record.name, record.candidate, launchOf(record.name, record.candidate, settings))
     },
   }
 }

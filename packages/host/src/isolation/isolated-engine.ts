@@ -51,6 +51,16 @@ export class IsolatedEngine implements PluginEngine {
     this.#options = options
   }
 
+  /** The plugin's name as this sandbox knows it (its env, errors, metrics). */
+  get plugin(): string {
+    return this.#options.plugin
+  }
+
+  /** How this engine launches its sandbox. */
+  get launch(): LaunchOptions {
+    return this.#options.launch
+  }
+
   get #settings(): IsolationSettings {
     return this.#options.launch.settings
   }

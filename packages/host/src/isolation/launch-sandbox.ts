@@ -32,6 +32,23 @@ export interface LaunchOptions {
 }
 
 /**
+ * Whether two sandboxes launched with `a` and `b` would be the same: mode, limits, env and readable folders
+ * alike, and for a process its data folder too (its cwd and only writable path; a worker has none of its own).
+ * A sandbox launched to read a plugin's manifest may then serve as the plugin's own when it is (see
+ * `Isolator.ownSandbox`).
+ *
+ * @example
+ * ```ts
+ * sameLaunch(probe.launch, own) // true: keep the probe's sandbox for the plugin
+ * ```
+ */
+export function sameLaunch(a: LaunchOptions, b: LaunchOptions): boolean {
+  const key = ({ settings, env, readable, dataDir }: LaunchOptions) =>
+    JSON.stringify([settings, env, readable, settings.mode === 'process' ? dataDir : undefined])
+  return key(a) === key(b)
+}
+
+/**
  * The sandbox's main module in `dist/`. Tests run the host from `src/` (TypeScript), but a worker or a child
  * process runs plain Node, so it always starts the built file.
  */

@@ -7,11 +7,12 @@ const byDescriptor = new WeakMap<PluginDescriptor, SandboxedPlugin>()
 /**
  * A plugin whose module the host never imported (its descriptor came from a sandbox's manifest, see
  * `fromManifest`): what the host does with its code goes through sandboxes. Its config is parsed by its own
- * schema in a sandbox, which is kept and becomes the engine of the start that follows.
+ * schema in a sandbox — the one that read its manifest when that was launched as the plugin's own, else a new
+ * one — which is kept and becomes the engine of the start that follows.
  *
  * @example
  * ```ts
- * const plugin = new SandboxedPlugin(() => isolator.make('audit-log', candidate))
+ * const plugin = new SandboxedPlugin(() => isolator.make('audit-log', candidate), probe)
  * SandboxedPlugin.attach(descriptor, plugin)
  * const parsed = await SandboxedPlugin.of(descriptor)?.parseConfig({ channel: 'log' })
  * ```
@@ -21,8 +22,10 @@ export class SandboxedPlugin {
   #spare: IsolatedEngine | undefined
   #current: IsolatedEngine | undefined
 
-  constructor(make: () => IsolatedEngine) {
+  /** `spare`: a sandbox already launched as the plugin's own (the one that read its manifest), kept for its start. */
+  constructor(make: () => IsolatedEngine, spare?: IsolatedEngine) {
     this.#make = make
+    this.#spare = spare
   }
 
   /** The sandboxed plugin a descriptor stands for, or undefined for a plugin imported in the host. */

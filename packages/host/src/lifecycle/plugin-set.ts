@@ -71,9 +71,11 @@ export class PluginSet {
     options: { fresh?: boolean } = {},
   ): Promise<PluginRecord[]> {
     const limit = limitConcurrency(SANDBOX_STARTS)
+    const names = candidates.flatMap((candidate) => candidate.declaredName ?? [])
+    const contested = new Set(names.filter((name, i) => names.indexOf(name) !== i))
     const imported = await Promise.all(
       candidates.map((candidate) =>
-        this.read(candidate, { ...options, limit }).then(
+        this.read(candidate, { ...options, limit, contested }).then(
           (descriptor) => ({ candidate, descriptor, error: undefined }),
           (error: Error) => ({ candidate, descriptor: undefined, error }),
         ),
@@ -110,29 +112,46 @@ export class PluginSet {
   /**
    * The plugin of a candidate. One that may run isolated (see `Isolator.probe`) is imported in a sandbox first,
    * never in the host: the host keeps the manifest it sends (`fromManifest`), and imports the module itself only
-   * when the plugin, named, turns out to run in-process. `installed` treats it as a marketplace install (staged).
+   * when the plugin, named, turns out to run in-process. When that sandbox was launched as the plugin's own, it
+   * stays and the plugin starts in it (one launch per plugin); else it ends. `installed` treats it as a
+   * marketplace install (staged, inspected only); `contested` are names several candidates declare.
    */
   async read(
     candidate: PluginCandidate,
-    options: { fresh?: boolean; installed?: boolean; limit?: <T>(work: () => Promise<T>) => Promise<T> } = {},
+    options: {
+      fresh?: boolean
+      installed?: boolean
+      limit?: <T>(work: () => Promise<T>) => Promise<T>
+      contested?: ReadonlySet<string>
+    } = {},
   ): Promise<PluginDescriptor> {
     const { isolator } = this.#options
-    const probe = isolator?.probe(candidate, options)
+    const claimed = candidate.declaredName ?? ''
+    // A process probe writes only in the folder of a name nobody else holds or declares (a reload reads the
+    // running plugin's code again: its probe stays out of the folder the running one writes).
+    const ownFolder = !this.#records.has(claimed) && !(options.contested?.has(claimed) ?? false)
+    const probe = isolator?.probe(candidate, { installed: options.installed, ownFolder })
     if (isolator === undefined || probe === undefined) return this.#import(candidate, options)
-    let manifest: unknown
+    let kept = false
     try {
-      manifest = await (options.limit ?? ((work) => work()))(() => probe.load())
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause)
-      throw new PluginLoadError(`cannot load ${candidate.entry} in a sandbox: ${reason}`, { cause })
+      let manifest: unknown
+      try {
+        manifest = await (options.limit ?? ((work) => work()))(() => probe.load())
+      } catch (cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause)
+        throw new PluginLoadError(`cannot load ${candidate.entry} in a sandbox: ${reason}`, { cause })
+      }
+      const descriptor = declared(candidate, fromManifest(manifest, candidate.entry))
+      const { name } = descriptor
+      if (isolator.modeOf(name, candidate, options) === 'none') return await this.#import(candidate, options)
+      // A staged package is only inspected (nothing starts from this read): its sandbox ends.
+      kept = options.installed !== true && isolator.ownSandbox(probe, name, candidate)
+      const make = () => isolator.make(name, candidate)
+      SandboxedPlugin.attach(descriptor, new SandboxedPlugin(make, kept ? probe : undefined))
+      return descriptor
     } finally {
-      await probe.stop().catch(() => undefined)
+      if (!kept) await probe.stop().catch(() => undefined)
     }
-    const descriptor = declared(candidate, fromManifest(manifest, candidate.entry))
-    const { name } = descriptor
-    if (isolator.modeOf(name, candidate, options) === 'none') return this.#import(candidate, options)
-    SandboxedPlugin.attach(descriptor, new SandboxedPlugin(() => isolator.make(name, candidate)))
-    return descriptor
   }
 
   async #import(candidate: PluginCandidate, options: { fresh?: boolean }): Promise<PluginDescriptor> {
