@@ -26,8 +26,10 @@ export function failUnsendable<M extends Sent>(
 
 /**
  * Sends messages across a sandbox boundary in batches: every message sent in one turn of the event loop goes
- * as one array, so a burst of deliveries costs one `postMessage` (one structured clone, one wake-up of the
- * other side) instead of one each. A batch the transport cannot clone (a function among the arguments) is
+ * as one array, flushed in that turn's check phase (`setImmediate`), so a burst of deliveries costs one
+ * `postMessage` (one structured clone, one wake-up of the other side) instead of one each. A microtask would
+ * flush after each I/O callback instead: requests read from 32 sockets in one turn would cross as 32 messages,
+ * and the other side would run a turn of its own for each. A batch the transport cannot clone (a function among the arguments) is
  * retried message by message and `unsendable` is told which message could not go.
  *
  * @example
@@ -51,7 +53,7 @@ export class BatchChannel<M> {
     this.#queue.push(message)
     if (this.#scheduled) return
     this.#scheduled = true
-    queueMicrotask(this.#flush)
+    setImmediate(this.#flush)
   }
 
   #flush = (): void => {
