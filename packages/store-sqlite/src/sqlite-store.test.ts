@@ -21,6 +21,21 @@ describe('SqliteStore', () => {
   const open = (): SqliteStore =>
     new SqliteStore({ path: temp.file('store.db'), retention: { intervalMs: 0 } })
 
+  it('keeps every event accepted in one commit, more than one statement holds, with its handlers', async () => {
+    const store = open()
+    const events = Array.from({ length: 150 }, (_, n) => createEvent('order.created', { n }))
+    // 150 accepts queued in one turn: one commit, its rows in statements of up to 64 rows.
+    await Promise.all(
+      events.map((event, n) => store.acceptEvent(event, n % 2 ? ['audit_log', 'mailer'] : ['mailer'])),
+    )
+    const unfinished = await store.unfinishedEvents()
+    expect(unfinished.map((u) => u.event)).toEqual(events)
+    expect(unfinished.map((u) => u.handlers)).toEqual(
+      events.map((_, n) => (n % 2 ? ['audit_log', 'mailer'] : ['mailer'])),
+    )
+    await store.close()
+  })
+
   it('keeps everything across close and reopen of the same file', async () => {
     const first = open()
     const done = createEvent('order.created', { n: 1 })

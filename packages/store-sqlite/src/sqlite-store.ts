@@ -25,12 +25,12 @@ import {
 } from './sqlite-store-options.js'
 import { AuditTable } from './tables/audit-table.js'
 import { DeadLetterTable } from './tables/dead-letter-table.js'
-import { EventLedger } from './tables/event-ledger.js'
+import { type AcceptedEvent, EventLedger } from './tables/event-ledger.js'
 import { IdempotencyRecords } from './tables/idempotency-records.js'
 import { PluginData } from './tables/plugin-data.js'
 import { toJson } from './to-json.js'
 import { WalSync } from './wal-sync.js'
-import { WriteQueue } from './write-queue.js'
+import { type WriteGroup, WriteQueue } from './write-queue.js'
 
 /** How many rows one retention run deleted, per kind. */
 export interface PruneResult {
@@ -63,6 +63,7 @@ export class SqliteStore implements Store {
   readonly #queue: WriteQueue
   readonly #reads: SharedReads
   readonly #ledger: EventLedger
+  readonly #accepts: WriteGroup<AcceptedEvent>
   readonly #idempotency: IdempotencyRecords
   readonly #deadLetters: DeadLetterTable
   readonly #plugins: PluginData
@@ -83,6 +84,7 @@ export class SqliteStore implements Store {
     this.#reads = new SharedReads(this.#db)
     this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs, this.#wal, this.#reads)
     this.#ledger = new EventLedger(this.#db)
+    this.#accepts = { runAll: (events) => this.#ledger.acceptAll(events, Date.now()) }
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)
     this.#plugins = new PluginData(this.#db)
@@ -94,11 +96,15 @@ export class SqliteStore implements Store {
     if (intervalMs > 0) this.#retentionTimer = setInterval(() => this.#runRetention(), intervalMs).unref()
   }
 
+  /** Accepts queued together go in one statement per table (see `MultiRowInsert`). */
   async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
-    const body = toJson(event, `event ${event.id}`)
-    const names = [...handlers]
-    const key = event.metadata.idempotencyKey
-    return this.#queue.push(() => this.#ledger.accept(event.id, key, body, names, Date.now()))
+    const accepted: AcceptedEvent = {
+      id: event.id,
+      idempotencyKey: event.metadata.idempotencyKey,
+      body: toJson(event, `event ${event.id}`),
+      handlers: [...handlers],
+    }
+    return this.#queue.push(() => this.#ledger.acceptAll([accepted], Date.now()), this.#accepts, accepted)
   }
 
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {

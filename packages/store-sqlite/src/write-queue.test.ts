@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { StoreClosedError } from './errors.js'
 import { useTempDir } from './test-support/temp-dir.js'
 import { WalSync } from './wal-sync.js'
-import { WriteQueue } from './write-queue.js'
+import { type WriteGroup, WriteQueue } from './write-queue.js'
 
 function openPair(path: string): { writer: Database.Database; reader: Database.Database } {
   const writer = new Database(path)
@@ -43,6 +43,30 @@ describe('WriteQueue', () => {
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
     expect(reader.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([1, 2])
+    writer.close()
+    reader.close()
+  })
+
+  it('runs the consecutive writes of a group as one runAll, and each alone when that batch fails', async () => {
+    const { writer, reader } = openPair(temp.file('q.db'))
+    const queue = new WriteQueue(writer, 0)
+    const insert = writer.prepare('INSERT INTO t (n) VALUES (?)')
+    const calls: number[][] = []
+    const numbers: WriteGroup<number> = {
+      runAll(items) {
+        calls.push(items)
+        for (const n of items) insert.run(n)
+      },
+    }
+    const push = (n: number) => queue.push(() => void insert.run(n), numbers, n)
+    await Promise.all([push(1), push(2), queue.push(() => insert.run(3)), push(4)])
+    expect(calls).toEqual([[1, 2], [4]])
+    calls.length = 0
+    // 5 twice: the group's batch fails on the UNIQUE column, then each write runs alone and only the copy fails.
+    const results = await Promise.allSettled([push(5), push(5), push(6)])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(calls).toEqual([[5, 5, 6]])
+    expect(reader.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([1, 2, 3, 4, 5, 6])
     writer.close()
     reader.close()
   })

@@ -15,10 +15,37 @@ function isWriteSpecific(error: unknown): boolean {
   )
 }
 
+/**
+ * Writes of one kind that run together: the consecutive writes of a commit that name the same group go to
+ * `runAll` with their items at once (one statement for many rows) instead of each running on its own.
+ */
+export interface WriteGroup<T> {
+  runAll(items: T[]): void
+}
+
 interface PendingWrite {
   run(): unknown
+  group?: WriteGroup<unknown> | undefined
+  item?: unknown
   resolve(value: unknown): void
   reject(error: unknown): void
+}
+
+/** Runs a batch in order, each run of consecutive writes of one group as one `runAll`; returns each write's result. */
+function runInOrder(writes: readonly PendingWrite[]): unknown[] {
+  const results: unknown[] = new Array(writes.length)
+  for (let i = 0; i < writes.length; ) {
+    const group = writes[i]!.group
+    if (group === undefined) {
+      results[i] = writes[i]!.run()
+      i++
+      continue
+    }
+    const items: unknown[] = []
+    for (; i < writes.length && writes[i]!.group === group; i++) items.push(writes[i]!.item)
+    group.runAll(items)
+  }
+  return results
 }
 
 /**
@@ -52,14 +79,20 @@ export class WriteQueue {
     this.#delayMs = delayMs
     this.#wal = wal
     this.#reads = reads
-    this.#runAll = db.transaction((writes: PendingWrite[]) => writes.map((write) => write.run()))
+    this.#runAll = db.transaction(runInOrder)
   }
 
-  /** Queues `run` for the next commit; resolves to its result once committed. */
-  push<T>(run: () => T): Promise<T> {
+  /**
+   * Queues `run` for the next commit; resolves to its result once committed. With `group`, `item` goes to the
+   * group's `runAll` with those of the writes queued next to it, and `run` (which must do the same for `item`
+   * alone) is used only when the batch is replayed one write at a time.
+   */
+  push<T>(run: () => T): Promise<T>
+  push<I>(run: () => void, group: WriteGroup<I>, item: I): Promise<void>
+  push(run: () => unknown, group?: WriteGroup<unknown>, item?: unknown): Promise<unknown> {
     if (this.#closed) return Promise.reject(new StoreClosedError())
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ run, resolve: resolve as (value: unknown) => void, reject })
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ run, group, item, resolve, reject })
       this.#schedule()
     })
   }

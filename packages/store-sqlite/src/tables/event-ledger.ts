@@ -9,6 +9,7 @@ import {
   type UnfinishedEvent,
 } from '@switchyard/core'
 import type { Database, Statement } from 'better-sqlite3'
+import { MultiRowInsert } from './multi-row-insert.js'
 
 interface DeliveryRow {
   handler: string
@@ -19,6 +20,14 @@ interface DeliveryRow {
   updated_at: string
   traces: string | null
   due_at: string | null
+}
+
+/** An event to accept and the handlers it is accepted for (see `EventLedger.acceptAll`). */
+export interface AcceptedEvent {
+  id: string
+  idempotencyKey: string
+  body: string
+  handlers: readonly string[]
 }
 
 interface PrunableRow {
@@ -60,14 +69,15 @@ const FINISHED_BEFORE = `
  * @example
  * ```ts
  * const ledger = new EventLedger(db)
- * ledger.accept(event.id, event.metadata.idempotencyKey, JSON.stringify(event), ['audit_log'], Date.now())
+ * const { id, metadata } = event
+ * ledger.acceptAll([{ id, idempotencyKey: metadata.idempotencyKey, body: JSON.stringify(event), handlers: ['audit_log'] }], Date.now())
  * ledger.unfinished() // [{ event, handlers: ['audit_log'] }]
  * ```
  */
 export class EventLedger {
-  readonly #insertEvent: Statement<[string, string, number]>
+  readonly #insertEvents: MultiRowInsert
   readonly #insertStub: Statement<[string, number]>
-  readonly #insertPending: Statement<[string, string, string, string]>
+  readonly #insertPending: MultiRowInsert
   readonly #upsertDelivery: Statement<[string, string, string, number, number, number, string | null, string]>
   readonly #updateDelivery: Statement<
     [string, number, number, number, string | null, string, string, string, number, string]
@@ -90,17 +100,23 @@ export class EventLedger {
 
   constructor(db: Database) {
     // A second accept of the same id keeps the first; it only fills in a stub left by recordDeliveries.
-    this.#insertEvent = db.prepare(
-      `INSERT INTO events (id, body, accepted_ms) VALUES (?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE body IS NULL`,
+    this.#insertEvents = new MultiRowInsert(
+      db,
+      'INSERT INTO events (id, body, accepted_ms) VALUES',
+      '(?, ?, ?)',
+      'ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE body IS NULL',
+      3,
     )
     this.#insertStub = db.prepare(
       'INSERT INTO events (id, body, accepted_ms) VALUES (?, NULL, ?) ON CONFLICT DO NOTHING',
     )
-    this.#insertPending = db.prepare(
+    this.#insertPending = new MultiRowInsert(
+      db,
       `INSERT INTO deliveries (event_id, handler, idempotency_key, status, final, attempts, duration_ms, error,
-         updated_at)
-       VALUES (?, ?, ?, 'pending', 0, 0, 0, NULL, ?) ON CONFLICT DO NOTHING`,
+         updated_at) VALUES`,
+      "(?, ?, ?, 'pending', 0, 0, 0, NULL, ?)",
+      'ON CONFLICT DO NOTHING',
+      4,
     )
     // A late progress record never reopens a delivery that already reached a final state, and the same event
     // delivered again (skipped_duplicate) leaves its succeeded row as it is.
@@ -152,16 +168,25 @@ export class EventLedger {
     this.#deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?')
   }
 
-  /** `idempotencyKey`: the event's, kept on its rows so that a succeeded one is the idempotency record. */
-  accept(id: string, idempotencyKey: string, body: string, handlers: readonly string[], nowMs: number): void {
-    this.#insertEvent.run(id, body, nowMs)
+  /**
+   * Accepts events with a `pending` row per handler, in two statements for the lot (see `MultiRowInsert`).
+   * `idempotencyKey`: the event's, kept on its rows so that a succeeded one is the idempotency record.
+   */
+  acceptAll(events: readonly AcceptedEvent[], nowMs: number): void {
     // Many accepts share a millisecond under load, and formatting a Date (about 1 µs) is worth doing once per ms.
     if (nowMs !== this.#acceptedMs) {
       this.#acceptedMs = nowMs
       this.#acceptedAt = new Date(nowMs).toISOString()
     }
     const updatedAt = this.#acceptedAt
-    for (const handler of handlers) this.#insertPending.run(id, handler, idempotencyKey, updatedAt)
+    const eventValues: unknown[] = []
+    const pendingValues: unknown[] = []
+    for (const { id, idempotencyKey, body, handlers } of events) {
+      eventValues.push(id, body, nowMs)
+      for (const handler of handlers) pendingValues.push(id, handler, idempotencyKey, updatedAt)
+    }
+    this.#insertEvents.run(eventValues)
+    if (pendingValues.length > 0) this.#insertPending.run(pendingValues)
   }
 
   record(records: readonly DeliveryRecord[], nowMs: number): void {
