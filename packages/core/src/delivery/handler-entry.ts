@@ -5,6 +5,7 @@ import type { DeliveryPolicy, Handler } from './delivery.js'
 import type { DeliveryPolicyOverrides } from './delivery-policy.js'
 import { Fifo } from './fifo.js'
 import type { HandlerSlot } from './handler-slot.js'
+import { KeyClaims } from './key-claims.js'
 
 /** What the bus knows of one subscription. */
 export interface HandlerSpec {
@@ -56,8 +57,8 @@ export class HandlerEntry implements HandlerSpec {
   #waiting = new Fifo<() => void>()
   #chains = new Map<string, Promise<void>>()
   #idle: (() => void)[] = []
-  /** Idempotency keys being delivered now, with the deliveries waiting for each (undefined: none yet). */
-  #keys = new Map<string, (() => void)[] | undefined>()
+  /** Idempotency keys being delivered now. */
+  #claims = new KeyClaims()
 
   constructor(spec: HandlerSpec) {
     this.slot = spec.slot
@@ -134,23 +135,15 @@ export class HandlerEntry implements HandlerSpec {
    * `keyReleased`, then claim again), so a concurrent duplicate waits for the first one's result.
    */
   claimKey(key: string): boolean {
-    if (this.#keys.has(key)) return false
-    this.#keys.set(key, undefined)
-    return true
+    return this.#claims.claim(key)
   }
 
   /** Resolves when the delivery holding `key` releases it. Call only after `claimKey` returned false. */
   keyReleased(key: string): Promise<void> {
-    return new Promise((resolve) => {
-      const waiting = this.#keys.get(key)
-      if (waiting === undefined) this.#keys.set(key, [resolve])
-      else waiting.push(resolve)
-    })
+    return this.#claims.released(key)
   }
 
   releaseKey(key: string): void {
-    const waiting = this.#keys.get(key)
-    this.#keys.delete(key)
-    if (waiting !== undefined) for (const wake of waiting) wake()
+    this.#claims.release(key)
   }
 }

@@ -31,4 +31,25 @@ describe('IdempotencyKeys', () => {
     expect(keys.has('k49999', 2)).toBe(true)
     expect(keys.has('k48999', 2)).toBe(false)
   })
+
+  it('moves a re-marked key behind the others, also the oldest one', () => {
+    const keys = new IdempotencyKeys(2, 60_000)
+    keys.add('k1', 0)
+    keys.add('k2', 1)
+    keys.add('k3', 2) // drops k1: k2 is now the front
+    keys.add('k2', 3)
+    keys.add('k4', 4) // drops k3, not the re-marked k2
+    expect(['k1', 'k2', 'k3', 'k4'].map((key) => keys.has(key, 5))).toEqual([false, true, false, true])
+  })
+
+  it('drops expired keys as marking goes on, after the table emptied too', () => {
+    const keys = new IdempotencyKeys(10, 100)
+    keys.add('k1', 0)
+    expect(keys.has('k1', 100)).toBe(false)
+    keys.add('k2', 200)
+    keys.add('k3', 250)
+    keys.add('k4', 320) // k2 expired at 300
+    expect(['k2', 'k3', 'k4'].map((key) => keys.has(key, 330))).toEqual([false, true, true])
+    expect(keys.has('k3', 350)).toBe(false)
+  })
 })
