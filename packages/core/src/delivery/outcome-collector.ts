@@ -41,7 +41,8 @@ export class OutcomeCollector implements OutcomeSink {
 
   /** No more reservations: the outcomes, at once when all are in. */
   done(): DeliveryOutcome[] | Promise<DeliveryOutcome[]> {
-    this.outcomes.length = this.#reserved
+    // Setting an array's length is a call into the runtime: only when some handler was left out (not reached).
+    if (this.#reserved !== this.outcomes.length) this.outcomes.length = this.#reserved
     if (--this.#pending === 0) return this.outcomes
     return new Promise((resolve) => {
       this.#resolve = resolve
