@@ -17,8 +17,11 @@ import { compilePattern } from '../pattern/pattern.js'
 import type { DispatchPlanner } from '../routing/dispatch-plan.js'
 import type { ConsumerManager } from '../transport/consumer-manager.js'
 import type { HandlerHold, SubscribeOptions, Subscription } from './bus-types.js'
+import { SharedPolicies } from './shared-policies.js'
 
 const HANDLER_NAME = /^[a-z][a-z0-9_]*$/
+/** The flow options of the many subscriptions that set none, shared. */
+const NO_FLOW: FlowOptions = Object.freeze({})
 
 /**
  * The bus's subscriptions over time: subscribe, unsubscribe, holds (a name held across an unsubscribe stays
@@ -37,6 +40,7 @@ export class SubscriptionLifecycle {
   #planner: DispatchPlanner
   #consumers: ConsumerManager
   #flow: FlowControls
+  #policies = new SharedPolicies()
 
   constructor(
     defaults: DeliveryPolicy,
@@ -58,11 +62,22 @@ export class SubscriptionLifecycle {
       options
     if (typeof name !== 'string' || !HANDLER_NAME.test(name)) throw new InvalidHandlerNameError(String(name))
     compilePattern(pattern)
-    const own: FlowOptions = { throttle, rateLimit, debounce, batch, concurrency, priority }
+    const own: FlowOptions =
+      throttle === undefined &&
+      rateLimit === undefined &&
+      debounce === undefined &&
+      batch === undefined &&
+      concurrency === undefined &&
+      priority === undefined
+        ? NO_FLOW
+        : { throttle, rateLimit, debounce, batch, concurrency, priority }
     const flowOptions = this.#flow.merged(name, own)
-    const overrides = withConcurrency(rest, flowOptions.concurrency)
     const where = `subscription ${name}`
-    const policy = resolvePolicy(this.#defaults, overrides, where)
+    const { overrides, policy } = this.#policies.resolve(
+      this.#defaults,
+      withConcurrency(rest, flowOptions.concurrency),
+      where,
+    )
     const flow = this.#flow.resolve(flowOptions, where)
     if (this.#slots.get(name)?.entry !== undefined) throw new DuplicateHandlerError(name)
     const slot = this.#slots.claim(name)
@@ -93,7 +108,10 @@ export class SubscriptionLifecycle {
   /** See `EventBus.setDefaults`. */
   setDefaults(defaults: DeliveryPolicyOverrides): void {
     const base = resolvePolicy(defaultDeliveryPolicy, defaults, 'delivery defaults')
-    this.#slots.rebase(base, (slot) => this.#consumers.reconcile(slot))
+    this.#slots.rebase(
+      (entry) => this.#policies.resolve(base, entry.overrides, `subscription ${entry.name}`).policy,
+      (slot) => this.#consumers.reconcile(slot),
+    )
     this.#defaults = base
   }
 
@@ -119,8 +137,11 @@ export class SubscriptionLifecycle {
     const where = `handlers.${entry.name}`
     const merged = mergeFlow(entry.flowOptions, override)
     const { concurrency: _old, ...rest } = entry.overrides
-    const overrides = withConcurrency(rest, merged.concurrency)
-    const policy = resolvePolicy(this.#defaults, overrides, where)
+    const { overrides, policy } = this.#policies.resolve(
+      this.#defaults,
+      withConcurrency(rest, merged.concurrency),
+      where,
+    )
     const flow = this.#flow.resolve(merged, where)
     if (!sameBurstOptions(entry.flow?.options, flow)) {
       const plugin = entry.owner === undefined ? 'its subscriber' : `plugin ${entry.owner}`

@@ -54,11 +54,13 @@ export class HandlerEntry implements HandlerSpec {
   /** Deliveries begun and not finished (waiting in a gate or running). */
   inFlight = 0
   #active = 0
-  #waiting = new Fifo<() => void>()
-  #chains = new Map<string, Promise<void>>()
-  #idle: (() => void)[] = []
+  // The queues below are made on first use: most handlers never wait for a slot, an orderingKey or idle, and a
+  // bus may hold 100,000 subscriptions whose every object the GC marks.
+  #waiting: Fifo<() => void> | undefined = undefined
+  #chains: Map<string, Promise<void>> | undefined = undefined
+  #idle: (() => void)[] | undefined = undefined
   /** Idempotency keys being delivered now. */
-  #claims = new KeyClaims()
+  #claims: KeyClaims | undefined = undefined
 
   constructor(spec: HandlerSpec) {
     this.slot = spec.slot
@@ -77,12 +79,19 @@ export class HandlerEntry implements HandlerSpec {
   }
 
   end(): void {
-    if (--this.inFlight === 0 && this.#idle.length > 0) for (const resolve of this.#idle.splice(0)) resolve()
+    if (--this.inFlight === 0 && this.#idle !== undefined) {
+      const idle = this.#idle
+      this.#idle = undefined
+      for (const resolve of idle) resolve()
+    }
   }
 
   /** Resolves once nothing is in flight. */
   idle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve))
+    if (this.inFlight === 0) return Promise.resolve()
+    this.#idle ??= []
+    const idle = this.#idle
+    return new Promise((resolve) => idle.push(resolve))
   }
 
   /** Takes a free concurrency slot if there is one. */
@@ -94,12 +103,15 @@ export class HandlerEntry implements HandlerSpec {
 
   /** Takes a concurrency slot: undefined when one was free, else a promise of the slot. */
   acquire(): Promise<void> | undefined {
-    return this.tryAcquire() ? undefined : new Promise((resolve) => this.#waiting.push(resolve))
+    if (this.tryAcquire()) return undefined
+    this.#waiting ??= new Fifo()
+    const waiting = this.#waiting
+    return new Promise((resolve) => waiting.push(resolve))
   }
 
   /** Gives the slot to the next waiter, or frees it (when the limit was lowered meanwhile, frees it). */
   release(): void {
-    const next = this.#active > this.policy.concurrency ? undefined : this.#waiting.shift()
+    const next = this.#active > this.policy.concurrency ? undefined : this.#waiting?.shift()
     if (next === undefined) this.#active--
     else next()
   }
@@ -107,9 +119,10 @@ export class HandlerEntry implements HandlerSpec {
   /** Takes a new policy; a raised concurrency limit lets waiting deliveries in at once. */
   setPolicy(policy: DeliveryPolicy): void {
     this.policy = policy
-    while (this.#active < policy.concurrency && this.#waiting.length > 0) {
+    const waiting = this.#waiting
+    while (waiting !== undefined && this.#active < policy.concurrency && waiting.length > 0) {
       this.#active++
-      this.#waiting.shift()!()
+      waiting.shift()!()
     }
   }
 
@@ -118,15 +131,17 @@ export class HandlerEntry implements HandlerSpec {
    * when there is none); call `done` when this one is. Must be called in publish order, before any await.
    */
   takeTurn(orderingKey: string): { previous: Promise<void> | undefined; done: () => void } {
-    const previous = this.#chains.get(orderingKey)
+    this.#chains ??= new Map()
+    const chains = this.#chains
+    const previous = chains.get(orderingKey)
     let done!: () => void
     const mine = new Promise<void>((resolve) => {
       done = () => {
-        if (this.#chains.get(orderingKey) === mine) this.#chains.delete(orderingKey)
+        if (chains.get(orderingKey) === mine) chains.delete(orderingKey)
         resolve()
       }
     })
-    this.#chains.set(orderingKey, mine)
+    chains.set(orderingKey, mine)
     return { previous, done }
   }
 
@@ -135,15 +150,16 @@ export class HandlerEntry implements HandlerSpec {
    * `keyReleased`, then claim again), so a concurrent duplicate waits for the first one's result.
    */
   claimKey(key: string): boolean {
+    this.#claims ??= new KeyClaims()
     return this.#claims.claim(key)
   }
 
   /** Resolves when the delivery holding `key` releases it. Call only after `claimKey` returned false. */
   keyReleased(key: string): Promise<void> {
-    return this.#claims.released(key)
+    return this.#claims!.released(key)
   }
 
   releaseKey(key: string): void {
-    this.#claims.release(key)
+    this.#claims?.release(key)
   }
 }

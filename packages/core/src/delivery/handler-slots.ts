@@ -1,6 +1,5 @@
 import type { HandlerHold, SubscriptionInfo } from '../bus/bus-types.js'
 import type { DeliveryPolicy } from './delivery.js'
-import { resolvePolicy } from './delivery-policy.js'
 import type { HandlerEntry } from './handler-entry.js'
 import { HandlerSlot } from './handler-slot.js'
 
@@ -53,15 +52,17 @@ export class HandlerSlots extends Map<string, HandlerSlot<HandlerEntry>> {
   }
 
   /**
-   * Re-resolves every subscription's policy over new defaults (all checked before any is changed: a policy that
-   * does not resolve throws `ConfigError`); `changed` is called for each slot not held.
+   * Re-resolves every subscription's policy with `policyOf` (over new defaults; all resolved before any is
+   * changed, so one that throws `ConfigError` changes nothing); `changed` is called for each slot not held.
    */
-  rebase(defaults: DeliveryPolicy, changed: (slot: HandlerSlot<HandlerEntry>) => void): void {
+  rebase(
+    policyOf: (entry: HandlerEntry) => DeliveryPolicy,
+    changed: (slot: HandlerSlot<HandlerEntry>) => void,
+  ): void {
     const updates: [HandlerSlot<HandlerEntry>, HandlerEntry, DeliveryPolicy][] = []
     for (const slot of this.values()) {
       const { entry } = slot
-      if (entry !== undefined)
-        updates.push([slot, entry, resolvePolicy(defaults, entry.overrides, `subscription ${entry.name}`)])
+      if (entry !== undefined) updates.push([slot, entry, policyOf(entry)])
     }
     for (const [slot, entry, policy] of updates) {
       entry.setPolicy(policy)

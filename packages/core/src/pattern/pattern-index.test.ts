@@ -41,6 +41,20 @@ describe('PatternIndex', () => {
     expect(index.match('a.b')).toEqual([])
   })
 
+  it('removes values of patterns without wildcards, leaving the wildcard ones of the same type', () => {
+    const index = new PatternIndex<string>()
+    index.add('order.created', 'exact')
+    index.add('order.created', 'exact-2')
+    index.add('order.*', 'star')
+    expect(index.remove('order.created', 'exact')).toBe(true)
+    expect(index.remove('order.created', 'exact')).toBe(false)
+    expect(index.match('order.created')).toEqual(['exact-2', 'star'])
+    expect(index.remove('order.created', 'exact-2')).toBe(true)
+    expect(index.remove('order.created', 'exact-2')).toBe(false)
+    expect(index.match('order.created')).toEqual(['star'])
+    expect(index.size).toBe(1)
+  })
+
   it('ignores adding the same pair twice', () => {
     const index = new PatternIndex<string>()
     index.add('a', 'x')

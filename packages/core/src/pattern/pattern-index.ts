@@ -1,18 +1,33 @@
 import { compilePattern } from './pattern.js'
 
-interface TrieNode<T> {
-  children: Map<string, TrieNode<T>>
-  /** Values whose pattern ends exactly at this node. */
-  exact: Map<T, number>
-  /** Values whose pattern ends with `**` at this node: one or more further segments. */
-  rest: Map<T, number>
+/** The values added under one pattern, each with its insertion sequence (results come in insertion order). */
+type Bucket<T> = Map<T, number>
+
+/** The value of a pattern without a wildcard that has one value (most have): two objects fewer than a `Bucket`. */
+class Single<T> {
+  constructor(
+    readonly value: T,
+    readonly seq: number,
+  ) {}
 }
 
-const node = <T>(): TrieNode<T> => ({ children: new Map(), exact: new Map(), rest: new Map() })
+/** A trie node; its maps are made when first needed, as most nodes use one of them or none. */
+interface TrieNode<T> {
+  children: Map<string, TrieNode<T>> | undefined
+  /** Values whose pattern ends exactly at this node. */
+  exact: Bucket<T> | undefined
+  /** Values whose pattern ends with `**` at this node: one or more further segments. */
+  rest: Bucket<T> | undefined
+}
+
+const node = <T>(): TrieNode<T> => ({ children: undefined, exact: undefined, rest: undefined })
 
 /**
- * Values keyed by subscription pattern, matched against event types through a trie of segments: the cost of
- * `match` grows with the depth of the type, not with the number of patterns. Results come in insertion order.
+ * Values keyed by subscription pattern, matched against event types: patterns without a wildcard by the one type
+ * they match, the others through a trie of segments. The cost of `match` grows with the depth of the type, not
+ * with the number of patterns, and a pattern without a wildcard keeps one map entry and one small object, no
+ * trie node (an index of 100,000 exact subscriptions is mostly heap the GC marks). Results come in insertion
+ * order.
  *
  * @example
  * ```ts
@@ -23,6 +38,7 @@ const node = <T>(): TrieNode<T> => ({ children: new Map(), exact: new Map(), res
  * ```
  */
 export class PatternIndex<T> {
+  #literal = new Map<string, Single<T> | Bucket<T>>()
   #root: TrieNode<T> = node()
   #sequence = 0
   #size = 0
@@ -35,12 +51,8 @@ export class PatternIndex<T> {
   /** Adds `value` under `pattern` (validated; throws `InvalidPatternError`). Adding a pair twice is a no-op. */
   add(pattern: string, value: T): void {
     const { segments } = compilePattern(pattern)
-    let current = this.#root
-    const last = segments.length - 1
-    for (let i = 0; i < last; i++) current = child(current, segments[i]!)
-    const tail = segments[last]!
-    const bucket = tail === '**' ? current.rest : child(current, tail).exact
-    if (bucket.has(value)) return
+    const bucket = isLiteral(pattern) ? this.#literalBucket(pattern, value) : trieBucket(this.#root, segments)
+    if (bucket === undefined || bucket.has(value)) return
     bucket.set(value, this.#sequence++)
     this.#size++
   }
@@ -48,33 +60,92 @@ export class PatternIndex<T> {
   /** Removes `value` from under `pattern`; false when it was not there. */
   remove(pattern: string, value: T): boolean {
     const { segments } = compilePattern(pattern)
-    const path: TrieNode<T>[] = [this.#root]
-    const last = segments.length - 1
-    for (let i = 0; i < last; i++) {
-      const next = path[i]!.children.get(segments[i]!)
-      if (next === undefined) return false
-      path.push(next)
-    }
-    const tail = segments[last]!
-    const owner = tail === '**' ? path[last]! : path[last]!.children.get(tail)
-    if (owner === undefined) return false
-    if (tail !== '**') path.push(owner)
-    if (!(tail === '**' ? owner.rest : owner.exact).delete(value)) return false
+    if (
+      isLiteral(pattern) ? !this.#removeLiteral(pattern, value) : !removeFromTrie(this.#root, segments, value)
+    )
+      return false
     this.#size--
-    prune(path, segments)
     return true
   }
 
   /** Every value whose pattern matches `type`, each once, in the order they were added. */
   match(type: string): T[] {
     const found = new Map<T, number>()
+    const literal = this.#literal.get(type)
+    if (literal instanceof Single) found.set(literal.value, literal.seq)
+    else if (literal !== undefined) for (const [value, seq] of literal) found.set(value, seq)
     collect(this.#root, type.split('.'), 0, found)
     if (found.size < 2) return [...found.keys()]
     return [...found].sort((a, b) => a[1] - b[1]).map(([value]) => value)
   }
+
+  /** The bucket to add `value` to under a pattern without a wildcard; undefined when it was added here already. */
+  #literalBucket(pattern: string, value: T): Bucket<T> | undefined {
+    const held = this.#literal.get(pattern)
+    if (held === undefined) {
+      this.#literal.set(pattern, new Single(value, this.#sequence++))
+      this.#size++
+      return undefined
+    }
+    if (!(held instanceof Single)) return held
+    if (held.value === value) return undefined
+    const bucket: Bucket<T> = new Map([[held.value, held.seq]])
+    this.#literal.set(pattern, bucket)
+    return bucket
+  }
+
+  #removeLiteral(pattern: string, value: T): boolean {
+    const held = this.#literal.get(pattern)
+    if (held instanceof Single ? held.value !== value : !held?.delete(value)) return false
+    if (held instanceof Single || held?.size === 0) this.#literal.delete(pattern)
+    return true
+  }
+}
+
+/** A checked pattern without `*` or `**`: it matches one type, itself. */
+function isLiteral(pattern: string): boolean {
+  return !pattern.includes('*')
+}
+
+/** The bucket of a wildcard pattern's last segment, made with the nodes on its way when missing. */
+function trieBucket<T>(root: TrieNode<T>, segments: readonly string[]): Bucket<T> {
+  let current = root
+  const last = segments.length - 1
+  for (let i = 0; i < last; i++) current = child(current, segments[i]!)
+  if (segments[last] === '**') {
+    current.rest ??= new Map()
+    return current.rest
+  }
+  const end = child(current, segments[last]!)
+  end.exact ??= new Map()
+  return end.exact
+}
+
+/** Removes `value` from under a wildcard pattern and prunes what that left empty; false when it was not there. */
+function removeFromTrie<T>(root: TrieNode<T>, segments: readonly string[], value: T): boolean {
+  const path: TrieNode<T>[] = [root]
+  const last = segments.length - 1
+  for (let i = 0; i < last; i++) {
+    const next = path[i]!.children?.get(segments[i]!)
+    if (next === undefined) return false
+    path.push(next)
+  }
+  const tail = segments[last]!
+  const owner = tail === '**' ? path[last]! : path[last]!.children?.get(tail)
+  if (owner === undefined) return false
+  if (tail !== '**') path.push(owner)
+  const bucket = tail === '**' ? owner.rest : owner.exact
+  if (bucket === undefined || !bucket.delete(value)) return false
+  if (bucket.size === 0) {
+    if (tail === '**') owner.rest = undefined
+    else owner.exact = undefined
+  }
+  prune(path, segments)
+  return true
 }
 
 function child<T>(parent: TrieNode<T>, segment: string): TrieNode<T> {
+  parent.children ??= new Map()
   let next = parent.children.get(segment)
   if (next === undefined) {
     next = node()
@@ -85,10 +156,11 @@ function child<T>(parent: TrieNode<T>, segment: string): TrieNode<T> {
 
 function collect<T>(at: TrieNode<T>, segments: string[], i: number, found: Map<T, number>): void {
   if (i === segments.length) {
-    for (const [value, seq] of at.exact) found.set(value, seq)
+    if (at.exact !== undefined) for (const [value, seq] of at.exact) found.set(value, seq)
     return
   }
-  for (const [value, seq] of at.rest) found.set(value, seq)
+  if (at.rest !== undefined) for (const [value, seq] of at.rest) found.set(value, seq)
+  if (at.children === undefined) return
   const literal = at.children.get(segments[i]!)
   if (literal !== undefined) collect(literal, segments, i + 1, found)
   const star = at.children.get('*')
@@ -99,7 +171,9 @@ function collect<T>(at: TrieNode<T>, segments: string[], i: number, found: Map<T
 function prune<T>(path: TrieNode<T>[], segments: readonly string[]): void {
   for (let i = path.length - 1; i > 0; i--) {
     const current = path[i]!
-    if (current.children.size > 0 || current.exact.size > 0 || current.rest.size > 0) return
-    path[i - 1]!.children.delete(segments[i - 1]!)
+    if (current.children !== undefined || current.exact !== undefined || current.rest !== undefined) return
+    const parent = path[i - 1]!
+    parent.children!.delete(segments[i - 1]!)
+    if (parent.children!.size === 0) parent.children = undefined
   }
 }
