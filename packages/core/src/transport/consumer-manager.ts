@@ -53,8 +53,9 @@ export class ConsumerManager {
       this.#track(stopped)
       return
     }
+    const onMessage = this.#handlerOf(slot)
     const consumer = stopped
-      .then(() => this.#transport.consume(options, (message) => this.#onMessage(slot, message)))
+      .then(() => this.#transport.consume(options, onMessage))
       .catch((error: unknown) => {
         this.#logger.error({ err: error, handler: entry.name }, 'could not start the transport consumer')
         return undefined
@@ -87,6 +88,11 @@ export class ConsumerManager {
     await consumer?.stop()
   }
 
+  /** The slot's message callback; made apart so that its closure keeps only the slot. */
+  #handlerOf(slot: HandlerSlot<HandlerEntry>): (message: TransportMessage) => Promise<void> {
+    return (message) => this.#onMessage(slot, message)
+  }
+
   #track(work: Promise<unknown>): void {
     this.#pending.add(work)
     void work.finally(() => this.#pending.delete(work))
@@ -96,17 +102,18 @@ export class ConsumerManager {
 function consumerOptions(entry: HandlerEntry): ConsumerOptions {
   const { timeoutMs } = entry.policy
   const ackWaitMs = Math.max(MIN_ACK_WAIT_MS, timeoutMs * 3)
-  const options: ConsumerOptions = {
+  const concurrency = entry.flow?.prefetch(entry.policy.concurrency) ?? entry.policy.concurrency
+  // Every member in the literal (none added after), so the object keeps them in place: no property array.
+  return {
     handler: entry.name,
     pattern: entry.pattern,
-    concurrency: entry.flow?.prefetch(entry.policy.concurrency) ?? entry.policy.concurrency,
+    concurrency,
     ackWaitMs,
     // The bus dead-letters after its last attempt; the margin covers redeliveries after an ack wait.
     maxDeliveries: entry.policy.retry.attempts + 2,
+    // A flow-controlled handler's messages already wait here, in its flow gate, as many as it sized.
+    ...(entry.flow === undefined ? { prefetch: prefetchOf(concurrency, timeoutMs, ackWaitMs) } : {}),
   }
-  // A flow-controlled handler's messages already wait here, in its flow gate, as many as it sized.
-  if (entry.flow === undefined) options.prefetch = prefetchOf(options.concurrency, timeoutMs, ackWaitMs)
-  return options
 }
 
 /**

@@ -5,14 +5,15 @@ import { PatternIndex } from '../pattern/pattern-index.js'
 import { InProcessMessage, type MessageEnd } from './in-process-message.js'
 import type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from './transport.js'
 
+/** One consumer name's queue; its collections are made on first use, as most consumers never need them. */
 interface Durable {
   options: ConsumerOptions
   onMessage: ((message: TransportMessage) => Promise<void>) | undefined
-  queue: Fifo<{ event: Event; attempt: number }>
+  queue: Fifo<{ event: Event; attempt: number }> | undefined
   inFlight: number
   /** Naked messages waiting for their redelivery delay. */
-  delayed: Set<ReturnType<typeof setTimeout>>
-  stopped: (() => void)[]
+  delayed: Set<ReturnType<typeof setTimeout>> | undefined
+  stopped: (() => void)[] | undefined
 }
 
 /**
@@ -38,6 +39,8 @@ export class InProcessTransport implements Transport {
   #matches = new Map<string, Durable[]>()
   #spaceWaiters = new Fifo<() => void>()
   #idleWaiters: (() => void)[] = []
+  /** One function for every consumer's `stop`, rather than a closure per consumer. */
+  #stopDurable = (durable: Durable): Promise<void> => this.#stop(durable)
 
   constructor(options: { maxQueued?: number } = {}) {
     this.#maxQueued = options.maxQueued ?? 10_000
@@ -66,7 +69,7 @@ export class InProcessTransport implements Transport {
       throw new ConfigError(`a consumer for handler "${options.handler}" is already running in this process`)
     }
     if (durable === undefined) {
-      durable = { options, onMessage, queue: new Fifo(), inFlight: 0, delayed: new Set(), stopped: [] }
+      durable = { options, onMessage, queue: undefined, inFlight: 0, delayed: undefined, stopped: undefined }
       this.#durables.set(options.handler, durable)
     }
     durable.options = options
@@ -74,8 +77,7 @@ export class InProcessTransport implements Transport {
     this.#index.add(options.pattern, durable)
     this.#matches.clear()
     this.#pump(durable)
-    const running = durable
-    return { stop: () => this.#stop(running) }
+    return new InProcessConsumer(durable, this.#stopDurable)
   }
 
   isReady(): boolean {
@@ -93,8 +95,8 @@ export class InProcessTransport implements Transport {
     for (let wake = this.#spaceWaiters.shift(); wake !== undefined; wake = this.#spaceWaiters.shift()) wake()
     await Promise.all([...this.#durables.values()].map((durable) => this.#stop(durable)))
     for (const durable of this.#durables.values()) {
-      for (const timer of durable.delayed) clearTimeout(timer)
-      durable.delayed.clear()
+      for (const timer of durable.delayed ?? []) clearTimeout(timer)
+      durable.delayed = undefined
     }
     this.#wakeIdle()
   }
@@ -110,19 +112,21 @@ export class InProcessTransport implements Transport {
 
   #requeue(durable: Durable, item: { event: Event; attempt: number }): void {
     if (item.attempt > durable.options.maxDeliveries) return
+    durable.queue ??= new Fifo()
     durable.queue.push(item)
     this.#queued++
     this.#pump(durable)
   }
 
   #pump(durable: Durable): void {
-    const onMessage = durable.onMessage
+    const { onMessage, queue } = durable
     while (
       onMessage !== undefined &&
+      queue !== undefined &&
       durable.inFlight < durable.options.concurrency &&
-      durable.queue.length > 0
+      queue.length > 0
     ) {
-      const item = durable.queue.shift()!
+      const item = queue.shift()!
       this.#queued--
       this.#spaceWaiters.shift()?.()
       durable.inFlight++
@@ -139,15 +143,20 @@ export class InProcessTransport implements Transport {
     if (end.kind === 'expired') this.#requeue(durable, { event, attempt: attempt + 1 })
     if (end.kind === 'nak') {
       const timer = setTimeout(() => {
-        durable.delayed.delete(timer)
+        durable.delayed?.delete(timer)
         this.#requeue(durable, { event, attempt: attempt + 1 })
         this.#wakeIdle()
       }, end.delayMs)
+      durable.delayed ??= new Set()
       durable.delayed.add(timer)
     }
     durable.inFlight--
     if (durable.onMessage !== undefined) this.#pump(durable)
-    else if (durable.inFlight === 0) for (const resolve of durable.stopped.splice(0)) resolve()
+    else if (durable.inFlight === 0 && durable.stopped !== undefined) {
+      const stopped = durable.stopped
+      durable.stopped = undefined
+      for (const resolve of stopped) resolve()
+    }
     this.#wakeIdle()
   }
 
@@ -157,14 +166,21 @@ export class InProcessTransport implements Transport {
       this.#index.remove(durable.options.pattern, durable)
       this.#matches.clear()
     }
-    if (durable.inFlight > 0) await new Promise<void>((resolve) => durable.stopped.push(resolve))
+    if (durable.inFlight > 0) {
+      durable.stopped ??= []
+      const stopped = durable.stopped
+      await new Promise<void>((resolve) => stopped.push(resolve))
+    }
     this.#wakeIdle()
   }
 
   #isIdle(): boolean {
     for (const durable of this.#durables.values()) {
       if (durable.inFlight > 0) return false
-      if (durable.onMessage !== undefined && (durable.queue.length > 0 || durable.delayed.size > 0))
+      if (
+        durable.onMessage !== undefined &&
+        ((durable.queue?.length ?? 0) > 0 || (durable.delayed?.size ?? 0) > 0)
+      )
         return false
     }
     return true
@@ -173,5 +189,20 @@ export class InProcessTransport implements Transport {
   #wakeIdle(): void {
     if (this.#idleWaiters.length > 0 && this.#isIdle())
       for (const resolve of this.#idleWaiters.splice(0)) resolve()
+  }
+}
+
+/** A running consumer of an `InProcessTransport`: one small object per handler name. */
+class InProcessConsumer implements TransportConsumer {
+  readonly #durable: Durable
+  readonly #stop: (durable: Durable) => Promise<void>
+
+  constructor(durable: Durable, stop: (durable: Durable) => Promise<void>) {
+    this.#durable = durable
+    this.#stop = stop
+  }
+
+  stop(): Promise<void> {
+    return this.#stop(this.#durable)
   }
 }
