@@ -1,55 +1,146 @@
 import { describe, expect, it } from 'vitest'
 import { IdempotencyKeys } from './idempotency-keys.js'
 
+/** A table on a clock the test sets. */
+function keysAt(max: number, ttlMs: number): { keys: IdempotencyKeys; at: (ms: number) => void } {
+  let now = 0
+  const at = (ms: number): void => {
+    now = ms
+  }
+  return { keys: new IdempotencyKeys(max, ttlMs, () => now), at }
+}
+
 describe('IdempotencyKeys', () => {
   it('drops the least recently marked key beyond max, skipping stale marks of re-marked keys', () => {
-    const keys = new IdempotencyKeys(2, 60_000)
-    keys.add('k1', 0)
-    keys.add('k2', 1)
-    keys.add('k1', 2)
-    keys.add('k3', 3)
-    expect(['k1', 'k2', 'k3'].map((key) => keys.has(key, 4))).toEqual([true, false, true])
-    keys.add('k4', 5)
-    expect(['k1', 'k3', 'k4'].map((key) => keys.has(key, 6))).toEqual([false, true, true])
+    const { keys, at } = keysAt(2, 60_000)
+    keys.add('k1')
+    at(1)
+    keys.add('k2')
+    at(2)
+    keys.add('k1')
+    at(3)
+    keys.add('k3')
+    at(4)
+    expect(['k1', 'k2', 'k3'].map((key) => keys.has(key))).toEqual([true, false, true])
+    at(5)
+    keys.add('k4')
+    expect(['k1', 'k3', 'k4'].map((key) => keys.has(key))).toEqual([false, true, true])
   })
 
   it('forgets a key after its ttl, also when it was re-marked before', () => {
-    const keys = new IdempotencyKeys(10, 100)
-    keys.add('k1', 0)
-    keys.add('k1', 50)
-    expect(keys.has('k1', 120)).toBe(true)
-    expect(keys.has('k1', 150)).toBe(false)
-    keys.add('k2', 200)
-    expect(keys.has('k2', 250)).toBe(true)
+    const { keys, at } = keysAt(10, 100)
+    keys.add('k1')
+    at(50)
+    keys.add('k1')
+    at(120)
+    expect(keys.has('k1')).toBe(true)
+    at(150)
+    expect(keys.has('k1')).toBe(false)
+    at(200)
+    keys.add('k2')
+    at(250)
+    expect(keys.has('k2')).toBe(true)
   })
 
   it('keeps exactly the newest max keys over many marks', () => {
-    const keys = new IdempotencyKeys(1000, 60_000)
-    for (let n = 0; n < 50_000; n++) keys.add(`k${n}`, n % 7 === 0 ? 0 : 1)
-    const kept = Array.from({ length: 50_000 }, (_, n) => keys.has(`k${n}`, 2)).filter(Boolean).length
+    const { keys } = keysAt(1000, 60_000)
+    for (let n = 0; n < 50_000; n++) keys.add(`k${n}`)
+    const kept = Array.from({ length: 50_000 }, (_, n) => keys.has(`k${n}`)).filter(Boolean).length
     expect(kept).toBe(1000)
-    expect(keys.has('k49999', 2)).toBe(true)
-    expect(keys.has('k48999', 2)).toBe(false)
+    expect(keys.has('k49999')).toBe(true)
+    expect(keys.has('k48999')).toBe(false)
+    expect(keys.has('k49000')).toBe(true)
   })
 
   it('moves a re-marked key behind the others, also the oldest one', () => {
-    const keys = new IdempotencyKeys(2, 60_000)
-    keys.add('k1', 0)
-    keys.add('k2', 1)
-    keys.add('k3', 2) // drops k1: k2 is now the front
-    keys.add('k2', 3)
-    keys.add('k4', 4) // drops k3, not the re-marked k2
-    expect(['k1', 'k2', 'k3', 'k4'].map((key) => keys.has(key, 5))).toEqual([false, true, false, true])
+    const { keys } = keysAt(2, 60_000)
+    keys.add('k1')
+    keys.add('k2')
+    keys.add('k3') // drops k1: k2 is now the front
+    keys.add('k2')
+    keys.add('k4') // drops k3, not the re-marked k2
+    expect(['k1', 'k2', 'k3', 'k4'].map((key) => keys.has(key))).toEqual([false, true, false, true])
   })
 
   it('drops expired keys as marking goes on, after the table emptied too', () => {
-    const keys = new IdempotencyKeys(10, 100)
-    keys.add('k1', 0)
-    expect(keys.has('k1', 100)).toBe(false)
-    keys.add('k2', 200)
-    keys.add('k3', 250)
-    keys.add('k4', 320) // k2 expired at 300
-    expect(['k2', 'k3', 'k4'].map((key) => keys.has(key, 330))).toEqual([false, true, true])
-    expect(keys.has('k3', 350)).toBe(false)
+    const { keys, at } = keysAt(10, 100)
+    keys.add('k1')
+    at(100)
+    expect(keys.has('k1')).toBe(false)
+    at(200)
+    keys.add('k2')
+    at(250)
+    keys.add('k3')
+    at(320)
+    keys.add('k4') // k2 expired at 300
+    at(330)
+    expect(['k2', 'k3', 'k4'].map((key) => keys.has(key))).toEqual([false, true, true])
+    at(350)
+    expect(keys.has('k3')).toBe(false)
+  })
+
+  it('keeps every key while growing, and each of many re-marked keys once', () => {
+    const { keys } = keysAt(5_000, 60_000)
+    for (let n = 0; n < 4_000; n++) keys.add(`k${n}`)
+    // Re-marking leaves a hole per mark in the ring: it is compacted when full, in marking order.
+    for (let round = 0; round < 20; round++) for (let n = 0; n < 4_000; n += 7) keys.add(`k${n}`)
+    expect(Array.from({ length: 4_000 }, (_, n) => keys.has(`k${n}`)).every(Boolean)).toBe(true)
+    for (let n = 4_000; n < 6_000; n++) keys.add(`k${n}`)
+    // 1,000 dropped: the least recently marked, i.e. the first keys not re-marked.
+    const dropped = Array.from({ length: 6_000 }, (_, n) => n).filter((n) => !keys.has(`k${n}`))
+    expect(dropped).toHaveLength(1_000)
+    expect(dropped.every((n) => n % 7 !== 0)).toBe(true)
+    expect(dropped.at(-1)).toBeLessThan(1_200)
+  })
+
+  it('finds the keys left after others that shared their slots were dropped', () => {
+    const { keys } = keysAt(3_000, 60_000)
+    const all = Array.from({ length: 12_000 }, (_, n) => `order-${n}`)
+    for (const key of all) keys.add(key)
+    expect(all.filter((key) => keys.has(key))).toEqual(all.slice(9_000))
+    expect(keys.has('order-')).toBe(false)
+    expect(keys.has('')).toBe(false)
+  })
+
+  it('answers as a Map in marking order does, over random marks, re-marks and clock moves', () => {
+    for (const [max, ttlMs, distinct] of [
+      [1, 50, 5],
+      [37, 200, 60],
+      [500, 100_000, 1_500],
+    ] as const) {
+      const { keys, at } = keysAt(max, ttlMs)
+      const expected = new Map<string, number>()
+      let seed = max
+      const random = (): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+        return seed / 2 ** 32
+      }
+      let now = 0
+      let wrong = 0
+      for (let step = 0; step < 30_000; step++) {
+        if (random() < 0.3) {
+          now += Math.floor(random() * 5)
+          at(now)
+        }
+        const key = `k${Math.floor(random() * distinct)}`
+        if (random() < 0.5) {
+          keys.add(key)
+          for (const [kept, expiresAt] of expected) {
+            if (expiresAt > now) break
+            expected.delete(kept)
+          }
+          expected.delete(key)
+          expected.set(key, now + ttlMs)
+          if (expected.size > max) expected.delete(expected.keys().next().value!)
+        } else if (keys.has(key) !== (expected.get(key) ?? 0) > now) wrong++
+      }
+      expect(wrong).toBe(0)
+    }
+  })
+
+  it('keeps nothing with max 0', () => {
+    const { keys } = keysAt(0, 60_000)
+    keys.add('k1')
+    expect(keys.has('k1')).toBe(false)
   })
 })

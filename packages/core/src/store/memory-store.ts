@@ -151,7 +151,7 @@ export class MemoryStore implements Store {
 
   /** `isProcessed` without a promise: the bus uses it to skip an await per idempotent delivery. */
   isProcessedSync(idempotencyKey: string, handler: string): boolean {
-    return this.#processed.get(handler)?.has(idempotencyKey, Date.now()) ?? false
+    return this.#processed.get(handler)?.has(idempotencyKey) ?? false
   }
 
   /** `markProcessed` without a promise. */
@@ -165,7 +165,7 @@ export class MemoryStore implements Store {
       keys = new IdempotencyKeys(this.#maxKeys, this.#ttlMs)
       this.#processed.set(handler, keys)
     }
-    keys.add(idempotencyKey, Date.now())
+    keys.add(idempotencyKey)
   }
 
   async addDeadLetter(deadLetter: DeadLetter): Promise<void> {
