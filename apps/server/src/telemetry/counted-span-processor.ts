@@ -19,7 +19,7 @@ const MAX_QUEUE_SIZE = 2048
  *
  * @example
  * ```ts
- * const processor = new CountedSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 5000 })
+ * const processor = new CountedSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 5000, maxExportBatchSize: 100 })
  * processor.dropped // 0
  * ```
  */
@@ -30,7 +30,10 @@ export class CountedSpanProcessor implements SpanProcessor {
   #queued = 0
   readonly #batch: BatchSpanProcessor
 
-  constructor(exporter: SpanExporter, options: { scheduledDelayMillis: number }) {
+  constructor(
+    exporter: SpanExporter,
+    options: { scheduledDelayMillis: number; maxExportBatchSize?: number },
+  ) {
     const counting: SpanExporter = {
       export: (spans, done) => {
         this.#queued -= spans.length

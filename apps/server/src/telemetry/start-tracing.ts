@@ -53,6 +53,7 @@ export interface Telemetry {
 export function startTracing(settings: TelemetrySettings, version: string): Telemetry {
   const processor = new CountedSpanProcessor(exporterOf(settings), {
     scheduledDelayMillis: settings.scheduleDelayMs,
+    maxExportBatchSize: settings.exportBatchSize,
   })
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({

@@ -9,6 +9,7 @@ describe('telemetrySettings', () => {
       tracesUrl: 'http://localhost:4318/v1/traces',
       sampler: { ratio: 1, parentBased: true },
       scheduleDelayMs: 5000,
+      exportBatchSize: 100,
     })
   })
 
@@ -20,6 +21,7 @@ describe('telemetrySettings', () => {
       OTEL_TRACES_SAMPLER: 'traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.25',
       OTEL_BSP_SCHEDULE_DELAY: '200',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512',
     }
     expect(telemetrySettings({ traces: {} }, env)).toEqual({
       serviceName: 'orders',
@@ -27,6 +29,7 @@ describe('telemetrySettings', () => {
       tracesUrl: 'http://collector:4318/v1/traces',
       sampler: { ratio: 0.25, parentBased: false },
       scheduleDelayMs: 200,
+      exportBatchSize: 512,
     })
     // The signal's own endpoint is used as it is.
     expect(
@@ -74,6 +77,11 @@ describe('telemetrySettings', () => {
       'OTEL_BSP_SCHEDULE_DELAY',
       { OTEL_BSP_SCHEDULE_DELAY: 'soon' },
       'expected a whole number of milliseconds',
+    ],
+    [
+      'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+      { OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '0' },
+      'expected a whole number from 1, got "0"',
     ],
   ])('refuses a bad %s, naming it', (name, env, message) => {
     expect(() => telemetrySettings({ traces: {} }, env)).toThrow(`${name} (environment): ${message}`)

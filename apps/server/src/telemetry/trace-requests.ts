@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, RequestListener } from 'node:http'
 import {
   context,
   ROOT_CONTEXT,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
@@ -13,7 +14,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core'
 const propagator = new W3CTraceContextPropagator()
 
 /** Reads W3C trace headers, falling back to the CloudEvents binary-mode ones (`ce-traceparent`, `ce-tracestate`). */
-const headers: TextMapGetter<IncomingHttpHeaders> = {
+const traceHeaders: TextMapGetter<IncomingHttpHeaders> = {
   keys: (carrier) => Object.keys(carrier),
   get(carrier, key) {
     const traceparent = carrier.traceparent === undefined ? `ce-${key}` : key
@@ -34,9 +35,16 @@ const headers: TextMapGetter<IncomingHttpHeaders> = {
  */
 export function traceRequests(listener: RequestListener, tracer: Tracer): RequestListener {
   return (req, res) => {
-    const parent = propagator.extract(ROOT_CONTEXT, req.headers, headers)
+    const { headers } = req
+    // Most requests carry no trace context: the propagator is asked only when one does.
+    const parent =
+      headers.traceparent === undefined && headers['ce-traceparent'] === undefined
+        ? ROOT_CONTEXT
+        : propagator.extract(ROOT_CONTEXT, headers, traceHeaders)
     const method = req.method ?? 'HTTP'
-    const path = (req.url ?? '/').split('?', 1)[0]!
+    const url = req.url ?? '/'
+    const query = url.indexOf('?')
+    const path = query === -1 ? url : url.slice(0, query)
     const span = tracer.startSpan(
       path === '/api/v1/events' && method === 'POST' ? 'POST /api/v1/events' : method,
       {
@@ -45,11 +53,14 @@ export function traceRequests(listener: RequestListener, tracer: Tracer): Reques
       },
       parent,
     )
-    res.once('close', () => {
-      span.setAttribute('http.response.status_code', res.statusCode)
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
-      span.end()
-    })
-    context.with(trace.setSpan(parent, span), () => listener(req, res))
+    // 'close' is emitted once: a plain listener does, without the wrapper `once` makes per request.
+    res.on('close', () => endRequestSpan(span, res.statusCode))
+    context.with(trace.setSpan(parent, span), listener, undefined, req, res)
   }
+}
+
+function endRequestSpan(span: Span, status: number): void {
+  span.setAttribute('http.response.status_code', status)
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+  span.end()
 }
