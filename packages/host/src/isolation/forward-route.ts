@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { BodyStreams } from './body-streams.js'
+import { type BodyStreams, MAX_BODY_CHUNK } from './body-streams.js'
 import type { WireHttp } from './sandbox-protocol.js'
 import type { SandboxSupervisor } from './sandbox-supervisor.js'
 
@@ -8,7 +8,7 @@ const NO_BODY = new Set(['GET', 'HEAD'])
 /**
  * The host-side Hono handler of an isolated plugin's routes: sends the request (method, URL, headers) into the
  * sandbox, whose own Hono app answers, and returns that answer. Both bodies stream across the boundary chunk by
- * chunk as their readers ask (`BodyStreams`): a large upload or download never sits whole in either process, and
+ * chunk as their readers ask (`BodyStreams`; a small answer already whole comes inline with its status): a large upload or download never sits whole in either process, and
  * the server's body limit (applied to the request before it gets here) cuts an upload off as it streams. While the
  * sandbox restarts it answers 503 at once rather than holding the client; an answer that is not a well-formed
  * response terminates the sandbox.
@@ -45,9 +45,9 @@ export function forwardRoute(supervisor: SandboxSupervisor, streams: BodyStreams
       supervisor.violation(`fetch answer: ${problem}`)
       return c.json({ error: { code: 'E_SANDBOX_PROTOCOL', message: problem } }, 502)
     }
-    const { status, headers, stream } = answer as WireHttp
+    const { status, headers, stream, body } = answer as WireHttp
     if (stream === undefined) over()
-    return new Response(stream === undefined ? null : streams.incoming(stream, over), {
+    return new Response(body ?? (stream === undefined ? null : streams.incoming(stream, over)), {
       status: status as number,
       headers,
     })
@@ -56,7 +56,7 @@ export function forwardRoute(supervisor: SandboxSupervisor, streams: BodyStreams
 
 function checkAnswer(answer: unknown): string | undefined {
   if (typeof answer !== 'object' || answer === null) return 'expected { status, headers, stream? }'
-  const { status, headers, stream } = answer as Record<string, unknown>
+  const { status, headers, stream, body } = answer as Record<string, unknown>
   if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599)
     return 'status: expected an integer from 200 to 599'
   if (
@@ -64,6 +64,10 @@ function checkAnswer(answer: unknown): string | undefined {
     !headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((p) => typeof p === 'string'))
   )
     return 'headers: expected [name, value] string pairs'
+  if (body !== undefined)
+    return stream === undefined && body instanceof Uint8Array && body.byteLength <= MAX_BODY_CHUNK
+      ? undefined
+      : `body: expected at most ${MAX_BODY_CHUNK} bytes, and no stream beside it`
   return stream === undefined || (Number.isSafeInteger(stream) && (stream as number) >= 0)
     ? undefined
     : 'stream: expected a non-negative integer'

@@ -200,7 +200,7 @@ export class SandboxPlugin {
   }
 
   // Both bodies stream: the request's is pulled from the host as the plugin reads it, the answer's is offered to
-  // the host, which pulls it as its client reads.
+  // the host, which pulls it as its client reads (or gets it inline when it is small and already whole).
   async #fetch(request: WireHttp): Promise<WireHttp> {
     const app = this.#registry.app
     const upload = request.stream === undefined ? undefined : this.#streams.incoming(request.stream)
@@ -218,12 +218,9 @@ export class SandboxPlugin {
         } as RequestInit,
       ),
     )
-    const stream = response.body === null ? undefined : this.#streams.outgoing(response.body)
-    return {
-      status: response.status,
-      headers: [...response.headers],
-      ...(stream === undefined ? {} : { stream }),
-    }
+    // A small answer already whole crosses with its body inline; any other streams as the host pulls it.
+    const body = response.body === null ? {} : await this.#streams.offer(response.body)
+    return { status: response.status, headers: [...response.headers], ...body }
   }
 
   #answer(id: number, work: Promise<unknown>): void {

@@ -13,7 +13,8 @@ export interface SandboxRoute {
 
 /**
  * An HTTP request or answer as it crosses the boundary: its body is `stream`, a body stream the other side reads
- * chunk by chunk (see `BodyStreams`), or none.
+ * chunk by chunk (see `BodyStreams`), `body`, the whole of a small answer's body sent inline (`BodyStreams.offer`),
+ * or none.
  */
 export interface WireHttp {
   status?: number
@@ -21,6 +22,7 @@ export interface WireHttp {
   url?: string
   headers: [string, string][]
   stream?: number
+  body?: Uint8Array
 }
 
 /** The answer to a request of either side. */
