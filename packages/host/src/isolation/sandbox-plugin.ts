@@ -18,6 +18,7 @@ import type {
   SetupAnswer,
   WireHttp,
 } from './sandbox-protocol.js'
+import { SharedReads } from './shared-reads.js'
 
 /**
  * The sandbox's side of the boundary: loads the plugin module on `setup`, runs it against a sandboxed ctx, and
@@ -34,6 +35,7 @@ import type {
 export class SandboxPlugin {
   #channel: BatchChannel<SandboxMessage>
   #pending = new PendingRequests()
+  #reads = new SharedReads()
   #aborts = new Map<number, AbortController>()
   #descriptor: PluginDescriptor | undefined
   #provides: Record<string, unknown> = {}
@@ -42,7 +44,10 @@ export class SandboxPlugin {
 
   constructor(post: (batch: SandboxMessage[]) => void) {
     this.#channel = new BatchChannel(
-      post,
+      (batch) => {
+        this.#reads.sent()
+        post(batch)
+      },
       failUnsendable<SandboxMessage>(
         (id, error) => this.#pending.settle(id, false, error),
         (message) => this.#channel.send(message),
@@ -238,7 +243,7 @@ export class SandboxPlugin {
 
   #link: SandboxLink = {
     request: (message) => this.#request(message),
-    forward: (steps: CallStep[]) => this.#request({ t: 'call', steps }),
+    forward: (steps: CallStep[]) => this.#reads.ask(steps, () => this.#request({ t: 'call', steps })),
     post: (message) => this.#channel.send(message),
   }
 }
