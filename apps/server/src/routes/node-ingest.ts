@@ -75,16 +75,17 @@ class Ingest {
   async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now()
     const reqId = requestIdOf(single(req.headers['x-request-id']))
-    res.setHeader('x-request-id', reqId)
     let status: number
     if (this.#options.closing.aborted) {
       res.setHeader('connection', 'close')
-      status = send(res, this.#failure(new ShuttingDownError(), req, res, reqId))
+      status = send(res, this.#failure(new ShuttingDownError(), req, res, reqId), reqId)
     } else if (hasRequestHooks(this.#options.extensions)) {
+      // Set before the hooks run, so their answers (and errors) carry it too.
+      res.setHeader('x-request-id', reqId)
       await this.#wrapped(req, res)
       status = res.statusCode
     } else {
-      status = send(res, await this.#accept(req, res, reqId))
+      status = send(res, await this.#accept(req, res, reqId), reqId)
     }
     logRequest(this.#options.logger, { reqId, method: 'POST', path: PATH, status }, started)
   }
@@ -139,12 +140,17 @@ class Ingest {
   }
 }
 
-function send(res: ServerResponse, answer: Answer): number {
+// The headers as one flat list: without an earlier setHeader, Node writes them as given, with no header map made.
+function send(res: ServerResponse, answer: Answer, reqId: string): number {
   const text = JSON.stringify(answer.body)
-  res.writeHead(answer.status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  })
+  res.writeHead(answer.status, [
+    'content-type',
+    'application/json',
+    'content-length',
+    String(Buffer.byteLength(text)),
+    'x-request-id',
+    reqId,
+  ])
   res.end(text)
   return answer.status
 }
