@@ -22,7 +22,7 @@ import type { OutcomeSink } from './outcome-collector.js'
  * ctx.signal.aborted // false
  * ```
  */
-export class AttemptContext implements HandlerContext, Deadlined<AttemptContext> {
+export class AttemptContext implements HandlerContext, Deadlined {
   readonly attempt: number
   readonly timeoutMs: number
   readonly entry: HandlerEntry
@@ -36,9 +36,9 @@ export class AttemptContext implements HandlerContext, Deadlined<AttemptContext>
   readonly begun: number
   readonly mode: DeliveryMode
   deadline = 0
-  prev: AttemptContext | undefined = undefined
-  next: AttemptContext | undefined = undefined
-  lane: DeadlineLane<AttemptContext> | undefined = undefined
+  prev: Deadlined | undefined = undefined
+  next: Deadlined | undefined = undefined
+  lane: DeadlineLane | undefined = undefined
   /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
   onExpire: ((ctx: AttemptContext, reason: Error) => void) | undefined = undefined
   /** Set by the runner while an async attempt runs: ends it now as failed (see `fail`). */

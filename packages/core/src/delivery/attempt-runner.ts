@@ -72,7 +72,9 @@ export class AttemptRunner {
     if (!isThenable(returned)) return this.#returned(ctx, performance.now())
     ctx.onExpire = this.#expired
     ctx.onFail = this.#faulted
-    deadlines.track(ctx)
+    // The first attempts of one publish's handlers start together: one place in the deadline lane for all.
+    if (ctx.sink === undefined) deadlines.track(ctx)
+    else deadlines.trackIn(ctx, ctx.sink.deadlines)
     returned.then(
       () => {
         // The handlers of one publish (a sink) often settle in the same run of the microtask queue: one clock

@@ -1,34 +1,73 @@
 /** What a `DeadlineList` tracks: an attempt with a timeout, linked into the lane of its timeout length. */
-export interface Deadlined<T extends Deadlined<T>> {
+export interface Deadlined {
   readonly timeoutMs: number
   /** The tick of its `DeadlineList` at which it times out. */
   deadline: number
-  prev: T | undefined
-  next: T | undefined
-  /** The lane it is linked into, while it is tracked. */
-  lane: DeadlineLane<T> | undefined
+  prev: Deadlined | undefined
+  next: Deadlined | undefined
+  /** The lane (or `DeadlineGroup`) it is linked into, while it is tracked. */
+  lane: DeadlineLane | undefined
   /** Called once when its deadline passes (no reason), or with the reason when `expireAll` ends it early. */
   expire(reason?: Error): void
 }
 
-/** The tracked items of one timeout length, in deadline order. */
-export interface DeadlineLane<T> {
+/** Tracked items in deadline order: the items of one timeout length, or the members of a `DeadlineGroup`. */
+export interface DeadlineLane {
+  head: Deadlined | undefined
+  tail: Deadlined | undefined
+  /** The group this is, when it is one: it leaves its own lane once its last member is untracked. */
+  readonly group: DeadlineGroup | undefined
+}
+
+/** A lane of one timeout length. */
+interface TimeoutLane extends DeadlineLane {
   readonly timeoutMs: number
   /** Ticks from start to expiry. */
   readonly ticks: number
-  head: T | undefined
-  tail: T | undefined
 }
 
 /** Length of one tick of the deadline clock; a timeout fires between one and two ticks after it is due. */
 const TICK_MS = 10
 
 /**
+ * Attempts that started in the same tick with the same timeout (the handlers of one publish), tracked as ONE
+ * item of their lane: a member is linked into the group, which lives as long as the publish, so starting and
+ * ending its clock touches no long-lived object (each write of a young object into an old one is a write
+ * barrier and a remembered-set entry for the garbage collector). The group expires its members still tracked.
+ *
+ * @example
+ * ```ts
+ * const group = new DeadlineGroup()
+ * for (const ctx of attempts) deadlines.trackIn(ctx, group)
+ * ```
+ */
+export class DeadlineGroup implements Deadlined, DeadlineLane {
+  /** Its members' timeout; set when its first member is tracked. */
+  timeoutMs = 0
+  deadline = 0
+  prev: Deadlined | undefined = undefined
+  next: Deadlined | undefined = undefined
+  lane: DeadlineLane | undefined = undefined
+  head: Deadlined | undefined = undefined
+  tail: Deadlined | undefined = undefined
+  readonly group: DeadlineGroup = this
+
+  /** Expires every member still tracked. */
+  expire(reason?: Error): void {
+    for (let item = this.head; item !== undefined; item = this.head) {
+      unlink(item, this)
+      item.expire(reason)
+    }
+  }
+}
+
+/**
  * Tracks the deadlines of every attempt in flight with one interval timer and no clock reads per attempt
  * (reading the clock costs more than a whole dispatch on some machines). Time is counted in ticks of the
  * interval: an attempt expires once `ceil(timeoutMs / tick) + 1` ticks have passed since it started, so never
  * early, at most two ticks late. Attempts are kept in one linked list per timeout length, so each list is in
- * deadline order: adding and removing are O(1) and a tick only looks at list heads.
+ * deadline order: adding and removing are O(1) and a tick only looks at list heads. Attempts that start
+ * together can share one place in a list (`trackIn` a `DeadlineGroup`).
  *
  * @example
  * ```ts
@@ -37,25 +76,21 @@ const TICK_MS = 10
  * deadlines.untrack(ctx)  // true: it finished in time
  * ```
  */
-export class DeadlineList<T extends Deadlined<T>> {
-  #lanes = new Map<number, DeadlineLane<T>>()
+export class DeadlineList<T extends Deadlined = Deadlined> {
+  #lanes = new Map<number, TimeoutLane>()
   /** The lane used last: most attempts in a row share their timeout, so this spares a map lookup. */
-  #last: DeadlineLane<T> | undefined
+  #last: TimeoutLane | undefined
   #tick = 0
+  /** Items in the lanes (a group counts once). */
   #tracked = 0
   #timer: ReturnType<typeof setInterval> | undefined
 
   /** Starts the clock of an attempt. */
-  track(item: T): void {
+  track(item: T | DeadlineGroup): void {
     let lane = this.#last
     if (lane?.timeoutMs !== item.timeoutMs) lane = this.#lane(item.timeoutMs)
     item.deadline = this.#tick + lane.ticks
-    item.lane = lane
-    item.prev = lane.tail
-    item.next = undefined
-    if (lane.tail === undefined) lane.head = item
-    else lane.tail.next = item
-    lane.tail = item
+    link(item, lane)
     if (this.#tracked++ === 0 && this.#timer === undefined) {
       this.#timer = setInterval(() => this.#advance(), TICK_MS)
       // The timer must not keep the process alive on its own: a handler still running holds its own resources.
@@ -63,10 +98,36 @@ export class DeadlineList<T extends Deadlined<T>> {
     }
   }
 
+  /**
+   * Starts the clock of an attempt as a member of `group`: the group takes the attempt's deadline with its first
+   * member; an attempt whose timeout or start tick differs from the group's is tracked on its own.
+   */
+  trackIn(item: T, group: DeadlineGroup): void {
+    if (group.lane === undefined) {
+      group.timeoutMs = item.timeoutMs
+      this.track(group)
+    } else if (
+      group.timeoutMs !== item.timeoutMs ||
+      group.deadline !== this.#tick + (group.lane as TimeoutLane).ticks
+    ) {
+      this.track(item)
+      return
+    }
+    item.deadline = group.deadline
+    link(item, group)
+  }
+
   /** Stops the clock; false when the attempt had already expired. */
   untrack(item: T): boolean {
-    if (item.lane === undefined) return false
-    this.#unlink(item, item.lane)
+    const lane = item.lane
+    if (lane === undefined) return false
+    unlink(item, lane)
+    const { group } = lane
+    if (group === undefined) this.#tracked--
+    else if (group.head === undefined && group.lane !== undefined) {
+      unlink(group, group.lane)
+      this.#tracked--
+    }
     return true
   }
 
@@ -74,31 +135,22 @@ export class DeadlineList<T extends Deadlined<T>> {
   expireAll(reason: Error): void {
     for (const lane of this.#lanes.values()) {
       for (let item = lane.head; item !== undefined; item = lane.head) {
-        this.#unlink(item, lane)
+        unlink(item, lane)
+        this.#tracked--
         item.expire(reason)
       }
     }
   }
 
-  #lane(timeoutMs: number): DeadlineLane<T> {
+  #lane(timeoutMs: number): TimeoutLane {
     let lane = this.#lanes.get(timeoutMs)
     if (lane === undefined) {
-      lane = { timeoutMs, ticks: Math.ceil(timeoutMs / TICK_MS) + 1, head: undefined, tail: undefined }
+      const ticks = Math.ceil(timeoutMs / TICK_MS) + 1
+      lane = { timeoutMs, ticks, head: undefined, tail: undefined, group: undefined }
       this.#lanes.set(timeoutMs, lane)
     }
     this.#last = lane
     return lane
-  }
-
-  #unlink(item: T, lane: DeadlineLane<T>): void {
-    if (item.prev === undefined) lane.head = item.next
-    else item.prev.next = item.next
-    if (item.next === undefined) lane.tail = item.prev
-    else item.next.prev = item.prev
-    item.prev = undefined
-    item.next = undefined
-    item.lane = undefined
-    this.#tracked--
   }
 
   #advance(): void {
@@ -106,7 +158,8 @@ export class DeadlineList<T extends Deadlined<T>> {
     for (const lane of this.#lanes.values()) {
       while (lane.head !== undefined && lane.head.deadline <= tick) {
         const item = lane.head
-        this.#unlink(item, lane)
+        unlink(item, lane)
+        this.#tracked--
         item.expire()
       }
     }
@@ -115,4 +168,23 @@ export class DeadlineList<T extends Deadlined<T>> {
       this.#timer = undefined
     }
   }
+}
+
+function link(item: Deadlined, lane: DeadlineLane): void {
+  item.lane = lane
+  item.prev = lane.tail
+  item.next = undefined
+  if (lane.tail === undefined) lane.head = item
+  else lane.tail.next = item
+  lane.tail = item
+}
+
+function unlink(item: Deadlined, lane: DeadlineLane): void {
+  if (item.prev === undefined) lane.head = item.next
+  else item.prev.next = item.next
+  if (item.next === undefined) lane.tail = item.prev
+  else item.next.prev = item.prev
+  item.prev = undefined
+  item.next = undefined
+  item.lane = undefined
 }

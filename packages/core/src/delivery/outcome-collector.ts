@@ -1,8 +1,11 @@
+import { DeadlineGroup } from './deadline-list.js'
 import type { DeliveryOutcome } from './delivery.js'
 
 /** Receives the outcomes of several deliveries, each at the position it was given (the handlers of one publish). */
 export interface OutcomeSink {
   put(index: number, outcome: DeliveryOutcome): void
+  /** The deadlines of the deliveries' first attempts, which start together (see `DeadlineList.trackIn`). */
+  readonly deadlines: DeadlineGroup
 }
 
 /**
@@ -18,6 +21,7 @@ export interface OutcomeSink {
  */
 export class OutcomeCollector implements OutcomeSink {
   readonly outcomes: DeliveryOutcome[]
+  readonly deadlines = new DeadlineGroup()
   #reserved = 0
   /** Outcomes still to come, plus one until `done` (so outcomes put during dispatch cannot end it early). */
   #pending = 1
