@@ -7,6 +7,7 @@ import {
   type DeliveryRecord,
   type Event,
   type EventQuery,
+  isFinalStatus,
   type KvEntry,
   type KvListOptions,
   type PluginState,
@@ -23,6 +24,7 @@ import {
   resolveSqliteStoreOptions,
   type SqliteStoreOptions,
 } from './sqlite-store-options.js'
+import { StartJournal } from './start-journal.js'
 import { AuditTable } from './tables/audit-table.js'
 import { DeadLetterTable } from './tables/dead-letter-table.js'
 import { type AcceptedEvent, EventLedger } from './tables/event-ledger.js'
@@ -72,7 +74,7 @@ export class SqliteStore implements Store {
   /** A timer's retention run (and the batches it chains) is in progress. */
   #retaining = false
   readonly #wal: WalSync | undefined
-  readonly #startAttempts: (starts: readonly AttemptStart[]) => void
+  readonly #starts: StartJournal
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteStoreOptions(options)
@@ -89,9 +91,11 @@ export class SqliteStore implements Store {
     this.#deadLetters = new DeadLetterTable(this.#db)
     this.#plugins = new PluginData(this.#db)
     this.#audit = new AuditTable(this.#db)
-    this.#startAttempts = this.#db.transaction((starts: readonly AttemptStart[]) =>
-      this.#ledger.start(starts),
+    this.#starts = new StartJournal(
+      this.#options.path === ':memory:' ? undefined : `${this.path}-starts`,
+      (eventId, handler) => this.#reads.run(() => this.#ledger.isOpen(eventId, handler)),
     )
+    this.#starts.open()
     const { intervalMs } = this.#options.retention
     if (intervalMs > 0) this.#retentionTimer = setInterval(() => this.#runRetention(), intervalMs).unref()
   }
@@ -107,21 +111,24 @@ export class SqliteStore implements Store {
     return this.#queue.push(() => this.#ledger.acceptAll([accepted], Date.now()), this.#accepts, accepted)
   }
 
+  /** A record sets its delivery's count of starts back to 0 (see `StartJournal`). */
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     const copies = records.map((record) => ({ ...record }))
-    return this.#queue.push(() => this.#ledger.record(copies, Date.now()))
+    await this.#queue.push(() => {
+      this.#ledger.record(copies, Date.now())
+      this.#starts.reset(copies.filter((record) => !isFinalStatus(record.status)))
+    })
+    this.#starts.recorded(copies)
   }
 
   /**
-   * Written at once in its own transaction, not group-committed with the writes queued (which may commit after
-   * it): the handler waits for it, and a start only has to outlive the process (it counts processes dying in a
-   * handler), not the machine. So it is committed without waiting for the WAL sync (a WAL commit survives a
-   * process crash); a power loss may lose it, the next synced commit makes it durable too.
+   * Appended to the `StartJournal` file at once, not group-committed: the handler waits for it, and a start
+   * only has to outlive the process (it counts processes dying in a handler), not the machine. A power loss may
+   * lose it.
    */
   async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
     if (!this.#db.open) throw new StoreClosedError()
-    this.#reads.end()
-    this.#startAttempts(starts)
+    this.#starts.add(starts)
   }
 
   deliveries(eventId: string): Promise<DeliveryRecord[]> {
@@ -129,7 +136,9 @@ export class SqliteStore implements Store {
   }
 
   unfinishedEvents(): Promise<UnfinishedEvent[]> {
-    return this.#read(() => this.#ledger.unfinished())
+    return this.#read(() =>
+      this.#ledger.unfinished((eventId, handler) => this.#starts.count(eventId, handler)),
+    )
   }
 
   /** See `Store.listEvents`: read in acceptance order from the `events` table. */
@@ -245,6 +254,7 @@ export class SqliteStore implements Store {
     clearInterval(this.#retentionTimer)
     this.#reads.end()
     this.#queue.close()
+    this.#starts.close()
     this.#db.close()
     this.#wal?.close()
   }

@@ -1,5 +1,4 @@
 import {
-  type AttemptStart,
   type AttemptTrace,
   type DeliveryRecord,
   type Event,
@@ -82,7 +81,7 @@ export class EventLedger {
   readonly #updateDelivery: Statement<
     [string, number, number, number, string | null, string, string, string, number, string]
   >
-  readonly #startAttempt: Statement<[string, string]>
+  readonly #selectOpen1: Statement<[string, string], number>
   readonly #selectTraces: Statement<[string, string], string | null>
   readonly #updateTraces: Statement<[string, string, string]>
   readonly #updateDue: Statement<[string, string, string]>
@@ -136,9 +135,11 @@ export class EventLedger {
        WHERE event_id = ? AND handler = ? AND (final = 0 OR ? = 1)
          AND NOT (status = 'succeeded' AND ? = 'skipped_duplicate')`,
     )
-    this.#startAttempt = db.prepare(
-      'UPDATE deliveries SET interrupted = interrupted + 1 WHERE event_id = ? AND handler = ? AND final = 0',
-    )
+    this.#selectOpen1 = db
+      .prepare<[string, string], number>(
+        'SELECT 1 FROM deliveries WHERE event_id = ? AND handler = ? AND final = 0',
+      )
+      .pluck()
     this.#selectTraces = db
       .prepare<[string, string], string | null>(
         'SELECT traces FROM deliveries WHERE event_id = ? AND handler = ?',
@@ -212,9 +213,9 @@ export class EventLedger {
     this.#updateTraces.run(JSON.stringify(mergeTraces(existing, traces)), eventId, handler)
   }
 
-  /** Counts an attempt started on each open delivery (see `Store.recordAttemptStarts`). */
-  start(starts: readonly AttemptStart[]): void {
-    for (const { eventId, handler } of starts) this.#startAttempt.run(eventId, handler)
+  /** Whether the delivery has a row that is not final. */
+  isOpen(eventId: string, handler: string): boolean {
+    return this.#selectOpen1.get(eventId, handler) !== undefined
   }
 
   deliveries(eventId: string): DeliveryRecord[] {
@@ -240,7 +241,11 @@ export class EventLedger {
     for (const body of this.#selectAccepted.iterate(sinceMs, afterSeq)) yield JSON.parse(body) as Event
   }
 
-  unfinished(): UnfinishedEvent[] {
+  /**
+   * Accepted events with open deliveries, oldest first. A delivery's `interrupted` count is its column's (files
+   * written before the `StartJournal`) plus `startsOf` it.
+   */
+  unfinished(startsOf: (eventId: string, handler: string) => number): UnfinishedEvent[] {
     const result: UnfinishedEvent[] = []
     let lastSeq = -1
     for (const row of this.#selectOpen.iterate()) {
@@ -250,7 +255,8 @@ export class EventLedger {
       }
       const open = result.at(-1)!
       open.handlers.push(row.handler)
-      if (row.interrupted > 0) open.interrupted = { ...open.interrupted, [row.handler]: row.interrupted }
+      const interrupted = row.interrupted + startsOf(open.event.id, row.handler)
+      if (interrupted > 0) open.interrupted = { ...open.interrupted, [row.handler]: interrupted }
     }
     return result
   }
