@@ -190,9 +190,8 @@ export class EventBus<M extends EventMap = EventMap> {
     options?: DeliverAtOptions,
   ): Promise<{ id: string }> {
     this.#assertOpen()
-    let accepted = await this.#publishing.prepare(
-      options === undefined ? event : withDeliverAt(event, options),
-    )
+    const prepared = this.#publishing.prepare(options === undefined ? event : withDeliverAt(event, options))
+    let accepted = prepared instanceof Promise ? await prepared : prepared
     // Inline, not in a callback: an untraced enqueue resolves in as few ticks as it always did.
     const publish = this.#tracer?.startPublish(accepted)
     if (publish !== undefined) accepted = publish.event
@@ -207,7 +206,7 @@ export class EventBus<M extends EventMap = EventMap> {
         if (handlers.length > 0) await this.#parts.delayed.schedule(accepted, handlers, dueMs)
         return { id: accepted.id }
       }
-      await this.#parts.consumers.ready()
+      if (this.#parts.consumers.busy) await this.#parts.consumers.ready()
       const published = await this.transport.publish(accepted)
       if (published?.duplicate === true && handlers.length > 0)
         await this.#parts.recorder.droppedDuplicate(accepted)

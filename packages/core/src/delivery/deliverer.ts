@@ -164,6 +164,7 @@ export class Deliverer {
     holdsSlot: boolean,
   ): Promise<void> {
     const { event } = message
+    let holding = holdsSlot
     try {
       const reach = reaches(entry, event)
       if (!reach.reached && reach.status === undefined) {
@@ -177,15 +178,19 @@ export class Deliverer {
       const result = reach.reached
         ? await this.#once(entry, event, message.attempt, mode)
         : this.#recorder.skipped(event, mode, entry.name, reach)
+      // The slot goes back before the ack: an in-process transport hands its next message over inside the ack,
+      // which then finds a free slot and takes the ungated way.
+      if (holding) {
+        holding = false
+        entry.release()
+      }
       if ('retryAfterMs' in result) {
         this.#recorder.retrying(event, entry.name, result)
         await message.nak(result.retryAfterMs)
       } else await message.ack()
     } finally {
-      if (holdsSlot) {
-        entry.release()
-        entry.end()
-      }
+      if (holding) entry.release()
+      if (holdsSlot) entry.end()
     }
   }
 

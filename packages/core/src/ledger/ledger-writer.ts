@@ -36,9 +36,9 @@ export class LedgerWriter {
   /** Starts that go after the records buffered before them, and the resolvers of their promises. */
   #starts: AttemptStart[] = []
   #started: (() => void)[] = []
-  /** Starts written at once whatever batch is in flight, and the resolvers of their promises. */
+  /** Starts written at once whatever batch is in flight, and their shared promise. */
   #firstStarts: AttemptStart[] = []
-  #firstStarted: (() => void)[] = []
+  #firstStarted = deferred()
   #startsInFlight = 0
   /** Resolvers of `recorded` promises, by delivery key. */
   #watched = new Map<string, () => void>()
@@ -88,10 +88,14 @@ export class LedgerWriter {
       return new Promise((resolve) => this.#started.push(resolve))
     }
     // Not batched per turn: the handler waits, and the transport starts no more deliveries of the handler than
-    // its concurrency until this resolves. The starts of one run of the microtask queue go together.
-    if (this.#firstStarts.length === 0) queueMicrotask(() => this.#writeFirstStarts())
+    // its concurrency until this resolves. The starts of one run of the microtask queue go together and share
+    // one promise. (Through a settled promise: Node's queueMicrotask makes an async resource per call.)
+    if (this.#firstStarts.length === 0) {
+      void settled.then(() => this.#writeFirstStarts())
+      this.#firstStarted = deferred()
+    }
     this.#firstStarts.push(start)
-    return new Promise((resolve) => this.#firstStarted.push(resolve))
+    return this.#firstStarted.promise
   }
 
   /** Buffers a record; pass `finished` (the record's event) to have it handed to `onWritten` after the write. */
@@ -104,13 +108,7 @@ export class LedgerWriter {
   /** Resolves once everything buffered now was written (or failed to be: logged). */
   written(): Promise<void> {
     if (this.#pending.length === 0 && this.#starts.length === 0) return this.#writing
-    if (this.#buffered === undefined) {
-      let resolve!: () => void
-      const promise = new Promise<void>((settle) => {
-        resolve = settle
-      })
-      this.#buffered = { promise, resolve }
-    }
+    this.#buffered ??= deferred()
     return this.#buffered.promise
   }
 
@@ -149,11 +147,9 @@ export class LedgerWriter {
   }
 
   #writeFirstStarts(): void {
-    if (this.#firstStarts.length === 0) return
     const starts = this.#firstStarts
     const started = this.#firstStarted
     this.#firstStarts = []
-    this.#firstStarted = []
     this.#startsInFlight++
     void this.#store
       .recordAttemptStarts(starts)
@@ -162,7 +158,7 @@ export class LedgerWriter {
       )
       .finally(() => {
         this.#startsInFlight--
-        resolveAll(started)
+        started.resolve()
       })
   }
 
@@ -196,6 +192,17 @@ export class LedgerWriter {
       setImmediate(() => void this.flush())
     }
   }
+}
+
+const settled = Promise.resolve()
+
+/** A promise with its resolver. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void
+  const promise = new Promise<void>((settle) => {
+    resolve = settle
+  })
+  return { promise, resolve }
 }
 
 function resolveAll(resolvers: readonly (() => void)[]): void {

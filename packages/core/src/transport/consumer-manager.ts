@@ -71,6 +71,11 @@ export class ConsumerManager {
     return stopped
   }
 
+  /** Whether a start or stop is in progress (`ready` then has something to wait for). */
+  get busy(): boolean {
+    return this.#pending.size > 0
+  }
+
   /** Resolves when every start and stop begun so far is done. */
   async ready(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all(this.#pending)

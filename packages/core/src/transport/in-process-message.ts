@@ -1,54 +1,77 @@
+import type { Deadlined, DeadlineLane, DeadlineList } from '../delivery/deadline-list.js'
 import type { Event } from '../event/event.js'
 import type { TransportMessage } from './transport.js'
 
 /** How a message ended: acked, naked with a delay, or not acked within its ack wait. */
 export type MessageEnd = { kind: 'ack' } | { kind: 'nak'; delayMs: number } | { kind: 'expired' }
 
+const settled = Promise.resolve()
+
 /**
  * A message of `InProcessTransport`. The first of ack, nak or the ack-wait expiry ends it; later calls are
- * ignored, as a broker ignores an ack for a message it already redelivered.
+ * ignored, as a broker ignores an ack for a message it already redelivered. The ack wait is tracked in the
+ * transport's `DeadlineList` (one interval timer for every message in flight) rather than by a timer of its own:
+ * a Node timer made, unref'd and cleared per message cost about as much as the rest of the transport's work.
  *
  * @example
  * ```ts
- * const message = new InProcessMessage(event, 1, 30_000, (end) => console.log(end.kind))
+ * const message = new InProcessMessage(event, 1, 30_000, deadlines, (end) => console.log(end.kind))
  * await message.ack()
  * ```
  */
-export class InProcessMessage implements TransportMessage {
+export class InProcessMessage implements TransportMessage, Deadlined<InProcessMessage> {
   readonly event: Event
   readonly attempt: number
-  #ackWaitMs: number
-  #timer: ReturnType<typeof setTimeout> | undefined
+  /** The ack wait: the message expires when neither acked, naked nor `working` for this long. */
+  readonly timeoutMs: number
+  deadline = 0
+  prev: InProcessMessage | undefined = undefined
+  next: InProcessMessage | undefined = undefined
+  lane: DeadlineLane<InProcessMessage> | undefined = undefined
+  #deadlines: DeadlineList<InProcessMessage>
   #onEnd: ((end: MessageEnd) => void) | undefined
 
-  constructor(event: Event, attempt: number, ackWaitMs: number, onEnd: (end: MessageEnd) => void) {
+  constructor(
+    event: Event,
+    attempt: number,
+    ackWaitMs: number,
+    deadlines: DeadlineList<InProcessMessage>,
+    onEnd: (end: MessageEnd) => void,
+  ) {
     this.event = event
     this.attempt = attempt
-    this.#ackWaitMs = ackWaitMs
+    this.timeoutMs = ackWaitMs
+    this.#deadlines = deadlines
     this.#onEnd = onEnd
-    this.working()
+    deadlines.track(this)
   }
 
-  async ack(): Promise<void> {
+  ack(): Promise<void> {
     this.#end({ kind: 'ack' })
+    return settled
   }
 
-  async nak(delayMs: number): Promise<void> {
+  nak(delayMs: number): Promise<void> {
     this.#end({ kind: 'nak', delayMs: Math.max(0, delayMs) })
+    return settled
   }
 
   working(): void {
     if (this.#onEnd === undefined) return
-    clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => this.#end({ kind: 'expired' }), this.#ackWaitMs)
-    this.#timer.unref()
+    this.#deadlines.untrack(this)
+    this.#deadlines.track(this)
+  }
+
+  /** Called by the `DeadlineList` when the ack wait passed. */
+  expire(): void {
+    this.#end({ kind: 'expired' })
   }
 
   #end(end: MessageEnd): void {
     const onEnd = this.#onEnd
     if (onEnd === undefined) return
     this.#onEnd = undefined
-    clearTimeout(this.#timer)
+    this.#deadlines.untrack(this)
     onEnd(end)
   }
 }

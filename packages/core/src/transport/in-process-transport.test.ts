@@ -56,6 +56,23 @@ describe('InProcessTransport', () => {
     })
   })
 
+  it('keeps a message past its ack wait while its consumer reports working()', async () => {
+    const transport = new InProcessTransport()
+    const attempts: number[] = []
+    await transport.consume({ ...options, ackWaitMs: 200 }, async (message) => {
+      attempts.push(message.attempt)
+      for (let i = 0; i < 8; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        message.working()
+      }
+      await message.ack()
+    })
+    await transport.publish(createEvent('order.created', {}))
+    await transport.idle()
+    expect(attempts).toEqual([1])
+    await transport.close()
+  })
+
   it('redelivers when the consumer callback rejects without settling', async () => {
     const transport = new InProcessTransport()
     const attempts: number[] = []

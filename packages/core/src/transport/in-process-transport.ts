@@ -1,9 +1,12 @@
+import { DeadlineList } from '../delivery/deadline-list.js'
 import { Fifo } from '../delivery/fifo.js'
 import { ClosedError, ConfigError } from '../errors.js'
 import type { Event } from '../event/event.js'
 import { PatternIndex } from '../pattern/pattern-index.js'
 import { InProcessMessage, type MessageEnd } from './in-process-message.js'
 import type { ConsumerOptions, Transport, TransportConsumer, TransportMessage } from './transport.js'
+
+const settled = Promise.resolve()
 
 /** One consumer name's queue; its collections are made on first use, as most consumers never need them. */
 interface Durable {
@@ -41,17 +44,30 @@ export class InProcessTransport implements Transport {
   #idleWaiters: (() => void)[] = []
   /** One function for every consumer's `stop`, rather than a closure per consumer. */
   #stopDurable = (durable: Durable): Promise<void> => this.#stop(durable)
+  /** The ack waits of the messages in flight. */
+  #ackWaits = new DeadlineList<InProcessMessage>()
 
   constructor(options: { maxQueued?: number } = {}) {
     this.#maxQueued = options.maxQueued ?? 10_000
     if (!(this.#maxQueued >= 1)) throw new ConfigError('maxQueued: expected a number >= 1')
   }
 
-  async publish(event: Event, options?: { handlers?: readonly string[] }): Promise<void> {
+  publish(event: Event, options?: { handlers?: readonly string[] }): Promise<void> {
+    // The common case, room in the queues, makes no promise of its own: enqueue awaits this once per event.
+    if (this.#queued >= this.#maxQueued || this.#closed) return this.#publishWhenRoom(event, options)
+    this.#send(event, options)
+    return settled
+  }
+
+  async #publishWhenRoom(event: Event, options?: { handlers?: readonly string[] }): Promise<void> {
     while (this.#queued >= this.#maxQueued && !this.#closed) {
       await new Promise<void>((resolve) => this.#spaceWaiters.push(resolve))
     }
     if (this.#closed) throw new ClosedError('the in-process transport')
+    this.#send(event, options)
+  }
+
+  #send(event: Event, options?: { handlers?: readonly string[] }): void {
     const targets =
       options?.handlers === undefined
         ? this.#matching(event.type)
@@ -131,7 +147,7 @@ export class InProcessTransport implements Transport {
       this.#spaceWaiters.shift()?.()
       durable.inFlight++
       const { event, attempt } = item
-      const message = new InProcessMessage(event, attempt, durable.options.ackWaitMs, (end) =>
+      const message = new InProcessMessage(event, attempt, durable.options.ackWaitMs, this.#ackWaits, (end) =>
         this.#ended(durable, event, attempt, end),
       )
       // A consumer that throws instead of settling gets the message again.
