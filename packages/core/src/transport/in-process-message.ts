@@ -19,15 +19,15 @@ const settled = Promise.resolve()
  * await message.ack()
  * ```
  */
-export class InProcessMessage implements TransportMessage, Deadlined<InProcessMessage> {
+export class InProcessMessage implements TransportMessage, Deadlined {
   readonly event: Event
   readonly attempt: number
   /** The ack wait: the message expires when neither acked, naked nor `working` for this long. */
   readonly timeoutMs: number
   deadline = 0
-  prev: InProcessMessage | undefined = undefined
-  next: InProcessMessage | undefined = undefined
-  lane: DeadlineLane<InProcessMessage> | undefined = undefined
+  prev: Deadlined | undefined = undefined
+  next: Deadlined | undefined = undefined
+  lane: DeadlineLane | undefined = undefined
   #deadlines: DeadlineList<InProcessMessage>
   #onEnd: ((end: MessageEnd) => void) | undefined
 
