@@ -285,8 +285,11 @@ async function start(options: StartServerOptions, context: StartContext): Promis
         loop.stop()
         auth.close()
         context.removeGuard()
-        // Pending spans go out before the process ends (the handlers' last ones included).
-        await telemetry?.shutdown()
+        // Pending spans go out before the process ends (the handlers' last ones included). A collector that is
+        // down loses them (counted as dropped), never the rest of the shutdown.
+        await telemetry?.shutdown().catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not export the last spans: the collector did not take them'),
+        )
         logger.info('switchyard stopped')
         await flush()
       })()
