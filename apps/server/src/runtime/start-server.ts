@@ -287,9 +287,11 @@ async function start(options: StartServerOptions, context: StartContext): Promis
         context.removeGuard()
         // Pending spans go out before the process ends (the handlers' last ones included). A collector that is
         // down loses them (counted as dropped), never the rest of the shutdown.
-        await telemetry?.shutdown().catch((error: unknown) =>
-          logger.warn({ err: error }, 'could not export the last spans: the collector did not take them'),
-        )
+        await telemetry
+          ?.shutdown()
+          .catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not export the last spans: the collector did not take them'),
+          )
         logger.info('switchyard stopped')
         await flush()
       })()
