@@ -43,6 +43,19 @@ describe('SharedReads', () => {
     expect(after).toEqual({ n: 2 })
   })
 
+  it('gives the later callers the answer as it came, whatever the first caller does with its own', async () => {
+    const reads = new SharedReads()
+    const { send } = host()
+    const first = (async () => {
+      const value = (await reads.ask(get('revision'), send)) as { n: number }
+      value.n = 99
+      return value
+    })()
+    const second = reads.ask(get('revision'), send)
+    expect(await first).toEqual({ n: 99 })
+    expect(await second).toEqual({ n: 1 })
+  })
+
   it('shares only reads of the same key', async () => {
     const reads = new SharedReads()
     const { requests, send } = host()

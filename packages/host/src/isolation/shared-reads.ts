@@ -33,7 +33,9 @@ export class SharedReads {
     if (asked !== undefined) return asked.then(structuredClone)
     const answer = send(steps)
     this.#asked.set(key, answer)
-    return answer
+    // The first caller gets the answer one step later than the copies are taken, so a change it makes to the
+    // object as soon as it has it cannot reach the others' copies.
+    return answer.then((value) => value)
   }
 
   /** The batch holding the reads asked so far has left: a read asked from now on is sent again. */
