@@ -72,3 +72,33 @@ export class TransportPublishError extends SwitchyardError {
     this.subject = subject
   }
 }
+
+/**
+ * A request to NATS (a store's KV read or write) got no answer: none within the timeout, nothing listening on
+ * its subject (the bucket's stream is gone), or the connection closed first.
+ *
+ * @example
+ * ```ts
+ * error instanceof NatsRequestError && error.code === 'E_NATS_REQUEST' && error.subject
+ * ```
+ */
+export class NatsRequestError extends SwitchyardError {
+  readonly subject: string
+
+  private constructor(subject: string, reason: string) {
+    super('E_NATS_REQUEST', `no answer from NATS to ${subject}: ${reason}`)
+    this.subject = subject
+  }
+
+  static timedOut(subject: string, timeoutMs: number): NatsRequestError {
+    return new NatsRequestError(subject, `none within ${timeoutMs} ms`)
+  }
+
+  static noResponder(subject: string): NatsRequestError {
+    return new NatsRequestError(subject, 'no responder (is its stream or KV bucket there?)')
+  }
+
+  static unanswered(subject: string, reason: string): NatsRequestError {
+    return new NatsRequestError(subject, reason)
+  }
+}

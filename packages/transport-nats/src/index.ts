@@ -1,5 +1,6 @@
 export type { NatsConnectionOptions } from './connection/open-connection.js'
 export {
+  NatsRequestError,
   TransportClosedError,
   TransportConnectError,
   TransportPublishError,

@@ -18,6 +18,7 @@ import {
   type UnfinishedEvent,
 } from '@switchyard/core'
 import { jetstreamManagerOf, openConnection } from './connection/open-connection.js'
+import { RequestMux } from './connection/request-mux.js'
 import { TransportClosedError } from './errors.js'
 import { AuditBucket } from './kv/audit-bucket.js'
 import { DeadLetterBucket } from './kv/dead-letter-bucket.js'
@@ -43,6 +44,8 @@ interface Buckets {
 
 /** Flow-control records nobody touched for this long expire (a window or burst longer than it does not hold). */
 const FLOW_TTL_MS = 7 * 24 * 3600_000
+/** How long a KV read or write waits for its answer: nats.js's JetStream default, which the store used before. */
+const KV_REQUEST_TIMEOUT_MS = 5000
 
 /**
  * The core `Store` in JetStream KV buckets, so every node shares idempotency records, dead letters, the
@@ -70,17 +73,20 @@ export class NatsStore implements Store {
   /** Ledger writes in flight; accepts wait while it is full. */
   readonly #writes: WriteWindow
   readonly #nc: NatsConnection
+  readonly #mux: RequestMux
   readonly #ownsConnection: boolean
   #closed = false
 
   /** Use `connectNatsStore`. */
   constructor(
     nc: NatsConnection,
+    mux: RequestMux,
     buckets: Buckets,
     ownsConnection: boolean,
     maxLedgerWritesInFlight: number,
   ) {
     this.#nc = nc
+    this.#mux = mux
     this.#buckets = buckets
     this.buckets = Object.values(buckets).map((bucket) => bucket.name)
     this.#ledger = new DeliveryLedger(buckets.ledger)
@@ -216,6 +222,7 @@ export class NatsStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#mux.close()
     if (this.#ownsConnection && !this.#nc.isClosed()) await this.#nc.drain()
   }
 
@@ -248,12 +255,18 @@ function processedKey(idempotencyKey: string, handler: string): string {
 export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsStore> {
   const options = resolveStoreOptions(input)
   const { nc, owned } = await openConnection(options)
+  let mux: RequestMux | undefined
   try {
     await jetstreamManagerOf(nc, options.servers)
     const js = jetstream(nc)
     const kvm = new Kvm(js)
+    const requests = new RequestMux(nc, KV_REQUEST_TIMEOUT_MS)
+    mux = requests
     const open = (suffix: string, ttlMs: number): Promise<JsonBucket> =>
-      JsonBucket.open(kvm, js, `${options.bucketPrefix}_${suffix}`, { ttlMs, replicas: options.replicas })
+      JsonBucket.open(kvm, js, requests, `${options.bucketPrefix}_${suffix}`, {
+        ttlMs,
+        replicas: options.replicas,
+      })
     const [ledger, processed, deadLetters, plugins, kv, audit, flow] = await Promise.all([
       open('ledger', options.ledgerTtlMs),
       open('processed', options.idempotencyTtlMs),
@@ -265,8 +278,9 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
       open('flow', FLOW_TTL_MS),
     ])
     const buckets = { ledger, processed, deadLetters, plugins, kv, audit, flow }
-    return new NatsStore(nc, buckets, owned, options.maxLedgerWritesInFlight)
+    return new NatsStore(nc, requests, buckets, owned, options.maxLedgerWritesInFlight)
   } catch (error) {
+    mux?.close()
     if (owned) await nc.close()
     throw error
   }

@@ -1,10 +1,25 @@
-import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream'
+import {
+  type ApiError,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+} from '@nats-io/jetstream'
 import type { KV, Kvm } from '@nats-io/kv'
-import { headers } from '@nats-io/transport-node'
+import { headers, type Msg } from '@nats-io/transport-node'
+import type { RequestMux } from '../connection/request-mux.js'
 import { TransportSetupError } from '../errors.js'
 
 /** Header of a value's message carrying its tag (see `keysTagged`). */
 const TAG_HEADER = 'Switchyard-Tag'
+/** What a KV key may hold (as nats.js checks it): subject tokens of these characters, no empty token at either end. */
+const VALID_KEY = /^[-/=.\w]+$/
+
+/** A JetStream publish's answer: where it was stored, or why not. */
+interface PubAckReply {
+  seq?: number
+  error?: ApiError
+}
 
 /** A value read from a bucket with the revision to update it against. */
 export interface Revisioned<T> {
@@ -16,17 +31,23 @@ export interface Revisioned<T> {
  * A JetStream KV bucket of JSON values: deleted keys read as absent, `mutate` is a compare-and-set loop so
  * that several nodes can change one key without losing each other's writes. A write may carry a tag (a header
  * of its message, beside the value), and `keysTagged` lists the keys whose value carries one from the headers
- * alone: an index kept in the same write as the value.
+ * alone: an index kept in the same write as the value. Reads and writes of single keys (several per event) go
+ * through the store's `RequestMux` as the KV protocol's plain messages; the rest through nats.js's KV.
  */
 export class JsonBucket {
   readonly name: string
   readonly #kv: KV
   readonly #js: JetStreamClient
+  readonly #mux: RequestMux
+  /** The bucket's stream answers direct gets (`allow_direct`, on for buckets nats.js creates on 2.9+). */
+  readonly #direct: boolean
 
-  private constructor(name: string, kv: KV, js: JetStreamClient) {
+  private constructor(name: string, kv: KV, js: JetStreamClient, mux: RequestMux, direct: boolean) {
     this.name = name
     this.#kv = kv
     this.#js = js
+    this.#mux = mux
+    this.#direct = direct
   }
 
   /**
@@ -36,32 +57,43 @@ export class JsonBucket {
   static async open(
     kvm: Kvm,
     js: JetStreamClient,
+    mux: RequestMux,
     name: string,
     options: { ttlMs: number; replicas: number },
   ): Promise<JsonBucket> {
+    let kv: KV
     try {
-      return new JsonBucket(
-        name,
-        await kvm.create(name, { history: 1, ttl: options.ttlMs, replicas: options.replicas }),
-        js,
-      )
+      kv = await kvm.create(name, { history: 1, ttl: options.ttlMs, replicas: options.replicas })
     } catch (createError) {
       try {
-        return new JsonBucket(name, await kvm.open(name), js)
+        kv = await kvm.open(name)
       } catch {
         throw new TransportSetupError(`KV bucket "${name}"`, createError)
       }
     }
+    const direct = (await kv.status()).streamInfo.config.allow_direct === true
+    return new JsonBucket(name, kv, js, mux, direct)
   }
 
   async get<T>(key: string): Promise<Revisioned<T> | undefined> {
-    const entry = await this.#kv.get(key)
-    if (entry === null || entry.operation !== 'PUT') return undefined
-    return { value: entry.json<T>(), revision: entry.revision }
+    if (!this.#direct) {
+      const entry = await this.#kv.get(key)
+      if (entry === null || entry.operation !== 'PUT') return undefined
+      return { value: entry.json<T>(), revision: entry.revision }
+    }
+    // The direct get of a subject's last message, as nats.js's `KV.get` asks for it.
+    const reply = await this.#mux.request(`$JS.API.DIRECT.GET.KV_${this.name}.${this.#subject(key)}`)
+    const code = reply.headers?.code ?? 0
+    if (code === 404) return undefined
+    if (code !== 0)
+      throw new JetStreamApiError({ code, err_code: 0, description: reply.headers!.description })
+    // a delete or purge marker (`KV-Operation` DEL or PURGE) reads as absent
+    if (reply.headers?.get('KV-Operation')) return undefined
+    return { value: reply.json<T>(), revision: Number(reply.headers!.get('Nats-Sequence')) }
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    await this.#kv.put(key, JSON.stringify(value))
+    await this.#write(key, JSON.stringify(value), undefined, undefined)
   }
 
   /**
@@ -80,7 +112,7 @@ export class JsonBucket {
   /** Writes only when the key is still at `revision`; false when another writer changed it since. */
   async update(key: string, value: unknown, revision: number): Promise<boolean> {
     try {
-      await this.#kv.update(key, JSON.stringify(value), revision)
+      await this.#write(key, JSON.stringify(value), revision, undefined)
       return true
     } catch (error) {
       if (isWrongLastSequence(error)) return false
@@ -108,7 +140,7 @@ export class JsonBucket {
         const revision =
           current === undefined
             ? await this.#create(key, data, tag)
-            : await this.#update(key, data, current.revision, tag)
+            : await this.#write(key, data, current.revision, tag)
         return { value: next, revision }
       } catch (error) {
         if (!isWrongLastSequence(error)) throw error
@@ -180,29 +212,54 @@ export class JsonBucket {
     await this.#kv.destroy()
   }
 
-  /** `KV.create`, with a tag when given (a tagged write is a publish to the key's subject with the header). */
+  /** `KV.create`, with a tag when given. */
   async #create(key: string, data: string, tag: string | undefined): Promise<number> {
-    if (tag === undefined) return this.#kv.create(key, data)
     try {
-      return await this.#update(key, data, 0, tag)
+      return await this.#write(key, data, 0, tag)
     } catch (error) {
       // A deleted key keeps its delete marker: create on top of it, as `KV.create` does.
       const entry = isWrongLastSequence(error) ? await this.#kv.get(key) : null
       if (entry === null || entry.operation === 'PUT') throw error
-      return this.#update(key, data, entry.revision, tag)
+      return this.#write(key, data, entry.revision, tag)
     }
   }
 
-  async #update(key: string, data: string, revision: number, tag: string | undefined): Promise<number> {
-    if (tag === undefined) return this.#kv.update(key, data, revision)
-    const tagged = headers()
-    tagged.set(TAG_HEADER, tag)
-    const ack = await this.#js.publish(`$KV.${this.name}.${key}`, data, {
-      headers: tagged,
-      expect: { lastSubjectSequence: revision },
-    })
-    return ack.seq
+  /**
+   * Publishes a value to the key's subject, as nats.js's `KV.put` does: only while the key is at `revision`
+   * when given (0: absent), tagged with `tag` when given. Its revision; rejects with `JetStreamApiError` when
+   * the stream refused it (`isWrongLastSequence` when the key was not at `revision`).
+   */
+  async #write(
+    key: string,
+    data: string,
+    revision: number | undefined,
+    tag: string | undefined,
+  ): Promise<number> {
+    const subject = this.#subject(key)
+    let hdrs: ReturnType<typeof headers> | undefined
+    if (revision !== undefined || tag !== undefined) {
+      hdrs = headers()
+      if (revision !== undefined) hdrs.set('Nats-Expected-Last-Subject-Sequence', `${revision}`)
+      if (tag !== undefined) hdrs.set(TAG_HEADER, tag)
+    }
+    return storedSequence(await this.#mux.request(subject, data, hdrs))
   }
+
+  /** The subject of a key's messages; throws on a key nats.js would refuse (it is not a valid subject). */
+  #subject(key: string): string {
+    if (key.startsWith('.') || key.endsWith('.') || !VALID_KEY.test(key))
+      throw new Error(`invalid key: ${key}`)
+    return `$KV.${this.name}.${key}`
+  }
+}
+
+/** The stream sequence (the key's new revision) of a publish's answer, or its error as a `JetStreamApiError`. */
+function storedSequence(reply: Msg): number {
+  const ack = reply.json<PubAckReply>()
+  if (ack.error !== undefined) throw new JetStreamApiError(ack.error)
+  if (ack.seq === undefined)
+    throw new JetStreamApiError({ code: 500, err_code: 0, description: 'invalid ack' })
+  return ack.seq
 }
 
 function isWrongLastSequence(error: unknown): boolean {
