@@ -84,21 +84,24 @@ export class TransportPublishError extends SwitchyardError {
  */
 export class NatsRequestError extends SwitchyardError {
   readonly subject: string
+  /** No answer within the timeout (the request may have reached the server: a retry must be safe to repeat). */
+  readonly timedOut: boolean
 
-  private constructor(subject: string, reason: string) {
+  private constructor(subject: string, reason: string, timedOut: boolean) {
     super('E_NATS_REQUEST', `no answer from NATS to ${subject}: ${reason}`)
     this.subject = subject
+    this.timedOut = timedOut
   }
 
   static timedOut(subject: string, timeoutMs: number): NatsRequestError {
-    return new NatsRequestError(subject, `none within ${timeoutMs} ms`)
+    return new NatsRequestError(subject, `none within ${timeoutMs} ms`, true)
   }
 
   static noResponder(subject: string): NatsRequestError {
-    return new NatsRequestError(subject, 'no responder (is its stream or KV bucket there?)')
+    return new NatsRequestError(subject, 'no responder (is its stream or KV bucket there?)', false)
   }
 
   static unanswered(subject: string, reason: string): NatsRequestError {
-    return new NatsRequestError(subject, reason)
+    return new NatsRequestError(subject, reason, false)
   }
 }

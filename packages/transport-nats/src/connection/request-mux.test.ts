@@ -39,9 +39,12 @@ describe.skipIf(!up)('RequestMux', () => {
     await nc.flush()
     const timedOut = await mux.request(silent).catch((error: unknown) => error)
     expect((timedOut as NatsRequestError).message).toMatch(/none within 200 ms/)
+    expect((timedOut as NatsRequestError).timedOut).toBe(true)
+    const shorter = await mux.request(silent, undefined, undefined, 50).catch((error: unknown) => error)
+    expect((shorter as NatsRequestError).message).toMatch(/none within 50 ms/)
 
     const pending = mux.request(silent).catch((error: unknown) => error)
     mux.close()
-    expect(((await pending) as NatsRequestError).message).toMatch(/the store closed/)
+    expect(((await pending) as NatsRequestError).message).toMatch(/closed before the answer came/)
   })
 })

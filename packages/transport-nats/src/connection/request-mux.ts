@@ -12,6 +12,7 @@ interface Pending {
   resolve: (reply: Msg) => void
   reject: (error: Error) => void
   subject: string
+  timeoutMs: number
   deadline: number
 }
 
@@ -20,7 +21,8 @@ interface Pending {
  * writes). nats.js's `request` costs about twice the client CPU per request (measured: 31 vs 13 µs per KV
  * request, /work/notes/nats/lean-put.mjs): per request it arms a timer, races two promises and builds an Error
  * it throws away. Here a request is a publish with a reply subject and a map entry; one sweep rejects the ones
- * unanswered after `timeoutMs`, and closing the connection rejects the rest.
+ * unanswered after their timeout (at most a quarter of it, or 250 ms, late), and closing the connection rejects
+ * the rest.
  *
  * @example
  * ```ts
@@ -33,7 +35,6 @@ export class RequestMux {
   readonly #timeoutMs: number
   readonly #inbox: string
   readonly #subscription: Subscription
-  /** In the order sent, so in deadline order: the sweep stops at the first one still in time. */
   readonly #pending = new Map<string, Pending>()
   readonly #sweep: NodeJS.Timeout
   #next = 0
@@ -54,12 +55,20 @@ export class RequestMux {
       },
     })
     void this.#subscription.closed.then(() => this.#rejectAll('the connection closed'))
-    this.#sweep = setInterval(() => this.#expire(Date.now()), Math.max(10, timeoutMs / 4))
+    this.#sweep = setInterval(() => this.#expire(Date.now()), Math.max(10, Math.min(250, timeoutMs / 4)))
     this.#sweep.unref()
   }
 
-  /** Publishes `data` to `subject` and resolves to the reply; rejects with `NatsRequestError` (E_NATS_REQUEST). */
-  request(subject: string, data?: string | Uint8Array, headers?: MsgHdrs): Promise<Msg> {
+  /**
+   * Publishes `data` to `subject` and resolves to the reply; rejects with `NatsRequestError` (E_NATS_REQUEST)
+   * when none comes within `timeoutMs` (default: the mux's).
+   */
+  request(
+    subject: string,
+    data?: string | Uint8Array,
+    headers?: MsgHdrs,
+    timeoutMs = this.#timeoutMs,
+  ): Promise<Msg> {
     const token = (this.#next++).toString(36)
     return new Promise((resolve, reject) => {
       try {
@@ -68,7 +77,7 @@ export class RequestMux {
         reject(error)
         return
       }
-      this.#pending.set(token, { resolve, reject, subject, deadline: Date.now() + this.#timeoutMs })
+      this.#pending.set(token, { resolve, reject, subject, timeoutMs, deadline: Date.now() + timeoutMs })
     })
   }
 
@@ -76,14 +85,14 @@ export class RequestMux {
   close(): void {
     clearInterval(this.#sweep)
     if (!this.#subscription.isClosed()) this.#subscription.unsubscribe()
-    this.#rejectAll('the store closed')
+    this.#rejectAll('closed before the answer came')
   }
 
   #expire(now: number): void {
     for (const [token, pending] of this.#pending) {
-      if (pending.deadline > now) return
+      if (pending.deadline > now) continue
       this.#pending.delete(token)
-      pending.reject(NatsRequestError.timedOut(pending.subject, this.#timeoutMs))
+      pending.reject(NatsRequestError.timedOut(pending.subject, pending.timeoutMs))
     }
   }
 

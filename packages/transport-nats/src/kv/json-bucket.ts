@@ -1,25 +1,14 @@
-import {
-  type ApiError,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  type JetStreamClient,
-} from '@nats-io/jetstream'
+import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream'
 import type { KV, Kvm } from '@nats-io/kv'
-import { headers, type Msg } from '@nats-io/transport-node'
+import { headers } from '@nats-io/transport-node'
 import type { RequestMux } from '../connection/request-mux.js'
 import { TransportSetupError } from '../errors.js'
+import { readPubAck } from '../stream/pub-ack.js'
 
 /** Header of a value's message carrying its tag (see `keysTagged`). */
 const TAG_HEADER = 'Switchyard-Tag'
 /** What a KV key may hold (as nats.js checks it): subject tokens of these characters, no empty token at either end. */
 const VALID_KEY = /^[-/=.\w]+$/
-
-/** A JetStream publish's answer: where it was stored, or why not. */
-interface PubAckReply {
-  seq?: number
-  error?: ApiError
-}
 
 /** A value read from a bucket with the revision to update it against. */
 export interface Revisioned<T> {
@@ -242,7 +231,7 @@ export class JsonBucket {
       if (revision !== undefined) hdrs.set('Nats-Expected-Last-Subject-Sequence', `${revision}`)
       if (tag !== undefined) hdrs.set(TAG_HEADER, tag)
     }
-    return storedSequence(await this.#mux.request(subject, data, hdrs))
+    return readPubAck(await this.#mux.request(subject, data, hdrs)).seq
   }
 
   /** The subject of a key's messages; throws on a key nats.js would refuse (it is not a valid subject). */
@@ -251,15 +240,6 @@ export class JsonBucket {
       throw new Error(`invalid key: ${key}`)
     return `$KV.${this.name}.${key}`
   }
-}
-
-/** The stream sequence (the key's new revision) of a publish's answer, or its error as a `JetStreamApiError`. */
-function storedSequence(reply: Msg): number {
-  const ack = reply.json<PubAckReply>()
-  if (ack.error !== undefined) throw new JetStreamApiError(ack.error)
-  if (ack.seq === undefined)
-    throw new JetStreamApiError({ code: 500, err_code: 0, description: 'invalid ack' })
-  return ack.seq
 }
 
 function isWrongLastSequence(error: unknown): boolean {
