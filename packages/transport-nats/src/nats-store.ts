@@ -222,7 +222,7 @@ export class NatsStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#mux.close()
+    await this.#mux.close()
     if (this.#ownsConnection && !this.#nc.isClosed()) await this.#nc.drain()
   }
 
@@ -280,7 +280,7 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
     const buckets = { ledger, processed, deadLetters, plugins, kv, audit, flow }
     return new NatsStore(nc, requests, buckets, owned, options.maxLedgerWritesInFlight)
   } catch (error) {
-    mux?.close()
+    await mux?.close()
     if (owned) await nc.close()
     throw error
   }

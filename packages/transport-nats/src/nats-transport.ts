@@ -200,8 +200,8 @@ export class NatsTransport implements Transport {
     await Promise.all([...this.#consumers].map((consumer) => consumer.stop()))
     this.#consumers.clear()
     await this.#journal.settled(this.#options.ackTimeoutMs)
+    await this.#requests.close()
     if (this.#ownsConnection && !this.connection.isClosed()) await this.connection.drain()
-    this.#requests.close()
   }
 }
 

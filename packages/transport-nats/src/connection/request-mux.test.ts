@@ -22,12 +22,14 @@ describe.skipIf(!up)('RequestMux', () => {
     })
     await nc.flush()
     const mux = new RequestMux(nc, 5000)
-    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => mux.request(subject, `${i}`)))
+    const requests = Array.from({ length: 50 }, (_, i) => mux.request(subject, `${i}`))
+    // closing waits for the answers of the requests in flight
+    await mux.close()
+    const replies = await Promise.all(requests)
     expect(replies.map((reply) => reply.string())).toEqual(Array.from({ length: 50 }, (_, i) => `re:${i}`))
-    mux.close()
   })
 
-  it('rejects with E_NATS_REQUEST when nothing listens, when no answer comes in time, and on close', async () => {
+  it('rejects with E_NATS_REQUEST when nothing listens, when no answer comes in time, and after close', async () => {
     const mux = new RequestMux(nc, 200)
     const noResponder = await mux.request(uniqueName('nobody')).catch((error: unknown) => error)
     expect(noResponder).toBeInstanceOf(NatsRequestError)
@@ -43,8 +45,12 @@ describe.skipIf(!up)('RequestMux', () => {
     const shorter = await mux.request(silent, undefined, undefined, 50).catch((error: unknown) => error)
     expect((shorter as NatsRequestError).message).toMatch(/none within 50 ms/)
 
+    // close lets a request in flight end (here: time out), then takes no more
     const pending = mux.request(silent).catch((error: unknown) => error)
-    mux.close()
-    expect(((await pending) as NatsRequestError).message).toMatch(/closed before the answer came/)
+    const closed = mux.close()
+    expect(((await pending) as NatsRequestError).timedOut).toBe(true)
+    await closed
+    const afterClose = await mux.request(silent).catch((error: unknown) => error)
+    expect((afterClose as NatsRequestError).message).toMatch(/the requester is closed/)
   })
 })
