@@ -39,7 +39,11 @@ export interface MemoryStoreOptions {
 
 interface LedgerEntry {
   event: Event | undefined
-  records: Map<string, DeliveryRecord>
+  /**
+   * Per handler, its delivery record; made with the first one, so an event no handler subscribes to (all of them
+   * on a server with no plugin) keeps no empty Map among the 10,000 kept events.
+   */
+  records: Map<string, DeliveryRecord> | undefined
   /** Per handler, attempts started with no record since (made on the first start). */
   interrupted: Map<string, number> | undefined
 }
@@ -82,9 +86,12 @@ export class MemoryStore implements Store {
   async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
     const entry = this.#entry(event.id)
     entry.event = event
+    if (handlers.length === 0 && entry.records === undefined) return
     const updatedAt = isoNow()
+    entry.records ??= new Map()
+    const records = entry.records
     for (const handler of handlers) {
-      if (!entry.records.has(handler)) entry.records.set(handler, pendingRecord(event.id, handler, updatedAt))
+      if (!records.has(handler)) records.set(handler, pendingRecord(event.id, handler, updatedAt))
     }
     this.#track(event.id, entry)
   }
@@ -92,9 +99,11 @@ export class MemoryStore implements Store {
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     for (const record of records) {
       const entry = this.#entry(record.eventId)
-      if (keepsSucceeded(entry.records.get(record.handler), record)) continue
-      const traces = mergeTraces(entry.records.get(record.handler)?.traces, record.traces)
-      entry.records.set(record.handler, traces === undefined ? { ...record } : { ...record, traces })
+      entry.records ??= new Map()
+      const records = entry.records
+      if (keepsSucceeded(records.get(record.handler), record)) continue
+      const traces = mergeTraces(records.get(record.handler)?.traces, record.traces)
+      records.set(record.handler, traces === undefined ? { ...record } : { ...record, traces })
       // The succeeded row of an accepted event is its handler's idempotency record.
       if (record.status === 'succeeded' && entry.event !== undefined)
         this.#mark(entry.event.metadata.idempotencyKey, record.handler)
@@ -106,7 +115,7 @@ export class MemoryStore implements Store {
   async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
     for (const { eventId, handler } of starts) {
       const entry = this.#ledger.get(eventId)
-      const record = entry?.records.get(handler)
+      const record = entry?.records?.get(handler)
       if (entry === undefined || record === undefined || isFinalStatus(record.status)) continue
       entry.interrupted ??= new Map()
       entry.interrupted.set(handler, (entry.interrupted.get(handler) ?? 0) + 1)
@@ -114,8 +123,8 @@ export class MemoryStore implements Store {
   }
 
   async deliveries(eventId: string): Promise<DeliveryRecord[]> {
-    const entry = this.#ledger.get(eventId)
-    return entry === undefined ? [] : [...entry.records.values()].map((record) => ({ ...record }))
+    const records = this.#ledger.get(eventId)?.records
+    return records === undefined ? [] : [...records.values()].map((record) => ({ ...record }))
   }
 
   async listEvents(query: EventQuery): Promise<Event[]> {
@@ -130,7 +139,8 @@ export class MemoryStore implements Store {
     const result: UnfinishedEvent[] = []
     for (const id of this.#unfinished) {
       const entry = this.#ledger.get(id)!
-      const handlers = [...entry.records.values()]
+      // Only an event with a record not final is unfinished, so its records exist.
+      const handlers = [...entry.records!.values()]
         .filter((r) => !isFinalStatus(r.status))
         .map((r) => r.handler)
       const unfinished: UnfinishedEvent = { event: entry.event!, handlers }
@@ -245,7 +255,7 @@ export class MemoryStore implements Store {
   #entry(eventId: string): LedgerEntry {
     let entry = this.#ledger.get(eventId)
     if (entry === undefined) {
-      entry = { event: undefined, records: new Map(), interrupted: undefined }
+      entry = { event: undefined, records: undefined, interrupted: undefined }
       this.#ledger.set(eventId, entry)
       this.#ledgerOrder.push(eventId)
       if (this.#ledger.size > this.#maxEvents) {
@@ -260,7 +270,9 @@ export class MemoryStore implements Store {
   #track(eventId: string, entry: LedgerEntry): void {
     if (!this.#ledger.has(eventId)) return
     const open =
-      entry.event !== undefined && [...entry.records.values()].some((r) => !isFinalStatus(r.status))
+      entry.event !== undefined &&
+      entry.records !== undefined &&
+      [...entry.records.values()].some((r) => !isFinalStatus(r.status))
     if (open) this.#unfinished.add(eventId)
     else this.#unfinished.delete(eventId)
   }
