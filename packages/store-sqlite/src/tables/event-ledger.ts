@@ -9,6 +9,7 @@ import {
 } from '@switchyard/core'
 import type { Database, Statement } from 'better-sqlite3'
 import { MultiRowInsert } from './multi-row-insert.js'
+import { PrunedEvents } from './pruned-events.js'
 
 interface DeliveryRow {
   handler: string
@@ -29,11 +30,6 @@ export interface AcceptedEvent {
   handlers: readonly string[]
 }
 
-interface PrunableRow {
-  seq: number
-  id: string
-}
-
 interface OpenRow {
   seq: number
   body: string
@@ -46,7 +42,7 @@ const FINISHED =
   '(e.body IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.final = 0))'
 
 /** Finished events, oldest first: those beyond a count limit. */
-const OLDEST_FINISHED = `SELECT seq, id FROM events e WHERE ${FINISHED} ORDER BY seq LIMIT ?`
+const OLDEST_FINISHED = `FROM events e WHERE ${FINISHED} ORDER BY seq LIMIT @limit`
 
 /**
  * Finished events accepted before a cutoff, oldest first. Only events before the first one accepted at or
@@ -56,7 +52,7 @@ const OLDEST_FINISHED = `SELECT seq, id FROM events e WHERE ${FINISHED} ORDER BY
  * late, never early.
  */
 const FINISHED_BEFORE = `
-  SELECT seq, id FROM events e
+  FROM events e
   WHERE e.seq < coalesce((SELECT seq FROM events WHERE accepted_ms >= @cutoffMs ORDER BY seq LIMIT 1), ${Number.MAX_SAFE_INTEGER})
     AND e.accepted_ms < @cutoffMs AND ${FINISHED}
   ORDER BY seq LIMIT @limit`
@@ -87,13 +83,11 @@ export class EventLedger {
   readonly #updateDue: Statement<[string, string, string]>
   readonly #selectDeliveries: Statement<[string], DeliveryRow>
   readonly #selectOpen: Statement<[], OpenRow>
-  readonly #selectOldest: Statement<[number], PrunableRow>
-  readonly #selectPrunable: Statement<[{ cutoffMs: number; limit: number }], PrunableRow>
+  readonly #pruneOldest: PrunedEvents<{ limit: number }>
+  readonly #pruneBefore: PrunedEvents<{ cutoffMs: number; limit: number }>
   readonly #countEvents: Statement<[], number>
   readonly #selectAccepted: Statement<[number, number], string>
   readonly #selectSeq: Statement<[string], number>
-  readonly #deleteDeliveries: Statement<[string]>
-  readonly #deleteEvent: Statement<[number]>
   #acceptedMs = Number.NaN
   #acceptedAt = ''
 
@@ -155,8 +149,8 @@ export class EventLedger {
        FROM deliveries d JOIN events e ON e.id = d.event_id
        WHERE d.final = 0 AND e.body IS NOT NULL ORDER BY e.seq, d.handler`,
     )
-    this.#selectOldest = db.prepare(OLDEST_FINISHED)
-    this.#selectPrunable = db.prepare(FINISHED_BEFORE)
+    this.#pruneOldest = new PrunedEvents(db, OLDEST_FINISHED)
+    this.#pruneBefore = new PrunedEvents(db, FINISHED_BEFORE)
     this.#countEvents = db.prepare<[], number>('SELECT count(*) FROM events').pluck()
     // An event's time is at or before its acceptance: accepted_ms narrows the scan to a superset of the window.
     this.#selectAccepted = db
@@ -165,8 +159,6 @@ export class EventLedger {
       )
       .pluck()
     this.#selectSeq = db.prepare<[string], number>('SELECT seq FROM events WHERE id = ?').pluck()
-    this.#deleteDeliveries = db.prepare('DELETE FROM deliveries WHERE event_id = ?')
-    this.#deleteEvent = db.prepare('DELETE FROM events WHERE seq = ?')
   }
 
   /**
@@ -268,18 +260,9 @@ export class EventLedger {
   prune(cutoffMs: number, maxEvents: number, limit: number): number {
     // count(*) walks an index, so it is only paid for when a count limit is configured.
     const excess = Number.isFinite(maxEvents) ? Math.min(limit, this.#countEvents.get()! - maxEvents) : 0
-    let removed = excess > 0 ? this.#remove(this.#selectOldest.all(excess)) : 0
-    if (removed < limit)
-      removed += this.#remove(this.#selectPrunable.all({ cutoffMs, limit: limit - removed }))
+    let removed = excess > 0 ? this.#pruneOldest.delete({ limit: excess }) : 0
+    if (removed < limit) removed += this.#pruneBefore.delete({ cutoffMs, limit: limit - removed })
     return removed
-  }
-
-  #remove(rows: readonly PrunableRow[]): number {
-    for (const row of rows) {
-      this.#deleteDeliveries.run(row.id)
-      this.#deleteEvent.run(row.seq)
-    }
-    return rows.length
   }
 }
 
