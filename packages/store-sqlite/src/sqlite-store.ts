@@ -28,6 +28,7 @@ import { StartJournal } from './start-journal.js'
 import { AuditTable } from './tables/audit-table.js'
 import { DeadLetterTable } from './tables/dead-letter-table.js'
 import { type AcceptedEvent, EventLedger } from './tables/event-ledger.js'
+import { EventsBeyondLimit } from './tables/events-beyond-limit.js'
 import { IdempotencyRecords } from './tables/idempotency-records.js'
 import { PluginData } from './tables/plugin-data.js'
 import { toJson } from './to-json.js'
@@ -65,6 +66,7 @@ export class SqliteStore implements Store {
   readonly #queue: WriteQueue
   readonly #reads: SharedReads
   readonly #ledger: EventLedger
+  readonly #beyondLimit: EventsBeyondLimit
   readonly #accepts: WriteGroup<AcceptedEvent>
   readonly #idempotency: IdempotencyRecords
   readonly #deadLetters: DeadLetterTable
@@ -86,6 +88,7 @@ export class SqliteStore implements Store {
     this.#reads = new SharedReads(this.#db)
     this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs, this.#wal, this.#reads)
     this.#ledger = new EventLedger(this.#db)
+    this.#beyondLimit = new EventsBeyondLimit(this.#db, this.#options.retention.maxEvents)
     this.#accepts = { runAll: (events) => this.#ledger.acceptAll(events, Date.now()) }
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)
@@ -237,11 +240,19 @@ export class SqliteStore implements Store {
    * The timer calls it every `retention.intervalMs`; call it yourself when the timer is off.
    */
   prune(): Promise<PruneResult> {
-    const { maxAgeMs, maxEvents, idempotencyMaxAgeMs, batchSize } = this.#options.retention
+    return this.#pruneBatch(true)
+  }
+
+  /** A batch of retention; the batches a timer's run chains after its first do not count the events again. */
+  #pruneBatch(recount: boolean): Promise<PruneResult> {
+    const { maxAgeMs, idempotencyMaxAgeMs, batchSize } = this.#options.retention
     return this.#queue.push(() => {
       const now = Date.now()
+      if (recount) this.#beyondLimit.recount()
+      const events = this.#ledger.prune(now - maxAgeMs, this.#beyondLimit.get(), batchSize)
+      this.#beyondLimit.deleted(events)
       return {
-        events: this.#ledger.prune(now - maxAgeMs, maxEvents, batchSize),
+        events,
         idempotencyRecords: this.#idempotency.prune(now - idempotencyMaxAgeMs, batchSize),
         kvEntries: this.#plugins.pruneExpired(now, batchSize),
       }
@@ -281,11 +292,11 @@ export class SqliteStore implements Store {
     if (this.#retaining) return
     this.#retaining = true
     const { batchSize } = this.#options.retention
-    const run = (): void => {
-      this.prune().then(
+    const run = (first: boolean): void => {
+      this.#pruneBatch(first).then(
         ({ events, idempotencyRecords, kvEntries }) => {
           const more = events === batchSize || idempotencyRecords === batchSize || kvEntries === batchSize
-          if (more && this.#db.open) setImmediate(run)
+          if (more && this.#db.open) setImmediate(() => run(false))
           else this.#retaining = false
         },
         (error: unknown) => {
@@ -294,6 +305,6 @@ export class SqliteStore implements Store {
         },
       )
     }
-    run()
+    run(true)
   }
 }

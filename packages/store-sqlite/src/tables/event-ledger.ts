@@ -85,7 +85,6 @@ export class EventLedger {
   readonly #selectOpen: Statement<[], OpenRow>
   readonly #pruneOldest: PrunedEvents<{ limit: number }>
   readonly #pruneBefore: PrunedEvents<{ cutoffMs: number; limit: number }>
-  readonly #countEvents: Statement<[], number>
   readonly #selectAccepted: Statement<[number, number], string>
   readonly #selectSeq: Statement<[string], number>
   #acceptedMs = Number.NaN
@@ -151,7 +150,6 @@ export class EventLedger {
     )
     this.#pruneOldest = new PrunedEvents(db, OLDEST_FINISHED)
     this.#pruneBefore = new PrunedEvents(db, FINISHED_BEFORE)
-    this.#countEvents = db.prepare<[], number>('SELECT count(*) FROM events').pluck()
     // An event's time is at or before its acceptance: accepted_ms narrows the scan to a superset of the window.
     this.#selectAccepted = db
       .prepare<[number, number], string>(
@@ -254,12 +252,12 @@ export class EventLedger {
   }
 
   /**
-   * Deletes up to `limit` finished events with their ledger: first the oldest beyond `maxEvents`, then those
-   * accepted before `cutoffMs`. Events with open deliveries are never pruned. Returns how many went.
+   * Deletes up to `limit` finished events with their ledger: first up to `beyondLimit` of the oldest (those
+   * beyond the count limit: see `EventsBeyondLimit`), then those accepted before `cutoffMs`. Events with open
+   * deliveries are never pruned. Returns how many went.
    */
-  prune(cutoffMs: number, maxEvents: number, limit: number): number {
-    // count(*) walks an index, so it is only paid for when a count limit is configured.
-    const excess = Number.isFinite(maxEvents) ? Math.min(limit, this.#countEvents.get()! - maxEvents) : 0
+  prune(cutoffMs: number, beyondLimit: number, limit: number): number {
+    const excess = Math.min(limit, beyondLimit)
     let removed = excess > 0 ? this.#pruneOldest.delete({ limit: excess }) : 0
     if (removed < limit) removed += this.#pruneBefore.delete({ cutoffMs, limit: limit - removed })
     return removed
