@@ -9,6 +9,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { EventBus } from '../bus/event-bus.js'
 import { createEvent } from '../event/create-event.js'
+import type { Event } from '../event/event.js'
 import { waitFor } from '../testing/wait-for.js'
 
 const exporter = new InMemorySpanExporter()
@@ -169,6 +170,31 @@ describe('BusTracer', () => {
     expect(parentOf(publish!)).toBe('00f067aa0ba902b7')
     expect(traceparent).toBe(`00-${TRACE}-${process?.spanContext().spanId}-01`)
     expect(process?.spanContext().traceState?.get('a')).toBe('1')
+  })
+
+  it('delivers a frozen copy carrying the publish span: every other member as published, an own __proto__ key kept', async () => {
+    const bus = tracedBus()
+    let delivered: Event | undefined
+    bus.subscribe(
+      'order.created',
+      (event) => {
+        delivered = event
+      },
+      { name: 'audit_log' },
+    )
+    // A tracestate without a traceparent belongs to no context: the copy drops it.
+    const metadata = JSON.parse('{"__proto__": {"polluted": true}, "tenant": "acme", "tracestate": "a=1"}')
+    const event = createEvent('order.created', { items: [1] }, { source: 'shop', metadata })
+    await bus.publish(event)
+    const [publish] = spans('publish order.created')
+    const { traceId, spanId } = publish!.spanContext()
+    const { tracestate: _dropped, ...kept } = event.metadata
+    expect(delivered).toEqual({ ...event, metadata: { ...kept, traceparent: `00-${traceId}-${spanId}-01` } })
+    expect(Object.keys(delivered!.metadata)).toEqual(['__proto__', 'tenant', 'idempotencyKey', 'traceparent'])
+    expect(Object.getPrototypeOf(delivered!.metadata)).toBe(Object.prototype)
+    expect(Object.isFrozen(delivered)).toBe(true)
+    expect(Object.isFrozen(delivered!.metadata)).toBe(true)
+    expect(delivered!.data).toBe(event.data)
   })
 
   it('starts a new trace under the active span when the metadata traceparent is malformed', async () => {

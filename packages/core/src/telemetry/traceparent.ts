@@ -42,6 +42,9 @@ export function parseTraceparent(traceparent: unknown, tracestate?: unknown): Sp
   return context
 }
 
+/** Each byte as two hex digits: one lookup per traced event instead of `toString(16)` and `padStart`. */
+const FLAGS_HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+
 /**
  * The W3C `traceparent` (version 00) of a span context.
  *
@@ -51,5 +54,5 @@ export function parseTraceparent(traceparent: unknown, tracestate?: unknown): Sp
  * ```
  */
 export function formatTraceparent({ traceId, spanId, traceFlags }: SpanContext): string {
-  return `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, '0')}`
+  return `00-${traceId}-${spanId}-${FLAGS_HEX[traceFlags & 0xff]}`
 }
