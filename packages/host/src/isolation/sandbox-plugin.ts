@@ -5,6 +5,7 @@ import { parsePluginConfig } from '../config/parse-plugin-config.js'
 import { toPluginDescriptor } from '../discovery/to-plugin-descriptor.js'
 import { BatchChannel, failUnsendable } from './batch-channel.js'
 import { BodyStreams } from './body-streams.js'
+import { carryNotes } from './carry-notes.js'
 import { PendingRequests } from './pending-requests.js'
 import { toManifest } from './plugin-manifest.js'
 import { fromRemoteError, toRemoteError } from './remote-error.js'
@@ -46,7 +47,7 @@ export class SandboxPlugin {
     this.#channel = new BatchChannel(
       (batch) => {
         this.#reads.sent()
-        post(batch)
+        post(carryNotes(batch))
       },
       failUnsendable<SandboxMessage>(
         (id, error) => this.#pending.settle(id, false, error),

@@ -32,7 +32,38 @@ export interface ResultMessage {
   ok: boolean
   value?: unknown
   error?: RemoteErrorData
+  /** From a sandbox only: log lines and metric updates of its batch, carried in it (`carryNotes`). */
+  notes?: NoteMessage[]
 }
+
+/** A sandbox's forwarded ctx call (`ctx.publish`, `ctx.store.*`, …), run step by step on the host. */
+export interface CallMessage {
+  t: 'call'
+  id: number
+  steps: CallStep[]
+  /** Log lines and metric updates of its batch, carried in it (`carryNotes`). */
+  notes?: NoteMessage[]
+}
+
+/** A sandbox's log line. */
+export interface LogMessage {
+  t: 'log'
+  level: LogLevel
+  bindings: object
+  obj: object
+  msg?: string
+}
+
+/** A sandbox's update of a metric the host declared for it. */
+export interface MetricMessage {
+  t: 'metric'
+  name: string
+  method: string
+  args: unknown[]
+}
+
+/** What a sandbox sends that needs no answer and may ride in an answer: a log line or a metric update. */
+export type NoteMessage = LogMessage | MetricMessage
 
 /** What the host sends into a sandbox. */
 export type HostMessage =
@@ -56,11 +87,11 @@ export type RegistrationKind = 'on' | 'extend' | 'health' | 'onStop'
 /** What a sandbox sends to the host. Every one is checked by `checkSandboxMessage` before it is acted on. */
 export type SandboxMessage =
   | ResultMessage
-  | { t: 'call'; id: number; steps: CallStep[] }
+  | CallMessage
   | { t: 'register'; id: number; kind: RegistrationKind; key: string; pattern?: string; options?: object }
   | { t: 'unregister'; kind: RegistrationKind; key: string }
-  | { t: 'metric'; name: string; method: string; args: unknown[] }
-  | { t: 'log'; level: LogLevel; bindings: object; obj: object; msg?: string }
+  | MetricMessage
+  | LogMessage
   | { t: 'pong'; heapUsed: number; rss: number }
   | BodyMessage
 
@@ -109,10 +140,10 @@ export function checkSandboxMessage(message: unknown): string | undefined {
       if (!isId(message.id)) return 'result.id: expected a non-negative integer'
       if (typeof message.ok !== 'boolean') return 'result.ok: expected a boolean'
       if (!message.ok && !isRemoteError(message.error)) return 'result.error: expected { name, message }'
-      return undefined
+      return checkNotes(message.notes)
     case 'call':
       if (!isId(message.id)) return 'call.id: expected a non-negative integer'
-      return checkSteps(message.steps)
+      return checkSteps(message.steps) ?? checkNotes(message.notes)
     case 'register':
       if (!isId(message.id)) return 'register.id: expected a non-negative integer'
       if (!KINDS.has(message.kind as string)) return 'register.kind: expected on, extend, health or onStop'
@@ -156,6 +187,19 @@ function checkBody(message: Record<string, unknown>): string | undefined {
     return `body.chunk: expected at most ${MAX_BODY_CHUNK} bytes`
   if (done !== undefined && done !== true) return 'body.done: expected true'
   return error === undefined || isText(error) ? undefined : 'body.error: expected a string'
+}
+
+// The log lines and metric updates a result or call carries (see carryNotes), when it carries any.
+function checkNotes(notes: unknown): string | undefined {
+  if (notes === undefined) return undefined
+  if (!Array.isArray(notes)) return 'notes: expected an array'
+  for (const note of notes) {
+    if (!isObject(note) || (note.t !== 'log' && note.t !== 'metric'))
+      return 'notes: expected log and metric messages only'
+    const problem = checkSandboxMessage(note)
+    if (problem !== undefined) return `notes: ${problem}`
+  }
+  return undefined
 }
 
 function isRemoteError(value: unknown): boolean {

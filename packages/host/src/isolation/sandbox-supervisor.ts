@@ -228,6 +228,8 @@ export class SandboxSupervisor {
         return
       }
       const checked = message as SandboxMessage
+      if ((checked.t === 'result' || checked.t === 'call') && checked.notes !== undefined)
+        for (const note of checked.notes) this.#options.receive(note, generation)
       if (checked.t === 'pong') {
         this.#pingedAt = undefined
         this.#info.memory = { heapUsedBytes: checked.heapUsed, rssBytes: checked.rss }
