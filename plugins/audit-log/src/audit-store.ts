@@ -35,11 +35,11 @@ export class AuditStore {
     this.#retention = retention
   }
 
-  async add(entry: AuditEntry): Promise<void> {
+  add(entry: AuditEntry): Promise<void> {
     // Counted before the write: a sweep listing the log meanwhile then never counts an entry twice.
     if (this.#count !== undefined) this.#count++
     this.#addedSinceFullSweep++
-    await this.#store.set(PREFIX + entry.cursor, entry)
+    return this.#store.set(PREFIX + entry.cursor, entry)
   }
 
   async query(query: AuditQuery): Promise<AuditPage> {

@@ -3,8 +3,11 @@ import type { OrderNotificationsConfig } from './config.js'
 import { NotificationDeliveryError } from './errors.js'
 import type { NotificationSent } from './notification-sent.js'
 
-/** Sends one notification; rejects when the channel did not take it. `signal` ends a send early. */
-export type Channel = (notification: NotificationSent, signal?: AbortSignal) => Promise<void>
+/**
+ * Sends one notification; rejects when the channel did not take it. `signal` ends a send early. A channel that is
+ * done when it returns (the log) returns nothing: the handler then awaits no promise for it.
+ */
+export type Channel = (notification: NotificationSent, signal?: AbortSignal) => Promise<void> | undefined
 
 /**
  * The configured channel: `log` writes the notification to the plugin's logger; `webhook` POSTs it as JSON,
@@ -20,7 +23,10 @@ export type Channel = (notification: NotificationSent, signal?: AbortSignal) => 
 export function createChannel(config: OrderNotificationsConfig, logger: Logger): Channel {
   const webhook = config.webhook
   if (config.channel === 'log' || webhook === undefined) {
-    return async (notification) => logger.info({ notification }, notification.message)
+    return (notification) => {
+      logger.info({ notification }, notification.message)
+      return undefined
+    }
   }
   return async (notification, signal) => {
     const body = JSON.stringify(notification)

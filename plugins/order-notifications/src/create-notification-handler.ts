@@ -42,7 +42,8 @@ export function createNotificationHandler(
       message: renderTemplate(chosen ?? config.templates['*'] ?? DEFAULT_TEMPLATE, event),
       eventId: event.id,
     }
-    await deps.channel(notification, attempt?.signal)
+    const sending = deps.channel(notification, attempt?.signal)
+    if (sending !== undefined) await sending
     deps.sent.inc({ channel: config.channel, status: status ?? 'unknown' })
     await deps.publish('notification.sent', notification, {
       metadata: {

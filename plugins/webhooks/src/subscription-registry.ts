@@ -124,30 +124,42 @@ export class SubscriptionRegistry {
     return moved
   }
 
-  /** The subscriptions whose pattern matches an event type, oldest first; one without a secret is left out. */
-  async matching(type: string): Promise<ActiveSubscription[]> {
-    const revision = await this.#store.get<string>(REVISION)
-    if (this.#cached === undefined || this.#cached.revision !== revision) {
-      const subscriptions: Cached['subscriptions'] = []
-      for (const subscription of await this.list()) {
-        const secret = await this.#secrets.get(secretName(subscription.id))
-        if (secret !== undefined)
-          subscriptions.push({
-            subscription: { ...subscription, secret },
-            pattern: compilePattern(subscription.pattern),
-          })
-      }
-      this.#cached = { revision, subscriptions }
+  /**
+   * The subscriptions whose pattern matches an event type, oldest first; one without a secret is left out. Runs
+   * for every event: the cached set takes one `then` on the revision read, not an async function's promises.
+   */
+  matching(type: string): Promise<ActiveSubscription[]> {
+    return this.#store.get<string>(REVISION).then((revision) => {
+      const cached = this.#cached
+      if (cached !== undefined && cached.revision === revision) return matchingOf(cached, type)
+      return this.#load(revision).then((loaded) => matchingOf(loaded, type))
+    })
+  }
+
+  async #load(revision: string | undefined): Promise<Cached> {
+    const subscriptions: Cached['subscriptions'] = []
+    for (const subscription of await this.list()) {
+      const secret = await this.#secrets.get(secretName(subscription.id))
+      if (secret !== undefined)
+        subscriptions.push({
+          subscription: { ...subscription, secret },
+          pattern: compilePattern(subscription.pattern),
+        })
     }
-    return this.#cached.subscriptions
-      .filter(({ pattern }) => pattern.test(type))
-      .map(({ subscription }) => subscription)
+    this.#cached = { revision, subscriptions }
+    return this.#cached
   }
 
   async #changed(): Promise<void> {
     this.#cached = undefined
     await this.#store.set(REVISION, randomUUID())
   }
+}
+
+function matchingOf(cached: Cached, type: string): ActiveSubscription[] {
+  return cached.subscriptions
+    .filter(({ pattern }) => pattern.test(type))
+    .map(({ subscription }) => subscription)
 }
 
 function secretName(id: string): string {
