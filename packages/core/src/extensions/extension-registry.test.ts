@@ -32,6 +32,22 @@ describe('ExtensionRegistry', () => {
     expect(await registry.runFilter(point, 'x')).toBe('x-early-default-late')
   })
 
+  it('awaits a thenable a filter returns, and rejects for a filter that throws at once', async () => {
+    const registry = new ExtensionRegistry()
+    const point = registry.define(defineExtensionPoint<string>({ name: 'text.later', kind: 'filter' }))
+    const remove = registry.contribute(
+      point,
+      (s) => ({ then: (resolve: (v: string) => void) => resolve(`${s}-thenable`) }) as unknown as string,
+    )
+    expect(await registry.runFilter(point, 'x')).toBe('x-thenable')
+    remove()
+    registry.contribute(point, () => {
+      throw new Error('refused')
+    })
+    const run = registry.runFilter(point, 'x')
+    await expect(run).rejects.toThrow('refused')
+  })
+
   it('keeps contribution order for equal priorities', async () => {
     const registry = new ExtensionRegistry()
     registry.define({ name: 'a.collect', kind: 'collect' })

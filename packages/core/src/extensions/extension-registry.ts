@@ -126,7 +126,11 @@ export class ExtensionRegistry {
   async runFilter<T>(point: PointRef<T, T | undefined>, value: T): Promise<T> {
     let current = value
     for (const { fn } of this.#state(point, 'filter').contributions.slice()) {
-      const next = (await fn(current)) as T | undefined
+      // Awaited only when it is a promise: most filters answer at once, and while AsyncLocalStorage's promise
+      // hooks run (the host's plugin scopes) every await makes a promise of its own.
+      const result = fn(current)
+      const pending = typeof (result as PromiseLike<unknown> | undefined)?.then === 'function'
+      const next = (pending ? await result : result) as T | undefined
       if (next !== undefined) current = next
     }
     return current
@@ -186,16 +190,27 @@ export class ExtensionRegistry {
     return state
   }
 
-  async #settle(state: PointState, value: unknown): Promise<CollectResult<unknown>[]> {
+  #settle(state: PointState, value: unknown): Promise<CollectResult<unknown>[]> {
     // A snapshot: contributions removed while these run must not shift the owners of the results.
     const contributions = state.contributions.slice()
-    const settled = await Promise.allSettled(contributions.map(async ({ fn }) => fn(value)))
-    return settled.map((result, i) => {
-      const owner = contributions[i]?.owner
-      return result.status === 'fulfilled'
-        ? { owner, ok: true, value: result.value }
-        : { owner, ok: false, error: toError(result.reason) }
-    })
+    // Promise.allSettled takes each result as it is (a value or a promise): no async wrapper per contribution.
+    return Promise.allSettled(contributions.map(({ fn }) => callSettling(fn, value))).then((settled) =>
+      settled.map((result, i) => {
+        const owner = contributions[i]?.owner
+        return result.status === 'fulfilled'
+          ? { owner, ok: true, value: result.value }
+          : { owner, ok: false, error: toError(result.reason) }
+      }),
+    )
+  }
+}
+
+/** `fn(value)`, with a synchronous throw turned into a rejection, as an async wrapper would. */
+function callSettling(fn: ExtensionFn<unknown, unknown>, value: unknown): unknown {
+  try {
+    return fn(value)
+  } catch (error) {
+    return Promise.reject(error)
   }
 }
 
