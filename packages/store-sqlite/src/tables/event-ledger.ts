@@ -10,6 +10,7 @@ import {
 import type { Database, Statement } from 'better-sqlite3'
 import { MultiRowInsert } from './multi-row-insert.js'
 import { PrunedEvents } from './pruned-events.js'
+import { RecordUpdates } from './record-updates.js'
 
 interface DeliveryRow {
   handler: string
@@ -77,6 +78,8 @@ export class EventLedger {
   readonly #updateDelivery: Statement<
     [string, number, number, number, string | null, string, string, string, number, string]
   >
+  /** The update of a record with a plain status, a statement per status (see `record`). */
+  readonly #updates: RecordUpdates
   readonly #selectOpen1: Statement<[string, string], number>
   readonly #selectTraces: Statement<[string, string], string | null>
   readonly #updateTraces: Statement<[string, string, string]>
@@ -128,6 +131,7 @@ export class EventLedger {
        WHERE event_id = ? AND handler = ? AND (final = 0 OR ? = 1)
          AND NOT (status = 'succeeded' AND ? = 'skipped_duplicate')`,
     )
+    this.#updates = new RecordUpdates(db)
     this.#selectOpen1 = db
       .prepare<[string, string], number>(
         'SELECT 1 FROM deliveries WHERE event_id = ? AND handler = ? AND final = 0',
@@ -182,13 +186,13 @@ export class EventLedger {
 
   record(records: readonly DeliveryRecord[], nowMs: number): void {
     for (const r of records) {
-      const final = isFinalStatus(r.status) ? 1 : 0
-      const error = r.error === undefined ? null : JSON.stringify(r.error)
-      const values = [r.status, final, r.attempts, r.durationMs, error, r.updatedAt] as const
-      if (this.#updateDelivery.run(...values, r.eventId, r.handler, final, r.status).changes === 0) {
+      // The common case, a record for a row accept wrote: one statement with the status written into it.
+      const changes = this.#updates.update(r) ?? this.#updateDelivery.run(...updateValues(r)).changes
+      if (changes === 0) {
         // No row yet, or a final row this record must not reopen (the upsert then leaves it as it is).
+        const [status, final, attempts, durationMs, error, updatedAt] = updateValues(r)
         this.#insertStub.run(r.eventId, nowMs)
-        this.#upsertDelivery.run(r.eventId, r.handler, ...values)
+        this.#upsertDelivery.run(r.eventId, r.handler, status, final, attempts, durationMs, error, updatedAt)
       }
       if (r.traces !== undefined) this.#addTraces(r.eventId, r.handler, r.traces)
       // Only a delayed event's scheduled record has one; the column keeps it once the delivery moved on.
@@ -272,4 +276,24 @@ function parseStored(column: string): unknown {
   } catch {
     return column
   }
+}
+
+/** The parameters of the general update of a record's row (`#updateDelivery`), whose first six the upsert takes too. */
+function updateValues(
+  r: DeliveryRecord,
+): [string, number, number, number, string | null, string, string, string, number, string] {
+  const final = isFinalStatus(r.status) ? 1 : 0
+  const error = r.error === undefined ? null : JSON.stringify(r.error)
+  return [
+    r.status,
+    final,
+    r.attempts,
+    r.durationMs,
+    error,
+    r.updatedAt,
+    r.eventId,
+    r.handler,
+    final,
+    r.status,
+  ]
 }
