@@ -4,13 +4,25 @@ import type { AttemptStart } from '@switchyard/core'
 /** Past this many bytes the journal is rewritten with only the starts that still count. */
 const COMPACT_AT_BYTES = 1 << 20
 
-/** One journal line: `+` a start, `-` a record that sets the delivery's count back to 0; then `[eventId, handler]`. */
-function line(kind: '+' | '-', eventId: string, handler: string): string {
-  return `${kind}${JSON.stringify([eventId, handler])}\n`
+/** Characters JSON writes as they are (printable ASCII but `"` and `\\`): most ids and names are only these. */
+const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+/** `JSON.stringify(text)`, without the serializer for the strings it would copy as they are. */
+function quoted(text: string): string {
+  return VERBATIM.test(text) ? `"${text}"` : JSON.stringify(text)
 }
 
-function keyOf(eventId: string, handler: string): string {
-  return `${eventId}\n${handler}`
+/** One journal line: `+` a start, `-` a record that sets the delivery's count back to 0; then `[eventId, handler]`. */
+function line(kind: '+' | '-', eventId: string, handler: string): string {
+  return `${kind}[${quoted(eventId)},${quoted(handler)}]\n`
+}
+
+/** The starts of one delivery, chained to those of the event's other handlers. */
+interface Started {
+  eventId: string
+  handler: string
+  count: number
+  next: Started | undefined
 }
 
 /**
@@ -36,8 +48,12 @@ function keyOf(eventId: string, handler: string): string {
 export class StartJournal {
   readonly #path: string | undefined
   readonly #isOpen: (eventId: string, handler: string) => boolean
-  /** Starts with no committed record since, by delivery. */
-  #counts = new Map<string, { eventId: string; handler: string; count: number }>()
+  /**
+   * Starts with no committed record since, by event id (a chain per event, one link per handler): the id is
+   * the event's own string, whose hash V8 keeps, where a key made of id and handler would be a new string to
+   * hash at every start and record.
+   */
+  #started = new Map<string, Started>()
   #fd: number | undefined
   #bytes = 0
 
@@ -58,9 +74,9 @@ export class StartJournal {
   add(starts: readonly AttemptStart[]): void {
     let text = ''
     for (const { eventId, handler } of starts) {
-      const key = keyOf(eventId, handler)
-      const counted = this.#counts.get(key)
-      if (counted === undefined) this.#counts.set(key, { eventId, handler, count: 1 })
+      const first = this.#started.get(eventId)
+      const counted = find(first, handler)
+      if (counted === undefined) this.#started.set(eventId, { eventId, handler, count: 1, next: first })
       else counted.count++
       if (this.#fd !== undefined) text += line('+', eventId, handler)
     }
@@ -76,19 +92,19 @@ export class StartJournal {
     if (this.#fd === undefined) return
     let text = ''
     for (const { eventId, handler } of deliveries)
-      if (this.#counts.has(keyOf(eventId, handler))) text += line('-', eventId, handler)
+      if (find(this.#started.get(eventId), handler) !== undefined) text += line('-', eventId, handler)
     this.#append(text)
   }
 
   /** The records of these deliveries were committed: their starts no longer count. */
   recorded(deliveries: readonly { eventId: string; handler: string }[]): void {
-    if (this.#counts.size === 0) return
-    for (const { eventId, handler } of deliveries) this.#counts.delete(keyOf(eventId, handler))
+    if (this.#started.size === 0) return
+    for (const { eventId, handler } of deliveries) this.#forget(eventId, handler)
   }
 
   /** Starts of the delivery with no committed record since. */
   count(eventId: string, handler: string): number {
-    return this.#counts.get(keyOf(eventId, handler))?.count ?? 0
+    return find(this.#started.get(eventId), handler)?.count ?? 0
   }
 
   /**
@@ -96,12 +112,14 @@ export class StartJournal {
    * over the old one: a crash leaves one or the other whole).
    */
   compact(): void {
-    for (const [key, { eventId, handler }] of this.#counts)
-      if (!this.#isOpen(eventId, handler)) this.#counts.delete(key)
+    for (const started of [...this.#started.values()])
+      for (let link: Started | undefined = started; link !== undefined; link = link.next)
+        if (!this.#isOpen(link.eventId, link.handler)) this.#forget(link.eventId, link.handler)
     if (this.#path === undefined) return
     let text = ''
-    for (const { eventId, handler, count } of this.#counts.values())
-      for (let i = 0; i < count; i++) text += line('+', eventId, handler)
+    for (const started of this.#started.values())
+      for (let link: Started | undefined = started; link !== undefined; link = link.next)
+        for (let i = 0; i < link.count; i++) text += line('+', link.eventId, link.handler)
     this.#closeFd()
     const next = `${this.#path}.next`
     const fd = openSync(next, 'w')
@@ -118,12 +136,28 @@ export class StartJournal {
   /** Closes the file; removes it when no start counts any more. */
   close(): void {
     this.#closeFd()
-    if (this.#path !== undefined && this.#counts.size === 0 && existsSync(this.#path)) unlinkSync(this.#path)
+    if (this.#path !== undefined && this.#started.size === 0 && existsSync(this.#path)) unlinkSync(this.#path)
   }
 
   #append(text: string): void {
     if (text === '' || this.#fd === undefined) return
     this.#bytes += writeSync(this.#fd, text)
+  }
+
+  /** Unlinks the delivery's starts from its event's chain (and the event, once its chain is empty). */
+  #forget(eventId: string, handler: string): void {
+    const first = this.#started.get(eventId)
+    if (first === undefined) return
+    if (first.handler === handler) {
+      if (first.next === undefined) this.#started.delete(eventId)
+      else this.#started.set(eventId, first.next)
+      return
+    }
+    for (let link = first; link.next !== undefined; link = link.next)
+      if (link.next.handler === handler) {
+        link.next = link.next.next
+        return
+      }
   }
 
   #closeFd(): void {
@@ -145,7 +179,14 @@ export class StartJournal {
         continue
       const [eventId, handler] = delivery as [string, string]
       if (entry[0] === '+') this.add([{ eventId, handler }])
-      else if (entry[0] === '-') this.#counts.delete(keyOf(eventId, handler))
+      else if (entry[0] === '-') this.#forget(eventId, handler)
     }
   }
+}
+
+/** The link of `handler` in an event's chain. */
+function find(first: Started | undefined, handler: string): Started | undefined {
+  let link = first
+  while (link !== undefined && link.handler !== handler) link = link.next
+  return link
 }
