@@ -36,6 +36,15 @@ export class SharedReads {
 
   /** Runs `read` inside the turn's read transaction, opening it if needed. */
   run<T>(read: () => T): T {
+    this.enter()
+    return read()
+  }
+
+  /**
+   * Opens the turn's read transaction if needed: what `run` does before its read, for a hot read that should
+   * not make a closure per call. The read must follow at once, in the same synchronous code.
+   */
+  enter(): void {
     if (!this.#open && !this.#db.inTransaction) {
       this.#begin.run()
       this.#open = true
@@ -44,7 +53,6 @@ export class SharedReads {
         setImmediate(this.#endOfTurn)
       }
     }
-    return read()
   }
 
   /** Ends the read transaction, if one is open: call it before any write on the connection. */

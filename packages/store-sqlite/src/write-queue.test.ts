@@ -58,14 +58,14 @@ describe('WriteQueue', () => {
         for (const n of items) insert.run(n)
       },
     }
-    const push = (n: number) => queue.push(() => void insert.run(n), numbers, n)
+    const push = (n: number) => queue.pushTo(numbers, n)
     await Promise.all([push(1), push(2), queue.push(() => insert.run(3)), push(4)])
     expect(calls).toEqual([[1, 2], [4]])
     calls.length = 0
     // 5 twice: the group's batch fails on the UNIQUE column, then each write runs alone and only the copy fails.
     const results = await Promise.allSettled([push(5), push(5), push(6)])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
-    expect(calls).toEqual([[5, 5, 6]])
+    expect(calls).toEqual([[5, 5, 6], [5], [5], [6]])
     expect(reader.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([1, 2, 3, 4, 5, 6])
     writer.close()
     reader.close()

@@ -24,7 +24,8 @@ export interface WriteGroup<T> {
 }
 
 interface PendingWrite {
-  run(): unknown
+  /** Undefined for a write of a group: alone, it runs as the group's `runAll` of its one item. */
+  run: (() => unknown) | undefined
   group?: WriteGroup<unknown> | undefined
   item?: unknown
   resolve(value: unknown): void
@@ -37,7 +38,7 @@ function runInOrder(writes: readonly PendingWrite[]): unknown[] {
   for (let i = 0; i < writes.length; ) {
     const group = writes[i]!.group
     if (group === undefined) {
-      results[i] = writes[i]!.run()
+      results[i] = writes[i]!.run!()
       i++
       continue
     }
@@ -82,19 +83,17 @@ export class WriteQueue {
     this.#runAll = db.transaction(runInOrder)
   }
 
+  /** Queues `run` for the next commit; resolves to its result once committed. */
+  push<T>(run: () => T): Promise<T> {
+    return this.#queue(run, undefined, undefined) as Promise<T>
+  }
+
   /**
-   * Queues `run` for the next commit; resolves to its result once committed. With `group`, `item` goes to the
-   * group's `runAll` with those of the writes queued next to it, and `run` (which must do the same for `item`
-   * alone) is used only when the batch is replayed one write at a time.
+   * Queues `item` for the next commit, where it goes to the group's `runAll` with the items of the writes of the
+   * group queued next to it (alone, in a batch replayed one write at a time); resolves once committed.
    */
-  push<T>(run: () => T): Promise<T>
-  push<I>(run: () => void, group: WriteGroup<I>, item: I): Promise<void>
-  push(run: () => unknown, group?: WriteGroup<unknown>, item?: unknown): Promise<unknown> {
-    if (this.#closed) return Promise.reject(new StoreClosedError())
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ run, group, item, resolve, reject })
-      this.#schedule()
-    })
+  pushTo<I>(group: WriteGroup<I>, item: I): Promise<void> {
+    return this.#queue(undefined, group as WriteGroup<unknown>, item) as Promise<void>
   }
 
   /** Commits everything queued now, synchronously. */
@@ -124,11 +123,24 @@ export class WriteQueue {
     this.#closed = true
   }
 
+  #queue(
+    run: (() => unknown) | undefined,
+    group: WriteGroup<unknown> | undefined,
+    item: unknown,
+  ): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new StoreClosedError())
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ run, group, item, resolve, reject })
+      this.#schedule()
+    })
+  }
+
   #runEach(writes: PendingWrite[]): void {
     const committed: { write: PendingWrite; result: unknown }[] = []
     for (const write of writes) {
+      const { run, group, item } = write
       try {
-        committed.push({ write, result: this.#db.transaction(write.run)() })
+        committed.push({ write, result: this.#db.transaction(run ?? (() => group!.runAll([item])))() })
       } catch (error) {
         write.reject(error)
       }
