@@ -160,8 +160,10 @@ export class EventBus<M extends EventMap = EventMap> {
       const outcome = this.#parts.deliverer.direct(plan.entries[0]!.slot, accepted, performance.now())
       outcomes = [outcome instanceof Promise ? await outcome : outcome]
     } else {
-      const dispatched = this.#publishing.dispatch(plan, accepted)
-      outcomes = dispatched instanceof Promise ? await dispatched : dispatched
+      const collector = this.#publishing.dispatch(plan, accepted)
+      const waiting = collector.done()
+      if (waiting !== undefined) await waiting
+      outcomes = collector.outcomes
     }
     const report: DeliveryReport = { eventId: accepted.id, outcomes }
     if (this.#publishing.hasAfterDispatch)

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks'
 import type { Deliverer } from '../delivery/deliverer.js'
-import type { DeliveryOutcome } from '../delivery/delivery.js'
 import { OutcomeCollector } from '../delivery/outcome-collector.js'
 import type { Event } from '../event/event.js'
 import type { EventLimits } from '../event/event-limits.js'
@@ -21,7 +20,8 @@ const { beforePublish, afterDispatch } = builtinExtensionPoints
  * @example
  * ```ts
  * const accepted = await path.prepare(event)
- * const outcomes = await path.dispatch(planner.plan(accepted.type), accepted)
+ * const collector = path.dispatch(planner.plan(accepted.type), accepted)
+ * await collector.done()
  * ```
  */
 export class PublishPath {
@@ -79,8 +79,11 @@ export class PublishPath {
     })
   }
 
-  /** Delivers `event` in this process to every handler of `plan`; unreached ones get their skip outcome. */
-  dispatch(plan: TypePlan, event: Event): Promise<DeliveryOutcome[]> | DeliveryOutcome[] {
+  /**
+   * Delivers `event` in this process to every handler of `plan`; unreached ones get their skip outcome. The
+   * outcomes are in the collector once its `done()` is (undefined, or the promise it returns has resolved).
+   */
+  dispatch(plan: TypePlan, event: Event): OutcomeCollector {
     const { entries } = plan
     const deliverer = this.#deliverer
     const collector = new OutcomeCollector(entries.length)
@@ -92,7 +95,7 @@ export class PublishPath {
       else if (reach.status !== undefined)
         collector.put(collector.reserve(), deliverer.skipped(event, entry.name, reach))
     }
-    return collector.done()
+    return collector
   }
 
   /** The handler names an enqueued `event` is accepted for in the Store. */

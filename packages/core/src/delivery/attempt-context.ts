@@ -10,10 +10,18 @@ import type { DeliveryMode } from './delivery-mode.js'
 import type { HandlerEntry } from './handler-entry.js'
 import type { OutcomeSink } from './outcome-collector.js'
 
+/** What an async attempt reports to while its handler runs (its `AttemptRunner`). */
+export interface AttemptWatcher {
+  /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
+  expired(ctx: AttemptContext, reason: Error): void
+  /** Ends the attempt now as failed with `error`; false when it had already ended. */
+  faulted(ctx: AttemptContext, error: Error): boolean
+}
+
 /**
  * One attempt of a delivery: the `HandlerContext` the handler gets, its node in a `DeadlineList`, and where the
  * delivery's result goes when the handler settles later (a sink slot or a promise). Keeping all of it in one
- * object is what lets an async attempt cost no closure besides its two promise callbacks. The AbortSignal is
+ * object is what lets an async attempt cost no closure (its promise reactions are shared functions bound to it). The AbortSignal is
  * created only when the handler reads it, so handlers that ignore it cost no AbortController.
  *
  * @example
@@ -39,10 +47,8 @@ export class AttemptContext implements HandlerContext, Deadlined {
   prev: Deadlined | undefined = undefined
   next: Deadlined | undefined = undefined
   lane: DeadlineLane | undefined = undefined
-  /** Called once with the reason when the deadline passes (or the bus shuts down) before the handler settles. */
-  onExpire: ((ctx: AttemptContext, reason: Error) => void) | undefined = undefined
-  /** Set by the runner while an async attempt runs: ends it now as failed (see `fail`). */
-  onFail: ((ctx: AttemptContext, error: Error) => boolean) | undefined = undefined
+  /** Set by the runner while an async attempt runs: hears of its expiry and of `fail`. */
+  watcher: AttemptWatcher | undefined = undefined
   /** Where a delivery result known only later goes: `sink.put(index, outcome)`, else `resolve(result)`. */
   sink: OutcomeSink | undefined = undefined
   index = 0
@@ -93,7 +99,7 @@ export class AttemptContext implements HandlerContext, Deadlined {
   }
 
   fail(error: Error): boolean {
-    return this.onFail?.(this, error) ?? false
+    return this.watcher?.faulted(this, error) ?? false
   }
 
   /**
@@ -103,6 +109,6 @@ export class AttemptContext implements HandlerContext, Deadlined {
   expire(reason: Error = new HandlerTimeoutError(this, this.timeoutMs)): void {
     if (this.#abort instanceof AbortController) this.#abort.abort(reason)
     else this.#abort = reason
-    this.onExpire?.(this, reason)
+    this.watcher?.expired(this, reason)
   }
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { DeliveryNotRunError, HandlerExecutionError, HandlerTimeoutError } from '../errors.js'
 import type { Logger } from '../logger.js'
-import type { AttemptContext } from './attempt-context.js'
+import type { AttemptContext, AttemptWatcher } from './attempt-context.js'
 import type { AttemptResult } from './attempt-result.js'
 import { burstNow } from './burst-clock.js'
 import type { DeadlineList } from './deadline-list.js'
@@ -21,6 +21,12 @@ export interface RunnerDeps {
 /** Receives the result of an attempt whose handler settled after `run` returned. */
 export type AttemptSettled = (ctx: AttemptContext, result: AttemptResult) => void
 
+// The reactions to an async handler's promise (set in `AttemptRunner`'s static block): shared by every attempt
+// and bound to it (`this`), because a closure per attempt costs a context object and, at its first call, a pass
+// through V8's lazy-compile stub.
+let fulfilled: (this: AttemptContext) => void
+let rejected: (this: AttemptContext, error: unknown) => void
+
 /**
  * Runs ONE attempt of a delivery: calls the handler under its timeout (one shared `DeadlineList`, a lazily
  * created AbortSignal) and decides what the attempt means: `succeeded`, a `Retry` after the policy's backoff
@@ -28,7 +34,7 @@ export type AttemptSettled = (ctx: AttemptContext, result: AttemptResult) => voi
  * nothing: recording, dead-lettering, waiting out retries and handing results on belong to the `Deliverer`.
  * A handler that returns after its deadline (one that blocked the event loop, so the timer could not fire)
  * fails as timed out. A handler that returns synchronously costs no promise and one clock read; an async one
- * costs its `AttemptContext` and two promise callbacks.
+ * costs its `AttemptContext` and two bound functions as reactions to its promise.
  *
  * @example
  * ```ts
@@ -37,22 +43,47 @@ export type AttemptSettled = (ctx: AttemptContext, result: AttemptResult) => voi
  * // undefined: the handler is still running; its result goes to `later`
  * ```
  */
-export class AttemptRunner {
+export class AttemptRunner implements AttemptWatcher {
   #deps: RunnerDeps
   #settled: AttemptSettled
-  /** The timeout callback of every attempt (one function, not a closure per attempt). */
-  #expired = (ctx: AttemptContext, reason: Error): void => this.#settled(ctx, this.#failed(ctx, reason))
-  // A fault charged to the attempt from outside (its host's fault guard): it ends now; its handler's late result
-  // finds the attempt untracked and is ignored, as after a timeout.
-  #faulted = (ctx: AttemptContext, error: Error): boolean => {
+
+  constructor(deps: RunnerDeps, settled: AttemptSettled) {
+    this.#deps = deps
+    this.#settled = settled
+  }
+
+  /** The attempt's deadline passed, or the bus shut down, before its handler settled. */
+  expired(ctx: AttemptContext, reason: Error): void {
+    this.#settled(ctx, this.#failed(ctx, reason))
+  }
+
+  /**
+   * A fault charged to the attempt from outside (its host's fault guard): it ends now; its handler's late
+   * result finds the attempt untracked and is ignored, as after a timeout.
+   */
+  faulted(ctx: AttemptContext, error: Error): boolean {
     if (!this.#deps.deadlines.untrack(ctx)) return false
     this.#settled(ctx, this.#failed(ctx, new HandlerExecutionError(ctx, error)))
     return true
   }
 
-  constructor(deps: RunnerDeps, settled: AttemptSettled) {
-    this.#deps = deps
-    this.#settled = settled
+  static {
+    // Defined here for the access to the runner's private members.
+    fulfilled = function (this: AttemptContext): void {
+      const runner = this.watcher as AttemptRunner
+      // The handlers of one publish (a sink) often settle in the same run of the microtask queue: one clock
+      // read. That reading was taken after this promise settled, so it never makes a late return look early.
+      if (runner.#deps.deadlines.untrack(this))
+        runner.#settled(
+          this,
+          runner.#returned(this, this.sink === undefined ? performance.now() : burstNow()),
+        )
+    }
+    rejected = function (this: AttemptContext, error: unknown): void {
+      const runner = this.watcher as AttemptRunner
+      if (runner.#deps.deadlines.untrack(this))
+        runner.#settled(this, runner.#threw(this, error, performance.now()))
+    }
   }
 
   /**
@@ -70,22 +101,11 @@ export class AttemptRunner {
     }
     // A handler that returned synchronously may have blocked the event loop for any time: a fresh reading.
     if (!isThenable(returned)) return this.#returned(ctx, performance.now())
-    ctx.onExpire = this.#expired
-    ctx.onFail = this.#faulted
+    ctx.watcher = this
     // The first attempts of one publish's handlers start together: one place in the deadline lane for all.
     if (ctx.sink === undefined) deadlines.track(ctx)
     else deadlines.trackIn(ctx, ctx.sink.deadlines)
-    returned.then(
-      () => {
-        // The handlers of one publish (a sink) often settle in the same run of the microtask queue: one clock
-        // read. That reading was taken after this promise settled, so it never makes a late return look early.
-        if (deadlines.untrack(ctx))
-          this.#settled(ctx, this.#returned(ctx, ctx.sink === undefined ? performance.now() : burstNow()))
-      },
-      (error: unknown) => {
-        if (deadlines.untrack(ctx)) this.#settled(ctx, this.#threw(ctx, error, performance.now()))
-      },
-    )
+    returned.then(fulfilled.bind(ctx), rejected.bind(ctx))
     return undefined
   }
 

@@ -106,8 +106,7 @@ export class Deliverer {
     index: number,
   ): void {
     const fast = this.#tryFast(slot, event)
-    if (fast === undefined)
-      void this.#gatedDirect(slot, event, false).then((outcome) => sink.put(index, outcome))
+    if (fast === undefined) this.#gatedInto(slot, event, sink, index)
     else if ('status' in fast) sink.put(index, fast)
     else {
       const ctx = new AttemptContext(slot.entry!, event, 1, start, fast)
@@ -116,6 +115,14 @@ export class Deliverer {
       const result = this.#runner.run(ctx)
       if (result !== undefined) this.#hand(ctx, this.#after(ctx, result))
     }
+  }
+
+  /**
+   * `directInto` through the gates. Its own method: a function that makes a closure over its parameters
+   * allocates their context on every call, also when it takes the branch without the closure.
+   */
+  #gatedInto(slot: HandlerSlot<HandlerEntry>, event: Event, sink: OutcomeSink, index: number): void {
+    void this.#gatedDirect(slot, event, false).then((outcome) => sink.put(index, outcome))
   }
 
   /**
@@ -447,9 +454,14 @@ export class Deliverer {
 
   /** Hands a delivery's result to its sink or its promise, once it is known. */
   #hand(ctx: AttemptContext, result: AttemptResult | Promise<AttemptResult>): void {
-    if (result instanceof Promise) void result.then((settled) => this.#hand(ctx, settled))
+    if (result instanceof Promise) this.#handLater(ctx, result)
     else if (ctx.sink === undefined) ctx.resolve?.(result)
     else ctx.sink.put(ctx.index, result as DeliveryOutcome)
+  }
+
+  /** `#hand` once `result` settles (its own method, for the reason given at `#gatedInto`). */
+  #handLater(ctx: AttemptContext, result: Promise<AttemptResult>): void {
+    void result.then((settled) => this.#hand(ctx, settled))
   }
 }
 
