@@ -37,6 +37,7 @@ describe('ExtensionRegistry', () => {
     const point = registry.define(defineExtensionPoint<string>({ name: 'text.later', kind: 'filter' }))
     const remove = registry.contribute(
       point,
+      // biome-ignore lint/suspicious/noThenProperty: the test is about a filter that returns a thenable
       (s) => ({ then: (resolve: (v: string) => void) => resolve(`${s}-thenable`) }) as unknown as string,
     )
     expect(await registry.runFilter(point, 'x')).toBe('x-thenable')
