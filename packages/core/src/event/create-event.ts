@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid'
 import { EventValidationError } from '../errors.js'
 import type { Event, EventInit, EventMetadata } from './event.js'
 import { defaultEventLimits, type EventLimits, resolveEventLimits } from './event-limits.js'
@@ -5,7 +6,6 @@ import { assertEventType } from './event-type.js'
 import { freezeJson } from './freeze-json.js'
 import { isoNow } from './iso-now.js'
 import { checkMetadataString, checkMetadataStrings, checkTypeLength, markChecked } from './limit-checks.js'
-import { uuidv7 } from './uuid-v7.js'
 
 const DEFAULT_SOURCE = 'switchyard'
 const STRING_METADATA = ['idempotencyKey', 'correlationId', 'causationId', 'orderingKey'] as const
