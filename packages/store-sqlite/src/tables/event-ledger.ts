@@ -38,25 +38,18 @@ interface OpenRow {
   interrupted: number
 }
 
-/** An event that may go: every delivery is final, or it was never accepted (a stub). */
-const FINISHED =
-  '(e.body IS NULL OR NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.final = 0))'
-
-/** Finished events, oldest first: those beyond a count limit. */
-const OLDEST_FINISHED = `FROM events e WHERE ${FINISHED} ORDER BY seq LIMIT @limit`
+/** Every event: those beyond a count limit go oldest first. */
+const ANY_EVENT = 'TRUE'
 
 /**
- * Finished events accepted before a cutoff, oldest first. Only events before the first one accepted at or
- * after the cutoff are looked at: acceptance order is time order, and without that bound (accepted_ms has no
- * index, which every accept would pay for) a run scanned the whole table whenever nothing was old enough,
- * every second. An event accepted after a newer one (the clock stepped back) goes once those before it went:
- * late, never early.
+ * Events accepted before a cutoff. Only events before the first one accepted at or after the cutoff are looked
+ * at: acceptance order is time order, and without that bound (accepted_ms has no index, which every accept would
+ * pay for) a run scanned the whole table whenever nothing was old enough, every second. An event accepted after a
+ * newer one (the clock stepped back) goes once those before it went: late, never early.
  */
-const FINISHED_BEFORE = `
-  FROM events e
-  WHERE e.seq < coalesce((SELECT seq FROM events WHERE accepted_ms >= @cutoffMs ORDER BY seq LIMIT 1), ${Number.MAX_SAFE_INTEGER})
-    AND e.accepted_ms < @cutoffMs AND ${FINISHED}
-  ORDER BY seq LIMIT @limit`
+const ACCEPTED_BEFORE = `
+  e.seq < coalesce((SELECT seq FROM events WHERE accepted_ms >= @cutoffMs ORDER BY seq LIMIT 1), ${Number.MAX_SAFE_INTEGER})
+    AND e.accepted_ms < @cutoffMs`
 
 /**
  * The outbox of accepted events and the per-handler delivery ledger (tables `events` and `deliveries`).
@@ -152,8 +145,8 @@ export class EventLedger {
        FROM deliveries d JOIN events e ON e.id = d.event_id
        WHERE d.final = 0 AND e.body IS NOT NULL ORDER BY e.seq, d.handler`,
     )
-    this.#pruneOldest = new PrunedEvents(db, OLDEST_FINISHED)
-    this.#pruneBefore = new PrunedEvents(db, FINISHED_BEFORE)
+    this.#pruneOldest = new PrunedEvents(db, ANY_EVENT)
+    this.#pruneBefore = new PrunedEvents(db, ACCEPTED_BEFORE)
     // An event's time is at or before its acceptance: accepted_ms narrows the scan to a superset of the window.
     this.#selectAccepted = db
       .prepare<[number, number], string>(

@@ -57,6 +57,14 @@ describe('PrunedEvents', () => {
     await store.close()
   })
 
+  it("keeps the ledger of a later event whose id sorts among the deleted ones' while one of theirs sorts after", async () => {
+    const store = open(1)
+    await accept(store, ['a1', 'z9', 'a5', 'a3'], true)
+    expect(await store.prune()).toMatchObject({ events: 3 })
+    expect(await kept(store, ['a1', 'z9', 'a5', 'a3'])).toEqual(['a3'])
+    await store.close()
+  })
+
   it('skips an unfinished event among the oldest and deletes the finished ones around it', async () => {
     const store = open(2)
     await accept(store, ['a1'], true)
