@@ -6,7 +6,12 @@ import { natsName, parseOptions, positiveInt } from './parse-options.js'
 export interface NatsStoreOptions extends NatsConnectionOptions {
   /** Prefix of the KV bucket names (`<prefix>_ledger`, `_processed`, `_dead_letters`, `_plugins`, `_kv`, `_audit`). Default `switchyard`. */
   bucketPrefix?: string
-  /** How long an idempotency record lasts (the bucket's TTL). Default 24 hours. */
+  /**
+   * How long an idempotency mark lasts: `markProcessed` (a published event's delivery) and the success of an event
+   * given its own idempotencyKey; at most `ledgerTtlMs`, the ledger keeps them. An event keyed by its id (the
+   * default) has its succeeded ledger record as its idempotency record, for as long as the ledger keeps it.
+   * Default 24 hours.
+   */
   idempotencyTtlMs?: number
   /** How long the delivery ledger of an event is kept (the bucket's TTL). Default 7 days. */
   ledgerTtlMs?: number

@@ -3,6 +3,7 @@ import { connect } from '@nats-io/transport-node'
 import { createEvent, type DeliveryError } from '@switchyard/core'
 import { runStoreContract } from '@switchyard/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FirstDeliveries } from './consumer/first-deliveries.js'
 import { connectNatsStore, type NatsStore } from './nats-store.js'
 import { deleteStreams, NATS_URL, natsReachable, uniqueName } from './testing/index.js'
 
@@ -114,6 +115,96 @@ describe.skipIf(!up)('NatsStore', () => {
       expect((await b.unfinishedEvents()).find((u) => u.event.id === event.id)?.handlers).toEqual(['h_a'])
       await a.recordDeliveries([succeeded(event.id, 'h_a')])
       expect((await b.unfinishedEvents()).some((u) => u.event.id === event.id)).toBe(false)
+    })
+
+    it('keeps idempotency in the ledger: nothing in the processed bucket, one entry per key', async () => {
+      const prefix = uniqueName('idem')
+      const c = await connectNatsStore({ servers: NATS_URL, bucketPrefix: prefix })
+      try {
+        const own = createEvent('order.placed', { n: 5 })
+        const given = createEvent('order.placed', { n: 6 }, { metadata: { idempotencyKey: uniqueName('k') } })
+        await c.acceptEvent(own, ['h_a'])
+        await c.acceptEvent(given, ['h_a'])
+        await c.recordDeliveries([succeeded(own.id, 'h_a'), succeeded(given.id, 'h_a')])
+        await c.markProcessed('published-1', 'h_b')
+        const nc = await connect({ servers: NATS_URL })
+        const processed = await new Kvm(nc).open(`${prefix}_processed`)
+        expect((await processed.status()).values).toBe(0)
+        await nc.close()
+        expect(await a.isProcessed(own.id, 'h_a')).toBe(false) // another bucket prefix
+        expect(await c.isProcessed(own.id, 'h_a')).toBe(true)
+        expect(await c.isProcessed(given.metadata.idempotencyKey, 'h_a')).toBe(true)
+        expect(await c.isProcessed(given.id, 'h_a')).toBe(false)
+        expect(await c.isProcessed('published-1', 'h_b')).toBe(true)
+        expect(await c.isProcessed('published-1', 'h_a')).toBe(false)
+      } finally {
+        await c.close()
+        await deleteStreams(`KV_${prefix}`)
+      }
+    })
+
+    it('keeps a key marked before an event with that id is accepted', async () => {
+      const event = createEvent('order.placed', { n: 7 })
+      await Promise.all([a.markProcessed(event.id, 'h_a'), a.markProcessed(event.id, 'h_b')])
+      await b.acceptEvent(event, ['h_a', 'h_c'])
+      expect(await b.isProcessed(event.id, 'h_a')).toBe(true)
+      expect(await b.isProcessed(event.id, 'h_b')).toBe(true)
+      expect(await b.isProcessed(event.id, 'h_c')).toBe(false)
+      expect((await b.deliveries(event.id)).map((r) => [r.handler, r.status])).toEqual([
+        ['h_a', 'pending'],
+        ['h_c', 'pending'],
+      ])
+    })
+
+    it('answers the check of a first delivery running on its connection from its own entry, else reads', async () => {
+      const prefix = uniqueName('first')
+      const nc = await connect({ servers: NATS_URL })
+      const c = await connectNatsStore({ servers: NATS_URL, bucketPrefix: prefix, connection: nc })
+      const d = await connectNatsStore({ servers: NATS_URL, bucketPrefix: prefix })
+      try {
+        const event = createEvent('order.placed', { n: 8 })
+        await c.acceptEvent(event, ['h_a'])
+        FirstDeliveries.of(nc).add(event.id, 'h_a')
+        const sent = nc.stats().outMsgs
+        expect(await c.isProcessed(event.id, 'h_a')).toBe(false)
+        expect(nc.stats().outMsgs).toBe(sent)
+        FirstDeliveries.of(nc).delete(event.id, 'h_a')
+        // a redelivery, e.g. after another node handled it and its ack was lost: read
+        await d.recordDeliveries([succeeded(event.id, 'h_a')])
+        expect(await c.isProcessed(event.id, 'h_a')).toBe(true)
+      } finally {
+        await Promise.all([c.close(), d.close()])
+        await nc.close()
+        await deleteStreams(`KV_${prefix}`)
+      }
+    })
+
+    it('reads the idempotency records an older version wrote in the processed bucket', async () => {
+      const key = uniqueName('legacy')
+      const nc = await connect({ servers: NATS_URL })
+      const processed = await new Kvm(nc).open(`${bucketPrefix}_processed`)
+      await processed.put(`h_a.${key}`, '1')
+      await nc.close()
+      const c = await connectNatsStore({ servers: NATS_URL, bucketPrefix })
+      try {
+        expect(await c.isProcessed(key, 'h_a')).toBe(true)
+        expect(await c.isProcessed(key, 'h_b')).toBe(false)
+      } finally {
+        await c.close()
+      }
+    })
+
+    it('lets a mark expire after idempotencyTtlMs', async () => {
+      const c = await connectNatsStore({ servers: NATS_URL, bucketPrefix, idempotencyTtlMs: 100 })
+      try {
+        const key = uniqueName('short')
+        await c.markProcessed(key, 'h_a')
+        expect(await b.isProcessed(key, 'h_a')).toBe(true)
+        await new Promise((resolve) => setTimeout(resolve, 150))
+        expect(await b.isProcessed(key, 'h_a')).toBe(false)
+      } finally {
+        await c.close()
+      }
     })
 
     it('reads a ledger error an older version kept as a plain message as a serialised error', async () => {

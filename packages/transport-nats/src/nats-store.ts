@@ -19,6 +19,7 @@ import {
 } from '@switchyard/core'
 import { jetstreamManagerOf, openConnection } from './connection/open-connection.js'
 import { RequestMux } from './connection/request-mux.js'
+import { FirstDeliveries } from './consumer/first-deliveries.js'
 import { TransportClosedError } from './errors.js'
 import { AuditBucket } from './kv/audit-bucket.js'
 import { DeadLetterBucket } from './kv/dead-letter-bucket.js'
@@ -27,13 +28,19 @@ import { FlowBucket } from './kv/flow-bucket.js'
 import { JsonBucket } from './kv/json-bucket.js'
 import { toKeyToken } from './kv/key-token.js'
 import { LeaseKeeper } from './kv/lease-keeper.js'
+import { LegacyProcessed } from './kv/legacy-processed.js'
 import { PluginKvBucket } from './kv/plugin-kv-bucket.js'
 import { WriteWindow } from './kv/write-window.js'
-import { type NatsStoreOptions, resolveStoreOptions } from './nats-store-options.js'
+import {
+  type NatsStoreOptions,
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+} from './nats-store-options.js'
 
 /** The buckets of one store. */
 interface Buckets {
   ledger: JsonBucket
+  /** Idempotency records of earlier versions, read while they last (see `LegacyProcessed`). */
   processed: JsonBucket
   deadLetters: JsonBucket
   plugins: JsonBucket
@@ -66,6 +73,9 @@ export class NatsStore implements Store {
   /** Throttle and rate-limit windows, keyed-concurrency slots and debounce bursts, shared by every node. */
   readonly flowState: FlowBucket
   readonly #ledger: DeliveryLedger
+  readonly #legacyProcessed: LegacyProcessed
+  /** First deliveries the transport on this connection runs (see `isProcessed`). */
+  readonly #firstDeliveries: FirstDeliveries
   readonly #deadLetters: DeadLetterBucket
   readonly #kv: PluginKvBucket
   readonly #audit: AuditBucket
@@ -82,14 +92,17 @@ export class NatsStore implements Store {
     nc: NatsConnection,
     mux: RequestMux,
     buckets: Buckets,
+    legacyProcessed: LegacyProcessed,
     ownsConnection: boolean,
-    maxLedgerWritesInFlight: number,
+    options: Pick<ResolvedStoreOptions, 'maxLedgerWritesInFlight' | 'idempotencyTtlMs'>,
   ) {
     this.#nc = nc
     this.#mux = mux
     this.#buckets = buckets
     this.buckets = Object.values(buckets).map((bucket) => bucket.name)
-    this.#ledger = new DeliveryLedger(buckets.ledger)
+    this.#ledger = new DeliveryLedger(buckets.ledger, options.idempotencyTtlMs)
+    this.#legacyProcessed = legacyProcessed
+    this.#firstDeliveries = FirstDeliveries.of(nc)
     this.#deadLetters = new DeadLetterBucket(buckets.deadLetters)
     this.#kv = new PluginKvBucket(buckets.kv)
     this.#audit = new AuditBucket(buckets.audit)
@@ -97,7 +110,7 @@ export class NatsStore implements Store {
     // Plugin state keys are single tokens, so `lease.<name>` keys do not meet them.
     this.#leases = new LeaseKeeper(buckets.plugins)
     this.#ownsConnection = ownsConnection
-    this.#writes = new WriteWindow(maxLedgerWritesInFlight)
+    this.#writes = new WriteWindow(options.maxLedgerWritesInFlight)
   }
 
   /** Waits while `maxLedgerWritesInFlight` ledger writes are in flight (backpressure), then writes the event's entry. */
@@ -107,16 +120,14 @@ export class NatsStore implements Store {
   }
 
   /**
-   * Writes the ledger records and, beside them, the idempotency record of each succeeded one in the `processed`
-   * bucket (a KV bucket cannot be searched by value, so that bucket is the index of the succeeded rows by key), in
-   * the same call: the bus writes nothing more for an enqueued delivery. Never waits for backpressure: these writes are
-   * what drains it.
+   * Writes the ledger records. A succeeded one is its handler's idempotency record: for an event keyed by its own
+   * id it is the record itself (the ledger entry is named after the key), else the key's entry is marked in the
+   * same call: the bus writes nothing more for an enqueued delivery. Never waits for backpressure: these writes
+   * are what drains it.
    */
   recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     this.#open()
-    return this.#writes.track(records.length, () =>
-      this.#ledger.record(records, (key, handler) => this.markProcessed(key, handler)),
-    )
+    return this.#writes.track(records.length, () => this.#ledger.record(records))
   }
 
   recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
@@ -138,13 +149,26 @@ export class NatsStore implements Store {
     return this.#ledger.unfinished()
   }
 
+  /**
+   * One read of the ledger entry named after the key (and of an earlier version's record while any may last). For
+   * the first delivery of an event this node accepted, run by a `NatsTransport` on this store's connection, no
+   * read: nobody else can have written that event's entry since this node did (see `FirstDeliveries`).
+   */
   async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
-    return (await this.#buckets.processed.get(processedKey(idempotencyKey, handler))) !== undefined
+    const known = this.#firstDeliveries.has(idempotencyKey, handler)
+      ? this.#ledger.knownProcessed(idempotencyKey, handler)
+      : undefined
+    const [inLedger, legacy] = await Promise.all([
+      known ?? this.#ledger.isProcessed(idempotencyKey, handler),
+      this.#legacyProcessed.has(idempotencyKey, handler),
+    ])
+    return inLedger || legacy
   }
 
+  /** Marks the handler in the ledger entry named after the key, for `idempotencyTtlMs`. */
   markProcessed(idempotencyKey: string, handler: string): Promise<void> {
     this.#open()
-    return this.#buckets.processed.put(processedKey(idempotencyKey, handler), 1)
+    return this.#ledger.mark(idempotencyKey, handler)
   }
 
   addDeadLetter(deadLetter: DeadLetter): Promise<void> {
@@ -236,10 +260,6 @@ export class NatsStore implements Store {
   }
 }
 
-function processedKey(idempotencyKey: string, handler: string): string {
-  return `${toKeyToken(handler)}.${toKeyToken(idempotencyKey)}`
-}
-
 /**
  * Connects to NATS (or uses `options.connection`), opens or creates the store's KV buckets and returns the store.
  * Throws `ConfigError` (E_CONFIG), `TransportConnectError` (E_TRANSPORT_CONNECT) or `TransportSetupError`
@@ -278,7 +298,8 @@ export async function connectNatsStore(input: NatsStoreOptions): Promise<NatsSto
       open('flow', FLOW_TTL_MS),
     ])
     const buckets = { ledger, processed, deadLetters, plugins, kv, audit, flow }
-    return new NatsStore(nc, requests, buckets, owned, options.maxLedgerWritesInFlight)
+    const legacyProcessed = await LegacyProcessed.open(processed)
+    return new NatsStore(nc, requests, buckets, legacyProcessed, owned, options)
   } catch (error) {
     await mux?.close()
     if (owned) await nc.close()

@@ -15,6 +15,7 @@ import { ConnectionState } from './connection/connection-state.js'
 import { jetstreamManagerOf, openConnection } from './connection/open-connection.js'
 import { RequestMux } from './connection/request-mux.js'
 import { AckJournal } from './consumer/ack-journal.js'
+import { FirstDeliveries } from './consumer/first-deliveries.js'
 import { HandlerConsumer, TARGET_HEADER } from './consumer/handler-consumer.js'
 import { NatsRequestError, TransportClosedError, TransportPublishError } from './errors.js'
 import type { NatsTransportOptions, ResolvedTransportOptions } from './nats-transport-options.js'
@@ -161,6 +162,7 @@ export class NatsTransport implements Transport {
       logger: this.#logger.child({ handler: options.handler }),
       inactiveMs: this.#options.consumerInactiveMs,
       link: { journal: this.#journal, state: this.#state },
+      firstDeliveries: FirstDeliveries.of(this.connection),
     })
     this.#consumers.add(consumer)
     return {

@@ -3,6 +3,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 
 import type { ConsumerOptions, Event, Logger, TransportConsumer, TransportMessage } from '@switchyard/core'
 import type { SubjectScheme } from '../stream/subject-scheme.js'
 import { type DurableSpec, ensureConsumer } from './ensure-consumer.js'
+import type { FirstDeliveries } from './first-deliveries.js'
 import { type MessageLink, NatsTransportMessage } from './nats-transport-message.js'
 import { Slots } from './slots.js'
 
@@ -22,6 +23,8 @@ export interface HandlerConsumerInit {
   inactiveMs: number
   /** The ack journal and connection state, for settling messages across reconnects. */
   link: Pick<MessageLink, 'journal' | 'state'>
+  /** Where the first deliveries running here are registered (see `FirstDeliveries`). */
+  firstDeliveries: FirstDeliveries
 }
 
 /** Pause before reopening a pull subscription that ended on its own (consumer deleted, server gone). */
@@ -165,7 +168,10 @@ export class HandlerConsumer implements TransportConsumer {
   }
 
   async #run(message: NatsTransportMessage): Promise<void> {
-    const { onMessage, options, logger } = this.#init
+    const { onMessage, options, logger, firstDeliveries } = this.#init
+    // From here heartbeats keep it on this node; published that recently, its ack wait cannot have run out yet.
+    const first = message.attempt === 1 && Date.now() - message.publishedAt < options.ackWaitMs / 3
+    if (first) firstDeliveries.add(message.event.id, options.handler)
     try {
       await onMessage(message)
     } catch (error) {
@@ -173,6 +179,8 @@ export class HandlerConsumer implements TransportConsumer {
         { err: error, handler: options.handler, eventId: message.event.id },
         'consumer callback threw',
       )
+    } finally {
+      if (first) firstDeliveries.delete(message.event.id, options.handler)
     }
     if (!message.settled) {
       logger.error(

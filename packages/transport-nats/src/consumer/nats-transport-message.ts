@@ -39,6 +39,11 @@ export class NatsTransportMessage implements TransportMessage {
     this.#link = link
   }
 
+  /** When the server stored the message (epoch ms, the server's clock): its delivery came later. */
+  get publishedAt(): number {
+    return this.#msg.info.timestampNanos / 1e6
+  }
+
   /** The message's sequence in the stream: the same on every redelivery. */
   get streamSequence(): number {
     return this.#msg.seq

@@ -11,26 +11,28 @@ import {
 import type { JsonBucket, Revisioned } from './json-bucket.js'
 import { fromKeyToken, toKeyToken } from './key-token.js'
 
-/** One event's ledger entry: the event (once accepted) and one record per handler, in first-seen order. */
+/**
+ * One ledger entry, `e.<id>`: the event with that id (once accepted) and one record per handler, in first-seen
+ * order; and the idempotency records of the key equal to that id that are not an accepted event's own record.
+ */
 interface LedgerDoc {
   event?: Event
   records: DeliveryRecord[]
   /** Per handler, attempts started with no record since (see `Store.recordAttemptStarts`). */
   interrupted?: Record<string, number>
+  /** Per handler, until when (epoch ms) it counts as having handled the key `<id>` (see `mark`). */
+  processed?: Record<string, number>
 }
-
-/** Writes the idempotency record of a handler that succeeded for an accepted event's key. */
-export type MarkSucceeded = (idempotencyKey: string, handler: string) => Promise<void>
 
 /** Tag of an entry whose event has a handler not final yet: what `unfinished` lists (see `JsonBucket.keysTagged`). */
 const OPEN = 'open'
 /** Reads of the bucket run this many at a time when resuming. */
 const READ_BATCH = 128
 /**
- * Open entries this node wrote last, kept to update them without reading them first (oldest dropped first). An
- * entry is dropped only when this many of this node's events wait for their outcome: 10,000 was passed by the
- * backlog of a 20,000-event burst, and each dropped entry costs its update a read. About 600 bytes each for a
- * small event.
+ * Open entries (and keys' marks) this node wrote last, kept to update them without reading them first (oldest
+ * dropped first). An entry is dropped only when this many of this node's events wait for their outcome: 10,000
+ * was passed by the backlog of a 20,000-event burst, and each dropped entry costs its update a read. About 600
+ * bytes each for a small event.
  */
 const KNOWN_ENTRIES = 32_768
 
@@ -41,14 +43,25 @@ const KNOWN_ENTRIES = 32_768
  * `unfinished` lists, kept in the same write (no marker key to write and purge). The bucket's TTL bounds it.
  * The entries this node wrote last are kept with their revision: the usual update of an event this node
  * accepted is then one compare-and-set, not a read and a write (a stale one fails the compare and is read).
- * Per event that is one write at accept and one per batch of outcomes.
+ *
+ * It is also the idempotency index: whether a handler handled key K is in the one entry `e.<K>`. An event keeps
+ * its id as its key unless given one, so for such an event its succeeded record is that index entry, and
+ * nothing more is written; other keys (`Store.markProcessed`, events given a key) are marked in the entry named
+ * after the key. One read answers `isProcessed`, none for a first delivery on the node that accepted the event
+ * (`knownProcessed`). Per event with its own id as key, handled where it was accepted: one write at accept and
+ * one per batch of outcomes.
  */
 export class DeliveryLedger {
   readonly #bucket: JsonBucket
+  /** How long a mark holds (`NatsStoreOptions.idempotencyTtlMs`; at most as long as the bucket keeps it). */
+  readonly #markTtlMs: number
   readonly #known = new Map<string, Revisioned<LedgerDoc>>()
+  /** Marks of this turn by entry key, written together at its end (one compare-and-set per key, not per handler). */
+  readonly #marking = new Map<string, { handlers: Set<string>; written: Promise<void> }>()
 
-  constructor(bucket: JsonBucket) {
+  constructor(bucket: JsonBucket, markTtlMs: number) {
     this.#bucket = bucket
+    this.#markTtlMs = markTtlMs
   }
 
   async accept(event: Event, handlers: readonly string[]): Promise<void> {
@@ -64,7 +77,8 @@ export class DeliveryLedger {
     }
     const merged = await this.#bucket.mutate<LedgerDoc>(
       eventKey,
-      (current) => ({ event, records: upsert(current?.records ?? [], pending, false) }),
+      // the key's marks stay (the event's id was marked as a key before it was accepted)
+      (current) => ({ ...current, event, records: upsert(current?.records ?? [], pending, false) }),
       undefined,
       tagOf,
     )
@@ -72,18 +86,17 @@ export class DeliveryLedger {
   }
 
   /**
-   * Writes the records; `markSucceeded` writes the idempotency record of each handler that succeeded for an
-   * accepted event's key (see `Store.recordDeliveries`). When this node wrote the event's entry last it knows
-   * the key, and those records go out beside the ledger write: one round trip per event.
+   * Writes the records. A succeeded record is the idempotency record of its handler for the event's key (see
+   * `Store.recordDeliveries`): in the same write when the key is the event's id, else marked in the key's entry
+   * beside it.
    */
-  async record(records: readonly DeliveryRecord[], markSucceeded: MarkSucceeded): Promise<void> {
+  async record(records: readonly DeliveryRecord[]): Promise<void> {
     await Promise.all(
       [...byEvent(records)].map(async ([eventId, batch]) => {
         const key = `e.${toKeyToken(eventId)}`
         // An entry this node does not know (another node accepted the event, or it was forgotten) almost surely
         // exists: read it, then compare-and-set (a create tried first fails, and costs two more requests).
         const known = this.#known.get(key) ?? (await this.#bucket.get<LedgerDoc>(key))
-        const marks = markAll(known?.value, batch, markSucceeded)
         const [written] = await Promise.all([
           this.#bucket.mutate<LedgerDoc>(
             key,
@@ -94,12 +107,77 @@ export class DeliveryLedger {
             known,
             tagOf,
           ),
-          ...(marks ?? []),
+          ...this.#markSucceeded(known?.value, batch),
         ])
         this.#remember(key, written)
-        if (marks === undefined) await Promise.all(markAll(written.value, batch, markSucceeded) ?? [])
+        // not known before the write: an entry created by it has no event, so no key to mark
+        if (known === undefined) await Promise.all(this.#markSucceeded(written.value, batch))
       }),
     )
+  }
+
+  /**
+   * Whether `handler` handled `idempotencyKey`: the entry named after the key has its mark, or is the accepted
+   * event with that key (its id) with a succeeded record of the handler. Always read: another node may have
+   * written it since this node did.
+   */
+  async isProcessed(idempotencyKey: string, handler: string): Promise<boolean> {
+    const doc = (await this.#bucket.get<LedgerDoc>(`e.${toKeyToken(idempotencyKey)}`))?.value
+    return handled(doc, idempotencyKey, handler)
+  }
+
+  /**
+   * `isProcessed` from the entry this node wrote last, without a read; undefined when it has none. Only for a
+   * check nobody else can have changed the answer of since (see `FirstDeliveries`).
+   */
+  knownProcessed(idempotencyKey: string, handler: string): boolean | undefined {
+    const known = this.#known.get(`e.${toKeyToken(idempotencyKey)}`)
+    return known === undefined ? undefined : handled(known.value, idempotencyKey, handler)
+  }
+
+  /**
+   * Marks `handler` as having handled `idempotencyKey` for `markTtlMs`. The marks of one turn of the event loop
+   * go in one write per key: handlers of one publish finishing together do not race each other's
+   * compare-and-set.
+   */
+  mark(idempotencyKey: string, handler: string): Promise<void> {
+    const key = `e.${toKeyToken(idempotencyKey)}`
+    const waiting = this.#marking.get(key)
+    if (waiting !== undefined) {
+      waiting.handlers.add(handler)
+      return waiting.written
+    }
+    const handlers = new Set([handler])
+    const written = nextTurn().then(() => {
+      this.#marking.delete(key)
+      return this.#writeMarks(key, handlers)
+    })
+    this.#marking.set(key, { handlers, written })
+    return written
+  }
+
+  async #writeMarks(key: string, handlers: ReadonlySet<string>): Promise<void> {
+    const until = Date.now() + this.#markTtlMs
+    const written = await this.#bucket.mutate<LedgerDoc>(
+      key,
+      (current) => {
+        const processed = { ...current?.processed }
+        for (const handler of handlers) processed[handler] = until
+        return { ...current, records: current?.records ?? [], processed }
+      },
+      this.#known.get(key),
+      tagOf,
+    )
+    this.#remember(key, written)
+  }
+
+  /** Marks for the succeeded records of `batch` whose event (of `doc`) has a key other than its id. */
+  #markSucceeded(doc: LedgerDoc | undefined, batch: readonly DeliveryRecord[]): Promise<void>[] {
+    const event = doc?.event
+    if (event === undefined || event.metadata.idempotencyKey === event.id) return []
+    return batch
+      .filter((record) => record.status === 'succeeded')
+      .map((record) => this.mark(event.metadata.idempotencyKey, record.handler))
   }
 
   /** Counts an attempt started on each open delivery that has a record (compare-and-set per event). */
@@ -165,10 +243,13 @@ export class DeliveryLedger {
     return result.sort((a, b) => byTimeThenId(a.event, b.event))
   }
 
-  /** Keeps an open entry's revision for its next update; forgets a finished one (nothing more is due). */
+  /**
+   * Keeps the revision of an open entry, or of a key's marks, for its next update; forgets a finished event's
+   * (nothing more is due).
+   */
   #remember(key: string, written: Revisioned<LedgerDoc>): void {
     this.#known.delete(key)
-    if (!isOpen(written.value)) return
+    if (written.value.event !== undefined && !isOpen(written.value)) return
     this.#known.set(key, written)
     if (this.#known.size > KNOWN_ENTRIES) this.#known.delete(this.#known.keys().next().value!)
   }
@@ -200,20 +281,19 @@ function byTimeThenId(a: Event, b: Event): number {
   return a.time.localeCompare(b.time) || a.id.localeCompare(b.id)
 }
 
-/**
- * Writes the idempotency records of the handlers of `batch` that succeeded, with the key of the event of
- * `doc`; undefined when `doc` has no event (its key is not known yet).
- */
-function markAll(
-  doc: LedgerDoc | undefined,
-  batch: readonly DeliveryRecord[],
-  markSucceeded: MarkSucceeded,
-): Promise<void>[] | undefined {
-  const idempotencyKey = doc?.event?.metadata.idempotencyKey
-  if (idempotencyKey === undefined) return undefined
-  return batch
-    .filter((record) => record.status === 'succeeded')
-    .map((record) => markSucceeded(idempotencyKey, record.handler))
+/** Whether the entry `doc` of `idempotencyKey` says `handler` handled that key (see `isProcessed`). */
+function handled(doc: LedgerDoc | undefined, idempotencyKey: string, handler: string): boolean {
+  if (doc === undefined) return false
+  if ((doc.processed?.[handler] ?? 0) > Date.now()) return true
+  return (
+    doc.event?.metadata.idempotencyKey === idempotencyKey &&
+    doc.records.some((record) => record.handler === handler && record.status === 'succeeded')
+  )
+}
+
+/** Resolves in the next turn of the event loop, after the callbacks of this one. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 function isOpen(doc: LedgerDoc): boolean {

@@ -196,6 +196,17 @@ export class JsonBucket {
     return keys
   }
 
+  /**
+   * Until when (epoch ms) a value written so far may still be in the bucket: 0 when it holds nothing, the last
+   * write plus the bucket's TTL, or Infinity when values do not expire.
+   */
+  async holdsUntil(): Promise<number> {
+    const { config, state } = (await this.#kv.status()).streamInfo
+    if (state.messages === 0) return 0
+    if (config.max_age === 0) return Number.POSITIVE_INFINITY
+    return Date.parse(state.last_ts) + config.max_age / 1e6
+  }
+
   /** Deletes the bucket and everything in it. */
   async destroy(): Promise<void> {
     await this.#kv.destroy()
