@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid'
 import { EventValidationError } from '../errors.js'
 import type { Event, EventInit, EventMetadata } from './event.js'
 import { defaultEventLimits, type EventLimits, resolveEventLimits } from './event-limits.js'
-import { assertEventType } from './event-type.js'
+import { knownEventType } from './event-type.js'
 import { freezeJson } from './freeze-json.js'
 import { isoNow } from './iso-now.js'
 import { checkMetadataString, checkMetadataStrings, checkTypeLength, markChecked } from './limit-checks.js'
@@ -33,7 +33,8 @@ export function createEvent<T, K extends string = string>(
 ): Event<T> & { readonly type: K } {
   const limits = init?.limits === undefined ? defaultEventLimits : resolveEventLimits(init.limits)
   checkTypeLength(type, limits.eventTypeLength, 'event.type')
-  assertEventType(type)
+  // Typed as given: the string kept for the type is equal to it.
+  const eventType = knownEventType(type) as K
   const id = init?.id ?? uuidv7()
   if (typeof id !== 'string' || id === '')
     throw new EventValidationError('event.id: expected a non-empty string')
@@ -45,7 +46,7 @@ export function createEvent<T, K extends string = string>(
   checkMetadataString(source, limits.metadataStringLength, 'event.source')
   const event = {
     id,
-    type,
+    type: eventType,
     source,
     time: toTime(init?.time),
     data: freezeJson(data, 'event.data', limits.jsonDepth),

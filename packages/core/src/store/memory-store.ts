@@ -37,13 +37,10 @@ export interface MemoryStoreOptions {
   maxAuditRecords?: number
 }
 
-interface LedgerEntry {
-  event: Event | undefined
-  /**
-   * Per handler, its delivery record; made with the first one, so an event no handler subscribes to (all of them
-   * on a server with no plugin) keeps no empty Map among the 10,000 kept events.
-   */
-  records: Map<string, DeliveryRecord> | undefined
+/** What the ledger holds for an event beside the event: made with its first delivery record. */
+interface Deliveries {
+  /** Per handler, its delivery record. */
+  records: Map<string, DeliveryRecord>
   /** Per handler, attempts started with no record since (made on the first start). */
   interrupted: Map<string, number> | undefined
 }
@@ -63,9 +60,16 @@ export class MemoryStore implements Store {
   #ttlMs: number
   #maxDeadLetters: number
   #maxAuditRecords: number
-  #ledger = new Map<string, LedgerEntry>()
+  /**
+   * The ledger: every event id it holds, to the accepted event (undefined while only records of it arrived). The
+   * event itself is the value, with no wrapper object: each kept event is copied twice by the young-generation GC
+   * (survivor space, then old space) before it is evicted, so every object and byte kept per event costs twice.
+   */
+  #ledger = new Map<string, Event | undefined>()
   /** Ledger event ids oldest first, for eviction (nothing else deletes from the ledger). */
   #ledgerOrder = new Fifo<string>()
+  /** The delivery records of ledger events that have any (none for an event no handler subscribes to). */
+  #deliveries = new Map<string, Deliveries>()
   /** Ids of accepted events with a handler not yet final, oldest first. */
   #unfinished = new Set<string>()
   /** Per handler (nested, so the hot lookup builds no composite key). */
@@ -84,46 +88,46 @@ export class MemoryStore implements Store {
   }
 
   async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
-    const entry = this.#entry(event.id)
-    entry.event = event
-    if (handlers.length === 0 && entry.records === undefined) return
+    this.#enter(event.id, event)
+    const known = this.#deliveries.get(event.id)
+    if (handlers.length === 0 && known === undefined) return
     const updatedAt = isoNow()
-    entry.records ??= new Map()
-    const records = entry.records
+    const deliveries = known ?? this.#deliveriesOf(event.id)
+    const records = deliveries.records
     for (const handler of handlers) {
       if (!records.has(handler)) records.set(handler, pendingRecord(event.id, handler, updatedAt))
     }
-    this.#track(event.id, entry)
+    this.#track(event.id, event, deliveries)
   }
 
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     for (const record of records) {
-      const entry = this.#entry(record.eventId)
-      entry.records ??= new Map()
-      const records = entry.records
-      if (keepsSucceeded(records.get(record.handler), record)) continue
-      const traces = mergeTraces(records.get(record.handler)?.traces, record.traces)
-      records.set(record.handler, traces === undefined ? { ...record } : { ...record, traces })
+      const event = this.#enter(record.eventId, undefined)
+      const deliveries = this.#deliveriesOf(record.eventId)
+      const current = deliveries.records.get(record.handler)
+      if (keepsSucceeded(current, record)) continue
+      const traces = mergeTraces(current?.traces, record.traces)
+      deliveries.records.set(record.handler, traces === undefined ? { ...record } : { ...record, traces })
       // The succeeded row of an accepted event is its handler's idempotency record.
-      if (record.status === 'succeeded' && entry.event !== undefined)
-        this.#mark(entry.event.metadata.idempotencyKey, record.handler)
-      entry.interrupted?.delete(record.handler)
-      this.#track(record.eventId, entry)
+      if (record.status === 'succeeded' && event !== undefined)
+        this.#mark(event.metadata.idempotencyKey, record.handler)
+      deliveries.interrupted?.delete(record.handler)
+      this.#track(record.eventId, event, deliveries)
     }
   }
 
   async recordAttemptStarts(starts: readonly AttemptStart[]): Promise<void> {
     for (const { eventId, handler } of starts) {
-      const entry = this.#ledger.get(eventId)
-      const record = entry?.records?.get(handler)
-      if (entry === undefined || record === undefined || isFinalStatus(record.status)) continue
-      entry.interrupted ??= new Map()
-      entry.interrupted.set(handler, (entry.interrupted.get(handler) ?? 0) + 1)
+      const deliveries = this.#deliveries.get(eventId)
+      const record = deliveries?.records.get(handler)
+      if (deliveries === undefined || record === undefined || isFinalStatus(record.status)) continue
+      deliveries.interrupted ??= new Map()
+      deliveries.interrupted.set(handler, (deliveries.interrupted.get(handler) ?? 0) + 1)
     }
   }
 
   async deliveries(eventId: string): Promise<DeliveryRecord[]> {
-    const records = this.#ledger.get(eventId)?.records
+    const records = this.#deliveries.get(eventId)?.records
     return records === undefined ? [] : [...records.values()].map((record) => ({ ...record }))
   }
 
@@ -132,20 +136,18 @@ export class MemoryStore implements Store {
   }
 
   *#acceptedEvents(): Generator<Event> {
-    for (const entry of this.#ledger.values()) if (entry.event !== undefined) yield entry.event
+    for (const event of this.#ledger.values()) if (event !== undefined) yield event
   }
 
   async unfinishedEvents(): Promise<UnfinishedEvent[]> {
     const result: UnfinishedEvent[] = []
     for (const id of this.#unfinished) {
-      const entry = this.#ledger.get(id)!
-      // Only an event with a record not final is unfinished, so its records exist.
-      const handlers = [...entry.records!.values()]
-        .filter((r) => !isFinalStatus(r.status))
-        .map((r) => r.handler)
-      const unfinished: UnfinishedEvent = { event: entry.event!, handlers }
-      if (entry.interrupted !== undefined && entry.interrupted.size > 0)
-        unfinished.interrupted = Object.fromEntries(entry.interrupted)
+      // Only an accepted event with a record not final is unfinished, so both exist.
+      const { records, interrupted } = this.#deliveries.get(id)!
+      const handlers = [...records.values()].filter((r) => !isFinalStatus(r.status)).map((r) => r.handler)
+      const unfinished: UnfinishedEvent = { event: this.#ledger.get(id)!, handlers }
+      if (interrupted !== undefined && interrupted.size > 0)
+        unfinished.interrupted = Object.fromEntries(interrupted)
       result.push(unfinished)
     }
     return result
@@ -252,27 +254,40 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {}
 
-  #entry(eventId: string): LedgerEntry {
-    let entry = this.#ledger.get(eventId)
-    if (entry === undefined) {
-      entry = { event: undefined, records: undefined, interrupted: undefined }
-      this.#ledger.set(eventId, entry)
+  /**
+   * Puts `eventId` in the ledger if it is not there yet (evicting the oldest past `maxEvents`), with `event` when
+   * given; returns the event the ledger holds for it.
+   */
+  #enter(eventId: string, event: Event | undefined): Event | undefined {
+    if (!this.#ledger.has(eventId)) {
+      this.#ledger.set(eventId, event)
       this.#ledgerOrder.push(eventId)
       if (this.#ledger.size > this.#maxEvents) {
         const oldest = this.#ledgerOrder.shift()!
         this.#ledger.delete(oldest)
+        this.#deliveries.delete(oldest)
         this.#unfinished.delete(oldest)
       }
+      return this.#ledger.get(eventId)
     }
-    return entry
+    if (event === undefined) return this.#ledger.get(eventId)
+    this.#ledger.set(eventId, event)
+    return event
   }
 
-  #track(eventId: string, entry: LedgerEntry): void {
+  /** The delivery records of `eventId`, made on first use; kept only while the event is in the ledger. */
+  #deliveriesOf(eventId: string): Deliveries {
+    let deliveries = this.#deliveries.get(eventId)
+    if (deliveries === undefined) {
+      deliveries = { records: new Map(), interrupted: undefined }
+      if (this.#ledger.has(eventId)) this.#deliveries.set(eventId, deliveries)
+    }
+    return deliveries
+  }
+
+  #track(eventId: string, event: Event | undefined, deliveries: Deliveries): void {
     if (!this.#ledger.has(eventId)) return
-    const open =
-      entry.event !== undefined &&
-      entry.records !== undefined &&
-      [...entry.records.values()].some((r) => !isFinalStatus(r.status))
+    const open = event !== undefined && [...deliveries.records.values()].some((r) => !isFinalStatus(r.status))
     if (open) this.#unfinished.add(eventId)
     else this.#unfinished.delete(eventId)
   }
