@@ -138,6 +138,23 @@ describe('IdempotencyKeys', () => {
     }
   })
 
+  it("forgets each key exactly max marks later while the sweep frees dropped keys' slots, and keeps a dropped key marked again", () => {
+    const { keys } = keysAt(1_000, 60_000)
+    let wrong = 0
+    // 40 rounds of the ring: the slots of dropped keys are left in place, taken again and swept many times over.
+    for (let n = 0; n < 40_000; n++) {
+      keys.add(`k${n}`)
+      if (!keys.has(`k${Math.max(0, n - 999)}`)) wrong++
+      if (n >= 1_000 && keys.has(`k${n - 1_000}`)) wrong++
+    }
+    expect(wrong).toBe(0)
+    keys.add('k0')
+    for (let n = 40_000; n < 40_999; n++) keys.add(`k${n}`)
+    expect([keys.has('k0'), keys.has('k40000'), keys.has('k39999')]).toEqual([true, true, false])
+    keys.add('k40999')
+    expect([keys.has('k0'), keys.has('k40000')]).toEqual([false, true])
+  })
+
   it('keeps nothing with max 0', () => {
     const { keys } = keysAt(0, 60_000)
     keys.add('k1')

@@ -2,9 +2,13 @@ import { keyHash } from './key-hash.js'
 
 /** A slot's hash when the slot is free (`keyHash` never returns it). */
 const EMPTY = 0
-/** A mark's slot once its key was marked again (the key's newer mark is further back). */
-const HOLE = -1
 const MIN_MARKS = 16
+/**
+ * Slots the sweep looks at per mark. The table has twice as many slots as the ring has marks, so the sweep
+ * passes every slot within half a ring of marks, and a dropped key's slot is freed by then: with 4, the slots
+ * of dropped keys not yet freed stay near a quarter of the ring, and the table about half full.
+ */
+const SWEEP_PER_MARK = 4
 
 /**
  * The idempotency records of one handler in a `MemoryStore`: keys with an expiry, at most `max` of them, the
@@ -12,10 +16,13 @@ const MIN_MARKS = 16
  *
  * Built for a new key per event at 100,000 records, where a `Map` misses the CPU cache several times per
  * operation (bucket, entries, key strings, and again for the eviction) and rehashes its whole table as entries
- * churn. Here the marks are a ring in marking order (key, expiry, slot), written and dropped at its two ends, so
- * those accesses stay in cache; the index is an open-addressed table of two int32 per slot (the key's hash and
- * its mark's place), so a lookup reads one cache line, and dropping the oldest key reaches its slot through its
- * mark without hashing. A key's string is compared only when its hash matches: records are exact.
+ * churn. Here the marks are a ring in marking order (key, expiry, hash), written and dropped at its two ends,
+ * so those accesses stay in cache; the index is an open-addressed table of two int32 per slot (the key's hash
+ * and its mark's sequence number), so a lookup reads one cache line. Dropping a key only moves the ring's
+ * front: its slot, somewhere in a table too large for the cache, is left in place, and a slot whose sequence
+ * number is behind the front counts as free (a new key may take it; a lookup passes it). A sweep going round
+ * the table a few slots per mark frees those slots for good, so that lookups stay short. A key's string is
+ * compared only when its hash matches: records are exact.
  *
  * @example
  * ```ts
@@ -30,19 +37,26 @@ export class IdempotencyKeys {
   readonly #clock: () => number
   /** Ring capacity past which the marks are not grown, only compacted: slack over `max` for the holes. */
   readonly #maxMarks: number
-  /** Linear probing, at most half full; per slot the key's hash (EMPTY: free) and its mark's place in the ring. */
+  /**
+   * Linear probing; per slot the key's hash (EMPTY: free) and its mark's sequence number (as int32). A slot
+   * whose mark was dropped (sequence number outside the ring) is a dropped key's, not yet swept.
+   */
   #slots = new Int32Array(4 * MIN_MARKS)
   #slotMask = 2 * MIN_MARKS - 1
-  /** The ring of marks, oldest first from `#head`: each one's slot (or HOLE), expiry and key. */
-  #markSlots = new Int32Array(MIN_MARKS)
-  #expiries = new Float64Array(MIN_MARKS)
+  /** The ring of marks, oldest first from `#head`, at sequence number & `#markMask`: a hole's key is undefined. */
   #keys: (string | undefined)[] = new Array(MIN_MARKS).fill(undefined)
+  #expiries = new Float64Array(MIN_MARKS)
+  /** Each mark's key hash, to rebuild the table without hashing the keys again. */
+  #hashes = new Int32Array(MIN_MARKS)
   #markMask = MIN_MARKS - 1
+  /** Sequence number of the front mark (int32, wrapping: compared only as a distance from it). */
   #head = 0
   /** Marks in the ring, holes included. */
   #marks = 0
   /** Keys kept. */
   #size = 0
+  /** The next slot the sweep looks at. */
+  #sweep = 0
 
   constructor(max: number, ttlMs: number, clock: () => number = Date.now) {
     this.#max = max
@@ -55,27 +69,33 @@ export class IdempotencyKeys {
     if (this.#size === 0) return false
     const slot = this.#find(key, keyHash(key))
     // The clock is read only for a key found: a new key costs no clock reading.
-    return slot >= 0 && this.#expiries[this.#slots[2 * slot + 1]!]! > this.#clock()
+    return slot >= 0 && this.#expiries[this.#slots[2 * slot + 1]! & this.#markMask]! > this.#clock()
   }
 
   add(key: string): void {
     if (this.#max <= 0) return
     const now = this.#clock()
-    while (this.#dropFront(now));
-    if (this.#marks === this.#markSlots.length) this.#rebuild()
+    this.#dropExpired(now)
+    if (this.#marks > this.#markMask) this.#rebuild()
     const hash = keyHash(key)
-    let slot = this.#find(key, hash)
+    const slot = this.#find(key, hash)
+    if (slot < 0 && this.#size >= this.#max) this.#dropOldest()
+    const seq = this.#head + this.#marks
     if (slot >= 0) {
       // Marked again: its mark moves to the end, where its new expiry belongs.
-      const mark = this.#slots[2 * slot + 1]!
-      this.#markSlots[mark] = HOLE
-      this.#keys[mark] = undefined
+      this.#keys[this.#slots[2 * slot + 1]! & this.#markMask] = undefined
+      this.#slots[2 * slot + 1] = seq
     } else {
-      if (this.#size >= this.#max) this.#dropFront(Number.POSITIVE_INFINITY)
-      slot = this.#claimSlot(hash)
+      this.#claimSlot(hash, seq)
       this.#size++
     }
-    this.#append(slot, key, now + this.#ttlMs)
+    this.#append(key, now + this.#ttlMs, hash)
+    this.#sweepSome()
+  }
+
+  /** Whether slot `i` holds a kept key: its mark is in the ring (holes do not count: a re-mark moves the slot on). */
+  #kept(i: number): boolean {
+    return (this.#slots[2 * i + 1]! - this.#head) >>> 0 < this.#marks
   }
 
   /** The slot of `key`, or -1. The table is never full, so a free slot ends every probe. */
@@ -85,48 +105,66 @@ export class IdempotencyKeys {
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const h = slots[2 * i]
       if (h === EMPTY) return -1
-      if (h === hash && this.#keys[slots[2 * i + 1]!] === key) return i
+      if (h === hash && this.#kept(i) && this.#keys[slots[2 * i + 1]! & this.#markMask] === key) return i
     }
   }
 
-  /** Takes the first free slot from the hash's own one. */
-  #claimSlot(hash: number): number {
+  /** Takes the first slot from the hash's own one that is free or a dropped key's. */
+  #claimSlot(hash: number, seq: number): void {
     const slots = this.#slots
     const mask = this.#slotMask
     let i = hash & mask
-    while (slots[2 * i] !== EMPTY) i = (i + 1) & mask
+    while (slots[2 * i] !== EMPTY && this.#kept(i)) i = (i + 1) & mask
     slots[2 * i] = hash
-    return i
+    slots[2 * i + 1] = seq
   }
 
-  #append(slot: number, key: string, expiresAt: number): void {
+  #append(key: string, expiresAt: number, hash: number): void {
     const mark = (this.#head + this.#marks) & this.#markMask
-    this.#markSlots[mark] = slot
-    this.#expiries[mark] = expiresAt
     this.#keys[mark] = key
-    this.#slots[2 * slot + 1] = mark
+    this.#expiries[mark] = expiresAt
+    this.#hashes[mark] = hash
     this.#marks++
   }
 
-  /**
-   * Drops the holes at the front of the ring, then the front key if it expired by `now` (any key for +Infinity):
-   * whether it dropped one. Marks are in marking order, so the front one also expires first.
-   */
-  #dropFront(now: number): boolean {
+  /** Drops the front marks that are holes or expired by `now`. Marks are in marking order, so the front expires first. */
+  #dropExpired(now: number): void {
     while (this.#marks > 0) {
-      const mark = this.#head
-      const slot = this.#markSlots[mark]!
-      if (slot !== HOLE && this.#expiries[mark]! > now) return false
-      this.#keys[mark] = undefined
-      this.#head = (mark + 1) & this.#markMask
-      this.#marks--
-      if (slot !== HOLE) {
-        this.#freeSlot(slot)
-        this.#size--
-        return true
-      }
+      const mark = this.#head & this.#markMask
+      const key = this.#keys[mark]
+      if (key !== undefined && this.#expiries[mark]! > now) return
+      this.#dropFront(mark, key)
     }
-    return false
+  }
+
+  /** Drops the front marks up to the first kept key, that one included. */
+  #dropOldest(): void {
+    for (;;) {
+      const mark = this.#head & this.#markMask
+      const key = this.#keys[mark]
+      this.#dropFront(mark, key)
+      if (key !== undefined) return
+    }
+  }
+
+  /** Moves the front past `mark`; its key's slot is left to the sweep. */
+  #dropFront(mark: number, key: string | undefined): void {
+    this.#keys[mark] = undefined
+    this.#head = (this.#head + 1) | 0
+    this.#marks--
+    if (key !== undefined) this.#size--
+  }
+
+  /** Frees the dropped keys' slots among the next few; a freed slot is looked at again (a key moved into it). */
+  #sweepSome(): void {
+    const slots = this.#slots
+    const mask = this.#slotMask
+    let i = this.#sweep
+    for (let n = 0; n < SWEEP_PER_MARK; n++) {
+      if (slots[2 * i] !== EMPTY && !this.#kept(i)) this.#freeSlot(i)
+      else i = (i + 1) & mask
+    }
+    this.#sweep = i
   }
 
   /** Frees slot `i`, moving back the keys after it that would no longer be found past a free slot. */
@@ -137,10 +175,8 @@ export class IdempotencyKeys {
       const hash = slots[2 * j]!
       // The key at j stays unless its own slot lies after i on the way to j.
       if (((j - (hash & mask)) & mask) < ((j - i) & mask)) continue
-      const mark = slots[2 * j + 1]!
       slots[2 * i] = hash
-      slots[2 * i + 1] = mark
-      this.#markSlots[mark] = i
+      slots[2 * i + 1] = slots[2 * j + 1]!
       i = j
     }
     slots[2 * i] = EMPTY
@@ -148,29 +184,31 @@ export class IdempotencyKeys {
 
   /** A full ring: the marks and the table again, without holes, grown while under `#maxMarks`. */
   #rebuild(): void {
-    const { length } = this.#markSlots
+    const length = this.#markMask + 1
     const size = Math.min(
       this.#maxMarks,
       Math.max(length, ceilPowerOfTwo(this.#size + (this.#size >> 1) + 1)),
     )
-    const slots = this.#slots
-    const markSlots = this.#markSlots
-    const expiries = this.#expiries
     const keys = this.#keys
+    const expiries = this.#expiries
+    const hashes = this.#hashes
     const head = this.#head
     const marks = this.#marks
     this.#slots = new Int32Array(4 * size)
     this.#slotMask = 2 * size - 1
-    this.#markSlots = new Int32Array(size)
-    this.#expiries = new Float64Array(size)
     this.#keys = new Array(size).fill(undefined)
+    this.#expiries = new Float64Array(size)
+    this.#hashes = new Int32Array(size)
     this.#markMask = size - 1
     this.#head = 0
     this.#marks = 0
+    this.#sweep = 0
     for (let n = 0; n < marks; n++) {
       const mark = (head + n) & (length - 1)
-      const slot = markSlots[mark]!
-      if (slot !== HOLE) this.#append(this.#claimSlot(slots[2 * slot]!), keys[mark]!, expiries[mark]!)
+      const key = keys[mark]
+      if (key === undefined) continue
+      this.#claimSlot(hashes[mark]!, this.#marks)
+      this.#append(key, expiries[mark]!, hashes[mark]!)
     }
   }
 }
