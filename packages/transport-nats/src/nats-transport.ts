@@ -163,6 +163,7 @@ export class NatsTransport implements Transport {
       inactiveMs: this.#options.consumerInactiveMs,
       link: { journal: this.#journal, state: this.#state },
       firstDeliveries: FirstDeliveries.of(this.connection),
+      duplicateWindowMs: this.#options.duplicateWindowMs,
     })
     this.#consumers.add(consumer)
     return {

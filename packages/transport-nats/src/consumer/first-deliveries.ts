@@ -6,19 +6,23 @@ const registries = new WeakMap<NatsConnection, FirstDeliveries>()
 /**
  * The deliveries this node is running that no other node can have run: JetStream's first delivery of the
  * message (delivery count 1), published less than a third of the ack wait ago, so the server has not handed it
- * to another node, and heartbeats keep it here while it runs. `NatsTransport` registers each while its handler
- * runs; a `NatsStore` on the same connection then answers that delivery's idempotency check from the ledger
- * entry it wrote itself, without a read: nobody else can have recorded the handler for that event since.
+ * to another node, and heartbeats keep it here while it runs. Each counts until its message is older than the
+ * duplicate window (or that third of the ack wait, if shorter): another message of the same event published
+ * later was published after that window, so it cannot have been handled before then. `NatsTransport` registers
+ * each while its handler runs; a `NatsStore` on the same connection then answers that delivery's idempotency
+ * check from the ledger entry it created itself, without a read: nobody else can have recorded the handler for
+ * that event since.
  *
  * @example
  * ```ts
  * const first = FirstDeliveries.of(nc)
- * first.add(event.id, 'audit_log')
- * first.has(event.id, 'audit_log') // true until delete
+ * first.add(event.id, 'audit_log', Date.now() + 10_000)
+ * first.has(event.id, 'audit_log') // true until delete, or for 10 s
  * ```
  */
 export class FirstDeliveries {
-  readonly #running = new Set<string>()
+  /** Until when (epoch ms) each running first delivery counts. */
+  readonly #running = new Map<string, number>()
 
   /** The registry of `nc` (one per connection). */
   static of(nc: NatsConnection): FirstDeliveries {
@@ -30,8 +34,8 @@ export class FirstDeliveries {
     return registry
   }
 
-  add(eventId: string, handler: string): void {
-    this.#running.add(runKey(eventId, handler))
+  add(eventId: string, handler: string, until: number): void {
+    this.#running.set(runKey(eventId, handler), until)
   }
 
   delete(eventId: string, handler: string): void {
@@ -39,7 +43,7 @@ export class FirstDeliveries {
   }
 
   has(eventId: string, handler: string): boolean {
-    return this.#running.has(runKey(eventId, handler))
+    return (this.#running.get(runKey(eventId, handler)) ?? 0) > Date.now()
   }
 }
 

@@ -25,6 +25,8 @@ export interface HandlerConsumerInit {
   link: Pick<MessageLink, 'journal' | 'state'>
   /** Where the first deliveries running here are registered (see `FirstDeliveries`). */
   firstDeliveries: FirstDeliveries
+  /** The stream's duplicate window (`NatsTransportOptions.duplicateWindowMs`). */
+  duplicateWindowMs: number
 }
 
 /** Pause before reopening a pull subscription that ended on its own (consumer deleted, server gone). */
@@ -168,10 +170,11 @@ export class HandlerConsumer implements TransportConsumer {
   }
 
   async #run(message: NatsTransportMessage): Promise<void> {
-    const { onMessage, options, logger, firstDeliveries } = this.#init
+    const { onMessage, options, logger, firstDeliveries, duplicateWindowMs } = this.#init
     // From here heartbeats keep it on this node; published that recently, its ack wait cannot have run out yet.
-    const first = message.attempt === 1 && Date.now() - message.publishedAt < options.ackWaitMs / 3
-    if (first) firstDeliveries.add(message.event.id, options.handler)
+    const freshMs = Math.min(options.ackWaitMs / 3, duplicateWindowMs)
+    const first = message.attempt === 1 && Date.now() - message.publishedAt < freshMs
+    if (first) firstDeliveries.add(message.event.id, options.handler, message.publishedAt + freshMs)
     try {
       await onMessage(message)
     } catch (error) {

@@ -56,6 +56,12 @@ export class DeliveryLedger {
   /** How long a mark holds (`NatsStoreOptions.idempotencyTtlMs`; at most as long as the bucket keeps it). */
   readonly #markTtlMs: number
   readonly #known = new Map<string, Revisioned<LedgerDoc>>()
+  /**
+   * Known entries this node created at accept (the event's first acceptance anywhere) for an event published at
+   * once (not delayed: a due event is published by the scheduler, maybe twice): no message of that event existed
+   * before, which `knownProcessed` relies on.
+   */
+  readonly #created = new Set<string>()
   /** Marks of this turn by entry key, written together at its end (one compare-and-set per key, not per handler). */
   readonly #marking = new Map<string, { handlers: Set<string>; written: Promise<void> }>()
 
@@ -73,8 +79,11 @@ export class DeliveryLedger {
     const revision = await this.#bucket.create(eventKey, doc, tagOf(doc))
     if (revision !== undefined) {
       this.#remember(eventKey, { value: doc, revision })
+      if (event.metadata.deliverAt === undefined) this.#created.add(eventKey)
       return
     }
+    // accepted before: a message of it may be anywhere
+    this.#created.delete(eventKey)
     const merged = await this.#bucket.mutate<LedgerDoc>(
       eventKey,
       // the key's marks stay (the event's id was marked as a key before it was accepted)
@@ -131,8 +140,10 @@ export class DeliveryLedger {
    * check nobody else can have changed the answer of since (see `FirstDeliveries`).
    */
   knownProcessed(idempotencyKey: string, handler: string): boolean | undefined {
-    const known = this.#known.get(`e.${toKeyToken(idempotencyKey)}`)
-    return known === undefined ? undefined : handled(known.value, idempotencyKey, handler)
+    const key = `e.${toKeyToken(idempotencyKey)}`
+    const known = this.#known.get(key)
+    if (known === undefined || !this.#created.has(key)) return undefined
+    return handled(known.value, idempotencyKey, handler)
   }
 
   /**
@@ -249,9 +260,16 @@ export class DeliveryLedger {
    */
   #remember(key: string, written: Revisioned<LedgerDoc>): void {
     this.#known.delete(key)
-    if (written.value.event !== undefined && !isOpen(written.value)) return
+    if (written.value.event !== undefined && !isOpen(written.value)) {
+      this.#created.delete(key)
+      return
+    }
     this.#known.set(key, written)
-    if (this.#known.size > KNOWN_ENTRIES) this.#known.delete(this.#known.keys().next().value!)
+    if (this.#known.size > KNOWN_ENTRIES) {
+      const oldest = this.#known.keys().next().value!
+      this.#known.delete(oldest)
+      this.#created.delete(oldest)
+    }
   }
 
   /**
