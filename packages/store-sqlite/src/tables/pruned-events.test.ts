@@ -31,37 +31,46 @@ describe('PrunedEvents', () => {
     return events
   }
 
-  const kept = async (store: SqliteStore, ids: readonly string[]): Promise<string[]> => {
-    const withLedger: string[] = []
-    for (const id of ids) if ((await store.deliveries(id)).length > 0) withLedger.push(id)
-    return withLedger
+  /** The ids among `ids` that still have ledger rows. */
+  const withLedger = async (store: SqliteStore, ids: readonly string[]): Promise<string[]> => {
+    const found: string[] = []
+    for (const id of ids) if ((await store.deliveries(id)).length > 0) found.push(id)
+    return found
   }
 
-  it('deletes the oldest finished events and their ledger when their ids sort in acceptance order', async () => {
-    const store = open(2)
-    await accept(store, ['a1', 'a2', 'a3', 'a4', 'a5'], true)
-    expect(await store.prune()).toMatchObject({ events: 3 })
-    expect(await kept(store, ['a1', 'a2', 'a3', 'a4', 'a5'])).toEqual(['a4', 'a5'])
-    await store.close()
-  })
-
-  it("keeps the ledger of a later event whose id sorts among the deleted ones'", async () => {
-    const store = open(2)
-    await accept(store, ['a1', 'a3', 'a5', 'a2', 'a9'], true)
-    expect(await store.prune()).toMatchObject({ events: 3 })
-    expect(await kept(store, ['a1', 'a3', 'a5', 'a2', 'a9'])).toEqual(['a2', 'a9'])
-    expect((await store.listEvents({ since: new Date(0).toISOString() })).map((e) => e.id)).toEqual([
-      'a2',
-      'a9',
-    ])
-    await store.close()
-  })
-
-  it("keeps the ledger of a later event whose id sorts among the deleted ones' while one of theirs sorts after", async () => {
-    const store = open(1)
-    await accept(store, ['a1', 'z9', 'a5', 'a3'], true)
-    expect(await store.prune()).toMatchObject({ events: 3 })
-    expect(await kept(store, ['a1', 'z9', 'a5', 'a3'])).toEqual(['a3'])
+  // maxEvents, the ids of finished events in acceptance order, and the ids whose ledger retention keeps
+  it.each([
+    [
+      'the oldest go when their ids sort in acceptance order',
+      2,
+      ['a1', 'a2', 'a3', 'a4', 'a5'],
+      ['a4', 'a5'],
+    ],
+    [
+      "a later event whose id sorts among the deleted ones' keeps its ledger",
+      2,
+      ['a1', 'a3', 'a5', 'a2', 'a9'],
+      ['a2', 'a9'],
+    ],
+    [
+      'the same while one of theirs sorts after (as many ids in their range)',
+      1,
+      ['a1', 'z9', 'a5', 'a3'],
+      ['a3'],
+    ],
+    [
+      'an id that sorts outside those deleted with it loses its ledger with them',
+      1,
+      ['a1', 'z9', 'a5', 'b0'],
+      ['b0'],
+    ],
+  ])('%s', async (_, maxEvents, ids, kept) => {
+    const store = open(maxEvents)
+    await accept(store, ids, true)
+    expect(await store.prune()).toMatchObject({ events: ids.length - maxEvents })
+    expect(await withLedger(store, ids)).toEqual(kept)
+    const listed = await store.listEvents({ since: new Date(0).toISOString() })
+    expect(listed.map((e) => e.id)).toEqual(ids.slice(-maxEvents))
     await store.close()
   })
 
@@ -71,7 +80,7 @@ describe('PrunedEvents', () => {
     const [open1] = await accept(store, ['a2'], false)
     await accept(store, ['a3', 'a4'], true)
     expect(await store.prune()).toMatchObject({ events: 2 })
-    expect(await kept(store, ['a1', 'a2', 'a3', 'a4'])).toEqual(['a2', 'a4'])
+    expect(await withLedger(store, ['a1', 'a2', 'a3', 'a4'])).toEqual(['a2', 'a4'])
     expect((await store.unfinishedEvents()).map((u) => u.event.id)).toEqual([open1!.id])
     await store.close()
   })
