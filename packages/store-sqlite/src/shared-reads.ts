@@ -8,7 +8,8 @@ import type { Database, Statement } from 'better-sqlite3'
  * The first read opens a transaction; it ends before this connection writes (`end`, which the write paths
  * call) or at the end of the turn, whichever comes first. A read thus sees what was committed when the turn's
  * first read ran, or since this connection's last write: never older than the turn, never missing its own
- * writes. Ending it promptly also keeps it from holding back WAL checkpoints.
+ * writes. Ending it promptly also keeps it from holding back WAL checkpoints. `began`, if given, runs first in
+ * each read transaction (what it reads fixes the snapshot).
  *
  * @example
  * ```ts
@@ -21,6 +22,7 @@ export class SharedReads {
   readonly #db: Database
   readonly #begin: Statement
   readonly #commit: Statement
+  readonly #began: (() => void) | undefined
   #open = false
   #endScheduled = false
   readonly #endOfTurn = (): void => {
@@ -28,10 +30,11 @@ export class SharedReads {
     this.end()
   }
 
-  constructor(db: Database) {
+  constructor(db: Database, began?: () => void) {
     this.#db = db
     this.#begin = db.prepare('BEGIN')
     this.#commit = db.prepare('COMMIT')
+    this.#began = began
   }
 
   /** Runs `read` inside the turn's read transaction, opening it if needed. */
@@ -48,6 +51,7 @@ export class SharedReads {
     if (!this.#open && !this.#db.inTransaction) {
       this.#begin.run()
       this.#open = true
+      this.#began?.()
       if (!this.#endScheduled) {
         this.#endScheduled = true
         setImmediate(this.#endOfTurn)

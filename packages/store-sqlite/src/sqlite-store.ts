@@ -31,6 +31,7 @@ import { type AcceptedEvent, EventLedger } from './tables/event-ledger.js'
 import { EventsBeyondLimit } from './tables/events-beyond-limit.js'
 import { IdempotencyRecords } from './tables/idempotency-records.js'
 import { PluginData } from './tables/plugin-data.js'
+import { UnprocessedKeys } from './tables/unprocessed-keys.js'
 import { toJson } from './to-json.js'
 import { WalSync } from './wal-sync.js'
 import { type WriteGroup, WriteQueue } from './write-queue.js'
@@ -69,6 +70,8 @@ export class SqliteStore implements Store {
   readonly #beyondLimit: EventsBeyondLimit
   readonly #accepts: WriteGroup<AcceptedEvent>
   readonly #idempotency: IdempotencyRecords
+  readonly #unprocessed: UnprocessedKeys
+  readonly #rowChanged: (record: DeliveryRecord) => void
   readonly #deadLetters: DeadLetterTable
   readonly #plugins: PluginData
   readonly #audit: AuditTable
@@ -85,11 +88,15 @@ export class SqliteStore implements Store {
     this.#db = openDatabase(this.#options.path, { ...this.#options, synchronous: 'normal' })
     this.path = this.#db.name
     this.#wal = durable ? new WalSync(`${this.path}-wal`) : undefined
-    this.#reads = new SharedReads(this.#db)
+    this.#unprocessed = new UnprocessedKeys(this.#db)
+    this.#rowChanged = (record) => this.#unprocessed.recorded(record)
+    this.#reads = new SharedReads(this.#db, () => this.#unprocessed.checkVersion())
     this.#queue = new WriteQueue(this.#db, this.#options.commitDelayMs, this.#wal, this.#reads)
     this.#ledger = new EventLedger(this.#db)
     this.#beyondLimit = new EventsBeyondLimit(this.#db, this.#options.retention.maxEvents)
-    this.#accepts = { runAll: (events) => this.#ledger.acceptAll(events, Date.now()) }
+    this.#accepts = {
+      runAll: (events) => this.#unprocessed.accepted(events, this.#ledger.acceptAll(events, Date.now())),
+    }
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)
     this.#plugins = new PluginData(this.#db)
@@ -126,7 +133,7 @@ export class SqliteStore implements Store {
   async recordDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
     const copies = records.map((record) => ({ ...record }))
     await this.#queue.push(() => {
-      this.#ledger.record(copies, Date.now())
+      this.#ledger.record(copies, Date.now(), this.#rowChanged)
       this.#starts.reset(copies.filter((record) => !isFinalStatus(record.status)))
     })
     this.#starts.recorded(copies)
@@ -164,16 +171,23 @@ export class SqliteStore implements Store {
     return this.#read(() => this.isProcessedSync(idempotencyKey, handler))
   }
 
-  /** `isProcessed` answered at once (a point read of committed data), which spares the bus an await. */
+  /**
+   * `isProcessed` answered at once (a point read of committed data, or the keys of accepted events known to have
+   * no record: see `UnprocessedKeys`), which spares the bus an await.
+   */
   isProcessedSync(idempotencyKey: string, handler: string): boolean {
     if (!this.#db.open) throw new StoreClosedError()
-    const since = Date.now() - this.#options.retention.idempotencyMaxAgeMs
     this.#reads.enter()
+    if (this.#unprocessed.has(idempotencyKey, handler)) return false
+    const since = Date.now() - this.#options.retention.idempotencyMaxAgeMs
     return this.#idempotency.has(idempotencyKey, handler, since)
   }
 
   async markProcessed(idempotencyKey: string, handler: string): Promise<void> {
-    return this.#queue.push(() => this.#idempotency.mark(idempotencyKey, handler, Date.now()))
+    return this.#queue.push(() => {
+      this.#unprocessed.marked(idempotencyKey, handler)
+      this.#idempotency.mark(idempotencyKey, handler, Date.now())
+    })
   }
 
   async addDeadLetter(deadLetter: DeadLetter): Promise<void> {

@@ -158,9 +158,10 @@ export class EventLedger {
 
   /**
    * Accepts events with a `pending` row per handler, in two statements for the lot (see `MultiRowInsert`).
-   * `idempotencyKey`: the event's, kept on its rows so that a succeeded one is the idempotency record.
+   * `idempotencyKey`: the event's, kept on its rows so that a succeeded one is the idempotency record. Returns
+   * how many rows it wrote or filled in: fewer than the events and their handlers when some were there already.
    */
-  acceptAll(events: readonly AcceptedEvent[], nowMs: number): void {
+  acceptAll(events: readonly AcceptedEvent[], nowMs: number): number {
     // Many accepts share a millisecond under load, and formatting a Date (about 1 µs) is worth doing once per ms.
     if (nowMs !== this.#acceptedMs) {
       this.#acceptedMs = nowMs
@@ -173,15 +174,24 @@ export class EventLedger {
       eventValues.push(id, body, nowMs)
       for (const handler of handlers) pendingValues.push(id, handler, idempotencyKey, updatedAt)
     }
-    this.#insertEvents.run(eventValues)
-    if (pendingValues.length > 0) this.#insertPending.run(pendingValues)
+    const eventRows = this.#insertEvents.run(eventValues)
+    return eventRows + (pendingValues.length > 0 ? this.#insertPending.run(pendingValues) : 0)
   }
 
-  record(records: readonly DeliveryRecord[], nowMs: number): void {
+  /**
+   * Writes delivery records; `rowChanged` is called with each record that changed a row there was (only such a
+   * record can make a row with an idempotency key `succeeded`: a new row has none).
+   */
+  record(
+    records: readonly DeliveryRecord[],
+    nowMs: number,
+    rowChanged: (record: DeliveryRecord) => void,
+  ): void {
     for (const r of records) {
       // The common case, a record for a row accept wrote: one statement with the status written into it.
       const changes = this.#updates.update(r) ?? this.#updateDelivery.run(...updateValues(r)).changes
-      if (changes === 0) {
+      if (changes > 0) rowChanged(r)
+      else {
         // No row yet, or a final row this record must not reopen (the upsert then leaves it as it is).
         const [status, final, attempts, durationMs, error, updatedAt] = updateValues(r)
         this.#insertStub.run(r.eventId, nowMs)

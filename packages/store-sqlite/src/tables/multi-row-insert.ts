@@ -31,13 +31,18 @@ export class MultiRowInsert {
     this.#columns = columns
   }
 
-  /** Inserts the rows whose values follow each other in `values` (`columns` values per row). */
-  run(values: readonly unknown[]): void {
+  /**
+   * Inserts the rows whose values follow each other in `values` (`columns` values per row); returns how many rows
+   * the statements changed (a row its conflict clause left alone counts none).
+   */
+  run(values: readonly unknown[]): number {
     const chunk = MAX_ROWS * this.#columns
+    let changes = 0
     for (let start = 0; start < values.length; start += chunk) {
       const part = values.length <= chunk ? values : values.slice(start, start + chunk)
-      this.#statement(part.length / this.#columns).run(part)
+      changes += this.#statement(part.length / this.#columns).run(part).changes
     }
+    return changes
   }
 
   #statement(rows: number): Statement<unknown[]> {
