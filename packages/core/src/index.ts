@@ -46,6 +46,7 @@ export {
   resolvePolicy,
   retryDelay,
 } from './delivery/delivery-policy.js'
+export { onAttemptExpired } from './delivery/on-attempt-expired.js'
 export { roundDuration } from './delivery/round-duration.js'
 export {
   type AttemptFields,

@@ -225,6 +225,15 @@ describe.each<Mode>(['worker', 'process'])('isolation: %s', { timeout: 30_000 },
     )
   })
 
+  it('aborts the handler in the sandbox when the host times its attempt out', async () => {
+    const host = await startHost(mode, { config: { delivery: { timeout_ms: 300, retry: { attempts: 1 } } } })
+    const [outcome] = (await publish(host, 'sandbox.abandoned')).outcomes
+    expect(outcome).toMatchObject({ status: 'dead_lettered', error: { code: 'E_TIMEOUT' } })
+    await expect
+      .poll(() => host.store.kvGet('sandboxed', 'abandoned'), { timeout: 15_000 })
+      .toBe('the host ended this attempt (timeout or shutdown)')
+  })
+
   it('terminates a spinning sandbox (E_PLUGIN_UNRESPONSIVE) while other plugins keep working', async () => {
     const calm = calmPlugin
     const host = await startHost(mode, {

@@ -59,6 +59,8 @@ export class AttemptContext implements HandlerContext, Deadlined {
   span: Span | undefined = undefined
   /** The AbortController once the handler read `signal`; before that, the reason if the attempt expired. */
   #abort: AbortController | Error | undefined
+  /** What `onExpire` asked to be told of an expiry. */
+  #onExpire: ((reason: Error) => void) | undefined
 
   constructor(
     entry: HandlerEntry,
@@ -98,6 +100,22 @@ export class AttemptContext implements HandlerContext, Deadlined {
     return this.span === undefined ? undefined : formatTraceparent(this.span.spanContext())
   }
 
+  /**
+   * Calls `listener` with the reason when the attempt expires, as an abort listener on `signal` would be, without
+   * the AbortController and EventTarget listener that reading `signal` costs: for a host that hands every attempt
+   * on (to a plugin sandbox) and must tell it when one is abandoned. See `onAttemptExpired`.
+   */
+  onExpire(listener: (reason: Error) => void): void {
+    const before = this.#onExpire
+    this.#onExpire =
+      before === undefined
+        ? listener
+        : (reason) => {
+            before(reason)
+            listener(reason)
+          }
+  }
+
   fail(error: Error): boolean {
     return this.watcher?.faulted(this, error) ?? false
   }
@@ -109,6 +127,7 @@ export class AttemptContext implements HandlerContext, Deadlined {
   expire(reason: Error = new HandlerTimeoutError(this, this.timeoutMs)): void {
     if (this.#abort instanceof AbortController) this.#abort.abort(reason)
     else this.#abort = reason
+    this.#onExpire?.(reason)
     this.watcher?.expired(this, reason)
   }
 }

@@ -1,4 +1,4 @@
-import { DeliveryNotRunError, type Event, type HandlerContext } from '@switchyard/core'
+import { DeliveryNotRunError, type Event, type HandlerContext, onAttemptExpired } from '@switchyard/core'
 import type {
   HandlerRegistration,
   HealthCheck,
@@ -158,18 +158,20 @@ export class HostBridge {
     }
   }
 
-  // The bus handler standing for the plugin's: one request into the sandbox per attempt, abandoned on abort. The
-  // plugin's filter runs there first; when it kept the handler from running, the delivery ends as in-process. A
-  // batching subscription hands this stub its batch as an array (see batchHandler): it crosses as `events`.
+  // The bus handler standing for the plugin's: one request into the sandbox per attempt, abandoned when the attempt
+  // expires (through core's expiry hook: reading `ctx.signal` would make an AbortController and a listener per
+  // delivery). The plugin's filter runs there first; when it kept the handler from running, the delivery ends as
+  // in-process. A batching subscription hands this stub its batch as an array (see batchHandler): it crosses as
+  // `events`.
   #stub(key: string) {
     const supervisor = this.#supervisor
-    return async (given: Event | readonly Event[], ctx: HandlerContext) => {
+    return (given: Event | readonly Event[], ctx: HandlerContext): Promise<void> => {
       const events = Array.isArray(given) ? given.map((event) => withAttemptTrace(event, ctx)) : undefined
       const event = events?.[0] ?? withAttemptTrace(given as Event, ctx)
       const request: Request = { t: 'deliver', key, event, ...(events && { events }), attempt: ctx.attempt }
-      const answer = await supervisor.request(request, { signal: ctx.signal })
-      const notRun = notRunOf(answer)
-      if (notRun !== undefined) throw new DeliveryNotRunError(notRun.notRun, notRun.reason)
+      return supervisor
+        .request(request, { abandonOn: (abandon) => onAttemptExpired(ctx, abandon) })
+        .then(endAsRun)
     }
   }
 
@@ -212,6 +214,12 @@ function sendable(value: unknown): unknown {
   )
     return undefined
   return value
+}
+
+// A delivery's answer: a throw as in-process when the sandbox says the filter kept the handler from running.
+function endAsRun(answer: unknown): void {
+  const notRun = notRunOf(answer)
+  if (notRun !== undefined) throw new DeliveryNotRunError(notRun.notRun, notRun.reason)
 }
 
 // A sandbox's word that the filter kept its handler from running, when it is one (anything else: it ran).

@@ -16,6 +16,14 @@ import { checkSandboxMessage, type HostMessage, type SandboxMessage } from './sa
 /** A request of the host to its sandbox, before it gets an id. */
 export type Request = HostMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never
 
+/** How `SandboxSupervisor.request` sends a request. */
+export interface RequestOptions {
+  /** False: fail at once while the sandbox restarts instead of waiting for it. */
+  wait?: boolean
+  /** Given the function that abandons the request once it is sent; calls it when the requester gives up. */
+  abandonOn?: (abandon: (reason: Error) => void) => void
+}
+
 /** What `SandboxSupervisor` needs from the engine. */
 export interface SupervisorOptions {
   plugin: string
@@ -116,24 +124,27 @@ export class SandboxSupervisor {
 
   /**
    * Sends a request to the sandbox and resolves with its answer. While it restarts, the request waits for it
-   * unless `wait` is false (a route request answers at once); `signal` abandons the wait and the request.
+   * unless `wait` is false (a route request answers at once). Once sent, the request is handed to `abandonOn`
+   * as a function that abandons it: its answer rejects with the reason given and the sandbox is told to abort it.
    */
-  async request(message: Request, options: { wait?: boolean; signal?: AbortSignal } = {}): Promise<unknown> {
-    if (this.#info.state === 'restarting' && options.wait !== false) await this.#ready
-    if (this.#info.state !== 'running') throw this.#downError()
-    return this.#send(message, options.signal)
+  request(message: Request, options: RequestOptions = {}): Promise<unknown> {
+    // The common case costs no promise of its own: a delivery already awaits one per crossing.
+    if (this.#info.state === 'running') return this.#send(message, options.abandonOn)
+    return this.#requestWhenUp(message, options)
   }
 
-  #send = (message: Request, signal?: AbortSignal): Promise<unknown> => {
+  async #requestWhenUp(message: Request, options: RequestOptions): Promise<unknown> {
+    if (this.#info.state === 'restarting' && options.wait !== false) await this.#ready
+    if (this.#info.state !== 'running') throw this.#downError()
+    return this.#send(message, options.abandonOn)
+  }
+
+  #send = (message: Request, abandonOn?: RequestOptions['abandonOn']): Promise<unknown> => {
     const { id, answer } = this.#pending.open()
     this.#channel?.send({ ...message, id } as HostMessage)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        if (this.#pending.settle(id, false, signal.reason)) this.#channel?.send({ t: 'abort', id })
-      },
-      { once: true },
-    )
+    abandonOn?.((reason) => {
+      if (this.#pending.settle(id, false, reason)) this.#channel?.send({ t: 'abort', id })
+    })
     return answer
   }
 
