@@ -13,9 +13,41 @@ import { EventValidationError, JsonDepthLimitError } from '../errors.js'
  * ```
  */
 export function freezeJson<T>(value: T, path: string, maxDepth: number): T {
-  if (value !== null && typeof value === 'object') new JsonWalk(path, maxDepth).visit(value, 1)
-  else check(value, path)
+  if (value === null || typeof value !== 'object') check(value, path)
+  // Most values are valid, and this walk makes nothing; a refused one is walked again to say where and why.
+  else if (!frozeValid(value, 1, maxDepth)) new JsonWalk(path, maxDepth).visit(value, 1)
   return value
+}
+
+/**
+ * Freezes `object` and everything in it when all of it is JSON within `maxDepth`; false at the first value that
+ * is not (having frozen what it walked before, as `JsonWalk` does), so that `JsonWalk` finds it again and names it.
+ */
+function frozeValid(object: object, depth: number, maxDepth: number): boolean {
+  if (depth > maxDepth) return false
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) if (!validChild(object[i], depth, maxDepth)) return false
+  } else {
+    const proto = Object.getPrototypeOf(object)
+    if (proto !== Object.prototype && proto !== null) return false
+    for (const key in object) {
+      const child = (object as Record<string, unknown>)[key]
+      // JSON.stringify drops undefined properties, so they are allowed.
+      if (child !== undefined && !validChild(child, depth, maxDepth)) return false
+    }
+  }
+  Object.freeze(object)
+  return true
+}
+
+function validChild(value: unknown, depth: number, maxDepth: number): boolean {
+  if (value !== null && typeof value === 'object') return frozeValid(value, depth + 1, maxDepth)
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  )
 }
 
 /** The scalar check of `freezeJson` for a value that is not an array or object. */
@@ -26,8 +58,8 @@ function check(value: unknown, path: string): void {
 }
 
 /**
- * One walk: the keys from the root to the current value are kept on a stack and turned into a path only when
- * something is refused, so a valid value costs no string per node.
+ * The walk that names what `frozeValid` refused: the keys from the root to the current value are kept on a stack
+ * and turned into a path when something is refused.
  */
 class JsonWalk {
   readonly #root: string
