@@ -46,10 +46,23 @@ let rejected: (this: AttemptContext, error: unknown) => void
 export class AttemptRunner implements AttemptWatcher {
   #deps: RunnerDeps
   #settled: AttemptSettled
+  /**
+   * `deps.shutdown.aborted`, kept as a field: every attempt checks it, and the signal's getter validates its
+   * receiver on each read (about 30 instructions per attempt in a callgrind profile of publish to 10 handlers).
+   */
+  #stopping: boolean
 
   constructor(deps: RunnerDeps, settled: AttemptSettled) {
     this.#deps = deps
     this.#settled = settled
+    this.#stopping = deps.shutdown.aborted
+    deps.shutdown.addEventListener(
+      'abort',
+      () => {
+        this.#stopping = true
+      },
+      { once: true },
+    )
   }
 
   /** The attempt's deadline passed, or the bus shut down, before its handler settled. */
@@ -91,8 +104,8 @@ export class AttemptRunner implements AttemptWatcher {
    * the handler settles or its deadline passes. A bus shutting down fails the attempt before it starts.
    */
   run(ctx: AttemptContext): AttemptResult | undefined {
-    const { shutdown, deadlines } = this.#deps
-    if (shutdown.aborted) return this.#failed(ctx, shutdown.reason as Error)
+    const { deadlines } = this.#deps
+    if (this.#stopping) return this.#failed(ctx, this.#deps.shutdown.reason as Error)
     let returned: unknown
     try {
       returned = ctx.entry.handler(ctx.event, ctx)
@@ -166,7 +179,7 @@ export class AttemptRunner implements AttemptWatcher {
     const { entry, event, attempt } = ctx
     this.#deps.logger.debug({ err: error, handler: entry.name, eventId: event.id, attempt }, 'attempt failed')
     ctx.span?.recordException(error)
-    if (this.#deps.shutdown.aborted) return this.interrupted(ctx)
+    if (this.#stopping) return this.interrupted(ctx)
     const { retry } = entry.policy
     if (attempt >= retry.attempts) return this.#exhausted(ctx, error)
     return { retryAfterMs: retryDelay(retry, attempt), attempts: attempt, error: toDeliveryError(error, ctx) }

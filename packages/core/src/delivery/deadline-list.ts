@@ -11,16 +11,16 @@ export interface Deadlined {
   expire(reason?: Error): void
 }
 
-/** Tracked items in deadline order: the items of one timeout length, or the members of a `DeadlineGroup`. */
+/** Where a tracked item is linked: the lane of its timeout length, or a `DeadlineGroup`. */
 export interface DeadlineLane {
-  head: Deadlined | undefined
-  tail: Deadlined | undefined
-  /** The group this is, when it is one: it leaves its own lane once its last member is untracked. */
+  /** The group this is, when it is one. */
   readonly group: DeadlineGroup | undefined
 }
 
-/** A lane of one timeout length. */
+/** The tracked items of one timeout length, in deadline order (groups among them, each as one item). */
 interface TimeoutLane extends DeadlineLane {
+  head: Deadlined | undefined
+  tail: Deadlined | undefined
   readonly timeoutMs: number
   /** Ticks from start to expiry. */
   readonly ticks: number
@@ -31,9 +31,11 @@ const TICK_MS = 10
 
 /**
  * Attempts that started in the same tick with the same timeout (the handlers of one publish), tracked as ONE
- * item of their lane: a member is linked into the group, which lives as long as the publish, so starting and
- * ending its clock touches no long-lived object (each write of a young object into an old one is a write
- * barrier and a remembered-set entry for the garbage collector). The group expires its members still tracked.
+ * item of their lane. A member is only counted and kept in an array, not linked: the group lives as long as
+ * the publish, so starting and ending a member's clock touches no long-lived object (each write of a young
+ * object into an old one is a write barrier and a remembered-set entry for the garbage collector), and ending
+ * it is one decrement. The group leaves its lane once its last member is untracked, and expires the members
+ * still tracked.
  *
  * @example
  * ```ts
@@ -48,14 +50,18 @@ export class DeadlineGroup implements Deadlined, DeadlineLane {
   prev: Deadlined | undefined = undefined
   next: Deadlined | undefined = undefined
   lane: DeadlineLane | undefined = undefined
-  head: Deadlined | undefined = undefined
-  tail: Deadlined | undefined = undefined
   readonly group: DeadlineGroup = this
+  /** Every member tracked in it; a member is still tracked while its `lane` is this group. */
+  readonly members: Deadlined[] = []
+  /** Members still tracked. */
+  live = 0
 
   /** Expires every member still tracked. */
   expire(reason?: Error): void {
-    for (let item = this.head; item !== undefined; item = this.head) {
-      unlink(item, this)
+    for (const item of this.members) {
+      if (item.lane !== this) continue
+      item.lane = undefined
+      this.live--
       item.expire(reason)
     }
   }
@@ -114,19 +120,25 @@ export class DeadlineList<T extends Deadlined = Deadlined> {
       return
     }
     item.deadline = group.deadline
-    link(item, group)
+    item.lane = group
+    group.members.push(item)
+    group.live++
   }
 
   /** Stops the clock; false when the attempt had already expired. */
   untrack(item: T): boolean {
     const lane = item.lane
     if (lane === undefined) return false
-    unlink(item, lane)
     const { group } = lane
-    if (group === undefined) this.#tracked--
-    else if (group.head === undefined && group.lane !== undefined) {
-      unlink(group, group.lane)
+    if (group === undefined) {
+      unlink(item, lane as TimeoutLane)
       this.#tracked--
+    } else {
+      item.lane = undefined
+      if (--group.live === 0 && group.lane !== undefined) {
+        unlink(group, group.lane as TimeoutLane)
+        this.#tracked--
+      }
     }
     return true
   }
@@ -170,7 +182,7 @@ export class DeadlineList<T extends Deadlined = Deadlined> {
   }
 }
 
-function link(item: Deadlined, lane: DeadlineLane): void {
+function link(item: Deadlined, lane: TimeoutLane): void {
   item.lane = lane
   item.prev = lane.tail
   item.next = undefined
@@ -179,7 +191,7 @@ function link(item: Deadlined, lane: DeadlineLane): void {
   lane.tail = item
 }
 
-function unlink(item: Deadlined, lane: DeadlineLane): void {
+function unlink(item: Deadlined, lane: TimeoutLane): void {
   if (item.prev === undefined) lane.head = item.next
   else item.prev.next = item.next
   if (item.next === undefined) lane.tail = item.prev

@@ -125,8 +125,21 @@ export class DeliveryRecorder {
     mode: DeliveryMode,
     outcome: DeliveryOutcome,
   ): DeliveryOutcome | Promise<DeliveryOutcome> {
+    // The common end (nothing to write but a transport delivery's row), small enough to be inlined where
+    // deliveries end; the rest is `#settleWriting`.
+    if (outcome.status === 'succeeded' && (mode.from === 'transport' || !entry.policy.idempotent))
+      return this.end(event, mode, outcome)
+    return this.#settleWriting(entry, event, mode, outcome)
+  }
+
+  /** `settle` of a success that writes the idempotencyKey, or of a failure. */
+  #settleWriting(
+    entry: HandlerEntry,
+    event: Event,
+    mode: DeliveryMode,
+    outcome: DeliveryOutcome,
+  ): DeliveryOutcome | Promise<DeliveryOutcome> {
     if (outcome.status === 'succeeded') {
-      if (!entry.policy.idempotent || mode.from === 'transport') return this.end(event, mode, outcome)
       const { store } = this.#deps
       const key = event.metadata.idempotencyKey
       if (store.markProcessedSync === undefined)
