@@ -45,20 +45,26 @@ export class BusObservers {
   }
 
   published(event: Event): void {
-    for (const observer of this.#list) this.#call(() => observer.published?.(event))
+    for (const observer of this.#list) this.#call(observer, observer.published, event, undefined)
   }
 
   outcome(event: Event, outcome: DeliveryOutcome): void {
-    for (const observer of this.#list) this.#call(() => observer.outcome?.(event, outcome))
+    for (const observer of this.#list) this.#call(observer, observer.outcome, event, outcome)
   }
 
   deadLettered(deadLetter: DeadLetter): void {
-    for (const observer of this.#list) this.#call(() => observer.deadLettered?.(deadLetter))
+    for (const observer of this.#list) this.#call(observer, observer.deadLettered, deadLetter, undefined)
   }
 
-  #call(fn: () => void): void {
+  // The method and its arguments rather than a closure: the server's observers are told of every event.
+  #call<A, B>(
+    observer: BusObserver,
+    method: ((first: A, second: B) => void) | undefined,
+    first: A,
+    second: B,
+  ): void {
     try {
-      fn()
+      method?.call(observer, first, second)
     } catch (error) {
       this.#onError(error)
     }
