@@ -9,7 +9,7 @@ describe('telemetrySettings', () => {
       tracesUrl: 'http://localhost:4318/v1/traces',
       sampler: { ratio: 1, parentBased: true },
       scheduleDelayMs: 5000,
-      exportBatchSize: 100,
+      exportBatchSize: 512,
     })
   })
 
@@ -21,7 +21,7 @@ describe('telemetrySettings', () => {
       OTEL_TRACES_SAMPLER: 'traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0.25',
       OTEL_BSP_SCHEDULE_DELAY: '200',
-      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '100',
     }
     expect(telemetrySettings({ traces: {} }, env)).toEqual({
       serviceName: 'orders',
@@ -29,7 +29,7 @@ describe('telemetrySettings', () => {
       tracesUrl: 'http://collector:4318/v1/traces',
       sampler: { ratio: 0.25, parentBased: false },
       scheduleDelayMs: 200,
-      exportBatchSize: 512,
+      exportBatchSize: 100,
     })
     // The signal's own endpoint is used as it is.
     expect(

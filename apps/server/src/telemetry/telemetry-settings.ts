@@ -25,11 +25,12 @@ export interface TelemetrySettings {
 const DEFAULT_ENDPOINT = 'http://localhost:4318'
 const DEFAULT_SCHEDULE_DELAY_MS = 5000
 /**
- * The SDK's default is 512, whose OTLP JSON (about 700 bytes a span) is past V8's 128 KiB regular-object limit: each
- * export's request text and bytes then take fresh large-object pages, and serialising a span cost about twice as much
- * (8-9 against 4 µs of CPU a span at 256-512 against 64-128 spans a batch, the official JSON serializer alone).
+ * The SDK's default. Each export is one HTTP request whose fixed cost (about 1-1.5 ms of CPU on the server: request,
+ * stream, socket write, response) dwarfs a span's serialisation: a whole export costs 14-21 µs of CPU a span at 100
+ * spans and 6-8 µs at 512, though a batch that large serialises past V8's 128 KiB regular-object size
+ * (`/work/notes/otel/export-cost.mjs`, the official exporter to a loopback receiver, 5 alternating pairs).
  */
-const DEFAULT_EXPORT_BATCH_SIZE = 100
+const DEFAULT_EXPORT_BATCH_SIZE = 512
 const EXPORTERS: readonly string[] = ['none', 'otlp', 'console']
 /** OTEL_TRACES_SAMPLER values, as the sampler they stand for (the ratio from OTEL_TRACES_SAMPLER_ARG when null). */
 const SAMPLERS: Record<string, { ratio: number | null; parentBased: boolean }> = {
@@ -47,7 +48,7 @@ const SAMPLERS: Record<string, { ratio: number | null; parentBased: boolean }> =
  * <- `none`; `traces.endpoint` (a base URL, `/v1/traces` appended) <- `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used
  * as is) <- `OTEL_EXPORTER_OTLP_ENDPOINT` <- `http://localhost:4318`; `traces.sample_ratio` (parent-based) <-
  * `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` <- 1.0; the export delay from `OTEL_BSP_SCHEDULE_DELAY` <- 5000 ms,
- * the spans per export from `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` <- 100. A
+ * the spans per export from `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` <- 512. A
  * variable with a value the server cannot use is a `ConfigError` naming it (the file's own values were checked
  * with their line when it was read).
  *
