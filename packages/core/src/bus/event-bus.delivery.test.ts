@@ -121,7 +121,12 @@ describe('EventBus delivery policy', () => {
 
   it('hands an already aborted signal to a handler that reads it after its deadline', async () => {
     const bus = new EventBus({ defaults: { timeoutMs: 10, retry: { attempts: 1 } } })
-    // Wait for the handler itself rather than a fixed time: on a loaded machine a fixed sleep can end first.
+    // The handler reads its signal only once the publish has settled, i.e. after its deadline: no fixed sleep
+    // (on a loaded machine a sleep and a deadline timer can fire in the same turn, in either order).
+    let release: () => void = () => {}
+    const released = new Promise<void>((resolve) => {
+      release = resolve
+    })
     let readLate: (signal: AbortSignal) => void = () => {}
     const late = new Promise<AbortSignal>((resolve) => {
       readLate = resolve
@@ -129,12 +134,13 @@ describe('EventBus delivery policy', () => {
     bus.subscribe(
       'order.created',
       async (_e, ctx) => {
-        await sleep(40)
+        await released
         readLate(ctx.signal)
       },
       { name: 'late' },
     )
     expect((await bus.publish(event())).outcomes[0]?.status).toBe('dead_lettered')
+    release()
     expect((await late).aborted).toBe(true)
   })
 

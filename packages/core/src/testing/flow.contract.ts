@@ -179,9 +179,10 @@ export function runFlowContract(
           expect(count(statuses, 'succeeded')).toBe(20)
           // 20 starts at 5 per window need four windows: the last start is at least two whole periods after the first.
           expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThanOrEqual(2 * periodMs - 50)
-          // Fixed windows: any period-long stretch holds at most two windows' worth.
+          // Fixed windows: any period-long stretch holds at most two windows' worth. A handler's recorded start
+          // trails its admission by the event loop's lag, so the stretch allows the same 50 ms as the spacing above.
           for (const start of starts)
-            expect(starts.filter((t) => t >= start && t < start + periodMs).length).toBeLessThanOrEqual(10)
+            expect(starts.filter((t) => t >= start && t < start + periodMs - 50).length).toBeLessThanOrEqual(10)
           if (buses.length === 1) expect(seen).toEqual(events.map((_, n) => n))
         })
       },
