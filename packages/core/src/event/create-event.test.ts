@@ -72,7 +72,9 @@ describe('createEvent', () => {
 
   it('allows an undefined property, as JSON drops it, but not an undefined array element', () => {
     expect(createEvent('a.b', { gone: undefined, kept: [1] }).data.kept).toEqual([1])
-    expect(() => createEvent('a.b', { list: [1, undefined] })).toThrow(/event\.data\.list\[1\]: .*got undefined/)
+    expect(() => createEvent('a.b', { list: [1, undefined] })).toThrow(
+      /event\.data\.list\[1\]: .*got undefined/,
+    )
   })
 
   it('allows the same object twice when it is not a cycle', () => {

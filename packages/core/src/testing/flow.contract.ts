@@ -182,7 +182,9 @@ export function runFlowContract(
           // Fixed windows: any period-long stretch holds at most two windows' worth. A handler's recorded start
           // trails its admission by the event loop's lag, so the stretch allows the same 50 ms as the spacing above.
           for (const start of starts)
-            expect(starts.filter((t) => t >= start && t < start + periodMs - 50).length).toBeLessThanOrEqual(10)
+            expect(starts.filter((t) => t >= start && t < start + periodMs - 50).length).toBeLessThanOrEqual(
+              10,
+            )
           if (buses.length === 1) expect(seen).toEqual(events.map((_, n) => n))
         })
       },
