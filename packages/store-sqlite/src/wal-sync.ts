@@ -35,8 +35,10 @@ export class WalSync {
       done(error)
     }
     this.#withFd((error) => {
+      // no file when the database closed meanwhile (see #withFd): nothing left to sync
       if (error !== null) finish(error)
-      else fdatasync(this.#fd!, (syncError) => finish(syncError))
+      else if (this.#fd === undefined) finish(null)
+      else fdatasync(this.#fd, (syncError) => finish(syncError))
     })
   }
 
@@ -61,7 +63,10 @@ export class WalSync {
       const waiting = this.#opening!
       this.#opening = undefined
       if (error === null) this.#fd = fd
-      for (const callback of waiting) callback(error)
+      // The WAL file goes only when the database closes, after a checkpoint that synced every commit into the
+      // database file: a sync asked for just before `close` whose open comes after it has nothing left to do.
+      const closedMeanwhile = error?.code === 'ENOENT' && this.#closed
+      for (const callback of waiting) callback(closedMeanwhile ? null : error)
     })
   }
 

@@ -6,15 +6,33 @@ import type { EventLimits } from './event-limits.js'
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/
 
+/** Returns the object it is given, so that a subclass's private fields are added to that object. */
+class Stamped {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the point is to stamp an existing object
+    return target
+  }
+}
+
 /**
- * The event `createEvent` made last and the limits it checked it against, so that the bus, which mostly gets an
- * event straight from `createEvent` (a request's body, a handler's publish), need not walk it again. One slot
- * rather than a mark on each event: a private field added to a frozen literal took a 40-byte property array per
- * event, kept as long as the event (10,000 of them in a `MemoryStore`), and a WeakMap of every event made costs
- * the garbage collector more than the walk it saves. An event checked earlier, or a copy, is walked.
+ * On an event `createEvent` made, the limits it checked it against (so the bus need not walk it again), kept in a
+ * private field added to the event itself: JSON, spreads, symbol listings and equality checks do not see it, and
+ * a copy is checked afresh. (A WeakMap of every event made would cost the garbage collector more than the walk it
+ * saves; `Object.defineProperty` of a symbol cost about 2 µs an event, `/work/notes/ingest/stamp-micro.mjs`.)
  */
-let lastChecked: object | undefined
-let lastLimits: Readonly<EventLimits> | undefined
+class CheckedLimits extends Stamped {
+  readonly #limits: Readonly<EventLimits>
+
+  constructor(event: object, limits: Readonly<EventLimits>) {
+    super(event)
+    this.#limits = limits
+  }
+
+  /** The limits `event` was stamped with, if it was. */
+  static of(event: object): Readonly<EventLimits> | undefined {
+    return #limits in event ? (event as CheckedLimits).#limits : undefined
+  }
+}
 
 /**
  * Throws `EventTypeLimitError` when `type` is longer than `max` (checked before the type's pattern, which would
@@ -50,18 +68,17 @@ export function checkMetadataStrings(metadata: object, max: number): void {
 }
 
 /**
- * Remembers that `createEvent` checked `event` against `limits`, so that `assertEventWithinLimits` of that event
- * with the same or wider limits, before the next `markChecked`, costs a comparison instead of a walk.
+ * Remembers, before it is frozen, that `createEvent` checked `event` against `limits`, so that `assertEventWithinLimits` with the
+ * same or wider limits costs a lookup instead of a walk.
  */
 export function markChecked(event: object, limits: Readonly<EventLimits>): void {
-  lastChecked = event
-  lastLimits = limits
+  new CheckedLimits(event, limits)
 }
 
 /**
  * Throws the `LimitError` of the first limit `event` exceeds: its type length, id, source and metadata strings,
  * the depth of its data and metadata. An event `createEvent` already checked against limits at least as strict
- * is not walked again (the last one it made: see `markChecked`).
+ * is not walked again.
  *
  * @example
  * ```ts
@@ -69,7 +86,7 @@ export function markChecked(event: object, limits: Readonly<EventLimits>): void 
  * ```
  */
 export function assertEventWithinLimits(event: Event, limits: Readonly<EventLimits>): void {
-  const by = event === lastChecked ? lastLimits : undefined
+  const by = CheckedLimits.of(event)
   if (
     by !== undefined &&
     (by === limits ||
