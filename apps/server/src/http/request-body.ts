@@ -21,11 +21,17 @@ const tooLarge = (maxBytes: number) =>
  * const text = await readBodyText(c, 1 << 20)
  * ```
  */
-export async function readBodyText(c: Context<ServerEnv>, maxBytes: number): Promise<string> {
+export function readBodyText(c: Context<ServerEnv>, maxBytes: number): Promise<string> {
   const incoming = c.env?.incoming
+  // Not an async function: returning the Node body's promise from one would wrap it in two more.
   if (incoming && !incoming.readableDidRead && incoming.readableFlowing === null) {
     return readNodeBody(incoming, maxBytes)
   }
+  return readRequestBody(c, maxBytes)
+}
+
+/** The body through the WHATWG `Request`, for a body something else started reading, or no Node request. */
+async function readRequestBody(c: Context<ServerEnv>, maxBytes: number): Promise<string> {
   refuseDeclaredOversize(c.req.header('content-length'), maxBytes)
   if (c.req.raw.bodyUsed) return c.req.text() // Hono keeps what an earlier reader got
   const stream = c.req.raw.body
@@ -55,9 +61,10 @@ function refuseDeclaredOversize(declared: string | undefined, maxBytes: number):
  * const text = await readNodeBody(req, 1 << 20)
  * ```
  */
-export async function readNodeBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
-  refuseDeclaredOversize(incoming.headers['content-length'], maxBytes)
+export function readNodeBody(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+  // One promise, not an async function's around it; a throw here (the declared length) rejects it.
   return new Promise((resolve, reject) => {
+    refuseDeclaredOversize(incoming.headers['content-length'], maxBytes)
     const chunks: Buffer[] = []
     let size = 0
     const onData = (chunk: Buffer) => {

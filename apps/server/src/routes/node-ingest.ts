@@ -127,10 +127,11 @@ class Ingest {
     const reqId = outgoing.getHeader('x-request-id') as string
     c.set('requestId', reqId)
     try {
-      await runRequestHooks(c, this.#options.extensions, async () => {
-        const answer = await this.#accept(incoming, outgoing, reqId, c)
-        c.res = c.json(answer.body, answer.status as 202)
-      })
+      await runRequestHooks(c, this.#options.extensions, () =>
+        this.#accept(incoming, outgoing, reqId, c).then((answer) => {
+          c.res = c.json(answer.body, answer.status as 202)
+        }),
+      )
     } catch (error) {
       // A middleware threw: answered as the app's onError answers it.
       const { status, body } = errorAnswer(error, this.#options.logger, reqId)
