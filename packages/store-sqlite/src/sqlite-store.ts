@@ -229,13 +229,22 @@ export class SqliteStore implements Store {
     return this.#read(() => this.#plugins.kvGet(namespace, key, Date.now()))
   }
 
-  async kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void> {
-    const json = toJson(value, `value of ${namespace}/${key}`)
+  /**
+   * Not an async function: its promise is the commit's (audit-log writes two entries per shipped request), without
+   * an async function's promise and the two that resolving it with the commit's takes.
+   */
+  kvSet(namespace: string, key: string, value: unknown, options?: { ttlMs?: number }): Promise<void> {
+    let json: string
+    try {
+      json = toJson(value, `value of ${namespace}/${key}`)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     const expiresMs = options?.ttlMs === undefined ? undefined : Date.now() + options.ttlMs
     return this.#queue.push(() => this.#plugins.kvSet(namespace, key, json, expiresMs))
   }
 
-  async kvDelete(namespace: string, key: string): Promise<boolean> {
+  kvDelete(namespace: string, key: string): Promise<boolean> {
     return this.#queue.push(() => this.#plugins.kvDelete(namespace, key, Date.now()))
   }
 

@@ -82,6 +82,50 @@ describe('ExtensionRegistry', () => {
     expect(errors).toMatchObject([{ point: 'a.act', owner: 'broken' }])
   })
 
+  it('logs the failure of a lone action, thrown or rejected, and still resolves', async () => {
+    const errors: unknown[] = []
+    const logger: Logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (obj: object | string) => void errors.push(obj),
+      child: () => logger,
+    }
+    const registry = new ExtensionRegistry({ logger })
+    registry.define({ name: 'a.throws', kind: 'action' })
+    registry.define({ name: 'a.rejects', kind: 'action' })
+    registry.contribute(
+      'a.throws',
+      () => {
+        throw new Error('at once')
+      },
+      { owner: 'sync' },
+    )
+    registry.contribute('a.rejects', () => Promise.reject(new Error('later')), { owner: 'async' })
+    await expect(registry.runAction('a.throws', 1)).resolves.toBeUndefined()
+    await expect(registry.runAction('a.rejects', 1)).resolves.toBeUndefined()
+    expect(errors).toMatchObject([
+      { point: 'a.throws', owner: 'sync', err: new Error('at once') },
+      { point: 'a.rejects', owner: 'async', err: new Error('later') },
+    ])
+    await expect(registry.runAction('health.check', 1)).rejects.toThrow(/is a collect point/)
+  })
+
+  it('collects the result or the error of a lone contribution with its owner', async () => {
+    const registry = new ExtensionRegistry()
+    const remove = registry.contribute('health.check', async () => ({ status: 'ok' as const }), {
+      owner: 'db',
+    })
+    expect(await registry.runCollect('health.check', undefined)).toEqual([
+      { owner: 'db', ok: true, value: { status: 'ok' } },
+    ])
+    remove()
+    registry.contribute('health.check', () => Promise.reject('down'), { owner: 'cache' })
+    expect(await registry.runCollect('health.check', undefined)).toEqual([
+      { owner: 'cache', ok: false, error: new Error('down') },
+    ])
+  })
+
   it('collects results and errors per contribution with their owners', async () => {
     const registry = new ExtensionRegistry()
     registry.contribute('health.check', async () => ({ status: 'ok' as const }), { owner: 'db' })

@@ -137,17 +137,25 @@ export class ExtensionRegistry {
   }
 
   /** Runs every contribution of an action point; a failing one is logged and does not stop the others. */
-  async runAction<T>(point: PointRef<T, unknown>, value: T): Promise<void> {
-    const state = this.#state(point, 'action')
-    const results = await this.#settle(state, value)
-    for (const result of results) {
-      if (!result.ok) {
-        this.#logger.error(
-          { err: result.error, point: state.point.name, owner: result.owner },
-          'extension failed',
-        )
-      }
+  runAction<T>(point: PointRef<T, unknown>, value: T): Promise<void> {
+    let state: PointState
+    try {
+      state = this.#state(point, 'action')
+    } catch (error) {
+      return Promise.reject(error)
     }
+    // Not an async function: `event.after_dispatch` runs twice per shipped request, and with AsyncLocalStorage's
+    // promise hooks on (the host's plugin scopes) each promise an async function and its await add costs.
+    return this.#settle(state, value).then((results) => {
+      for (const result of results) {
+        if (!result.ok) {
+          this.#logger.error(
+            { err: result.error, point: state.point.name, owner: result.owner },
+            'extension failed',
+          )
+        }
+      }
+    })
   }
 
   /** Runs every contribution of a collect point concurrently; resolves to each one's result in priority order. */
@@ -193,6 +201,15 @@ export class ExtensionRegistry {
   #settle(state: PointState, value: unknown): Promise<CollectResult<unknown>[]> {
     // A snapshot: contributions removed while these run must not shift the owners of the results.
     const contributions = state.contributions.slice()
+    const only = contributions.length === 1 ? contributions[0] : undefined
+    if (only !== undefined) {
+      // One contribution (audit-log's after_dispatch): one `then`, not allSettled's promise and one per element.
+      const { owner } = only
+      return Promise.resolve(callSettling(only.fn, value)).then(
+        (result) => [{ owner, ok: true, value: result }],
+        (reason: unknown) => [{ owner, ok: false, error: toError(reason) }],
+      )
+    }
     // Promise.allSettled takes each result as it is (a value or a promise): no async wrapper per contribution.
     return Promise.allSettled(contributions.map(({ fn }) => callSettling(fn, value))).then((settled) =>
       settled.map((result, i) => {
