@@ -1,4 +1,5 @@
 import { toRemoteError } from './remote-error.js'
+import type { DoneMessage } from './sandbox-protocol.js'
 
 /** A message of either direction, as far as `unsendable` needs to know it. */
 type Sent = { t: string; id?: number; ok?: boolean }
@@ -38,8 +39,10 @@ export function failUnsendable<M extends Sent>(
  * channel.send({ t: 'ping' })
  * ```
  */
-export class BatchChannel<M> {
+export class BatchChannel<M extends { t: string }> {
   #queue: M[] = []
+  /** The `done` message of the batch being gathered, once one of its answers had no value. */
+  #done: DoneMessage | undefined
   #scheduled = false
   #post: (batch: M[]) => void
   #unsendable: (message: M, error: unknown) => void
@@ -51,6 +54,23 @@ export class BatchChannel<M> {
 
   send(message: M): void {
     this.#queue.push(message)
+    this.#schedule()
+  }
+
+  /**
+   * Answers request `id` as succeeded without a value: its id joins the batch's one `done` message, which costs the
+   * transport an integer instead of a `result` object (a batch of deliveries answers dozens of them).
+   */
+  done(id: number): void {
+    if (this.#done === undefined) {
+      this.#done = { t: 'done', ids: [id] }
+      // Both sides' message types include DoneMessage; the channel is generic over them.
+      this.#queue.push(this.#done as unknown as M)
+    } else this.#done.ids.push(id)
+    this.#schedule()
+  }
+
+  #schedule(): void {
     if (this.#scheduled) return
     this.#scheduled = true
     setImmediate(this.#flush)
@@ -60,6 +80,7 @@ export class BatchChannel<M> {
     this.#scheduled = false
     const batch = this.#queue
     this.#queue = []
+    this.#done = undefined
     try {
       this.#post(batch)
     } catch {

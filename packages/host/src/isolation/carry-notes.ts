@@ -1,6 +1,6 @@
 import type { NoteMessage, SandboxMessage } from './sandbox-protocol.js'
 
-type Carrier = Extract<SandboxMessage, { t: 'result' | 'call' }>
+type Carrier = Extract<SandboxMessage, { t: 'result' | 'done' | 'call' }>
 
 /**
  * A sandbox's batch with its log lines and metric updates carried (`notes`) in the batch's first answer or
@@ -21,7 +21,8 @@ export function carryNotes(batch: SandboxMessage[]): SandboxMessage[] {
   let notes = 0
   for (const message of batch) {
     if (message.t === 'log' || message.t === 'metric') notes++
-    else if (carrier === undefined && (message.t === 'result' || message.t === 'call')) carrier = message
+    else if (carrier === undefined && (message.t === 'result' || message.t === 'done' || message.t === 'call'))
+      carrier = message
   }
   if (carrier === undefined || notes === 0) return batch
   const carried: NoteMessage[] = []

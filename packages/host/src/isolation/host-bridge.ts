@@ -75,7 +75,7 @@ export class HostBridge {
     Promise.resolve()
       .then(work)
       .then(
-        (value) => this.#supervisor.reply(generation, { t: 'result', id, ok: true, value: sendable(value) }),
+        (value) => this.#supervisor.answer(generation, id, sendable(value)),
         (error: unknown) =>
           this.#supervisor.reply(generation, { t: 'result', id, ok: false, error: toRemoteError(error) }),
       )

@@ -78,6 +78,9 @@ export class SandboxPlugin {
         })
         return
       }
+      case 'done':
+        for (const id of message.ids) this.#pending.settle(id, true, undefined)
+        return
       case 'result':
         this.#pending.settle(
           message.id,
@@ -236,7 +239,8 @@ export class SandboxPlugin {
 
   #answer(id: number, work: Promise<unknown>): void {
     work.then(
-      (value) => this.#channel.send({ t: 'result', id, ok: true, value }),
+      (value) =>
+        value === undefined ? this.#channel.done(id) : this.#channel.send({ t: 'result', id, ok: true, value }),
       (error: unknown) => this.#channel.send({ t: 'result', id, ok: false, error: toRemoteError(error) }),
     )
   }

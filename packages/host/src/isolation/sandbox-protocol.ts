@@ -36,6 +36,17 @@ export interface ResultMessage {
   notes?: NoteMessage[]
 }
 
+/**
+ * The answers of a batch that succeeded without a value (a delivery that ran, a write), by request id: one message
+ * for all of them instead of a `result` each (see `BatchChannel.done`).
+ */
+export interface DoneMessage {
+  t: 'done'
+  ids: number[]
+  /** From a sandbox only: log lines and metric updates of its batch, carried in it (`carryNotes`). */
+  notes?: NoteMessage[]
+}
+
 /** A sandbox's forwarded ctx call (`ctx.publish`, `ctx.store.*`, …), run step by step on the host. */
 export interface CallMessage {
   t: 'call'
@@ -80,6 +91,7 @@ export type HostMessage =
   | { t: 'ping' }
   | BodyMessage
   | ResultMessage
+  | DoneMessage
 
 /** The kinds of callback a plugin registers through its ctx; each becomes a host-side stub. */
 export type RegistrationKind = 'on' | 'extend' | 'health' | 'onStop'
@@ -87,6 +99,7 @@ export type RegistrationKind = 'on' | 'extend' | 'health' | 'onStop'
 /** What a sandbox sends to the host. Every one is checked by `checkSandboxMessage` before it is acted on. */
 export type SandboxMessage =
   | ResultMessage
+  | DoneMessage
   | CallMessage
   | { t: 'register'; id: number; kind: RegistrationKind; key: string; pattern?: string; options?: object }
   | { t: 'unregister'; kind: RegistrationKind; key: string }
@@ -141,6 +154,10 @@ export function checkSandboxMessage(message: unknown): string | undefined {
       if (typeof message.ok !== 'boolean') return 'result.ok: expected a boolean'
       if (!message.ok && !isRemoteError(message.error)) return 'result.error: expected { name, message }'
       return checkNotes(message.notes)
+    case 'done':
+      if (!Array.isArray(message.ids) || !message.ids.every(isId))
+        return 'done.ids: expected an array of non-negative integers'
+      return checkNotes(message.notes)
     case 'call':
       if (!isId(message.id)) return 'call.id: expected a non-negative integer'
       return checkSteps(message.steps) ?? checkNotes(message.notes)
@@ -176,7 +193,7 @@ export function checkSandboxMessage(message: unknown): string | undefined {
     case 'body':
       return checkBody(message)
     default:
-      return `type: expected result, call, register, unregister, metric, log, pong, pull, cancel or body, got ${JSON.stringify(t)?.slice(0, 40)}`
+      return `type: expected result, done, call, register, unregister, metric, log, pong, pull, cancel or body, got ${JSON.stringify(t)?.slice(0, 40)}`
   }
 }
 

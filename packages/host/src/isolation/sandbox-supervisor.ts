@@ -158,6 +158,13 @@ export class SandboxSupervisor {
     if (generation === this.#generation) this.#channel?.send(message)
   }
 
+  /** Answers call `id` of the sandbox of `generation` as succeeded with `value` (none: in the batch's `done`). */
+  answer(generation: number, id: number, value: unknown): void {
+    if (generation !== this.#generation) return
+    if (value === undefined) this.#channel?.done(id)
+    else this.#channel?.send({ t: 'result', id, ok: true, value })
+  }
+
   /** Terminates a sandbox that broke the protocol (it is restarted like a crashed one). */
   violation(problem: string): void {
     this.#kill(new SandboxProtocolError(this.#options.plugin, problem))
@@ -239,11 +246,16 @@ export class SandboxSupervisor {
         return
       }
       const checked = message as SandboxMessage
-      if ((checked.t === 'result' || checked.t === 'call') && checked.notes !== undefined)
+      if (
+        (checked.t === 'result' || checked.t === 'done' || checked.t === 'call') &&
+        checked.notes !== undefined
+      )
         for (const note of checked.notes) this.#options.receive(note, generation)
       if (checked.t === 'pong') {
         this.#pingedAt = undefined
         this.#info.memory = { heapUsedBytes: checked.heapUsed, rssBytes: checked.rss }
+      } else if (checked.t === 'done') {
+        for (const id of checked.ids) this.#pending.settle(id, true, undefined)
       } else if (checked.t === 'result') {
         this.#pending.settle(
           checked.id,
