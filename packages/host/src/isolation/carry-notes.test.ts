@@ -13,6 +13,7 @@ describe('carryNotes', () => {
     const batch = [log, first, metric, second]
     expect(carryNotes(batch)).toEqual([{ ...first, notes: [log, metric] }, second])
     expect(carryNotes([log, metric, call, first])).toEqual([{ ...call, notes: [log, metric] }, first])
+    expect(carryNotes([log, { t: 'done', ids: [3] }])).toEqual([{ t: 'done', ids: [3], notes: [log] }])
     // The messages given stay as they were: a batch that cannot be cloned is retried message by message.
     expect(first).toEqual({ t: 'result', id: 1, ok: true })
     expect(batch).toEqual([log, first, metric, second])

@@ -21,7 +21,10 @@ export function carryNotes(batch: SandboxMessage[]): SandboxMessage[] {
   let notes = 0
   for (const message of batch) {
     if (message.t === 'log' || message.t === 'metric') notes++
-    else if (carrier === undefined && (message.t === 'result' || message.t === 'done' || message.t === 'call'))
+    else if (
+      carrier === undefined &&
+      (message.t === 'result' || message.t === 'done' || message.t === 'call')
+    )
       carrier = message
   }
   if (carrier === undefined || notes === 0) return batch

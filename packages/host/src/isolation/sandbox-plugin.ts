@@ -240,7 +240,9 @@ export class SandboxPlugin {
   #answer(id: number, work: Promise<unknown>): void {
     work.then(
       (value) =>
-        value === undefined ? this.#channel.done(id) : this.#channel.send({ t: 'result', id, ok: true, value }),
+        value === undefined
+          ? this.#channel.done(id)
+          : this.#channel.send({ t: 'result', id, ok: true, value }),
       (error: unknown) => this.#channel.send({ t: 'result', id, ok: false, error: toRemoteError(error) }),
     )
   }
