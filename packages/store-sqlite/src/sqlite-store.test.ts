@@ -36,6 +36,25 @@ describe('SqliteStore', () => {
     await store.close()
   })
 
+  it("keeps each accepted delivery's own key as its idempotency record, whether or not the key is the id", async () => {
+    const store = open()
+    const byId = Array.from({ length: 150 }, (_, n) => createEvent('order.created', { n }))
+    const keyed = [createEvent('order.created', { n: 150 }, { metadata: { idempotencyKey: 'order-150' } })]
+    // One commit each: all keys their ids and one handler, then a key of its own among them.
+    await Promise.all(byId.map((event) => store.acceptEvent(event, ['mailer'])))
+    await Promise.all([...byId.slice(0, 2), ...keyed].map((event) => store.acceptEvent(event, ['mailer'])))
+    const all = [...byId, ...keyed]
+    expect((await store.unfinishedEvents()).map((u) => [u.event.id, u.handlers])).toEqual(
+      all.map((event) => [event.id, ['mailer']]),
+    )
+    await store.recordDeliveries(all.map((event) => finalRecord(event.id, 'mailer')))
+    for (const event of byId) expect(await store.isProcessed(event.id, 'mailer')).toBe(true)
+    expect(await store.isProcessed('order-150', 'mailer')).toBe(true)
+    expect(await store.isProcessed(keyed[0]!.id, 'mailer')).toBe(false)
+    expect(await store.isProcessed(byId[0]!.id, 'audit_log')).toBe(false)
+    await store.close()
+  })
+
   it('keeps everything across close and reopen of the same file', async () => {
     const first = open()
     const done = createEvent('order.created', { n: 1 })

@@ -67,6 +67,7 @@ export class EventLedger {
   readonly #insertEvents: MultiRowInsert
   readonly #insertStub: Statement<[string, number]>
   readonly #insertPending: MultiRowInsert
+  readonly #insertPendingById: MultiRowInsert
   readonly #upsertDelivery: Statement<[string, string, string, number, number, number, string | null, string]>
   readonly #updateDelivery: Statement<
     [string, number, number, number, string | null, string, string, string, number, string]
@@ -91,9 +92,9 @@ export class EventLedger {
     this.#insertEvents = new MultiRowInsert(
       db,
       'INSERT INTO events (id, body, accepted_ms) VALUES',
-      '(?, ?, ?)',
+      '(?, ?, @acceptedMs)',
       'ON CONFLICT (id) DO UPDATE SET body = excluded.body WHERE body IS NULL',
-      3,
+      2,
     )
     this.#insertStub = db.prepare(
       'INSERT INTO events (id, body, accepted_ms) VALUES (?, NULL, ?) ON CONFLICT DO NOTHING',
@@ -102,9 +103,19 @@ export class EventLedger {
       db,
       `INSERT INTO deliveries (event_id, handler, idempotency_key, status, final, attempts, duration_ms, error,
          updated_at) VALUES`,
-      "(?, ?, ?, 'pending', 0, 0, 0, NULL, ?)",
+      "(?, ?, ?, 'pending', 0, 0, 0, NULL, @updatedAt)",
       'ON CONFLICT DO NOTHING',
-      4,
+      3,
+    )
+    // The common accept, one handler for all and each event its own key (the default): the id is bound once
+    // and fills both columns. (`WHERE true` tells the parser that ON CONFLICT is not a join's ON.)
+    this.#insertPendingById = new MultiRowInsert(
+      db,
+      `INSERT INTO deliveries (event_id, handler, idempotency_key, status, final, attempts, duration_ms, error,
+         updated_at) SELECT column1, @handler, column1, 'pending', 0, 0, 0, NULL, @updatedAt FROM (VALUES`,
+      '(?)',
+      ') WHERE true ON CONFLICT DO NOTHING',
+      1,
     )
     // A late progress record never reopens a delivery that already reached a final state, and the same event
     // delivered again (skipped_duplicate) leaves its succeeded row as it is.
@@ -167,15 +178,26 @@ export class EventLedger {
       this.#acceptedMs = nowMs
       this.#acceptedAt = new Date(nowMs).toISOString()
     }
-    const updatedAt = this.#acceptedAt
     const eventValues: unknown[] = []
-    const pendingValues: unknown[] = []
-    for (const { id, idempotencyKey, body, handlers } of events) {
-      eventValues.push(id, body, nowMs)
-      for (const handler of handlers) pendingValues.push(id, handler, idempotencyKey, updatedAt)
+    for (const { id, body } of events) eventValues.push(id, body)
+    const eventRows = this.#insertEvents.run(eventValues, { acceptedMs: nowMs })
+    return eventRows + this.#insertPendingRows(events, this.#acceptedAt)
+  }
+
+  /** The `pending` rows of `acceptAll`: by id alone when every event has its id as key and the same one handler. */
+  #insertPendingRows(events: readonly AcceptedEvent[], updatedAt: string): number {
+    const handler = events[0]?.handlers[0]
+    const ids: string[] = []
+    for (const { id, idempotencyKey, handlers } of events) {
+      if (handlers.length !== 1 || handlers[0] !== handler || idempotencyKey !== id) break
+      ids.push(id)
     }
-    const eventRows = this.#insertEvents.run(eventValues)
-    return eventRows + (pendingValues.length > 0 ? this.#insertPending.run(pendingValues) : 0)
+    if (ids.length === events.length && handler !== undefined)
+      return this.#insertPendingById.run(ids, { handler, updatedAt })
+    const values: unknown[] = []
+    for (const { id, idempotencyKey, handlers } of events)
+      for (const h of handlers) values.push(id, h, idempotencyKey)
+    return values.length > 0 ? this.#insertPending.run(values, { updatedAt }) : 0
   }
 
   /**
