@@ -17,6 +17,7 @@ import {
 } from '@switchyard/core'
 import type { Database } from 'better-sqlite3'
 import { StoreClosedError } from './errors.js'
+import { eventJson } from './event-json.js'
 import { openDatabase } from './schema/open-database.js'
 import { SharedReads } from './shared-reads.js'
 import {
@@ -120,7 +121,7 @@ export class SqliteStore implements Store {
       accepted = {
         id: event.id,
         idempotencyKey: event.metadata.idempotencyKey,
-        body: toJson(event, `event ${event.id}`),
+        body: eventJson(event),
         handlers: [...handlers],
       }
     } catch (error) {

@@ -1,20 +1,13 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import type { AttemptStart } from '@switchyard/core'
+import { jsonString } from './json-string.js'
 
 /** Past this many bytes the journal is rewritten with only the starts that still count. */
 const COMPACT_AT_BYTES = 1 << 20
 
-/** Characters JSON writes as they are (printable ASCII but `"` and `\\`): most ids and names are only these. */
-const VERBATIM = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
-
-/** `JSON.stringify(text)`, without the serializer for the strings it would copy as they are. */
-function quoted(text: string): string {
-  return VERBATIM.test(text) ? `"${text}"` : JSON.stringify(text)
-}
-
 /** One journal line: `+` a start, `-` a record that sets the delivery's count back to 0; then `[eventId, handler]`. */
 function line(kind: '+' | '-', eventId: string, handler: string): string {
-  return `${kind}[${quoted(eventId)},${quoted(handler)}]\n`
+  return `${kind}[${jsonString(eventId)},${jsonString(handler)}]\n`
 }
 
 /** The starts of one delivery, chained to those of the event's other handlers. */
