@@ -2,6 +2,7 @@ export type { BusObserver } from './bus/bus-observers.js'
 export { SCHEDULER_LEASE } from './bus/bus-parts.js'
 export type {
   CloseOptions,
+  EnqueueOptions,
   EventBusOptions,
   Explanation,
   HandlerHold,

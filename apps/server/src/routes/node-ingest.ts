@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener, type HttpBindings } from '@hono/node-server'
-import type { ExtensionRegistry, Logger } from '@switchyard/core'
+import { context, type Context as TraceContext, trace } from '@opentelemetry/api'
+import type { ExtensionRegistry, LogFn, Logger } from '@switchyard/core'
 import { Context } from 'hono'
 import type { AccessControl } from '../auth/access-control.js'
 import { ShuttingDownError } from '../errors.js'
@@ -11,6 +12,7 @@ import { hasRequestHooks, runRequestHooks } from '../http/request-hooks.js'
 import { nodeRequestInfo } from '../http/request-info.js'
 import type { ServerEnv } from '../http/server-env.js'
 import type { ServerRuntime } from '../runtime/server-runtime.js'
+import { requestTraceContexts } from '../telemetry/request-trace-contexts.js'
 import { readEvent } from './read-event.js'
 
 /** What the ingest route needs: the same settings the Hono app gets. */
@@ -21,8 +23,11 @@ export interface NodeIngestOptions {
   bodyLimitBytes: number
   /** Aborted when shutdown begins: requests are then answered 503 with `Connection: close`. */
   closing: AbortSignal
-  /** Where plugins contribute request hooks (`runRequestHooks`), which wrap ingest as they wrap every other request. */
-  extensions: Pick<ExtensionRegistry, 'has' | 'contributions'>
+  /**
+   * Where plugins contribute request hooks (`runRequestHooks`), which wrap ingest as they wrap every other request,
+   * and the authenticators and publish filters that run during it.
+   */
+  extensions: Pick<ExtensionRegistry, 'has' | 'contributions' | 'list' | 'revision'>
 }
 
 const PATH = '/api/v1/events'
@@ -53,10 +58,7 @@ export function nodeIngest(
   const ingest = new Ingest(options)
   return (req, res) => {
     if (req.method !== 'POST' || !isIngestPath(req.url)) return false
-    ingest.serve(req, res).catch((error: unknown) =>
-      // Writing the answer itself failed (the socket is gone): nothing left to tell the client.
-      options.logger.warn({ err: error }, 'could not send the ingest answer'),
-    )
+    ingest.handle(req, res)
     return true
   }
 }
@@ -65,29 +67,53 @@ export function nodeIngest(
 class Ingest {
   readonly #options: NodeIngestOptions
   readonly #wrapped: (incoming: IncomingMessage, outgoing: ServerResponse) => Promise<void>
+  readonly #plugins: PluginCode
 
   constructor(options: NodeIngestOptions) {
     this.#options = options
+    this.#plugins = new PluginCode(options.extensions)
     // Only ever handed the Node HTTP/1 requests `serve` got.
     this.#wrapped = getRequestListener((request, env) => this.#withMiddleware(request, env as HttpBindings))
   }
 
-  async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Serves one request. With tracing on, the request's context (its HTTP server span) is entered only while some
+   * plugin contributes code that could run here (request hooks, authenticators, publish filters and actions), so
+   * that code sees the span active as everywhere else; without any, this route passes the context to the bus and
+   * its log lines itself, and no `AsyncLocalStorage` store is entered for it.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const traced = requestTraceContexts.get(req)
+    if (traced !== undefined && this.#plugins.any())
+      context.with(traced, () => this.#handle(req, res, undefined))
+    else this.#handle(req, res, traced)
+  }
+
+  #handle(req: IncomingMessage, res: ServerResponse, traced: TraceContext | undefined): void {
+    this.#serve(req, res, traced).catch((error: unknown) =>
+      // Writing the answer itself failed (the socket is gone): nothing left to tell the client.
+      loggerIn(traced, this.#options.logger).warn({ err: error }, 'could not send the ingest answer'),
+    )
+  }
+
+  /** `traced`: the request's context when it was not entered (see `handle`). */
+  async #serve(req: IncomingMessage, res: ServerResponse, traced: TraceContext | undefined): Promise<void> {
     const started = performance.now()
     const reqId = requestIdOf(single(req.headers['x-request-id']))
     let status: number
     if (this.#options.closing.aborted) {
       res.setHeader('connection', 'close')
-      status = send(res, this.#failure(new ShuttingDownError(), req, res, reqId), reqId)
+      status = send(res, this.#failure(new ShuttingDownError(), req, res, reqId, traced), reqId)
     } else if (hasRequestHooks(this.#options.extensions)) {
       // Set before the hooks run, so their answers (and errors) carry it too.
       res.setHeader('x-request-id', reqId)
       await this.#wrapped(req, res)
       status = res.statusCode
     } else {
-      status = send(res, await this.#accept(req, res, reqId), reqId)
+      status = send(res, await this.#accept(req, res, reqId, undefined, traced), reqId)
     }
-    logRequest(this.#options.logger, { reqId, method: 'POST', path: PATH, status }, started)
+    const span = traced === undefined ? undefined : trace.getSpanContext(traced)
+    logRequest(this.#options.logger, { reqId, method: 'POST', path: PATH, status }, started, span)
   }
 
   /**
@@ -99,6 +125,7 @@ class Ingest {
     res: ServerResponse,
     reqId: string,
     c?: Context<ServerEnv>,
+    traced?: TraceContext,
   ): Promise<Answer> {
     const { access, bodyLimitBytes, runtime } = this.#options
     try {
@@ -108,17 +135,26 @@ class Ingest {
       )
       if (pending !== undefined) await pending
       const text = c ? await readBodyText(c, bodyLimitBytes) : await readNodeBody(req, bodyLimitBytes)
-      const { id } = await runtime.bus.enqueue(readEvent(req.headers, text, runtime.bus.limits))
+      const event = readEvent(req.headers, text, runtime.bus.limits)
+      const { id } = await (traced === undefined
+        ? runtime.bus.enqueue(event)
+        : runtime.bus.enqueue(event, { traceContext: traced }))
       return { status: 202, body: { id } }
     } catch (error) {
-      return this.#failure(error, req, res, reqId)
+      return this.#failure(error, req, res, reqId, traced)
     }
   }
 
-  #failure(error: unknown, req: IncomingMessage, res: ServerResponse, reqId: string): Answer {
+  #failure(
+    error: unknown,
+    req: IncomingMessage,
+    res: ServerResponse,
+    reqId: string,
+    traced: TraceContext | undefined,
+  ): Answer {
     // A body left unread (refused before or while reading it) would stall the next request on this connection.
     if (!req.complete) res.setHeader('connection', 'close')
-    return errorAnswer(error, this.#options.logger, reqId)
+    return errorAnswer(error, loggerIn(traced, this.#options.logger), reqId)
   }
 
   async #withMiddleware(request: Request, env: HttpBindings): Promise<Response> {
@@ -164,3 +200,45 @@ function isIngestPath(url: string | undefined): boolean {
 
 const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value
+
+/**
+ * `logger`, writing each line inside `traced` when there is one, so a failure's line has the request's trace ids
+ * as every line written in a request has; the context is entered only when a line is written.
+ */
+function loggerIn(traced: TraceContext | undefined, logger: Logger): Logger {
+  if (traced === undefined) return logger
+  const inside =
+    (write: LogFn): LogFn =>
+    (...args: unknown[]) =>
+      context.with(traced, () => Reflect.apply(write, logger, args))
+  return {
+    debug: inside(logger.debug),
+    info: inside(logger.info),
+    warn: inside(logger.warn),
+    error: inside(logger.error),
+    child: (bindings) => loggerIn(traced, logger.child(bindings)),
+  }
+}
+
+/**
+ * Whether any plugin contributed to any extension point (asked again only when the contributions change): a
+ * process without one runs no plugin code on the ingest path.
+ */
+class PluginCode {
+  readonly #extensions: Pick<ExtensionRegistry, 'list' | 'revision'>
+  #revision = -1
+  #any = false
+
+  constructor(extensions: Pick<ExtensionRegistry, 'list' | 'revision'>) {
+    this.#extensions = extensions
+  }
+
+  any(): boolean {
+    const { revision } = this.#extensions
+    if (revision !== this.#revision) {
+      this.#revision = revision
+      this.#any = this.#extensions.list().some((point) => point.contributions.length > 0)
+    }
+    return this.#any
+  }
+}

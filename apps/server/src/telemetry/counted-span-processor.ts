@@ -1,73 +1,142 @@
-import type { Context } from '@opentelemetry/api'
 import { TraceFlags } from '@opentelemetry/api'
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core'
-import {
-  BatchSpanProcessor,
-  type ReadableSpan,
-  type Span,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base'
+import { ExportResultCode, getNumberFromEnv, globalErrorHandler } from '@opentelemetry/core'
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 
 /** What the batching holds at most; past it a finished span is dropped, not queued. */
 const MAX_QUEUE_SIZE = 2048
+/** How long an export may take before the next one may start (`OTEL_BSP_EXPORT_TIMEOUT`, as the SDK's processor). */
+const DEFAULT_EXPORT_TIMEOUT_MS = 30_000
+
+/** How the batching runs. */
+export interface BatchOptions {
+  /** The delay between exports of a batch that is not full. */
+  scheduledDelayMillis: number
+  /** The most spans one export sends (at most the queue's 2,048); default 512. */
+  maxExportBatchSize?: number
+  /** How long an export is waited for before the next may start; default `OTEL_BSP_EXPORT_TIMEOUT`, else 30 s. */
+  exportTimeoutMillis?: number
+}
 
 /**
  * A batch span processor that counts every span it loses: those refused because the queue was full (a slow or
  * unreachable collector) and those of exports that failed. Exports run in the background, so a collector that
  * is down costs the event path nothing: its spans are dropped and counted (`dropped`), never waited for.
  *
+ * It batches as the SDK's `BatchSpanProcessor` does (a batch goes out when full or after the delay, one export at
+ * a time; `forceFlush` and `shutdown` send everything queued and reject when an export failed) but calls the
+ * exporter without entering a context: the SDK's enters one per export (to suppress the tracing of the export's
+ * own HTTP request by instrumentations, which the server does not install), and the first
+ * `AsyncLocalStorage.run` in a process turns on Node's promise hooks for every promise it makes from then on.
+ *
  * @example
  * ```ts
- * const processor = new CountedSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 5000, maxExportBatchSize: 100 })
+ * const processor = new CountedSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 5000 })
  * processor.dropped // 0
  * ```
  */
 export class CountedSpanProcessor implements SpanProcessor {
   /** Spans lost so far: refused by a full queue or in a failed export. */
   dropped = 0
-  /** Spans handed to the batch and not yet given to the exporter. */
-  #queued = 0
-  readonly #batch: BatchSpanProcessor
+  readonly #exporter: SpanExporter
+  readonly #delayMs: number
+  readonly #batchSize: number
+  readonly #timeoutMs: number
+  #queue: ReadableSpan[] = []
+  #timer: NodeJS.Timeout | undefined
+  /** Whether a scheduled export is under way (the next is scheduled when it ends). */
+  #exporting = false
+  #shutdown: Promise<void> | undefined
 
-  constructor(
-    exporter: SpanExporter,
-    options: { scheduledDelayMillis: number; maxExportBatchSize?: number },
-  ) {
-    const counting: SpanExporter = {
-      export: (spans, done) => {
-        this.#queued -= spans.length
-        exporter.export(spans, (result: ExportResult) => {
-          if (result.code !== ExportResultCode.SUCCESS) this.dropped += spans.length
-          done(result)
-        })
-      },
-      shutdown: () => exporter.shutdown(),
-      forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
-    }
-    this.#batch = new BatchSpanProcessor(counting, { ...options, maxQueueSize: MAX_QUEUE_SIZE })
+  constructor(exporter: SpanExporter, options: BatchOptions) {
+    this.#exporter = exporter
+    this.#delayMs = options.scheduledDelayMillis
+    this.#batchSize = Math.min(options.maxExportBatchSize ?? 512, MAX_QUEUE_SIZE)
+    this.#timeoutMs =
+      options.exportTimeoutMillis ?? getNumberFromEnv('OTEL_BSP_EXPORT_TIMEOUT') ?? DEFAULT_EXPORT_TIMEOUT_MS
   }
 
-  onStart(span: Span, parentContext: Context): void {
-    this.#batch.onStart(span, parentContext)
-  }
+  onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
     // Unsampled spans are never exported: nothing to queue or lose.
-    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return
-    if (this.#queued >= MAX_QUEUE_SIZE) {
+    if (this.#shutdown !== undefined || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return
+    if (this.#queue.length >= MAX_QUEUE_SIZE) {
       this.dropped += 1
       return
     }
-    this.#queued += 1
-    this.#batch.onEnd(span)
+    this.#queue.push(span)
+    this.#schedule()
   }
 
   forceFlush(): Promise<void> {
-    return this.#batch.forceFlush()
+    return this.#shutdown ?? this.#exportAll()
   }
 
   shutdown(): Promise<void> {
-    return this.#batch.shutdown()
+    this.#shutdown ??= this.#exportAll().then(() => this.#exporter.shutdown())
+    return this.#shutdown
+  }
+
+  /** A full batch goes out now; a smaller one after the delay, unless an export is under way (it schedules then). */
+  #schedule(): void {
+    if (this.#exporting) return
+    if (this.#queue.length >= this.#batchSize) {
+      this.#exportScheduled()
+      return
+    }
+    if (this.#timer !== undefined) return
+    this.#timer = setTimeout(() => this.#exportScheduled(), this.#delayMs)
+    this.#timer.unref()
+  }
+
+  #exportScheduled(): void {
+    this.#exporting = true
+    this.#exportBatch().then(
+      () => this.#exported(),
+      (error: Error) => {
+        this.#exported()
+        globalErrorHandler(error)
+      },
+    )
+  }
+
+  #exported(): void {
+    this.#exporting = false
+    if (this.#queue.length > 0) this.#schedule()
+  }
+
+  /** Every queued span, in as many batches (exported side by side, as the SDK does). */
+  #exportAll(): Promise<void> {
+    const batches: Promise<void>[] = []
+    for (let left = this.#queue.length; left > 0; left -= this.#batchSize) batches.push(this.#exportBatch())
+    return Promise.all(batches).then(() => undefined)
+  }
+
+  /**
+   * Hands the exporter the next batch; rejects when it failed (its spans are counted as dropped) or did not
+   * answer within the timeout (the answer still counts when it comes).
+   */
+  #exportBatch(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+    }
+    if (this.#queue.length === 0) return Promise.resolve()
+    let spans: ReadableSpan[]
+    if (this.#queue.length <= this.#batchSize) {
+      spans = this.#queue
+      this.#queue = []
+    } else spans = this.#queue.splice(0, this.#batchSize)
+    return new Promise((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error('Timeout')), this.#timeoutMs)
+      this.#exporter.export(spans, (result) => {
+        clearTimeout(timeout)
+        if (result.code === ExportResultCode.SUCCESS) resolve()
+        else {
+          this.dropped += spans.length
+          reject(result.error ?? new Error('span export failed'))
+        }
+      })
+    })
   }
 }

@@ -10,8 +10,11 @@ import {
   trace,
 } from '@opentelemetry/api'
 import { W3CTraceContextPropagator } from '@opentelemetry/core'
+import { requestTraceContexts } from './request-trace-contexts.js'
 
 const propagator = new W3CTraceContextPropagator()
+const INGEST_PATH = '/api/v1/events'
+const INGEST_SPAN = 'POST /api/v1/events'
 
 /** Reads W3C trace headers, falling back to the CloudEvents binary-mode ones (`ce-traceparent`, `ce-tracestate`). */
 const traceHeaders: TextMapGetter<IncomingHttpHeaders> = {
@@ -25,8 +28,9 @@ const traceHeaders: TextMapGetter<IncomingHttpHeaders> = {
 /**
  * Wraps the server's request listener in an HTTP server span per request (`POST /api/v1/events`, or the method
  * until the app names the route, see `nameRequestSpan`), the child of the `traceparent` the request carries (a
- * malformed one is ignored: a new trace starts). Everything the request runs — ingest, API routes, plugin routes
- * and what they publish — runs inside it.
+ * malformed one is ignored: a new trace starts). Everything the request runs — API routes, plugin routes and what
+ * they publish — runs inside it; `POST /api/v1/events` runs outside it and finds it in `requestTraceContexts`
+ * (the ingest route passes it on, and enters it only where plugin code runs).
  *
  * @example
  * ```ts
@@ -45,8 +49,9 @@ export function traceRequests(listener: RequestListener, tracer: Tracer): Reques
     const url = req.url ?? '/'
     const query = url.indexOf('?')
     const path = query === -1 ? url : url.slice(0, query)
+    const ingest = path === INGEST_PATH && method === 'POST'
     const span = tracer.startSpan(
-      path === '/api/v1/events' && method === 'POST' ? 'POST /api/v1/events' : method,
+      ingest ? INGEST_SPAN : method,
       {
         kind: SpanKind.SERVER,
         attributes: { 'http.request.method': method, 'url.path': path, 'url.scheme': 'http' },
@@ -55,7 +60,11 @@ export function traceRequests(listener: RequestListener, tracer: Tracer): Reques
     )
     // 'close' is emitted once: a plain listener does, without the wrapper `once` makes per request.
     res.on('close', () => endRequestSpan(span, res.statusCode))
-    context.with(trace.setSpan(parent, span), listener, undefined, req, res)
+    const active = trace.setSpan(parent, span)
+    if (ingest) {
+      requestTraceContexts.set(req, active)
+      listener(req, res)
+    } else context.with(active, listener, undefined, req, res)
   }
 }
 

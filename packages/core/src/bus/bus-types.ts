@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api'
+import type { Context, Tracer } from '@opentelemetry/api'
 import type { DeliveryPolicy } from '../delivery/delivery.js'
 import type { DeliveryPolicyOverrides } from '../delivery/delivery-policy.js'
 import type { Event } from '../event/event.js'
@@ -8,6 +8,7 @@ import type { FlowOptions } from '../flow/flow-options.js'
 import type { FlowState } from '../flow/flow-state.js'
 import type { Logger } from '../logger.js'
 import type { RouteTable } from '../routing/route-table.js'
+import type { DeliverAtOptions } from '../schedule/deliver-at.js'
 import type { Store } from '../store/store.js'
 import type { Transport } from '../transport/transport.js'
 
@@ -56,6 +57,20 @@ export interface EventBusOptions {
    * transport is local, else the Store's `flowState` (shared by every node on NATS), else this process.
    */
   flowState?: FlowState
+}
+
+/**
+ * What `enqueue` takes besides the event: when to deliver it (`deliverAt` / `delayMs`), and the OpenTelemetry context
+ * its `publish` span is the child of, for a caller that holds a request's context without entering it (by default
+ * the active context; ignored without a tracer).
+ *
+ * @example
+ * ```ts
+ * await bus.enqueue(event, { traceContext: trace.setSpan(ROOT_CONTEXT, requestSpan) })
+ * ```
+ */
+export interface EnqueueOptions extends DeliverAtOptions {
+  traceContext?: Context
 }
 
 /**

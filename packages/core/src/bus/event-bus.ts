@@ -31,6 +31,7 @@ import { replayDeadLetter, resumeUnfinished } from './bus-recovery.js'
 import { BusShutdown } from './bus-shutdown.js'
 import type {
   CloseOptions,
+  EnqueueOptions,
   EventBusOptions,
   Explanation,
   HandlerHold,
@@ -189,13 +190,13 @@ export class EventBus<M extends EventMap = EventMap> {
    */
   async enqueue<K extends EventTypeOf<M>>(
     event: EventOf<M, K>,
-    options?: DeliverAtOptions,
+    options?: EnqueueOptions,
   ): Promise<{ id: string }> {
     this.#assertOpen()
     const prepared = this.#publishing.prepare(options === undefined ? event : withDeliverAt(event, options))
     let accepted = prepared instanceof Promise ? await prepared : prepared
     // Inline, not in a callback: an untraced enqueue resolves in as few ticks as it always did.
-    const publish = this.#tracer?.startPublish(accepted)
+    const publish = this.#tracer?.startPublish(accepted, options?.traceContext)
     if (publish !== undefined) accepted = publish.event
     try {
       const handlers = this.#publishing.enqueueTargets(this.#planner.plan(accepted.type), accepted)

@@ -59,10 +59,11 @@ export class BusTracer {
 
   /**
    * Starts the `publish` span of an enqueued event, to end once the event is durably accepted: the event that
-   * carries the span's context, and the span.
+   * carries the span's context, and the span. Its parent comes from `parent` when given (a caller that holds the
+   * request's context without entering it), else from the active context.
    */
-  startPublish(event: Event): PublishSpan {
-    const span = this.#startPublish(event, context.active())
+  startPublish(event: Event, parent: Context = context.active()): PublishSpan {
+    const span = this.#startPublish(event, parent)
     return new PublishSpan(withTraceContext(event, span.spanContext()), span)
   }
 
