@@ -220,6 +220,9 @@ function loggerIn(traced: TraceContext | undefined, logger: Logger): Logger {
   }
 }
 
+/** The owner of the host's own contributions (the event catalog's schema check, `attachCatalog`): not plugin code. */
+const HOST_OWNER = 'switchyard'
+
 /**
  * Whether any plugin contributed to any extension point (asked again only when the contributions change): a
  * process without one runs no plugin code on the ingest path.
@@ -237,7 +240,9 @@ class PluginCode {
     const { revision } = this.#extensions
     if (revision !== this.#revision) {
       this.#revision = revision
-      this.#any = this.#extensions.list().some((point) => point.contributions.length > 0)
+      this.#any = this.#extensions
+        .list()
+        .some((point) => point.contributions.some((contribution) => contribution.owner !== HOST_OWNER))
     }
     return this.#any
   }
