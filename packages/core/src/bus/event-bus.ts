@@ -6,6 +6,8 @@ import {
   defaultDeliveryPolicy,
   resolvePolicy,
 } from '../delivery/delivery-policy.js'
+import type { HandlerEntry } from '../delivery/handler-entry.js'
+import type { HandlerSlot } from '../delivery/handler-slot.js'
 import { ClosedError, ConfigError, EventValidationError } from '../errors.js'
 import type { Event, EventMap } from '../event/event.js'
 import { type EventLimits, resolveEventLimits } from '../event/event-limits.js'
@@ -149,26 +151,41 @@ export class EventBus<M extends EventMap = EventMap> {
   }
 
   /** Dispatches in this process; resolves once every matched handler reached a final state. Never rejects for a handler's failure. */
-  async publish<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<DeliveryReport> {
-    this.#assertOpen()
-    const prepared = this.#publishing.prepare(event)
-    let accepted = prepared instanceof Promise ? await prepared : prepared
-    if (this.#tracer !== undefined) accepted = this.#tracer.published(accepted)
-    const plan = this.#planner.plan(accepted.type)
-    let outcomes: DeliveryOutcome[]
-    if (plan.direct && plan.entries.length === 1) {
-      // The common case of one handler: no array of promises and no Promise.all.
-      const outcome = this.#parts.deliverer.direct(plan.entries[0]!.slot, accepted, performance.now())
-      outcomes = [outcome instanceof Promise ? await outcome : outcome]
-    } else {
-      const collector = this.#publishing.dispatch(plan, accepted)
-      const waiting = collector.done()
-      if (waiting !== undefined) await waiting
-      outcomes = collector.outcomes
+  publish<K extends EventTypeOf<M>>(event: EventOf<M, K>): Promise<DeliveryReport> {
+    // Not an async function: a publish to several handlers returns the promise its outcome collector resolves
+    // with the report, instead of awaiting it to return a new one. What throws rejects, as it would there.
+    try {
+      this.#assertOpen()
+      const prepared = this.#publishing.prepare(event)
+      if (prepared instanceof Promise) return prepared.then((accepted) => this.#deliver(accepted))
+      return this.#deliver(prepared)
+    } catch (error) {
+      return Promise.reject(error)
     }
-    const report: DeliveryReport = { eventId: accepted.id, outcomes }
-    if (this.#publishing.hasAfterDispatch)
-      await this.extensions.runAction(afterDispatch, { event: accepted, report })
+  }
+
+  /** `publish` of an event past its limits and `event.before_publish`. */
+  #deliver(prepared: Event): Promise<DeliveryReport> {
+    const accepted = this.#tracer === undefined ? prepared : this.#tracer.published(prepared)
+    const plan = this.#planner.plan(accepted.type)
+    // The common case of one handler: no outcome collector.
+    const reporting =
+      plan.direct && plan.entries.length === 1
+        ? this.#deliverOne(plan.entries[0]!.slot, accepted)
+        : this.#publishing.dispatch(plan, accepted)
+    if (!this.#publishing.hasAfterDispatch) return reporting
+    return this.#afterDispatch(accepted, reporting)
+  }
+
+  async #deliverOne(slot: HandlerSlot<HandlerEntry>, event: Event): Promise<DeliveryReport> {
+    const outcome = this.#parts.deliverer.direct(slot, event, performance.now())
+    return { eventId: event.id, outcomes: [outcome instanceof Promise ? await outcome : outcome] }
+  }
+
+  /** Runs `event.after_dispatch` with the report once it is in, then resolves to it. */
+  async #afterDispatch(event: Event, reporting: Promise<DeliveryReport>): Promise<DeliveryReport> {
+    const report = await reporting
+    await this.extensions.runAction(afterDispatch, { event, report })
     return report
   }
 

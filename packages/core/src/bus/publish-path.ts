@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { Deliverer } from '../delivery/deliverer.js'
+import type { DeliveryReport } from '../delivery/delivery.js'
 import { OutcomeCollector } from '../delivery/outcome-collector.js'
 import type { Event } from '../event/event.js'
 import type { EventLimits } from '../event/event-limits.js'
@@ -20,8 +21,7 @@ const { beforePublish, afterDispatch } = builtinExtensionPoints
  * @example
  * ```ts
  * const accepted = await path.prepare(event)
- * const collector = path.dispatch(planner.plan(accepted.type), accepted)
- * await collector.done()
+ * const report = await path.dispatch(planner.plan(accepted.type), accepted)
  * ```
  */
 export class PublishPath {
@@ -80,10 +80,10 @@ export class PublishPath {
   }
 
   /**
-   * Delivers `event` in this process to every handler of `plan`; unreached ones get their skip outcome. The
-   * outcomes are in the collector once its `done()` is (undefined, or the promise it returns has resolved).
+   * Delivers `event` in this process to every handler of `plan`; unreached ones get their skip outcome. Resolves
+   * to the report once every reached handler's delivery is final.
    */
-  dispatch(plan: TypePlan, event: Event): OutcomeCollector {
+  dispatch(plan: TypePlan, event: Event): Promise<DeliveryReport> {
     const { entries } = plan
     const deliverer = this.#deliverer
     const collector = new OutcomeCollector(entries.length)
@@ -95,7 +95,7 @@ export class PublishPath {
       else if (reach.status !== undefined)
         collector.put(collector.reserve(), deliverer.skipped(event, entry.name, reach))
     }
-    return collector
+    return collector.report(event.id)
   }
 
   /** The handler names an enqueued `event` is accepted for in the Store. */

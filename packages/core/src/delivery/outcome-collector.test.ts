@@ -10,25 +10,28 @@ const outcome = (handler: string): DeliveryOutcome => ({
 })
 
 describe('OutcomeCollector', () => {
-  it('returns the outcomes at once, in reservation order, when all were put during dispatch', () => {
+  it('reports the outcomes in reservation order when all were put during dispatch', async () => {
     const collector = new OutcomeCollector(2)
     const first = collector.reserve()
     const second = collector.reserve()
     collector.put(second, outcome('b'))
     collector.put(first, outcome('a'))
-    expect(collector.done()).toBeUndefined()
-    expect(collector.outcomes).toEqual([outcome('a'), outcome('b')])
+    expect(await collector.report('e-1')).toEqual({ eventId: 'e-1', outcomes: [outcome('a'), outcome('b')] })
   })
 
-  it('resolves once the last outcome arrives, without room for handlers that were not reached', async () => {
+  it('reports once the last outcome arrives, without room for handlers that were not reached', async () => {
     const collector = new OutcomeCollector(3)
     const first = collector.reserve()
     const second = collector.reserve()
-    const done = collector.done()
-    expect(done).toBeInstanceOf(Promise)
+    let report: unknown
+    void collector.report('e-2').then((settled) => {
+      report = settled
+    })
     collector.put(first, outcome('a'))
+    await Promise.resolve()
+    expect(report).toBeUndefined()
     collector.put(second, outcome('b'))
-    await done
-    expect(collector.outcomes).toEqual([outcome('a'), outcome('b')])
+    await Promise.resolve()
+    expect(report).toEqual({ eventId: 'e-2', outcomes: [outcome('a'), outcome('b')] })
   })
 })
