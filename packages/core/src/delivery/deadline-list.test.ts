@@ -61,6 +61,19 @@ describe('DeadlineList', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('tracks a group again when a member joins after every earlier one was untracked', () => {
+    const deadlines = new DeadlineList<Item>()
+    const group = new DeadlineGroup()
+    const failed = new Item(50)
+    const running = new Item(50)
+    deadlines.trackIn(failed, group)
+    expect(deadlines.untrack(failed)).toBe(true)
+    deadlines.trackIn(running, group)
+    vi.advanceTimersByTime(70)
+    expect(running.expired).toEqual(['deadline'])
+    expect(failed.expired).toEqual([])
+  })
+
   it.each([
     { joins: 'with another timeout', timeoutMs: 500, afterMs: 0, expiresAtMs: 510 },
     { joins: 'in a later tick', timeoutMs: 50, afterMs: 30, expiresAtMs: 100 },

@@ -51,6 +51,8 @@ export class DeadlineGroup implements Deadlined, DeadlineLane {
   next: Deadlined | undefined = undefined
   lane: DeadlineLane | undefined = undefined
   readonly group: DeadlineGroup = this
+  /** The tick of its `DeadlineList` in which it was tracked: members join it only in that tick. */
+  tick = -1
   /** Every member tracked in it; a member is still tracked while its `lane` is this group. */
   readonly members: Deadlined[] = []
   /** Members still tracked. */
@@ -109,20 +111,22 @@ export class DeadlineList<T extends Deadlined = Deadlined> {
    * member; an attempt whose timeout or start tick differs from the group's is tracked on its own.
    */
   trackIn(item: T, group: DeadlineGroup): void {
-    if (group.lane === undefined) {
-      group.timeoutMs = item.timeoutMs
-      this.track(group)
-    } else if (
-      group.timeoutMs !== item.timeoutMs ||
-      group.deadline !== this.#tick + (group.lane as TimeoutLane).ticks
-    ) {
+    // Kept small (the rest is `#trackFirstIn`) so that it is inlined where attempts start.
+    if (group.lane !== undefined && group.tick === this.#tick && group.timeoutMs === item.timeoutMs)
+      join(item, group)
+    else this.#trackFirstIn(item, group)
+  }
+
+  /** `trackIn` of a group's first member (the group is tracked with it), or of an attempt that cannot join. */
+  #trackFirstIn(item: T, group: DeadlineGroup): void {
+    if (group.lane !== undefined) {
       this.track(item)
       return
     }
-    item.deadline = group.deadline
-    item.lane = group
-    group.members.push(item)
-    group.live++
+    group.timeoutMs = item.timeoutMs
+    this.track(group)
+    group.tick = this.#tick
+    join(item, group)
   }
 
   /** Stops the clock; false when the attempt had already expired. */
@@ -180,6 +184,13 @@ export class DeadlineList<T extends Deadlined = Deadlined> {
       this.#timer = undefined
     }
   }
+}
+
+function join(item: Deadlined, group: DeadlineGroup): void {
+  item.deadline = group.deadline
+  item.lane = group
+  group.members.push(item)
+  group.live++
 }
 
 function link(item: Deadlined, lane: TimeoutLane): void {
