@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { ForbiddenError, UnauthorizedError } from '../errors.js'
 
@@ -40,8 +41,15 @@ interface TokenEntry extends Principal {
  * ```
  */
 export function tokenDigest(token: string): Buffer {
-  return createHash('sha256').update(token).digest()
+  return sha256(token)
 }
+
+// Every request with a bearer token hashes it: Node's one-shot `crypto.hash` (20.12+) makes no Hash object and
+// takes about half the CPU time of `createHash().update().digest()` for a token; older Node 20s get the latter.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => createHash('sha256').update(text).digest()
 
 // What each scope also grants: reading includes scraping metrics.
 const IMPLIED_BY: Partial<Record<Scope, Scope>> = { metrics: 'read' }

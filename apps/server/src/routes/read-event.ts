@@ -26,7 +26,10 @@ export type RequestHeaders = Readonly<Record<string, string | string[] | undefin
 
 const mediaType = (headers: RequestHeaders): string => {
   const value = headers['content-type']
-  return ((Array.isArray(value) ? value[0] : value) ?? '').split(';')[0]!.trim().toLowerCase()
+  const text = (Array.isArray(value) ? value[0] : value) ?? ''
+  // The usual header as is: no array and strings made to split, trim and lower-case it.
+  if (text === 'application/json') return text
+  return text.split(';')[0]!.trim().toLowerCase()
 }
 
 /**

@@ -62,7 +62,8 @@ export class PublishPath {
 
   /**
    * Refuses an event past the bus limits (a `LimitError`, thrown), then runs `event.before_publish` (only when
-   * someone contributed, so publish does not pay for an await) and checks what it returns the same way.
+   * someone contributed; a promise only when a contribution answers with one) and checks what it returns the
+   * same way.
    */
   prepare(event: Event): Event | Promise<Event> {
     assertEventWithinLimits(event, this.#limits)
@@ -71,12 +72,18 @@ export class PublishPath {
       if (this.#observers.active) this.#observers.published(event)
       return event
     }
-    return this.#extensions.runFilter(beforePublish, event).then((accepted) => {
-      assertEventType(accepted?.type, 'event.before_publish result type')
-      if (accepted !== event) assertEventWithinLimits(accepted, this.#limits)
-      if (this.#observers.active) this.#observers.published(accepted)
-      return accepted
-    })
+    // Synchronous filters (the event catalog's check) are run without a promise.
+    const filtered = this.#extensions.filterNow(beforePublish, event)
+    if (filtered instanceof Promise) return filtered.then((accepted) => this.#accepted(accepted, event))
+    return this.#accepted(filtered, event)
+  }
+
+  /** Checks what `event.before_publish` made of `event` as `prepare` checked the event. */
+  #accepted(accepted: Event, event: Event): Event {
+    assertEventType(accepted?.type, 'event.before_publish result type')
+    if (accepted !== event) assertEventWithinLimits(accepted, this.#limits)
+    if (this.#observers.active) this.#observers.published(accepted)
+    return accepted
   }
 
   /**

@@ -49,6 +49,33 @@ describe('ExtensionRegistry', () => {
     await expect(run).rejects.toThrow('refused')
   })
 
+  it('filters synchronously while every contribution answers at once, and from a pending result on asynchronously', async () => {
+    const registry = new ExtensionRegistry()
+    const point = registry.define(defineExtensionPoint<string>({ name: 'text.now', kind: 'filter' }))
+    registry.contribute(point, (s) => `${s}-a`, { priority: 1 })
+    registry.contribute(point, () => undefined as unknown as string, { priority: 2 })
+    expect(registry.filterNow(point, 'x')).toBe('x-a')
+    const ran: string[] = []
+    registry.contribute(point, async (s) => `${s}-later`, { priority: 3 })
+    registry.contribute(
+      point,
+      (s) => {
+        ran.push(s)
+        return `${s}-b`
+      },
+      { priority: 4 },
+    )
+    const pending = registry.filterNow(point, 'x')
+    expect(pending).toBeInstanceOf(Promise)
+    expect(ran).toEqual([])
+    expect(await pending).toBe('x-a-later-b')
+    const throwing = new ExtensionRegistry()
+    throwing.contribute('event.before_publish', () => {
+      throw new Error('refused at once')
+    })
+    expect(() => throwing.filterNow('event.before_publish', {})).toThrow('refused at once')
+  })
+
   it('keeps contribution order for equal priorities', async () => {
     const registry = new ExtensionRegistry()
     registry.define({ name: 'a.collect', kind: 'collect' })

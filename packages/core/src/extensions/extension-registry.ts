@@ -123,15 +123,35 @@ export class ExtensionRegistry {
   }
 
   /** Passes `value` through each contribution of a filter point in order; undefined results keep the value. */
-  async runFilter<T>(point: PointRef<T, T | undefined>, value: T): Promise<T> {
+  runFilter<T>(point: PointRef<T, T | undefined>, value: T): Promise<T> {
+    try {
+      return Promise.resolve(this.filterNow(point, value))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /**
+   * `runFilter` that answers at once while the contributions do: the filtered value itself when none of them
+   * returns a promise or thenable (a contribution's throw is thrown), else a promise of it from the first pending
+   * result on. Publish runs `event.before_publish` (the event catalog contributes to it) for every event: most
+   * filters answer at once, and an async run would cost promises and ticks for nothing.
+   *
+   * @example
+   * ```ts
+   * const result = registry.filterNow('event.before_publish', event)
+   * const accepted = result instanceof Promise ? await result : result
+   * ```
+   */
+  filterNow<T>(point: PointRef<T, T | undefined>, value: T): T | Promise<T> {
+    // A snapshot: a contribution added or removed while the chain runs does not change it.
+    const contributions = this.#state(point, 'filter').contributions.slice()
     let current = value
-    for (const { fn } of this.#state(point, 'filter').contributions.slice()) {
-      // Awaited only when it is a promise: most filters answer at once, and while AsyncLocalStorage's promise
-      // hooks run (the host's plugin scopes) every await makes a promise of its own.
-      const result = fn(current)
-      const pending = typeof (result as PromiseLike<unknown> | undefined)?.then === 'function'
-      const next = (pending ? await result : result) as T | undefined
-      if (next !== undefined) current = next
+    for (let i = 0; i < contributions.length; i++) {
+      const result = contributions[i]!.fn(current) as T | PromiseLike<T | undefined> | undefined
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function')
+        return filterFrom(contributions, i + 1, current, result as PromiseLike<T | undefined>)
+      if (result !== undefined) current = result as T
     }
     return current
   }
@@ -220,6 +240,25 @@ export class ExtensionRegistry {
       }),
     )
   }
+}
+
+/** The rest of `filterNow`'s chain once a contribution's result is pending: awaits it, then runs on from `from`. */
+async function filterFrom<T>(
+  contributions: readonly Contribution[],
+  from: number,
+  current: T,
+  pending: PromiseLike<T | undefined>,
+): Promise<T> {
+  let value = (await pending) ?? current
+  for (let i = from; i < contributions.length; i++) {
+    const result = contributions[i]!.fn(value) as T | PromiseLike<T | undefined> | undefined
+    // Awaited only when it is a promise: while AsyncLocalStorage's promise hooks run (the host's plugin scopes)
+    // every await makes a promise of its own.
+    const pendingNext = typeof (result as PromiseLike<unknown> | undefined)?.then === 'function'
+    const next = (pendingNext ? await result : result) as T | undefined
+    if (next !== undefined) value = next
+  }
+  return value
 }
 
 /** `fn(value)`, with a synchronous throw turned into a rejection, as an async wrapper would. */
