@@ -88,7 +88,7 @@ export class MemoryStore implements Store {
   }
 
   async acceptEvent(event: Event, handlers: readonly string[]): Promise<void> {
-    this.#enter(event.id, event)
+    this.#keep(event)
     const known = this.#deliveries.get(event.id)
     if (handlers.length === 0 && known === undefined) return
     const updatedAt = isoNow()
@@ -261,18 +261,33 @@ export class MemoryStore implements Store {
   #enter(eventId: string, event: Event | undefined): Event | undefined {
     if (!this.#ledger.has(eventId)) {
       this.#ledger.set(eventId, event)
-      this.#ledgerOrder.push(eventId)
-      if (this.#ledger.size > this.#maxEvents) {
-        const oldest = this.#ledgerOrder.shift()!
-        this.#ledger.delete(oldest)
-        this.#deliveries.delete(oldest)
-        this.#unfinished.delete(oldest)
-      }
+      this.#added(eventId)
       return this.#ledger.get(eventId)
     }
     if (event === undefined) return this.#ledger.get(eventId)
     this.#ledger.set(eventId, event)
     return event
+  }
+
+  /**
+   * `#enter` of an accepted event in one ledger lookup instead of three (has, set, get): every accept enters the
+   * ledger, whose 10,000 old ids make each lookup a few cache misses.
+   */
+  #keep(event: Event): void {
+    const size = this.#ledger.size
+    this.#ledger.set(event.id, event)
+    if (this.#ledger.size > size) this.#added(event.id)
+  }
+
+  /** Puts a new ledger id in eviction order, evicting the oldest past `maxEvents`. */
+  #added(eventId: string): void {
+    this.#ledgerOrder.push(eventId)
+    if (this.#ledger.size > this.#maxEvents) {
+      const oldest = this.#ledgerOrder.shift()!
+      this.#ledger.delete(oldest)
+      this.#deliveries.delete(oldest)
+      this.#unfinished.delete(oldest)
+    }
   }
 
   /** The delivery records of `eventId`, made on first use; kept only while the event is in the ledger. */
