@@ -249,7 +249,9 @@ async function filterFrom<T>(
   current: T,
   pending: PromiseLike<T | undefined>,
 ): Promise<T> {
-  let value = (await pending) ?? current
+  const first = await pending
+  // Only undefined keeps the value, as in `filterNow`'s synchronous part.
+  let value = first !== undefined ? first : current
   for (let i = from; i < contributions.length; i++) {
     const result = contributions[i]!.fn(value) as T | PromiseLike<T | undefined> | undefined
     // Awaited only when it is a promise: while AsyncLocalStorage's promise hooks run (the host's plugin scopes)
