@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { Logger } from '../logger.js'
+import { noopLogger } from '../noop-logger.js'
 import { defineExtensionPoint } from './extension-point.js'
 import { ExtensionRegistry } from './extension-registry.js'
+
+/** A logger that keeps what the registry logs as errors (a failing action's fields). */
+function errorRecordingLogger(): { errors: unknown[]; logger: Logger } {
+  const errors: unknown[] = []
+  const logger: Logger = {
+    ...noopLogger,
+    error: (obj: object | string) => void errors.push(obj),
+    child: () => logger,
+  }
+  return { errors, logger }
+}
 
 describe('ExtensionRegistry', () => {
   it('starts with the built-in points', () => {
@@ -85,14 +97,7 @@ describe('ExtensionRegistry', () => {
   })
 
   it('runs every action, logging failures without stopping the rest', async () => {
-    const errors: unknown[] = []
-    const logger: Logger = {
-      debug() {},
-      info() {},
-      warn() {},
-      error: (obj: object | string) => void errors.push(obj),
-      child: () => logger,
-    }
+    const { errors, logger } = errorRecordingLogger()
     const registry = new ExtensionRegistry({ logger })
     const ran: string[] = []
     registry.define({ name: 'a.act', kind: 'action' })
@@ -110,14 +115,7 @@ describe('ExtensionRegistry', () => {
   })
 
   it('logs the failure of a lone action, thrown or rejected, and still resolves', async () => {
-    const errors: unknown[] = []
-    const logger: Logger = {
-      debug() {},
-      info() {},
-      warn() {},
-      error: (obj: object | string) => void errors.push(obj),
-      child: () => logger,
-    }
+    const { errors, logger } = errorRecordingLogger()
     const registry = new ExtensionRegistry({ logger })
     registry.define({ name: 'a.throws', kind: 'action' })
     registry.define({ name: 'a.rejects', kind: 'action' })
