@@ -6,7 +6,8 @@ const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1))
 
 /**
  * Config of the webhooks plugin: per-attempt timeout, retry schedule, how many deliveries each endpoint's log
- * keeps, and which non-public targets subscriptions may reach (none by default: see `TargetGuard`).
+ * keeps, how often subscriptions made on other nodes are looked for, and which non-public targets subscriptions
+ * may reach (none by default: see `TargetGuard`).
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ export const webhooksConfig = v.object({
     {},
   ),
   delivery_log_limit: v.optional(positiveInt, 100),
+  subscriptions_refresh_ms: v.optional(positiveInt, 1_000),
   allow_private_networks: v.optional(v.boolean(), false),
   allowed_hosts: v.optional(
     v.array(

@@ -37,7 +37,7 @@ type StoredSubscription = Partial<Subscription> &
   }
 
 const PREFIX = 'subscription:'
-// Bumped after every change: one point read per event tells whether the cached set is still the store's.
+// Bumped after every change: one point read tells whether the in-memory set is still the store's.
 const REVISION = 'subscriptions-revision'
 
 interface Cached {
@@ -47,14 +47,17 @@ interface Cached {
 
 /**
  * The webhook subscriptions, persisted in the plugin store so every node and every restart sees the same set;
- * each one's signing secret is in `ctx.secrets` (encrypted at rest) under `subscription:<id>`. `matching` keeps
- * them in memory with their compiled patterns and secrets and reads only a revision key per event: a change on
- * any node bumps it, so the next event anywhere lists the store again.
+ * each one's signing secret is in `ctx.secrets` (encrypted at rest) under `subscription:<id>`. The set is kept in
+ * memory with its compiled patterns and secrets, so `accepts` answers per event without reading the store. A
+ * change made here applies at once; one made by another node bumps a revision key that `refresh` (the plugin's
+ * poll) and `matching` (only for events a subscription matched) read, and then list the store again.
  *
  * @example
  * ```ts
  * const registry = new SubscriptionRegistry(ctx.store, ctx.secrets)
+ * await registry.refresh()
  * await registry.create({ pattern: 'order.**', url: 'https://example.com/hook', signature: 'standard', format: 'json', mode: 'structured' })
+ * registry.accepts('order.created') // true
  * await registry.matching('order.created') // [subscription with its secret]
  * ```
  */
@@ -62,6 +65,8 @@ export class SubscriptionRegistry {
   readonly #store: PluginStore
   readonly #secrets: PluginSecrets
   #cached: Cached | undefined
+  /** Loads started: only the latest one's result is kept, so a slower, older listing never replaces a newer one. */
+  #loads = 0
 
   constructor(store: PluginStore, secrets: PluginSecrets) {
     this.#store = store
@@ -125,8 +130,28 @@ export class SubscriptionRegistry {
   }
 
   /**
-   * The subscriptions whose pattern matches an event type, oldest first; one without a secret is left out. Runs
-   * for every event: the cached set takes one `then` on the revision read, not an async function's promises.
+   * Whether some subscription known to this node matches an event type, from memory (no store read): the
+   * dispatcher's bus filter. Until the first `refresh` or change it knows none.
+   */
+  accepts(type: string): boolean {
+    const cached = this.#cached
+    if (cached === undefined) return false
+    for (const { pattern } of cached.subscriptions) if (pattern.test(type)) return true
+    return false
+  }
+
+  /**
+   * Reads the revision and lists the store again when another node changed the set since (or on the first call).
+   * Resolves once the in-memory set is the store's.
+   */
+  async refresh(): Promise<void> {
+    const revision = await this.#store.get<string>(REVISION)
+    if (this.#cached === undefined || this.#cached.revision !== revision) await this.#load(revision)
+  }
+
+  /**
+   * The subscriptions whose pattern matches an event type, oldest first; one without a secret is left out. Reads
+   * the revision first, so a subscription another node deleted since the last `refresh` is not sent to.
    */
   matching(type: string): Promise<ActiveSubscription[]> {
     return this.#store.get<string>(REVISION).then((revision) => {
@@ -137,6 +162,7 @@ export class SubscriptionRegistry {
   }
 
   async #load(revision: string | undefined): Promise<Cached> {
+    const load = ++this.#loads
     const subscriptions: Cached['subscriptions'] = []
     for (const subscription of await this.list()) {
       const secret = await this.#secrets.get(secretName(subscription.id))
@@ -146,13 +172,16 @@ export class SubscriptionRegistry {
           pattern: compilePattern(subscription.pattern),
         })
     }
-    this.#cached = { revision, subscriptions }
-    return this.#cached
+    const loaded = { revision, subscriptions }
+    if (load === this.#loads) this.#cached = loaded
+    return loaded
   }
 
+  // The new set applies here at once; other nodes see the new revision at their next refresh.
   async #changed(): Promise<void> {
-    this.#cached = undefined
-    await this.#store.set(REVISION, randomUUID())
+    const revision = randomUUID()
+    await this.#store.set(REVISION, revision)
+    await this.#load(revision)
   }
 }
 

@@ -124,6 +124,13 @@ describe('webhooks plugin: delivery on a real bus', () => {
     expect(log).toEqual([expect.objectContaining({ eventId: report.eventId, status: 'delivered' })])
   })
 
+  it('does not reach the dispatcher with an event no subscription matches', async () => {
+    const host = await startHost()
+    expect((await host.publish('order.created', { orderId: 'o-0' })).outcomes).toEqual([])
+    await subscribed(host, 'invoice.*', 'http://127.0.0.1:9/hook')
+    expect((await host.publish('order.created', { orderId: 'o-0' })).outcomes).toEqual([])
+  })
+
   it('retries after a 500 and logs both attempts', async () => {
     const host = await startHost()
     const hook = await receiver([500, 200])

@@ -8,7 +8,7 @@ import { TargetGuard } from './target-guard.js'
 
 /**
  * The webhooks plugin: delivers every event that matches a registered subscription to its URL (as JSON or a
- * CloudEvent), signed per Standard Webhooks (or the older `Switchyard-Signature`), retried with backoff on 5xx and
+ * CloudEvent; other events do not reach its handler), signed per Standard Webhooks (or the older `Switchyard-Signature`), retried with backoff on 5xx and
  * timeouts, with a delivery log per endpoint. Targets on loopback,
  * private or link-local addresses are refused unless `allow_private_networks` or `allowed_hosts` allows them.
  *
@@ -29,6 +29,15 @@ export const webhooksPlugin = definePlugin({
     const moved = await registry.migrate()
     if (moved > 0)
       ctx.logger.info({ moved }, 'moved webhook signing secrets from the plugin store to ctx.secrets')
+    await registry.refresh()
+    // Subscriptions made on other nodes sharing the store: picked up within one interval.
+    const poll = setInterval(() => {
+      registry
+        .refresh()
+        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not refresh webhook subscriptions'))
+    }, ctx.config.subscriptions_refresh_ms)
+    poll.unref()
+    ctx.onStop(() => clearInterval(poll))
     const log = new DeliveryLog(ctx.store, ctx.config.delivery_log_limit)
     const retry: RetryPolicy = {
       attempts: ctx.config.retry.attempts,
@@ -56,6 +65,8 @@ export const webhooksPlugin = definePlugin({
       }),
       {
         name: 'webhook_dispatcher',
+        // From memory: an event no subscription matches gets no delivery (no ledger row, no store read).
+        filter: (event) => registry.accepts(event.type),
         // The plugin retries each endpoint itself; the bus must wait for that whole schedule, and not repeat it.
         timeoutMs: worstCaseMs(retry, ctx.config.timeout_ms),
         retry: { attempts: 1 },
