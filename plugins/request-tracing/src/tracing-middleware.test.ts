@@ -46,3 +46,29 @@ describe('createTracingMiddleware over a Node response', () => {
     expect(fresh.headers.get('x-seen')).toBe(fresh.headers.get('x-correlation-id'))
   })
 })
+
+describe('createTracingMiddleware in Node form (node)', () => {
+  it('does the same on a Node request and response, the headers set before the answer is written', async () => {
+    const storage = new AsyncLocalStorage<TraceContext>()
+    const { node } = createTracingMiddleware(storage, {
+      correlationHeader: 'X-Correlation-ID',
+      timingHeader: 'X-Processing-Time',
+      trustIncoming: true,
+    })
+    const server = createServer((req, res) => {
+      let seen = 'none'
+      void node(req, res, async () => {
+        seen = storage.getStore()?.correlationId ?? 'none'
+      }).then(() => res.writeHead(200, ['x-seen', seen]).end())
+    })
+    servers.push(server)
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const kept = await fetch(url, { headers: { 'x-correlation-id': 'checkout-8' } })
+    expect(kept.headers.get('x-correlation-id')).toBe('checkout-8')
+    expect(kept.headers.get('x-seen')).toBe('checkout-8')
+    expect(kept.headers.get('x-processing-time')).toMatch(/^\d+\.\d{3}ms$/)
+    const fresh = await fetch(url, { headers: { 'x-correlation-id': 'bad value!' } })
+    expect(fresh.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+})

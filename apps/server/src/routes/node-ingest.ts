@@ -6,6 +6,7 @@ import { Context } from 'hono'
 import type { AccessControl } from '../auth/access-control.js'
 import { ShuttingDownError } from '../errors.js'
 import { type ErrorBody, errorAnswer } from '../http/error-response.js'
+import { NodeHooks, type NodeMiddleware, runNodeMiddleware } from '../http/node-middleware.js'
 import { readBodyText, readNodeBody } from '../http/request-body.js'
 import { logRequest, requestIdOf } from '../http/request-context.js'
 import { hasRequestHooks, runRequestHooks } from '../http/request-hooks.js'
@@ -42,7 +43,8 @@ interface Answer {
  * request id, shutdown refusal, bearer auth, body limit, event parsing (plain JSON and both CloudEvents modes),
  * `{ error: { code, message } }` answers and request log line. Without request hook contributions nothing
  * else runs: no WHATWG `Request`, `Headers` or `Response` (they cost more per request than the route's own work,
- * `pnpm bench -- http`). While a plugin contributes request hooks, the contributions wrap the same ingest in
+ * `pnpm bench -- http`). While a plugin contributes request hooks, the contributions wrap the same ingest: in
+ * their Node form when each is an `http.middleware` that has one (`NodeMiddleware`, request-tracing's), else in
  * a Hono `Context` over `@hono/node-server`'s lazy request, so only deployments with middleware pay for it, and
  * only for what their middleware reads. Returns false, touching nothing, for any other request.
  *
@@ -68,10 +70,12 @@ class Ingest {
   readonly #options: NodeIngestOptions
   readonly #wrapped: (incoming: IncomingMessage, outgoing: ServerResponse) => Promise<void>
   readonly #plugins: PluginCode
+  readonly #nodeHooks: NodeHooks
 
   constructor(options: NodeIngestOptions) {
     this.#options = options
     this.#plugins = new PluginCode(options.extensions)
+    this.#nodeHooks = new NodeHooks(options.extensions)
     // Only ever handed the Node HTTP/1 requests `serve` got.
     this.#wrapped = getRequestListener((request, env) => this.#withMiddleware(request, env as HttpBindings))
   }
@@ -107,8 +111,11 @@ class Ingest {
     } else if (hasRequestHooks(this.#options.extensions)) {
       // Set before the hooks run, so their answers (and errors) carry it too.
       res.setHeader('x-request-id', reqId)
-      await this.#wrapped(req, res)
-      status = res.statusCode
+      const chain = this.#nodeHooks.chain()
+      if (chain === undefined) {
+        await this.#wrapped(req, res)
+        status = res.statusCode
+      } else status = await this.#withNodeMiddleware(chain, req, res, reqId)
     } else {
       status = send(res, await this.#accept(req, res, reqId, undefined, traced), reqId)
     }
@@ -155,6 +162,35 @@ class Ingest {
     // A body left unread (refused before or while reading it) would stall the next request on this connection.
     if (!req.complete) res.setHeader('connection', 'close')
     return errorAnswer(error, loggerIn(traced, this.#options.logger), reqId)
+  }
+
+  /**
+   * The route inside middleware that all have a Node form (`NodeMiddleware`): no `Context`, `Request` or
+   * `Response`. The answer is written after the chain, so headers the middleware set on `res` go with it.
+   */
+  async #withNodeMiddleware(
+    chain: readonly NodeMiddleware[],
+    req: IncomingMessage,
+    res: ServerResponse,
+    reqId: string,
+  ): Promise<number> {
+    let answer: Answer | undefined
+    try {
+      await runNodeMiddleware(chain, req, res, () =>
+        this.#accept(req, res, reqId).then((accepted) => {
+          answer = accepted
+        }),
+      )
+    } catch (error) {
+      // A middleware threw: answered as the app's onError answers it.
+      answer = errorAnswer(error, this.#options.logger, reqId)
+    }
+    // A middleware that did not call `next` answered on `res` itself.
+    if (answer === undefined) {
+      if (!res.writableEnded) res.end()
+      return res.statusCode
+    }
+    return send(res, answer, reqId)
   }
 
   async #withMiddleware(request: Request, env: HttpBindings): Promise<Response> {
