@@ -221,6 +221,14 @@ describe('webhooks plugin: private targets', () => {
     }
   })
 
+  it('refuses a subscriptions_refresh_ms that is not a positive integer, naming the key', async () => {
+    const started = createTestHost({
+      plugins: [webhooksPlugin],
+      config: { webhooks: { subscriptions_refresh_ms: 0 } },
+    })
+    await expect(started).rejects.toThrow(/subscriptions_refresh_ms/)
+  })
+
   it('refuses the config key allowed_hosts with a port or a path, naming the entry', async () => {
     const started = createTestHost({
       plugins: [webhooksPlugin],
