@@ -60,6 +60,27 @@ describe('CountedSpanProcessor', () => {
     expect(processor.dropped).toBe(4098)
   })
 
+  it('holds at most maxQueueSize spans, and sends batches no larger than the queue', () => {
+    const answers: ((result: ExportResult) => void)[] = []
+    const sizes: number[] = []
+    const exporter: SpanExporter = {
+      export(spans, done) {
+        sizes.push(spans.length)
+        answers.push(done)
+      },
+      shutdown: () => Promise.resolve(),
+    }
+    const processor = new CountedSpanProcessor(exporter, {
+      scheduledDelayMillis: 60_000,
+      maxExportBatchSize: 512,
+      maxQueueSize: 8,
+    })
+    // The first 8 go out as one batch (the queue's size); 8 more wait while it is under way; the rest are dropped.
+    for (let i = 0; i < 20; i++) processor.onEnd(span())
+    expect(sizes).toEqual([8])
+    expect(processor.dropped).toBe(4)
+  })
+
   it('sends what is queued at shutdown and takes no span after it', async () => {
     const { exporter, batches } = recordingExporter()
     const processor = new CountedSpanProcessor(exporter, {

@@ -54,6 +54,7 @@ export function startTracing(settings: TelemetrySettings, version: string): Tele
   const processor = new CountedSpanProcessor(exporterOf(settings), {
     scheduledDelayMillis: settings.scheduleDelayMs,
     maxExportBatchSize: settings.exportBatchSize,
+    maxQueueSize: settings.maxQueueSize,
   })
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({

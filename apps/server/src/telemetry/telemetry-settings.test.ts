@@ -10,6 +10,7 @@ describe('telemetrySettings', () => {
       sampler: { ratio: 1, parentBased: true },
       scheduleDelayMs: 5000,
       exportBatchSize: 512,
+      maxQueueSize: 2048,
     })
   })
 
@@ -22,6 +23,7 @@ describe('telemetrySettings', () => {
       OTEL_TRACES_SAMPLER_ARG: '0.25',
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '100',
+      OTEL_BSP_MAX_QUEUE_SIZE: '4096',
     }
     expect(telemetrySettings({ traces: {} }, env)).toEqual({
       serviceName: 'orders',
@@ -30,6 +32,7 @@ describe('telemetrySettings', () => {
       sampler: { ratio: 0.25, parentBased: false },
       scheduleDelayMs: 200,
       exportBatchSize: 100,
+      maxQueueSize: 4096,
     })
     // The signal's own endpoint is used as it is.
     expect(

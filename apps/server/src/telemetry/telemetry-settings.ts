@@ -20,6 +20,8 @@ export interface TelemetrySettings {
   scheduleDelayMs: number
   /** The most spans one export sends. */
   exportBatchSize: number
+  /** The most finished spans waiting for export; past it a span is dropped (and counted). */
+  maxQueueSize: number
 }
 
 const DEFAULT_ENDPOINT = 'http://localhost:4318'
@@ -31,6 +33,8 @@ const DEFAULT_SCHEDULE_DELAY_MS = 5000
  * (`/work/notes/otel/export-cost.mjs`, the official exporter to a loopback receiver, 5 alternating pairs).
  */
 const DEFAULT_EXPORT_BATCH_SIZE = 512
+/** The SDK's default. */
+const DEFAULT_MAX_QUEUE_SIZE = 2048
 const EXPORTERS: readonly string[] = ['none', 'otlp', 'console']
 /** OTEL_TRACES_SAMPLER values, as the sampler they stand for (the ratio from OTEL_TRACES_SAMPLER_ARG when null). */
 const SAMPLERS: Record<string, { ratio: number | null; parentBased: boolean }> = {
@@ -48,8 +52,8 @@ const SAMPLERS: Record<string, { ratio: number | null; parentBased: boolean }> =
  * <- `none`; `traces.endpoint` (a base URL, `/v1/traces` appended) <- `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used
  * as is) <- `OTEL_EXPORTER_OTLP_ENDPOINT` <- `http://localhost:4318`; `traces.sample_ratio` (parent-based) <-
  * `OTEL_TRACES_SAMPLER`/`OTEL_TRACES_SAMPLER_ARG` <- 1.0; the export delay from `OTEL_BSP_SCHEDULE_DELAY` <- 5000 ms,
- * the spans per export from `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` <- 512. A
- * variable with a value the server cannot use is a `ConfigError` naming it (the file's own values were checked
+ * the spans per export from `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` <- 512, the spans waiting for export from
+ * `OTEL_BSP_MAX_QUEUE_SIZE` <- 2048. A variable with a value the server cannot use is a `ConfigError` naming it (the file's own values were checked
  * with their line when it was read).
  *
  * @example
@@ -88,6 +92,12 @@ export function telemetrySettings(
       'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
       read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
       DEFAULT_EXPORT_BATCH_SIZE,
+      1,
+    ),
+    maxQueueSize: wholeNumberOf(
+      'OTEL_BSP_MAX_QUEUE_SIZE',
+      read('OTEL_BSP_MAX_QUEUE_SIZE'),
+      DEFAULT_MAX_QUEUE_SIZE,
       1,
     ),
   }
