@@ -96,7 +96,7 @@ export class SqliteStore implements Store {
     this.#ledger = new EventLedger(this.#db)
     this.#beyondLimit = new EventsBeyondLimit(this.#db, this.#options.retention.maxEvents)
     this.#accepts = {
-      runAll: (events) => this.#unprocessed.accepted(events, this.#ledger.acceptAll(events, Date.now())),
+      runAll: (events) => this.#unprocessed.accept(events, () => this.#ledger.acceptAll(events, Date.now())),
     }
     this.#idempotency = new IdempotencyRecords(this.#db)
     this.#deadLetters = new DeadLetterTable(this.#db)

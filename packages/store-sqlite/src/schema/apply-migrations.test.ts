@@ -1,3 +1,4 @@
+import { createEvent } from '@switchyard/core'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { openSqliteStore } from '../open-sqlite-store.js'
@@ -44,6 +45,45 @@ describe('applyMigrations', () => {
     const reopened = new Database(path, { readonly: true })
     expect(reopened.pragma('user_version', { simple: true })).toBe(latest)
     reopened.close()
+  })
+
+  it('keeps every event, delivery and idempotency record of a version 7 file (the index of keys moved)', async () => {
+    const path = temp.file('v7.db')
+    const old = new Database(path)
+    expect(applyMigrations(old, migrations.slice(0, 7))).toBe(7)
+    const events = Array.from({ length: 300 }, (_, n) =>
+      createEvent('order.created', { n }, n % 3 === 0 ? { metadata: { idempotencyKey: `order-${n}` } } : {}),
+    )
+    const insertEvent = old.prepare('INSERT INTO events (id, body, accepted_ms) VALUES (?, ?, ?)')
+    const insertDelivery = old.prepare(
+      `INSERT INTO deliveries (event_id, handler, idempotency_key, status, final, attempts, duration_ms, error,
+         updated_at) VALUES (?, 'audit_log', ?, ?, ?, 1, 1, NULL, '2026-12-07T00:00:00.000Z')`,
+    )
+    // Every tenth event is still pending; the others succeeded.
+    const pending = (n: number): boolean => n % 10 === 0
+    old.transaction(() => {
+      for (const [n, event] of events.entries()) {
+        insertEvent.run(event.id, JSON.stringify(event), Date.now())
+        const [status, final] = pending(n) ? ['pending', 0] : ['succeeded', 1]
+        insertDelivery.run(event.id, event.metadata.idempotencyKey, status, final)
+      }
+    })()
+    old.close()
+
+    const store = await openSqliteStore({ path, retention: { intervalMs: 0 } })
+    const listed = await store.listEvents({ since: '1970-01-01T00:00:00Z' })
+    expect(listed.map((e) => e.id)).toEqual(events.map((e) => e.id))
+    expect((await store.unfinishedEvents()).map((u) => u.event.id)).toEqual(
+      events.filter((_, n) => pending(n)).map((e) => e.id),
+    )
+    for (const [n, event] of events.entries()) {
+      expect(await store.isProcessed(event.metadata.idempotencyKey, 'audit_log')).toBe(!pending(n))
+      expect(await store.isProcessed(event.metadata.idempotencyKey, 'mailer')).toBe(false)
+    }
+    // An event keyed otherwise is no record of its id's key, nor is a key its id a record of another key.
+    expect(await store.isProcessed(events[3]!.id, 'audit_log')).toBe(false)
+    expect((await store.deliveries(events[1]!.id)).map((d) => d.status)).toEqual(['succeeded'])
+    await store.close()
   })
 
   it('applies nothing to an up-to-date file', () => {

@@ -134,4 +134,17 @@ export const migrations: readonly Migration[] = [
       db.exec('ALTER TABLE deliveries ADD COLUMN due_at TEXT')
     },
   },
+  {
+    version: 8,
+    description: 'the idempotency index keeps only succeeded rows whose key is not their event id',
+    up(db) {
+      // A row whose key is its event's id (the default) is found by its primary key: its entry in the index cost
+      // a b-tree insert when it succeeded and a delete when retention pruned it, a quarter of a pruned event's.
+      db.exec(`
+        DROP INDEX deliveries_processed;
+        CREATE INDEX deliveries_keyed ON deliveries (idempotency_key, handler)
+          WHERE status = 'succeeded' AND idempotency_key <> event_id;
+      `)
+    },
+  },
 ]

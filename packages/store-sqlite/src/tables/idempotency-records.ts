@@ -3,7 +3,8 @@ import type { Database, Statement } from 'better-sqlite3'
 /**
  * Which handler already succeeded for which idempotency key: the `processed` table (marks of published events'
  * deliveries) and the succeeded rows of the delivery ledger, whose `idempotency_key` is their event's (an
- * enqueued delivery writes no mark: its row is the record, for as long as retention keeps it).
+ * enqueued delivery writes no mark: its row is the record, for as long as retention keeps it). A row whose key is
+ * its event's id (the default) is found by its primary key, any other in the index `deliveries_keyed`.
  *
  * @example
  * ```ts
@@ -13,16 +14,21 @@ import type { Database, Statement } from 'better-sqlite3'
  * ```
  */
 export class IdempotencyRecords {
-  readonly #has: Statement<[string, string, string, string, number], number>
+  readonly #has: Statement<[{ key: string; handler: string; sinceMs: number }], number>
   readonly #mark: Statement<[string, string, number]>
   readonly #prune: Statement<[number, number]>
 
   constructor(db: Database) {
+    // Named parameters: each string is bound once, not once per branch.
     this.#has = db
-      .prepare<[string, string, string, string, number], number>(
-        `SELECT 1 FROM deliveries WHERE idempotency_key = ? AND handler = ? AND status = 'succeeded'
+      .prepare<[{ key: string; handler: string; sinceMs: number }], number>(
+        `SELECT 1 FROM deliveries
+         WHERE event_id = @key AND handler = @handler AND status = 'succeeded' AND idempotency_key = event_id
          UNION ALL
-         SELECT 1 FROM processed WHERE idempotency_key = ? AND handler = ? AND processed_ms >= ?
+         SELECT 1 FROM deliveries
+         WHERE idempotency_key = @key AND handler = @handler AND status = 'succeeded' AND idempotency_key <> event_id
+         UNION ALL
+         SELECT 1 FROM processed WHERE idempotency_key = @key AND handler = @handler AND processed_ms >= @sinceMs
          LIMIT 1`,
       )
       .pluck()
@@ -40,7 +46,7 @@ export class IdempotencyRecords {
    * pruned).
    */
   has(idempotencyKey: string, handler: string, sinceMs: number): boolean {
-    return this.#has.get(idempotencyKey, handler, idempotencyKey, handler, sinceMs) !== undefined
+    return this.#has.get({ key: idempotencyKey, handler, sinceMs }) !== undefined
   }
 
   mark(idempotencyKey: string, handler: string, nowMs: number): void {

@@ -1,7 +1,8 @@
 import { createEvent, type DeliveryRecord, type Event } from '@switchyard/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SqliteStore } from '../sqlite-store.js'
 import { useTempDir } from '../test-support/temp-dir.js'
+import { IdempotencyRecords } from './idempotency-records.js'
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -118,6 +119,40 @@ describe('idempotency keys of accepted events (UnprocessedKeys)', () => {
     expect(own.isProcessedSync('order-2', 'mailer')).toBe(true)
     await other.close()
     await own.close()
+  })
+
+  it('asks the tables for a key that is the id of an event whose row succeeded, here or on another connection', async () => {
+    const own = open()
+    const other = open()
+    const first = createEvent('order.created', {})
+    await own.acceptEvent(first, ['audit_log'])
+    await own.recordDeliveries([succeeded(first.id, 'audit_log')])
+    // Keyed by its id, the succeeded row is in no index: the bound of such keys is the greatest succeeded event id.
+    await own.acceptEvent(withKey(first.id), ['audit_log'])
+    expect(own.isProcessedSync(first.id, 'audit_log')).toBe(true)
+    const second = createEvent('order.created', {})
+    await other.acceptEvent(second, ['audit_log'])
+    await other.recordDeliveries([succeeded(second.id, 'audit_log')])
+    await own.acceptEvent(withKey(second.id), ['audit_log'])
+    expect(own.isProcessedSync(second.id, 'audit_log')).toBe(true)
+    await other.close()
+    await own.close()
+  })
+
+  it('answers from memory for events keyed by their id, accepted in groups while earlier ones succeed', async () => {
+    const store = open()
+    const selects = vi.spyOn(IdempotencyRecords.prototype, 'has')
+    for (let group = 0; group < 3; group++) {
+      const events = Array.from({ length: 5 }, () => createEvent('order.created', {}))
+      await Promise.all(events.map((event) => store.acceptEvent(event, ['audit_log'])))
+      for (const event of events) expect(store.isProcessedSync(event.id, 'audit_log')).toBe(false)
+      await store.recordDeliveries(events.map((event) => succeeded(event.id, 'audit_log')))
+      for (const event of events) expect(store.isProcessedSync(event.id, 'audit_log')).toBe(true)
+    }
+    // Only the answers `true` asked the tables.
+    expect(selects).toHaveBeenCalledTimes(15)
+    selects.mockRestore()
+    await store.close()
   })
 
   it('keeps the key of the first accept of an event id accepted twice with different keys', async () => {
