@@ -10,6 +10,14 @@ function keysAt(max: number, ttlMs: number): { keys: IdempotencyKeys; at: (ms: n
   return { keys: new IdempotencyKeys(max, ttlMs, () => now), at }
 }
 
+/** A canonical lowercase UUID made from `n` (kept as its bits), or the same in upper case (kept as a string). */
+function uuidOf(n: number, upper = false): string {
+  const hex = (value: number, width: number): string =>
+    (value >>> 0).toString(16).padStart(width, '0').slice(-width)
+  const uuid = `${hex(n, 8)}-${hex(n >>> 3, 4)}-7${hex(n, 3)}-8${hex(n * 31, 3)}-${hex(n * 7919, 8)}${hex(n, 4)}`
+  return upper ? uuid.toUpperCase() : uuid
+}
+
 describe('IdempotencyKeys', () => {
   it('drops the least recently marked key beyond max, skipping stale marks of re-marked keys', () => {
     const { keys, at } = keysAt(2, 60_000)
@@ -122,7 +130,9 @@ describe('IdempotencyKeys', () => {
           now += Math.floor(random() * 5)
           at(now)
         }
-        const key = `k${Math.floor(random() * distinct)}`
+        // UUIDs (kept as bits), the same in upper case and other keys (kept as strings), side by side.
+        const n = Math.floor(random() * distinct)
+        const key = n % 3 === 2 ? `k${n}` : uuidOf(n, n % 3 === 1)
         if (random() < 0.5) {
           keys.add(key)
           for (const [kept, expiresAt] of expected) {
@@ -153,6 +163,25 @@ describe('IdempotencyKeys', () => {
     expect([keys.has('k0'), keys.has('k40000'), keys.has('k39999')]).toEqual([true, true, false])
     keys.add('k40999')
     expect([keys.has('k0'), keys.has('k40000')]).toEqual([false, true])
+  })
+
+  it('keeps a UUID key as its bits, exactly: another spelling or a near miss is another key', () => {
+    const { keys } = keysAt(2_000, 60_000)
+    const all = Array.from({ length: 3_000 }, (_, n) => uuidOf(n * 977))
+    for (const key of all) keys.add(key)
+    expect(all.filter((key) => keys.has(key))).toEqual(all.slice(1_000))
+    const kept = all[2_500]!
+    const nearMisses = [
+      kept.toUpperCase(),
+      `${kept.slice(0, 35)}g`,
+      `${kept.slice(0, 8)}_${kept.slice(9)}`,
+      kept.replaceAll('-', ''),
+      `${kept}0`,
+    ]
+    expect(nearMisses.map((key) => keys.has(key))).toEqual([false, false, false, false, false])
+    for (const key of nearMisses) keys.add(key)
+    expect([kept, ...nearMisses].every((key) => keys.has(key))).toBe(true)
+    expect(keys.has(all[1_000]!)).toBe(false)
   })
 
   it('keeps nothing with max 0', () => {
