@@ -68,7 +68,18 @@ export class Deliverer {
 
   constructor(deps: DelivererDeps) {
     this.#recordsStarts = deps.recordsStarts
-    const settled = (ctx: AttemptContext, result: AttemptResult) => this.#hand(ctx, this.#after(ctx, result))
+    const settled = (ctx: AttemptContext, result: AttemptResult): void => {
+      const sink = ctx.sink
+      // The common end of one of several handlers of a publish (see `#succeeded`); a Retry has no status.
+      if (
+        ctx.mode === HOLDING_SLOT &&
+        sink !== undefined &&
+        (result as DeliveryOutcome).status === 'succeeded' &&
+        !ctx.entry.policy.idempotent
+      )
+        this.#succeeded(ctx, result as DeliveryOutcome, sink)
+      else this.#hand(ctx, this.#after(ctx, result))
+    }
     this.#runner =
       deps.tracer === undefined
         ? new AttemptRunner(deps, settled)
@@ -450,6 +461,18 @@ export class Deliverer {
       release(ctx)
       return settled
     })
+  }
+
+  /**
+   * `#hand(ctx, #after(ctx, outcome))` of a success of a publish to a handler that is not idempotent, past no gate
+   * but its slot: nothing to write, no promise to wait for, so none to check for.
+   */
+  #succeeded(ctx: AttemptContext, outcome: DeliveryOutcome, sink: OutcomeSink): void {
+    const ended = this.#recorder.end(ctx.event, HOLDING_SLOT, outcome)
+    const { entry } = ctx
+    entry.release()
+    entry.end()
+    sink.put(ctx.index, ended)
   }
 
   /** Hands a delivery's result to its sink or its promise, once it is known. */

@@ -39,24 +39,27 @@ const DESELECTED: Reach = Object.freeze({ reached: false, reason: 'disabled' })
 export class DispatchPlanner {
   #index = new PatternIndex<HandlerEntry>()
   #plans = new Map<string, TypePlan>()
+  /** The type planned last and its plan: events in a row mostly share their type, and this spares a map lookup. */
+  #lastType: string | undefined = undefined
+  #lastPlan: TypePlan | undefined = undefined
   #routes = new Map<string, CompiledRoute>()
   #enabled: ReadonlySet<string> = new Set()
   #disabled: ReadonlySet<string> = new Set()
 
   add(entry: HandlerEntry): void {
     this.#index.add(entry.pattern, entry)
-    this.#plans.clear()
+    this.#forget()
   }
 
   remove(entry: HandlerEntry): void {
     this.#index.remove(entry.pattern, entry)
-    this.#plans.clear()
+    this.#forget()
   }
 
   /** Replaces the route table (checked first: a bad table throws `ConfigError` and the old one stays). */
   setRoutes(routes: RouteTable): void {
     this.#routes = compileRoutes(routes)
-    this.#plans.clear()
+    this.#forget()
   }
 
   routes(): ReadonlyMap<string, CompiledRoute> {
@@ -66,7 +69,7 @@ export class DispatchPlanner {
   setSelection(selection: { enabled?: readonly string[]; disabled?: readonly string[] }): void {
     this.#enabled = new Set(selection.enabled ?? [])
     this.#disabled = new Set(selection.disabled ?? [])
-    this.#plans.clear()
+    this.#forget()
   }
 
   isSelected(name: string): boolean {
@@ -74,6 +77,7 @@ export class DispatchPlanner {
   }
 
   plan(type: string): TypePlan {
+    if (type === this.#lastType) return this.#lastPlan!
     let plan = this.#plans.get(type)
     if (plan === undefined) {
       const entries = this.#index.match(type).filter((entry) => this.isSelected(entry.name))
@@ -81,7 +85,16 @@ export class DispatchPlanner {
       plan = { entries, route, direct: route === undefined && entries.every((e) => e.filter === undefined) }
       this.#plans.set(type, plan)
     }
+    this.#lastType = type
+    this.#lastPlan = plan
     return plan
+  }
+
+  /** Drops every cached plan (subscriptions, routes or the selection changed). */
+  #forget(): void {
+    this.#plans.clear()
+    this.#lastType = undefined
+    this.#lastPlan = undefined
   }
 
   /**
