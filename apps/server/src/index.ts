@@ -50,7 +50,6 @@ export { Readiness, type ReadinessOptions, type ReadinessReport } from './health
 export { type AppOptions, createApp } from './http/create-app.js'
 export { type ErrorBody, errorAnswer, errorHandler, toErrorBody } from './http/error-response.js'
 export { type Listener, type ListenOptions, listen } from './http/listen.js'
-export type { NodeMiddleware } from './http/node-middleware.js'
 export { readBodyText, readNodeBody } from './http/request-body.js'
 export type { ServerEnv } from './http/server-env.js'
 export { type AnySchema, parseInput, parseJson } from './http/validate.js'

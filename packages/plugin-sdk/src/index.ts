@@ -79,6 +79,7 @@ export {
   UnserialisableValueError,
 } from './errors.js'
 export type { EventDeclaration, EventDeclarations, Schema } from './event-declaration.js'
+export type { NodeMiddleware } from './node-middleware.js'
 export { PERMISSIONS, type Permission } from './permissions.js'
 export type {
   DelayedPublish,

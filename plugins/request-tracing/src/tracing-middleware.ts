@@ -1,6 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { NodeMiddleware } from '@switchyard/plugin-sdk'
 import type { MiddlewareHandler } from 'hono'
 
 /** What the middleware keeps for the duration of one request. */
@@ -27,7 +28,7 @@ interface NodeBindings {
 
 /** A Hono middleware with the same work in Node form (`node`), which the Switchyard server's ingest route runs. */
 export type TracingMiddleware = MiddlewareHandler & {
-  node(req: IncomingMessage, res: ServerResponse, next: () => Promise<void>): Promise<void>
+  node(...args: Parameters<NodeMiddleware>): Promise<void>
 }
 
 /**

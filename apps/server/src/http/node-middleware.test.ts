@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type ExtensionFn, ExtensionRegistry, serviceExtensionPoints } from '@switchyard/core'
+import type { NodeMiddleware } from '@switchyard/plugin-sdk'
 import { describe, expect, it } from 'vitest'
-import { NodeHooks, type NodeMiddleware, runNodeMiddleware } from './node-middleware.js'
+import { NodeHooks, runNodeMiddleware } from './node-middleware.js'
 
 const honoOnly = (() => undefined) as unknown as ExtensionFn
 function withNode(node: NodeMiddleware): ExtensionFn {

@@ -21,7 +21,7 @@ export function scopedContribution(scope: PluginScope, fn: ExtensionFn): Extensi
     const outside: Continuation = (...args) => pluginScope.exit(next as Continuation, ...args)
     return pluginScope.run(scope, call, value, outside)
   }) as ExtensionFn
-  // An `http.middleware`'s Node form, `node(req, res, next)` (the server's `NodeMiddleware`), is scoped alike.
+  // An `http.middleware`'s Node form, `node(req, res, next)` (the SDK's `NodeMiddleware`), is scoped alike.
   const { node } = fn as { node?: unknown }
   if (typeof node !== 'function') return scoped
   const callNode = node as (req: unknown, res: unknown, next: Continuation) => unknown
